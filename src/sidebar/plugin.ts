@@ -1,0 +1,37 @@
+import {
+  ILayoutRestorer,
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { CommandIDs, ITestbedSidebar } from '../tokens';
+import { TestbedSidebar } from './panel';
+
+/** Third-party left-area ranks start at 501 (extension_points.md). */
+const SIDEBAR_RANK = 650;
+
+export const sidebarPlugin: JupyterFrontEndPlugin<ITestbedSidebar> = {
+  id: 'jupyterlab-testbed:sidebar',
+  description: 'The testbed lab sidebar that the capabilities add sections to.',
+  autoStart: true,
+  provides: ITestbedSidebar,
+  optional: [ILayoutRestorer, ITranslator, ICommandPalette],
+  activate: (
+    app: JupyterFrontEnd,
+    restorer: ILayoutRestorer | null,
+    translator: ITranslator | null,
+    palette: ICommandPalette | null
+  ): ITestbedSidebar => {
+    const trans = (translator ?? nullTranslator).load('jupyterlab_testbed');
+    const sidebar = new TestbedSidebar(translator ?? nullTranslator);
+    app.shell.add(sidebar, 'left', { rank: SIDEBAR_RANK, type: 'Testbed lab' });
+    restorer?.add(sidebar, 'jupyterlab-testbed:sidebar');
+    app.commands.addCommand(CommandIDs.showSidebar, {
+      label: trans.__('Show Testbed Lab Sidebar'),
+      execute: () => app.shell.activateById(sidebar.id)
+    });
+    palette?.addItem({ command: CommandIDs.showSidebar, category: trans.__('Testbed') });
+    return sidebar;
+  }
+};

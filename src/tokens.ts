@@ -1,0 +1,49 @@
+/**
+ * The tokens through which the capabilities reach each other, so that each
+ * can be disabled alone, and the ids of the commands they register.
+ */
+import type { NotebookPanel } from '@jupyterlab/notebook';
+import { Token } from '@lumino/coreutils';
+import type { Widget } from '@lumino/widgets';
+import type { ProgressModel } from './progress/model';
+
+/**
+ * The one testbed panel in the left area; capabilities add sections to it.
+ */
+export interface ITestbedSidebar {
+  /** The panel's id in the shell. */
+  readonly id: string;
+  /**
+   * Add a section; sections are ordered by rank, lowest first.
+   */
+  addSection(widget: Widget, rank: number): void;
+}
+
+export const ITestbedSidebar = new Token<ITestbedSidebar>(
+  'jupyterlab-testbed:ITestbedSidebar',
+  'The testbed lab sidebar, to which each capability adds its section.'
+);
+
+/**
+ * Progress of the open notebooks, for capabilities that complete steps
+ * (the terminals tick a block once they have sent it to a node).
+ */
+export interface IProgress {
+  /** The progress of an open notebook, created on first use. */
+  modelFor(panel: NotebookPanel): ProgressModel;
+}
+
+export const IProgress = new Token<IProgress>(
+  'jupyterlab-testbed:IProgress',
+  'The progress of the open lab notebooks.'
+);
+
+export namespace CommandIDs {
+  export const showSidebar = 'testbed:show-sidebar';
+  export const continueLab = 'testbed:progress-continue';
+  export const tickCell = 'testbed:progress-tick-cell';
+  export const markManualStep = 'testbed:progress-mark-manual-step';
+  export const toggleTracking = 'testbed:progress-toggle-tracking';
+  export const refreshLab = 'testbed:progress-refresh-lab';
+  export const about = 'testbed:progress-about';
+}

@@ -1,0 +1,57 @@
+/**
+ * Galata in Debian's Chromium (Playwright cannot download browsers here),
+ * against two real servers: one at the root and one under a JupyterHub-style
+ * base URL, since that is how students reach their server.
+ */
+const base = require('@jupyterlab/galata/lib/playwright-config');
+
+const ROOT_PORT = 8931;
+const HUB_PORT = 8932;
+const HUB_PREFIX = '/user/student/';
+
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
+    '--disable-sync'
+  ]
+};
+
+const server = (port, extra = '') => ({
+  command: `jlpm start --ServerApp.port=${port} ${extra}`.trim(),
+  url: `http://localhost:${port}${extra ? HUB_PREFIX : '/'}lab`,
+  timeout: 120 * 1000,
+  reuseExistingServer: !process.env.CI
+});
+
+module.exports = {
+  ...base,
+  timeout: 90 * 1000,
+  retries: process.env.CI ? 1 : 0,
+  workers: 1,
+  reporter: [['list'], ['html', { open: 'never' }]],
+  use: {
+    ...base.use,
+    launchOptions: chromium,
+    trace: 'retain-on-failure'
+  },
+  projects: [
+    {
+      name: 'root',
+      use: { baseURL: `http://localhost:${ROOT_PORT}` }
+    },
+    {
+      name: 'hub-base-url',
+      use: { baseURL: `http://localhost:${HUB_PORT}${HUB_PREFIX.replace(/\/$/, '')}` }
+    }
+  ],
+  webServer: [
+    server(ROOT_PORT),
+    server(HUB_PORT, `--ServerApp.base_url=${HUB_PREFIX}`)
+  ]
+};
