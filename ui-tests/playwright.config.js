@@ -38,7 +38,9 @@ module.exports = {
   use: {
     ...base.use,
     launchOptions: chromium,
-    trace: 'retain-on-failure'
+    trace: 'retain-on-failure',
+    // Video needs an ffmpeg download, which cannot happen here.
+    video: 'off'
   },
   projects: [
     {

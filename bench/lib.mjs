@@ -1,0 +1,92 @@
+/**
+ * What the benchmarks share: Debian's Chromium driven by the ui-tests'
+ * Playwright (no browser download here), opening JupyterLab pages and
+ * notebooks, and small statistics.
+ */
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { chromium } = require('../ui-tests/node_modules/playwright');
+
+/** Long enough for a 2,000-cell notebook and a bash kernel on 2 slow cores. */
+const STEP_TIMEOUT = 120_000;
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync'
+    ]
+  });
+}
+
+/**
+ * A fresh JupyterLab page, in its own browser context so two servers'
+ * pages share nothing. `?reset` ignores any workspace an earlier page saved.
+ *
+ * @returns the page and whether the testbed sidebar exists in it, which is
+ * how a run proves that the extension is on or off as intended.
+ */
+export async function openLab(browser, baseUrl) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(STEP_TIMEOUT);
+  page.on('pageerror', error => console.error(`[page error] ${error.message}`));
+  await page.goto(`${baseUrl}/lab?reset`);
+  await page.waitForFunction(() => !!window.jupyterapp);
+  await page.evaluate(() => window.jupyterapp.restored);
+  const hasSidebar = await page.evaluate(() => !!document.querySelector('#jp-testbed-sidebar'));
+  return { page, hasSidebar };
+}
+
+/**
+ * Open a notebook and wait until its kernel can run cells: run-all skips
+ * the cells of a kernel that is still starting.
+ *
+ * The panel is kept as `window.__benchPanel` for the page scripts.
+ */
+export async function openNotebook(page, path) {
+  await page.evaluate(async path => {
+    const app = window.jupyterapp;
+    const panel = await app.commands.execute('docmanager:open', { path, factory: 'Notebook' });
+    await panel.context.ready;
+    await panel.sessionContext.ready;
+    await panel.revealed;
+    app.shell.activateById(panel.id);
+    window.__benchPanel = panel;
+  }, path);
+  await waitForKernelIdle(page);
+}
+
+export async function waitForKernelIdle(page) {
+  await page.waitForFunction(
+    () => window.__benchPanel.sessionContext.session?.kernel?.status === 'idle',
+    undefined,
+    { polling: 50 }
+  );
+}
+
+export function median(values) {
+  return percentile(values, 50);
+}
+
+/** Nearest-rank percentile: always one of the measured values. */
+export function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+
+/** The base URL of a server given as a port on the command line. */
+export function serverUrl(port) {
+  if (!/^\d+$/.test(String(port ?? ''))) {
+    throw new Error(`expected a port number, got ${port}`);
+  }
+  return `http://127.0.0.1:${port}`;
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Set up (if needed) and run every test: jest unit tests, then the Galata UI
+# tests against real JupyterLab servers (root and JupyterHub-style base URL)
+# in Debian's Chromium. Ends with one summary line per runner.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "test: installing Debian's chromium"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "test: the UI tests need Debian's chromium: sudo apt-get install chromium" >&2
+    exit 1
+  fi
+fi
+bash scripts/setup.sh || exit 1
+# shellcheck disable=SC1091
+source .venv/bin/activate
+
+status=0
+jest_log=$(mktemp)
+jlpm jest 2>&1 | tee "$jest_log"
+[ "${PIPESTATUS[0]}" = 0 ] || status=1
+
+ui_log=$(mktemp)
+(
+  cd ui-tests &&
+    jlpm install >/dev/null &&
+    jlpm playwright test
+) 2>&1 | tee "$ui_log"
+[ "${PIPESTATUS[0]}" = 0 ] || status=1
+
+count() { grep -oE "[0-9]+ $2" "$1" | tail -n 1 | grep -oE '^[0-9]+' || echo 0; }
+jest_summary=$(grep -E '^Tests:' "$jest_log" | tail -n 1)
+echo
+echo "jest: $(echo "$jest_summary" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || echo 0) passed, $(echo "$jest_summary" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || echo 0) failed"
+echo "galata: $(count "$ui_log" 'passed') passed, $(count "$ui_log" 'failed') failed"
+rm -f "$jest_log" "$ui_log"
+exit $status
