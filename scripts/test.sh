@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set up (if needed) and run every test: jest unit tests, then the Galata UI
+# Set up (if needed) and run every test: style checks, jest unit tests, then the Galata UI
 # tests against real JupyterLab servers (root and JupyterHub-style base URL)
 # in Debian's Chromium. Ends with one summary line per runner.
 set -uo pipefail
@@ -19,6 +19,7 @@ bash scripts/setup.sh || exit 1
 source .venv/bin/activate
 
 status=0
+jlpm lint:check || status=1
 jest_log=$(mktemp)
 jlpm jest 2>&1 | tee "$jest_log"
 [ "${PIPESTATUS[0]}" = 0 ] || status=1

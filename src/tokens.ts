@@ -14,9 +14,10 @@ export interface ITestbedSidebar {
   /** The panel's id in the shell. */
   readonly id: string;
   /**
-   * Add a section; sections are ordered by rank, lowest first.
+   * Add a section; sections are ordered by rank, lowest first, and share
+   * the height in proportion to their weight (1 by default).
    */
-  addSection(widget: Widget, rank: number): void;
+  addSection(widget: Widget, rank: number, weight?: number): void;
 }
 
 export const ITestbedSidebar = new Token<ITestbedSidebar>(

@@ -15,8 +15,16 @@ const run = { n: 1, last: 't', ms: 5, src: 'abcd1234' };
 
 describe('reading records', () => {
   it('accepts an absent record and a valid one', () => {
-    expect(readCellRecord(undefined)).toEqual({ status: 'absent', record: null });
-    const record = { v: 1, run, ticks: { cell: { at: 't', via: 'tick' } }, step: 'manual' };
+    expect(readCellRecord(undefined)).toEqual({
+      status: 'absent',
+      record: null
+    });
+    const record = {
+      v: 1,
+      run,
+      ticks: { cell: { at: 't', via: 'tick' } },
+      step: 'manual'
+    };
     expect(readCellRecord(record)).toEqual({ status: 'ok', record });
   });
 
@@ -37,12 +45,36 @@ describe('reading records', () => {
     ['a string', 'done', 'the record is a string, not an object'],
     ['a list', [1], 'the record is a list, not an object'],
     ['no version', { run }, 'the record has no valid format version ("v")'],
-    ['a bad version', { v: '1' }, 'the record has no valid format version ("v")'],
-    ['a bad run count', { v: 1, run: { ...run, n: 0 } }, '"run.n" is not a positive number'],
-    ['a run without a time', { v: 1, run: { ...run, last: 5 } }, '"run.last" is not a text'],
-    ['a run with a non-text error', { v: 1, run: { ...run, error: {} } }, '"run.error" is not a text'],
-    ['a bad tick', { v: 1, ticks: { cell: true } }, 'tick "cell" is not {at, via}'],
-    ['an unknown step kind', { v: 1, step: '<script>' }, '"step" must be "manual"']
+    [
+      'a bad version',
+      { v: '1' },
+      'the record has no valid format version ("v")'
+    ],
+    [
+      'a bad run count',
+      { v: 1, run: { ...run, n: 0 } },
+      '"run.n" is not a positive number'
+    ],
+    [
+      'a run without a time',
+      { v: 1, run: { ...run, last: 5 } },
+      '"run.last" is not a text'
+    ],
+    [
+      'a run with a non-text error',
+      { v: 1, run: { ...run, error: {} } },
+      '"run.error" is not a text'
+    ],
+    [
+      'a bad tick',
+      { v: 1, ticks: { cell: true } },
+      'tick "cell" is not {at, via}'
+    ],
+    [
+      'an unknown step kind',
+      { v: 1, step: '<script>' },
+      '"step" must be "manual"'
+    ]
   ])('calls %s corrupt, with a specific reason', (_, value, problem) => {
     expect(readCellRecord(value)).toEqual({ status: 'corrupt', problem });
   });
@@ -60,32 +92,67 @@ describe('writing records', () => {
   const start = new Date('2026-11-23T10:00:00.456Z');
 
   it('counts runs, keeps the first time and the last result', () => {
-    const first = withRun(null, { start, ms: 1200.4, ok: false, error: 'exit 1', src: 'aaaa0000' });
+    const first = withRun(null, {
+      start,
+      ms: 1200.4,
+      ok: false,
+      error: 'exit 1',
+      src: 'aaaa0000'
+    });
     expect(first).toEqual({
       v: 1,
-      run: { n: 1, last: '2026-11-23T10:00:00Z', ms: 1200, error: 'exit 1', src: 'aaaa0000' }
+      run: {
+        n: 1,
+        last: '2026-11-23T10:00:00Z',
+        ms: 1200,
+        error: 'exit 1',
+        src: 'aaaa0000'
+      }
     });
     const later = new Date('2026-11-23T11:00:00Z');
-    const second = withRun(first, { start: later, ms: 3, ok: true, src: 'bbbb1111' });
-    expect(second.run).toEqual({ n: 2, first: '2026-11-23T10:00:00Z', last: '2026-11-23T11:00:00Z', ms: 3, src: 'bbbb1111' });
+    const second = withRun(first, {
+      start: later,
+      ms: 3,
+      ok: true,
+      src: 'bbbb1111'
+    });
+    expect(second.run).toEqual({
+      n: 2,
+      first: '2026-11-23T10:00:00Z',
+      last: '2026-11-23T11:00:00Z',
+      ms: 3,
+      src: 'bbbb1111'
+    });
   });
 
   it('keeps other fields of the record (an author mark, ticks)', () => {
-    const record = withRun({ v: 1, step: 'manual', ticks: { cell: { at: 't', via: 'tick' } } }, { start, ms: 1, ok: true, src: 'x' });
+    const record = withRun(
+      { v: 1, step: 'manual', ticks: { cell: { at: 't', via: 'tick' } } },
+      { start, ms: 1, ok: true, src: 'x' }
+    );
     expect(record.step).toBe('manual');
     expect(record.ticks).toEqual({ cell: { at: 't', via: 'tick' } });
   });
 
   it('ticks, unticks and drops the ticks object when empty', () => {
     const ticked = withTick(null, 'abcd', { at: 't1', via: 'node1' });
-    expect(ticked).toEqual({ v: 1, ticks: { abcd: { at: 't1', via: 'node1' } } });
+    expect(ticked).toEqual({
+      v: 1,
+      ticks: { abcd: { at: 't1', via: 'node1' } }
+    });
     expect(withTick(ticked, 'abcd', null)).toEqual({ v: 1 });
   });
 
   it('caps ticks per cell, dropping the oldest', () => {
-    let record = withTick(null, 'k0', { at: '2026-01-01T00:00:00Z', via: 'tick' });
+    let record = withTick(null, 'k0', {
+      at: '2026-01-01T00:00:00Z',
+      via: 'tick'
+    });
     for (let i = 1; i <= MAX_TICKS_PER_CELL + 10; i++) {
-      record = withTick(record, `k${i}`, { at: `2026-01-02T00:00:${String(i % 60).padStart(2, '0')}Z`, via: 'tick' });
+      record = withTick(record, `k${i}`, {
+        at: `2026-01-02T00:00:${String(i % 60).padStart(2, '0')}Z`,
+        via: 'tick'
+      });
     }
     expect(Object.keys(record.ticks!)).toHaveLength(MAX_TICKS_PER_CELL);
     expect(record.ticks!.k0).toBeUndefined();
@@ -100,11 +167,17 @@ describe('writing records', () => {
   it('keeps a bounded log however often the notebook runs', () => {
     let record = null;
     for (let i = 0; i < 1000; i++) {
-      record = withLogEntry(record, { at: start, result: 'error:Name Error', ref: `r${i}` }, 100);
+      record = withLogEntry(
+        record,
+        { at: start, result: 'error:Name Error', ref: `r${i}` },
+        100
+      );
     }
     expect(record!.log).toHaveLength(100);
     expect(record!.log![99]).toBe('2026-11-23T10:00:00Z error:Name_Error r999');
-    expect(withLogEntry(null, { at: start, result: 'ok', ref: 'r' }, 0).log).toEqual([]);
+    expect(
+      withLogEntry(null, { at: start, result: 'ok', ref: 'r' }, 0).log
+    ).toEqual([]);
   });
 
   it('stores timestamps to the second in UTC', () => {

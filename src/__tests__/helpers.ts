@@ -4,24 +4,38 @@ import type * as nbformat from '@jupyterlab/nbformat';
 import { DEFAULT_STEP_RULES } from '../notebook/steps';
 import type { ICellInput, IOutlineOptions } from '../progress/outline';
 
-export const OPTIONS: IOutlineOptions = { ...DEFAULT_STEP_RULES, maxSectionLevel: 3 };
+export const OPTIONS: IOutlineOptions = {
+  ...DEFAULT_STEP_RULES,
+  maxSectionLevel: 3
+};
 
 /** The sample lab shipped in notebooks/. */
 export const SAMPLE_DIR = path.resolve(__dirname, '../../notebooks');
 
 /** Real lab notebooks, present beside a developer's clone only. */
-export const REAL_DIR = path.resolve(__dirname, '../../../shared/fixtures/real');
+export const REAL_DIR = path.resolve(
+  __dirname,
+  '../../../shared/fixtures/real'
+);
 export const hasReal = fs.existsSync(REAL_DIR);
 
 export function readNotebook(file: string): nbformat.INotebookContent {
   return JSON.parse(fs.readFileSync(file, 'utf-8'));
 }
 
-export function md(source: string, record?: unknown, id = `m${Math.random()}`): ICellInput {
+export function md(
+  source: string,
+  record?: unknown,
+  id = `m${Math.random()}`
+): ICellInput {
   return { id, type: 'markdown', source, record };
 }
 
-export function code(source: string, record?: unknown, id = `c${Math.random()}`): ICellInput {
+export function code(
+  source: string,
+  record?: unknown,
+  id = `c${Math.random()}`
+): ICellInput {
   return { id, type: 'code', source, record };
 }
 
@@ -31,14 +45,26 @@ export function bigNotebook(count: number): nbformat.INotebookContent {
   for (let i = 0; i < count; i++) {
     cells.push(
       i % 10 === 0
-        ? { cell_type: 'markdown', metadata: {}, source: `## Part ${i / 10}\nSome text.` }
-        : { cell_type: 'code', metadata: {}, source: `echo step ${i}`, outputs: [], execution_count: null }
+        ? {
+            cell_type: 'markdown',
+            metadata: {},
+            source: `## Part ${i / 10}\nSome text.`
+          }
+        : {
+            cell_type: 'code',
+            metadata: {},
+            source: `echo step ${i}`,
+            outputs: [],
+            execution_count: null
+          }
     );
   }
   return {
     nbformat: 4,
     nbformat_minor: 4,
-    metadata: { kernelspec: { name: 'bash', display_name: 'Bash', language: 'bash' } },
+    metadata: {
+      kernelspec: { name: 'bash', display_name: 'Bash', language: 'bash' }
+    },
     cells
   };
 }

@@ -21,16 +21,32 @@ function reload(model: NotebookModel): NotebookModel {
 }
 
 function progress(model: NotebookModel): ProgressModel {
-  const p = new ProgressModel({ model, outlineOptions: () => OPTIONS, logLimit: () => 100, rebuildDelay: 0 });
+  const p = new ProgressModel({
+    model,
+    outlineOptions: () => OPTIONS,
+    logLimit: () => 100,
+    rebuildDelay: 0
+  });
   p.isActive = true;
   return p;
 }
 
 /** What JupyterLab's executor announces around one run. */
-function execute(model: NotebookModel, cell: ICellModel, result: { success: boolean; error?: any }) {
+function execute(
+  model: NotebookModel,
+  cell: ICellModel,
+  result: { success: boolean; error?: any }
+) {
   const notebook = { model };
-  (NotebookActions.executionScheduled as Signal<any, any>).emit({ notebook, cell: { model: cell } });
-  (NotebookActions.executed as Signal<any, any>).emit({ notebook, cell: { model: cell }, ...result });
+  (NotebookActions.executionScheduled as Signal<any, any>).emit({
+    notebook,
+    cell: { model: cell }
+  });
+  (NotebookActions.executed as Signal<any, any>).emit({
+    notebook,
+    cell: { model: cell },
+    ...result
+  });
 }
 
 const codeIndex = (model: NotebookModel, n: number) => {
@@ -50,19 +66,34 @@ describe('ExecutionRecorder', () => {
   beforeEach(() => {
     tracked = true;
     clock = Date.parse('2026-11-23T10:00:00Z');
-    recorder = new ExecutionRecorder({ logLimit: () => 100, isTracked: () => tracked, now: () => new Date(clock) });
+    recorder = new ExecutionRecorder({
+      logLimit: () => 100,
+      isTracked: () => tracked,
+      now: () => new Date(clock)
+    });
   });
   afterEach(() => recorder.dispose());
 
   it('records a success and a failure with the error name, in the cell and the log', () => {
-    const model = load(readNotebook(path.join(SAMPLE_DIR, '1_provision_cli.ipynb')));
+    const model = load(
+      readNotebook(path.join(SAMPLE_DIR, '1_provision_cli.ipynb'))
+    );
     const first = model.cells.get(codeIndex(model, 0));
     const second = model.cells.get(codeIndex(model, 1));
     execute(model, first, { success: true });
     clock += 1500;
-    execute(model, second, { success: false, error: { errorName: '', errorValue: '1' } });
-    expect(first.getMetadata(METADATA_KEY)).toMatchObject({ v: 1, run: { n: 1 } });
-    expect(second.getMetadata(METADATA_KEY)).toMatchObject({ v: 1, run: { n: 1, error: 'exit 1' } });
+    execute(model, second, {
+      success: false,
+      error: { errorName: '', errorValue: '1' }
+    });
+    expect(first.getMetadata(METADATA_KEY)).toMatchObject({
+      v: 1,
+      run: { n: 1 }
+    });
+    expect(second.getMetadata(METADATA_KEY)).toMatchObject({
+      v: 1,
+      run: { n: 1, error: 'exit 1' }
+    });
     const log = (model.getMetadata(METADATA_KEY) as any).log;
     expect(log).toHaveLength(2);
     expect(log[1]).toMatch(/^2026-11-23T10:00:01Z error:exit_1 [0-9a-f]{8}$/);
@@ -86,9 +117,16 @@ describe('ExecutionRecorder', () => {
   it('fingerprints the source as scheduled, not as edited while it queued', () => {
     const model = load(bigNotebook(3));
     const cell = model.cells.get(1);
-    (NotebookActions.executionScheduled as Signal<any, any>).emit({ notebook: { model }, cell: { model: cell } });
+    (NotebookActions.executionScheduled as Signal<any, any>).emit({
+      notebook: { model },
+      cell: { model: cell }
+    });
     cell.sharedModel.setSource('echo typed while queued');
-    (NotebookActions.executed as Signal<any, any>).emit({ notebook: { model }, cell: { model: cell }, success: true });
+    (NotebookActions.executed as Signal<any, any>).emit({
+      notebook: { model },
+      cell: { model: cell },
+      success: true
+    });
     const p = progress(model);
     expect(p.outline!.steps[0].status).toBe('changed');
     p.dispose();
@@ -99,7 +137,10 @@ describe('ExecutionRecorder', () => {
     const cell = model.cells.get(1);
     cell.setMetadata(METADATA_KEY, { v: 1, run: 'hand-edited' } as any);
     execute(model, cell, { success: true });
-    expect(cell.getMetadata(METADATA_KEY)).toEqual({ v: 1, run: 'hand-edited' });
+    expect(cell.getMetadata(METADATA_KEY)).toEqual({
+      v: 1,
+      run: 'hand-edited'
+    });
   });
 
   it('is not an undo step of the student', () => {
@@ -125,21 +166,38 @@ describe('ProgressModel', () => {
     p.outlineChanged.connect(rebuilt);
     p.stepsChanged.connect(changed);
     const cell = model.cells.get(234);
-    recordRun(model, cell, { start: new Date(), end: new Date(), ok: true, src: fingerprint(cell.sharedModel.getSource()) }, 100);
+    recordRun(
+      model,
+      cell,
+      {
+        start: new Date(),
+        end: new Date(),
+        ok: true,
+        src: fingerprint(cell.sharedModel.getSource())
+      },
+      100
+    );
     expect(rebuilt).not.toHaveBeenCalled();
     expect(changed).toHaveBeenCalledTimes(1);
-    expect(changed.mock.calls[0][1].map((s: any) => [s.cellIndex, s.status])).toEqual([[234, 'ok']]);
+    expect(
+      changed.mock.calls[0][1].map((s: any) => [s.cellIndex, s.status])
+    ).toEqual([[234, 'ok']]);
     expect(p.outline!.done).toBe(1);
     expect(p.outline!.sections[23].done).toBe(1);
     p.dispose();
   });
 
   it('keeps records on their cells through save, reload and moves in a 4.4 notebook without ids', () => {
-    const content = readNotebook(path.join(SAMPLE_DIR, '1_provision_cli.ipynb'));
+    const content = readNotebook(
+      path.join(SAMPLE_DIR, '1_provision_cli.ipynb')
+    );
     expect(content.nbformat_minor).toBe(4);
     expect(content.cells.some(c => 'id' in c)).toBe(false);
     const model = load(content);
-    const recorder = new ExecutionRecorder({ logLimit: () => 100, isTracked: () => true });
+    const recorder = new ExecutionRecorder({
+      logLimit: () => 100,
+      isTracked: () => true
+    });
     const target = codeIndex(model, 2);
     const source = model.cells.get(target).sharedModel.getSource();
     execute(model, model.cells.get(target), { success: true });
@@ -159,13 +217,17 @@ describe('ProgressModel', () => {
   });
 
   it('ticks a block and keeps the tick when the prose around it changes', async () => {
-    const model = load(readNotebook(path.join(SAMPLE_DIR, '2_docker_kubernetes.ipynb')));
+    const model = load(
+      readNotebook(path.join(SAMPLE_DIR, '2_docker_kubernetes.ipynb'))
+    );
     const p = progress(model);
     const block = p.outline!.steps.find(s => s.kind === 'block')!;
     expect(p.setTicked(block, true)).toBe(true);
     expect(p.outline!.steps[block.index].status).toBe('ticked');
     const cell = model.cells.get(block.cellIndex);
-    cell.sharedModel.setSource(`Added a sentence at the top.\n\n${cell.sharedModel.getSource()}`);
+    cell.sharedModel.setSource(
+      `Added a sentence at the top.\n\n${cell.sharedModel.getSource()}`
+    );
     await new Promise(resolve => setTimeout(resolve, 10));
     const after = p.outline!.steps.find(s => s.key === block.key)!;
     expect(after.status).toBe('ticked');
@@ -188,10 +250,19 @@ describe('ProgressModel', () => {
 
   it('does no work while inactive and catches up when shown', () => {
     const model = load(bigNotebook(50));
-    const p = new ProgressModel({ model, outlineOptions: () => OPTIONS, logLimit: () => 100 });
+    const p = new ProgressModel({
+      model,
+      outlineOptions: () => OPTIONS,
+      logLimit: () => 100
+    });
     const changed = jest.fn();
     p.outlineChanged.connect(changed);
-    recordRun(model, model.cells.get(1), { start: new Date(), end: new Date(), ok: true, src: 'x' }, 100);
+    recordRun(
+      model,
+      model.cells.get(1),
+      { start: new Date(), end: new Date(), ok: true, src: 'x' },
+      100
+    );
     expect(p.outline).toBeNull();
     expect(changed).not.toHaveBeenCalled();
     p.isActive = true;
@@ -202,12 +273,16 @@ describe('ProgressModel', () => {
 });
 
 describe('size of the record', () => {
-  const bytes = (model: NotebookModel) => JSON.stringify(model.toJSON(), null, 1).length;
+  const bytes = (model: NotebookModel) =>
+    JSON.stringify(model.toJSON(), null, 1).length;
 
   it('adds under 200 bytes per executed cell and stays bounded after 1,000 runs', () => {
     const model = load(bigNotebook(500));
     const before = bytes(model);
-    const recorder = new ExecutionRecorder({ logLimit: () => 100, isTracked: () => true });
+    const recorder = new ExecutionRecorder({
+      logLimit: () => 100,
+      isTracked: () => true
+    });
     let executed = 0;
     for (let i = 0; i < model.cells.length; i++) {
       const cell = model.cells.get(i);
@@ -220,7 +295,10 @@ describe('size of the record', () => {
     expect(perCell).toBeLessThan(200);
     const rerun = (times: number) => {
       for (let round = 0; round < times; round++) {
-        execute(model, model.cells.get(1), { success: round % 2 === 0, error: { errorName: 'CalledProcessError' } });
+        execute(model, model.cells.get(1), {
+          success: round % 2 === 0,
+          error: { errorName: 'CalledProcessError' }
+        });
       }
     };
     rerun(1000);

@@ -96,21 +96,24 @@ export function readCellRecord(value: unknown): ReadResult<ICellRecord> {
     Private.checkStep(record.step) ??
     Private.checkRun(record.run) ??
     Private.checkTicks(record.ticks);
-  return problem
-    ? { status: 'corrupt', problem }
-    : { status: 'ok', record };
+  return problem ? { status: 'corrupt', problem } : { status: 'ok', record };
 }
 
 /**
  * Read the notebook's record.
  */
-export function readNotebookRecord(value: unknown): ReadResult<INotebookRecord> {
+export function readNotebookRecord(
+  value: unknown
+): ReadResult<INotebookRecord> {
   const head = Private.readHead(value);
   if (head) {
     return head as ReadResult<INotebookRecord>;
   }
   const log = (value as INotebookRecord).log;
-  if (log !== undefined && !(Array.isArray(log) && log.every(e => typeof e === 'string'))) {
+  if (
+    log !== undefined &&
+    !(Array.isArray(log) && log.every(e => typeof e === 'string'))
+  ) {
     return { status: 'corrupt', problem: '"log" is not a list of texts' };
   }
   return { status: 'ok', record: value as INotebookRecord };
@@ -141,7 +144,10 @@ export function timestamp(date: Date): string {
  * Shell kernels report a non-zero status with an empty name and the status
  * as value; that is stored as `exit N`.
  */
-export function errorLabel(name: string | undefined, value: string | undefined): string {
+export function errorLabel(
+  name: string | undefined,
+  value: string | undefined
+): string {
   let label = (name ?? '').trim();
   if (!label) {
     const status = (value ?? '').trim();
@@ -149,7 +155,9 @@ export function errorLabel(name: string | undefined, value: string | undefined):
   }
   // Control characters would garble the sidebar and the event log.
   label = label.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim() || 'Error';
-  return label.length > MAX_ERROR_LENGTH ? label.slice(0, MAX_ERROR_LENGTH) : label;
+  return label.length > MAX_ERROR_LENGTH
+    ? label.slice(0, MAX_ERROR_LENGTH)
+    : label;
 }
 
 /**
@@ -196,7 +204,10 @@ export function withTick(
       .slice(0, keys.length - MAX_TICKS_PER_CELL)
       .forEach(k => delete ticks[k]);
   }
-  const next: ICellRecord = { ...(previous ?? {}), v: previous?.v ?? FORMAT_VERSION };
+  const next: ICellRecord = {
+    ...(previous ?? {}),
+    v: previous?.v ?? FORMAT_VERSION
+  };
   if (Object.keys(ticks).length) {
     next.ticks = ticks;
   } else {
@@ -208,8 +219,14 @@ export function withTick(
 /**
  * A cell record marked (or no longer marked) as a manual step.
  */
-export function withManualStep(previous: ICellRecord | null, manual: boolean): ICellRecord {
-  const next: ICellRecord = { ...(previous ?? {}), v: previous?.v ?? FORMAT_VERSION };
+export function withManualStep(
+  previous: ICellRecord | null,
+  manual: boolean
+): ICellRecord {
+  const next: ICellRecord = {
+    ...(previous ?? {}),
+    v: previous?.v ?? FORMAT_VERSION
+  };
   if (manual) {
     next.step = 'manual';
   } else {
@@ -246,11 +263,21 @@ namespace Private {
       return { status: 'absent', record: null };
     }
     if (typeof value !== 'object' || Array.isArray(value)) {
-      return { status: 'corrupt', problem: `the record is ${describe(value)}, not an object` };
+      return {
+        status: 'corrupt',
+        problem: `the record is ${describe(value)}, not an object`
+      };
     }
     const version = (value as { v?: unknown }).v;
-    if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-      return { status: 'corrupt', problem: 'the record has no valid format version ("v")' };
+    if (
+      typeof version !== 'number' ||
+      !Number.isInteger(version) ||
+      version < 1
+    ) {
+      return {
+        status: 'corrupt',
+        problem: 'the record has no valid format version ("v")'
+      };
     }
     if (version > FORMAT_VERSION) {
       return { status: 'newer', version };
@@ -298,7 +325,11 @@ namespace Private {
       return '"ticks" is not an object';
     }
     for (const [key, tick] of Object.entries(ticks)) {
-      if (!isObject(tick) || typeof tick.at !== 'string' || typeof tick.via !== 'string') {
+      if (
+        !isObject(tick) ||
+        typeof tick.at !== 'string' ||
+        typeof tick.via !== 'string'
+      ) {
         return `tick "${key.slice(0, 20)}" is not {at, via}`;
       }
     }

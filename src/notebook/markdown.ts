@@ -40,7 +40,12 @@ const FENCE = /^([ \t]*)(`{3,}|~{3,})(.*)$/;
 export function parseMarkdown(source: string): MarkdownPart[] {
   const lines = source.split(/\r?\n/);
   const parts: MarkdownPart[] = [];
-  let fence: { marker: string; indent: number; info: string; line: number } | null = null;
+  let fence: {
+    marker: string;
+    indent: number;
+    info: string;
+    line: number;
+  } | null = null;
   let body: string[] = [];
   let paragraph: { text: string; line: number } | null = null;
 
@@ -114,17 +119,23 @@ export function parseMarkdown(source: string): MarkdownPart[] {
  * Heading markup reduced to the words a reader sees.
  */
 export function plainText(markup: string): string {
-  return markup
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/<[^>]*>/g, '')
-    // Underscores stay: they are part of the labs' resource names.
-    .replace(/[`*]+/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    markup
+      .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+      .replace(/<[^>]*>/g, '')
+      // Underscores stay: they are part of the labs' resource names.
+      .replace(/[`*]+/g, '')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 namespace Private {
-  export function block(info: string, lines: string[], line: number): IFencedBlock {
+  export function block(
+    info: string,
+    lines: string[],
+    line: number
+  ): IFencedBlock {
     return { kind: 'block', info, body: lines.join('\n'), line };
   }
 

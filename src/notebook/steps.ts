@@ -19,7 +19,10 @@ const WHERE_MARKER = /^#\s*runs?\s+(?:on|in|inside)\s+(.+?)\s*$/i;
 /**
  * Whether a fenced block is a command the student is meant to run.
  */
-export function isCommandBlock(block: IFencedBlock, rules: IStepRules): boolean {
+export function isCommandBlock(
+  block: IFencedBlock,
+  rules: IStepRules
+): boolean {
   const language = block.info.split(/[\s{]/)[0].toLowerCase();
   return (
     rules.commandLanguages.includes(language) || whereToRun(block.body) !== null
@@ -39,7 +42,10 @@ export function whereToRun(body: string): string | null {
  * The short label of a command: its first line that is not a comment.
  */
 export function commandLabel(source: string): string {
-  const lines = source.split(/\r?\n/).map(l => l.trim()).filter(l => l);
+  const lines = source
+    .split(/\r?\n/)
+    .map(l => l.trim())
+    .filter(l => l);
   const command = lines.find(l => !l.startsWith('#'));
   return truncate(command ?? lines[0] ?? '');
 }
@@ -66,7 +72,12 @@ export function blockKeys(fingerprints: string[]): string[] {
 }
 
 function firstLine(text: string): string {
-  return text.split(/\r?\n/).find(l => l.trim())?.trim() ?? '';
+  return (
+    text
+      .split(/\r?\n/)
+      .find(l => l.trim())
+      ?.trim() ?? ''
+  );
 }
 
 function truncate(text: string, max = 80): string {

@@ -75,7 +75,9 @@ export class ManualStepDecorator implements IDisposable {
       const box = document.createElement('input');
       box.type = 'checkbox';
       box.addEventListener('change', () => {
-        const current = this._model.outline?.steps.find(s => s.key === label!.dataset.step);
+        const current = this._model.outline?.steps.find(
+          s => s.key === label!.dataset.step
+        );
         if (current) {
           this._tick(current, box.checked);
         }
@@ -87,7 +89,8 @@ export class ManualStepDecorator implements IDisposable {
     }
     label.dataset.step = step.key;
     label.title = this._trans.__('Tick when you have done this step');
-    (label.querySelector('input') as HTMLInputElement).checked = step.status === 'ticked';
+    (label.querySelector('input') as HTMLInputElement).checked =
+      step.status === 'ticked';
     cell.toggleClass('jp-testbed-mod-ticked', step.status === 'ticked');
   }
 

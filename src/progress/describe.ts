@@ -18,7 +18,10 @@ export function stepSymbol(status: StepStatus): string {
   return SYMBOLS[status];
 }
 
-export function statusLabel(status: StepStatus, trans: TranslationBundle): string {
+export function statusLabel(
+  status: StepStatus,
+  trans: TranslationBundle
+): string {
   switch (status) {
     case 'ok':
       return trans.__('ran without error');
@@ -47,14 +50,18 @@ export function describeStep(
   }
   if (step.run) {
     const run = step.run;
-    meta = step.status === 'error' ? run.error ?? '' : shortTime(run.last);
+    meta = step.status === 'error' ? (run.error ?? '') : shortTime(run.last);
     if (step.status === 'changed') {
       meta = trans.__('edited');
     }
     lines.push(
       trans._n('ran %1 time', 'ran %1 times', run.n),
       trans.__('first run: %1', longTime(firstRun(run))),
-      trans.__('last run: %1 (%2 s)', longTime(run.last), (run.ms / 1000).toFixed(1))
+      trans.__(
+        'last run: %1 (%2 s)',
+        longTime(run.last),
+        (run.ms / 1000).toFixed(1)
+      )
     );
     if (run.error !== undefined) {
       lines.push(trans.__('last error: %1', run.error ?? ''));

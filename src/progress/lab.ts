@@ -16,7 +16,10 @@ export interface INotebookProgress {
 /**
  * Summarize the parsed content of a `.ipynb` file.
  */
-export function summarizeNotebook(content: unknown, options: IOutlineOptions): INotebookProgress {
+export function summarizeNotebook(
+  content: unknown,
+  options: IOutlineOptions
+): INotebookProgress {
   const cells = (content as { cells?: unknown } | null)?.cells;
   if (!Array.isArray(cells)) {
     return { done: 0, total: 0, problem: 'not a notebook (no list of cells)' };
@@ -47,7 +50,9 @@ function sourceText(source: unknown): string {
   if (typeof source === 'string') {
     return source;
   }
-  return Array.isArray(source) ? source.filter(s => typeof s === 'string').join('') : '';
+  return Array.isArray(source)
+    ? source.filter(s => typeof s === 'string').join('')
+    : '';
 }
 
 /**

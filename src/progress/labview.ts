@@ -34,7 +34,9 @@ export class LabView extends Widget {
   constructor(options: LabView.IOptions) {
     super();
     this._options = options;
-    this._trans = (options.translator ?? nullTranslator).load('jupyterlab_testbed');
+    this._trans = (options.translator ?? nullTranslator).load(
+      'jupyterlab_testbed'
+    );
     this.addClass('jp-testbed-Lab');
     this.title.label = this._trans.__('Lab notebooks');
     this._list = document.createElement('ul');
@@ -67,7 +69,7 @@ export class LabView extends Widget {
   }
 
   /** Re-draw from what is known, for a change in an open notebook. */
-  update(): void {
+  redraw(): void {
     if (this.isVisible) {
       this._render();
     }
@@ -121,7 +123,10 @@ export class LabView extends Widget {
     } catch (reason) {
       if (generation === this._generation) {
         this._names = [];
-        this._status.textContent = this._trans.__('Cannot list the lab folder: %1', String(reason));
+        this._status.textContent = this._trans.__(
+          'Cannot list the lab folder: %1',
+          String(reason)
+        );
       }
       return;
     }
@@ -151,7 +156,11 @@ export class LabView extends Widget {
 
   private async _readOne(item: Contents.IModel): Promise<INotebookProgress> {
     if (typeof item.size === 'number' && item.size > MAX_BYTES) {
-      return { done: 0, total: 0, problem: this._trans.__('too large to read') };
+      return {
+        done: 0,
+        total: 0,
+        problem: this._trans.__('too large to read')
+      };
     }
     try {
       const file = await this._options.contents.get(item.path, {
@@ -168,12 +177,23 @@ export class LabView extends Widget {
     this._list.textContent = '';
     let nextMarked = false;
     for (const path of this._names) {
-      const progress = this._options.live(path) ?? this._files.get(path) ?? null;
+      const progress =
+        this._options.live(path) ?? this._files.get(path) ?? null;
       const item = document.createElement('li');
       item.className = 'jp-testbed-Lab-notebook';
-      const complete = !!progress && !progress.problem && progress.total > 0 && progress.done === progress.total;
+      const complete =
+        !!progress &&
+        !progress.problem &&
+        progress.total > 0 &&
+        progress.done === progress.total;
       let state = complete ? 'complete' : '';
-      if (!complete && !nextMarked && progress && !progress.problem && progress.total > 0) {
+      if (
+        !complete &&
+        !nextMarked &&
+        progress &&
+        !progress.problem &&
+        progress.total > 0
+      ) {
         state = 'next';
         nextMarked = true;
       }
@@ -193,7 +213,9 @@ export class LabView extends Widget {
       } else if (progress.problem) {
         count.textContent = progress.problem;
       } else {
-        count.textContent = progress.total ? `${progress.done}/${progress.total}` : '–';
+        count.textContent = progress.total
+          ? `${progress.done}/${progress.total}`
+          : '–';
       }
       const badge = document.createElement('span');
       badge.className = 'jp-testbed-Lab-badge';
@@ -202,7 +224,10 @@ export class LabView extends Widget {
       this._list.appendChild(item);
     }
     this._status.textContent = this._truncated
-      ? this._trans.__('Only the first %1 notebooks of this folder are listed.', MAX_NOTEBOOKS)
+      ? this._trans.__(
+          'Only the first %1 notebooks of this folder are listed.',
+          MAX_NOTEBOOKS
+        )
       : '';
   }
 

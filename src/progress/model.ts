@@ -172,7 +172,10 @@ export class ProgressModel implements IDisposable {
     if (cell.type === 'code') {
       this._pendingCode.add(cell);
     }
-    this._scheduleRebuild(this._options.rebuildDelay ?? 250, cell.type !== 'code');
+    this._scheduleRebuild(
+      this._options.rebuildDelay ?? 250,
+      cell.type !== 'code'
+    );
   }
 
   /**

@@ -18,33 +18,49 @@ export async function showStep(
   if (step.kind === 'block' && step.blockOrdinal !== undefined) {
     const cell = panel.content.model?.cells.get(step.cellIndex);
     body = cell
-      ? analyzeCell('markdown', cell.sharedModel.getSource(), options).blocks[step.blockOrdinal]
-          ?.body ?? null
+      ? (analyzeCell('markdown', cell.sharedModel.getSource(), options).blocks[
+          step.blockOrdinal
+        ]?.body ?? null)
       : null;
   }
   const wanted = body?.trim();
-  await reveal(panel, step.cellIndex, wanted === undefined ? null : node => {
-    return (
-      Array.from(node.querySelectorAll<HTMLElement>('.jp-RenderedMarkdown pre')).find(
-        pre => pre.textContent?.trim() === wanted
-      ) ?? null
-    );
-  });
+  await reveal(
+    panel,
+    step.cellIndex,
+    wanted === undefined
+      ? null
+      : node => {
+          return (
+            Array.from(
+              node.querySelectorAll<HTMLElement>('.jp-RenderedMarkdown pre')
+            ).find(pre => pre.textContent?.trim() === wanted) ?? null
+          );
+        }
+  );
 }
 
-export async function showSection(panel: NotebookPanel, section: ISection): Promise<void> {
-  await reveal(panel, section.cellIndex, section.level === 0 ? null : node => {
-    const headings = Array.from(
-      node.querySelectorAll<HTMLElement>(
-        '.jp-RenderedMarkdown :is(h1, h2, h3, h4, h5, h6)'
-      )
-    );
-    return (
-      headings.find(h => Private.headingText(h) === section.title) ??
-      headings[section.headingOrdinal] ??
-      null
-    );
-  });
+export async function showSection(
+  panel: NotebookPanel,
+  section: ISection
+): Promise<void> {
+  await reveal(
+    panel,
+    section.cellIndex,
+    section.level === 0
+      ? null
+      : node => {
+          const headings = Array.from(
+            node.querySelectorAll<HTMLElement>(
+              '.jp-RenderedMarkdown :is(h1, h2, h3, h4, h5, h6)'
+            )
+          );
+          return (
+            headings.find(h => Private.headingText(h) === section.title) ??
+            headings[section.headingOrdinal] ??
+            null
+          );
+        }
+  );
 }
 
 async function reveal(

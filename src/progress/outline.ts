@@ -160,13 +160,23 @@ export function buildOutline(
   analyze: (cell: ICellInput) => ICellAnalysis = cell =>
     analyzeCell(cell.type, cell.source, options)
 ): IOutline {
-  const outline: IOutline = { sections: [], steps: [], issues: [], total: 0, done: 0 };
+  const outline: IOutline = {
+    sections: [],
+    steps: [],
+    issues: [],
+    total: 0,
+    done: 0
+  };
   let current = -1;
   const addStep = (step: Omit<IStep, 'index' | 'section'>) => {
     if (current < 0) {
       current = Private.addSection(outline, 0, '', step.cellIndex, 0);
     }
-    const full: IStep = { ...step, index: outline.steps.length, section: current };
+    const full: IStep = {
+      ...step,
+      index: outline.steps.length,
+      section: current
+    };
     outline.steps.push(full);
     outline.sections[current].steps.push(full.index);
   };
@@ -319,7 +329,10 @@ export function codeStatus(
   return { status: run.error === undefined ? 'ok' : 'error', run };
 }
 
-function tickStatus(tick: ITick | undefined): { status: StepStatus; tick?: ITick } {
+function tickStatus(tick: ITick | undefined): {
+  status: StepStatus;
+  tick?: ITick;
+} {
   return tick ? { status: 'ticked', tick } : { status: 'todo' };
 }
 
@@ -361,7 +374,12 @@ namespace Private {
   }
 
   /** Add to a section's counts and to every section above it. */
-  export function count(outline: IOutline, section: number, total: number, done: number): void {
+  export function count(
+    outline: IOutline,
+    section: number,
+    total: number,
+    done: number
+  ): void {
     for (let s = section; s >= 0; s = outline.sections[s].parent) {
       outline.sections[s].total += total;
       outline.sections[s].done += done;

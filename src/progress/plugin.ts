@@ -7,16 +7,15 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { Widget } from '@lumino/widgets';
 import {
   describeProblem,
   METADATA_KEY,
   readCellRecord,
-  readNotebookRecord,
-  withManualStep
+  readNotebookRecord
 } from '../metadata/format';
 import { DEFAULT_STEP_RULES } from '../notebook/steps';
 import { CommandIDs, IProgress, ITestbedSidebar } from '../tokens';
+import { addCommands } from './commands';
 import { ManualStepDecorator } from './decorations';
 import { LabView } from './labview';
 import { ProgressModel } from './model';
@@ -36,7 +35,8 @@ interface IProgressSettings extends IOutlineOptions {
 
 export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
   id: PLUGIN_ID,
-  description: 'Records what each cell and step of a lab notebook has done, in the notebook.',
+  description:
+    'Records what each cell and step of a lab notebook has done, in the notebook.',
   autoStart: true,
   provides: IProgress,
   requires: [ITestbedSidebar, INotebookTracker],
@@ -93,7 +93,11 @@ export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
           title: trans.__('Cannot record this step'),
           body: trans.__(
             'The progress record of this cell cannot be read, so it is left as it is. Its content: %1',
-            describeProblem(readCellRecord(Private.cellModel(panel, step)?.getMetadata(METADATA_KEY))) ?? ''
+            describeProblem(
+              readCellRecord(
+                Private.cellModel(panel, step)?.getMetadata(METADATA_KEY)
+              )
+            ) ?? ''
           ),
           buttons: [Dialog.okButton()]
         });
@@ -134,11 +138,12 @@ export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
       open: path => void app.commands.execute('docmanager:open', { path })
     });
     labView.id = 'jp-testbed-lab';
-    sidebar.addSection(view, 100);
-    sidebar.addSection(labView, 900);
+    sidebar.addSection(view, 100, 4);
+    sidebar.addSection(labView, 900, 1);
 
-    const status = new ProgressStatus(trans, () =>
-      void app.commands.execute(CommandIDs.showSidebar)
+    const status = new ProgressStatus(
+      trans,
+      () => void app.commands.execute(CommandIDs.showSidebar)
     );
     statusBar?.registerStatusItem(PLUGIN_ID, {
       item: status,
@@ -154,24 +159,33 @@ export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
         return notes;
       }
       if (!config.track) {
-        notes.push(trans.__('Runs are not recorded: tracking is off in the settings.'));
+        notes.push(
+          trans.__('Runs are not recorded: tracking is off in the settings.')
+        );
       }
       if (panel.context.contentsModel?.writable === false) {
-        notes.push(trans.__('This notebook is read-only: its progress is shown but cannot be saved.'));
+        notes.push(
+          trans.__(
+            'This notebook is read-only: its progress is shown but cannot be saved.'
+          )
+        );
       }
       const problem = describeProblem(
         readNotebookRecord(panel.content.model?.getMetadata(METADATA_KEY))
       );
       if (problem) {
         notes.push(
-          trans.__('The notebook’s progress log cannot be read (%1); it is left as it is.', problem)
+          trans.__(
+            'The notebook’s progress log cannot be read (%1); it is left as it is.',
+            problem
+          )
         );
       }
       return notes;
     };
 
     let shown: ProgressModel | null = null;
-    const onModelChanged = () => labView.update();
+    const onModelChanged = () => labView.redraw();
     const show = (model: ProgressModel | null) => {
       if (shown === model) {
         return;
@@ -223,7 +237,8 @@ export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
           track: composite.track ?? config.track,
           logLimit: composite.logLimit ?? config.logLimit,
           maxSectionLevel: composite.maxSectionLevel ?? config.maxSectionLevel,
-          commandLanguages: composite.commandLanguages ?? config.commandLanguages
+          commandLanguages:
+            composite.commandLanguages ?? config.commandLanguages
         });
       }
       models.forEach(model => model.invalidate());
@@ -240,11 +255,14 @@ export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
           applySettings();
         })
         .catch(reason => {
-          console.error('jupyterlab-testbed: cannot load the progress settings.', reason);
+          console.error(
+            'jupyterlab-testbed: cannot load the progress settings.',
+            reason
+          );
         });
     }
 
-    Private.addCommands(app, tracker, trans, {
+    addCommands(app, tracker, trans, {
       modelFor,
       continueLab: () => {
         const panel = tracker.currentWidget;
@@ -284,137 +302,7 @@ export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
 };
 
 namespace Private {
-  export interface IActions {
-    modelFor: (panel: NotebookPanel) => ProgressModel;
-    continueLab: () => void;
-    isTracking: () => boolean;
-    setTracking: (value: boolean) => void;
-    refreshLab: () => void;
-    tick: (step: IStep, ticked: boolean) => void;
-  }
-
   export function cellModel(panel: NotebookPanel | null, step: IStep) {
     return panel?.content.widgets[step.cellIndex]?.model ?? null;
-  }
-
-  /** The manual step of the active cell, if it is one. */
-  function activeManualStep(tracker: INotebookTracker, actions: IActions): IStep | null {
-    const panel = tracker.currentWidget;
-    const cell = tracker.activeCell;
-    if (!panel || !cell) {
-      return null;
-    }
-    const outline = actions.modelFor(panel).outline;
-    return (
-      outline?.steps.find(s => s.kind === 'manual' && s.cellId === cell.model.id) ?? null
-    );
-  }
-
-  export function addCommands(
-    app: JupyterFrontEnd,
-    tracker: INotebookTracker,
-    trans: ReturnType<ITranslator['load']>,
-    actions: IActions
-  ): void {
-    const { commands } = app;
-    commands.addCommand(CommandIDs.continueLab, {
-      label: trans.__('Continue the Lab: Go to the First Step Not Done'),
-      caption: trans.__('Scroll to the first step of this notebook that is not done yet'),
-      isEnabled: () => !!tracker.currentWidget,
-      execute: () => actions.continueLab()
-    });
-    commands.addCommand(CommandIDs.tickCell, {
-      label: trans.__('Manual Step Done'),
-      caption: trans.__('Tick or untick the manual step of the active cell'),
-      isEnabled: () => activeManualStep(tracker, actions) !== null,
-      isToggled: () => activeManualStep(tracker, actions)?.status === 'ticked',
-      execute: () => {
-        const step = activeManualStep(tracker, actions);
-        if (step) {
-          actions.tick(step, step.status !== 'ticked');
-        }
-      }
-    });
-    commands.addCommand(CommandIDs.markManualStep, {
-      label: trans.__('Manual Step: Done Outside the Notebook'),
-      caption: trans.__('Mark the active markdown cell as a step that students tick off'),
-      isEnabled: () => tracker.activeCell?.model.type === 'markdown',
-      isToggled: () => {
-        const read = readCellRecord(tracker.activeCell?.model.getMetadata(METADATA_KEY));
-        return read.status === 'ok' && read.record.step === 'manual';
-      },
-      execute: () => {
-        const cell = tracker.activeCell?.model;
-        if (!cell || cell.type !== 'markdown') {
-          return;
-        }
-        const read = readCellRecord(cell.getMetadata(METADATA_KEY));
-        if (read.status !== 'ok' && read.status !== 'absent') {
-          void showDialog({
-            title: trans.__('Cannot mark this cell'),
-            body: trans.__(
-              'Its progress record cannot be read (%1), so it is left as it is.',
-              describeProblem(read) ?? ''
-            ),
-            buttons: [Dialog.okButton()]
-          });
-          return;
-        }
-        cell.setMetadata(
-          METADATA_KEY,
-          withManualStep(read.record, read.record?.step !== 'manual') as any
-        );
-      }
-    });
-    commands.addCommand(CommandIDs.toggleTracking, {
-      label: trans.__('Record Cell Runs and Ticks in Notebooks'),
-      isToggled: () => actions.isTracking(),
-      execute: () => actions.setTracking(!actions.isTracking())
-    });
-    commands.addCommand(CommandIDs.refreshLab, {
-      label: trans.__('Refresh the Lab Notebooks List'),
-      execute: () => actions.refreshLab()
-    });
-    commands.addCommand(CommandIDs.about, {
-      label: trans.__('What Lab Progress Records'),
-      execute: () =>
-        showDialog({
-          title: trans.__('What lab progress records'),
-          body: aboutBody(trans),
-          buttons: [Dialog.okButton()]
-        })
-    });
-    tracker.activeCellChanged.connect(() => {
-      commands.notifyCommandChanged(CommandIDs.tickCell);
-      commands.notifyCommandChanged(CommandIDs.markManualStep);
-    });
-  }
-
-  function aboutBody(trans: ReturnType<ITranslator['load']>): Widget {
-    const body = new Widget();
-    body.addClass('jp-testbed-About');
-    const paragraphs = [
-      trans.__(
-        'While you work, this extension writes a small record into the notebook file itself, under the metadata key "%1":',
-        METADATA_KEY
-      ),
-      trans.__(
-        '• for each code cell you run: how many times it ran, when it first and last ran, how long the last run took, whether it failed and the error name, and a fingerprint of the code that ran;'
-      ),
-      trans.__('• the steps you tick off, with the time;'),
-      trans.__('• a short log of the latest runs and ticks (the oldest entries are dropped).'),
-      trans.__(
-        'It stays in the notebook: nothing is sent anywhere. Whoever gets the file (for example a grader, when you hand it in) can see it. No outputs, values or keystrokes are recorded.'
-      ),
-      trans.__(
-        'You can turn recording off with the command "Record Cell Runs and Ticks in Notebooks" or in the settings (Testbed: progress).'
-      )
-    ];
-    for (const text of paragraphs) {
-      const p = document.createElement('p');
-      p.textContent = text;
-      body.node.appendChild(p);
-    }
-    return body;
   }
 }

@@ -49,10 +49,17 @@ export class ExecutionRecorder implements IDisposable {
    */
   private _onScheduled(
     _: unknown,
-    args: { notebook: { model: INotebookModel | null }; cell: { model: ICellModel } }
+    args: {
+      notebook: { model: INotebookModel | null };
+      cell: { model: ICellModel };
+    }
   ): void {
     const notebook = args.notebook.model;
-    if (!notebook || args.cell.model.type !== 'code' || !this._options.isTracked(notebook)) {
+    if (
+      !notebook ||
+      args.cell.model.type !== 'code' ||
+      !this._options.isTracked(notebook)
+    ) {
       return;
     }
     this._pending.set(args.cell.model, {
@@ -84,7 +91,10 @@ export class ExecutionRecorder implements IDisposable {
     }
     const end = this._now().getTime();
     // Queued cells run one after another: one starts when the one before ends.
-    const start = Math.min(end, Math.max(pending.at, this._busyUntil.get(notebook) ?? 0));
+    const start = Math.min(
+      end,
+      Math.max(pending.at, this._busyUntil.get(notebook) ?? 0)
+    );
     this._busyUntil.set(notebook, end);
     recordRun(
       notebook,

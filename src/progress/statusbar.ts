@@ -29,7 +29,9 @@ export class ProgressStatus extends Widget {
       ? this._trans.__('Lab: %1/%2 steps', outline.done, outline.total)
       : '';
     this.node.textContent = text;
-    this.node.title = this._trans.__('Steps done in this notebook; click to open the lab sidebar');
+    this.node.title = this._trans.__(
+      'Steps done in this notebook; click to open the lab sidebar'
+    );
     this.node.hidden = !outline || outline.total === 0;
   }
 

@@ -35,7 +35,9 @@ export class ProgressView extends Widget {
   constructor(options: ProgressView.IOptions) {
     super();
     this._options = options;
-    this._trans = (options.translator ?? nullTranslator).load('jupyterlab_testbed');
+    this._trans = (options.translator ?? nullTranslator).load(
+      'jupyterlab_testbed'
+    );
     this.addClass('jp-testbed-Progress');
     this.title.label = this._trans.__('Progress');
 
@@ -46,7 +48,10 @@ export class ProgressView extends Widget {
     this._fill = Private.el('div', 'jp-testbed-Progress-fill');
     this._bar.appendChild(this._fill);
     this._count = Private.el('div', 'jp-testbed-Progress-count');
-    this._continue = Private.el('button', 'jp-testbed-Progress-continue jp-mod-styled jp-mod-accept');
+    this._continue = Private.el(
+      'button',
+      'jp-testbed-Progress-continue jp-mod-styled jp-mod-accept'
+    );
     this._continue.textContent = this._trans.__('Continue');
     this._continue.title = this._trans.__('Go to the first step not done yet');
     this._continue.addEventListener('click', () => this._options.continue());
@@ -152,7 +157,9 @@ export class ProgressView extends Widget {
     }
     this._empty.textContent = outline.steps.length
       ? ''
-      : this._trans.__('This notebook has no steps: no code cells, command blocks or manual steps.');
+      : this._trans.__(
+          'This notebook has no steps: no code cells, command blocks or manual steps.'
+        );
     if (this._collapsed === null) {
       this._collapsed = Private.initialCollapse(outline);
     }
@@ -170,7 +177,11 @@ export class ProgressView extends Widget {
     const total = outline?.total ?? 0;
     const done = outline?.done ?? 0;
     this._summary.hidden = !outline || total === 0;
-    this._count.textContent = this._trans.__('%1 of %2 steps done', done, total);
+    this._count.textContent = this._trans.__(
+      '%1 of %2 steps done',
+      done,
+      total
+    );
     this._bar.setAttribute('aria-valuemax', String(total));
     this._bar.setAttribute('aria-valuenow', String(done));
     this._bar.setAttribute('aria-label', this._count.textContent);
@@ -213,7 +224,8 @@ export class ProgressView extends Widget {
     toggle.addEventListener('click', () => this._toggle(section.index));
     const title = Private.el('button', 'jp-testbed-Section-title');
     title.textContent =
-      section.title || (section.level === 0 ? this._trans.__('Before the first heading') : '');
+      section.title ||
+      (section.level === 0 ? this._trans.__('Before the first heading') : '');
     title.title = title.textContent;
     title.addEventListener('click', () => this._options.openSection(section));
     const count = Private.el('span', 'jp-testbed-Section-count');
@@ -225,13 +237,21 @@ export class ProgressView extends Widget {
     return node;
   }
 
-  private _fillSectionCount(section: ISection, node = this._sectionNodes[section.index]): void {
+  private _fillSectionCount(
+    section: ISection,
+    node = this._sectionNodes[section.index]
+  ): void {
     if (!node) {
       return;
     }
-    const count = node.querySelector('.jp-testbed-Section-count') as HTMLElement;
+    const count = node.querySelector(
+      '.jp-testbed-Section-count'
+    ) as HTMLElement;
     count.textContent = section.total ? `${section.done}/${section.total}` : '';
-    node.classList.toggle('jp-mod-complete', section.total > 0 && section.done === section.total);
+    node.classList.toggle(
+      'jp-mod-complete',
+      section.total > 0 && section.done === section.total
+    );
   }
 
   private _toggle(index: number): void {
@@ -262,15 +282,21 @@ export class ProgressView extends Widget {
       const hasContent =
         section.steps.length > 0 ||
         outline.sections.some(s => s.parent === section.index);
-      const toggle = node.querySelector('.jp-testbed-Section-toggle') as HTMLButtonElement;
+      const toggle = node.querySelector(
+        '.jp-testbed-Section-toggle'
+      ) as HTMLButtonElement;
       toggle.hidden = !hasContent;
       toggle.setAttribute('aria-expanded', String(open));
       toggle.setAttribute(
         'aria-label',
-        open ? this._trans.__('Collapse section') : this._trans.__('Expand section')
+        open
+          ? this._trans.__('Collapse section')
+          : this._trans.__('Expand section')
       );
       node.classList.toggle('jp-mod-collapsed', !open);
-      const list = node.querySelector('.jp-testbed-Section-steps') as HTMLElement;
+      const list = node.querySelector(
+        '.jp-testbed-Section-steps'
+      ) as HTMLElement;
       list.hidden = !open;
       if (open && !parentHidden && !list.childElementCount) {
         for (const index of section.steps) {
@@ -287,7 +313,10 @@ export class ProgressView extends Widget {
     const symbol = Private.el('span', 'jp-testbed-Step-status');
     row.appendChild(symbol);
     if (step.kind !== 'code') {
-      const box = Private.el('input', 'jp-testbed-Step-tick') as HTMLInputElement;
+      const box = Private.el(
+        'input',
+        'jp-testbed-Step-tick'
+      ) as HTMLInputElement;
       box.type = 'checkbox';
       box.addEventListener('change', () => {
         const current = this._model?.outline?.steps[step.index] ?? step;
@@ -312,7 +341,9 @@ export class ProgressView extends Widget {
     const symbol = row.querySelector('.jp-testbed-Step-status') as HTMLElement;
     symbol.textContent = stepSymbol(step.status);
     symbol.setAttribute('aria-label', statusLabel(step.status, this._trans));
-    const box = row.querySelector('.jp-testbed-Step-tick') as HTMLInputElement | null;
+    const box = row.querySelector(
+      '.jp-testbed-Step-tick'
+    ) as HTMLInputElement | null;
     if (box) {
       box.checked = step.status === 'ticked';
       box.setAttribute('aria-label', this._trans.__('Done: %1', step.label));
@@ -321,7 +352,8 @@ export class ProgressView extends Widget {
     label.textContent = step.label || this._trans.__('(empty)');
     const details = describeStep(step, this._trans);
     label.title = details.title;
-    (row.querySelector('.jp-testbed-Step-meta') as HTMLElement).textContent = details.meta;
+    (row.querySelector('.jp-testbed-Step-meta') as HTMLElement).textContent =
+      details.meta;
   }
 
   private _options: ProgressView.IOptions;
@@ -361,9 +393,15 @@ namespace Private {
     }
     const pending = outline.steps.find(step => !isDone(step.status));
     const keep = new Set<number>();
-    for (let s = pending?.section ?? -1; s >= 0; s = outline.sections[s].parent) {
+    for (
+      let s = pending?.section ?? -1;
+      s >= 0;
+      s = outline.sections[s].parent
+    ) {
       keep.add(s);
     }
-    return new Set(outline.sections.map(s => s.index).filter(s => !keep.has(s)));
+    return new Set(
+      outline.sections.map(s => s.index).filter(s => !keep.has(s))
+    );
   }
 }

@@ -12,4 +12,7 @@ const svgstr = `<svg xmlns="http://www.w3.org/2000/svg" width="16" viewBox="0 0 
   </g>
 </svg>`;
 
-export const testbedIcon = new LabIcon({ name: 'jupyterlab-testbed:sidebar', svgstr });
+export const testbedIcon = new LabIcon({
+  name: 'jupyterlab-testbed:sidebar',
+  svgstr
+});

@@ -4,7 +4,7 @@
 import type { ITranslator } from '@jupyterlab/translation';
 import { nullTranslator } from '@jupyterlab/translation';
 import { SidePanel } from '@jupyterlab/ui-components';
-import type { Widget } from '@lumino/widgets';
+import { AccordionPanel, Widget } from '@lumino/widgets';
 import type { ITestbedSidebar } from '../tokens';
 import { testbedIcon } from './icon';
 
@@ -24,11 +24,19 @@ export class TestbedSidebar extends SidePanel implements ITestbedSidebar {
     this.header.node.appendChild(heading);
   }
 
-  addSection(widget: Widget, rank: number): void {
-    this._ranks.set(widget, rank);
-    const index = this.widgets.filter(w => (this._ranks.get(w) ?? 0) <= rank).length;
+  addSection(widget: Widget, rank: number, weight = 1): void {
+    this._sections.set(widget, { rank, weight });
+    const index = this.widgets.filter(
+      w => (this._sections.get(w)?.rank ?? 0) <= rank
+    ).length;
     this.insertWidget(index, widget);
+    // An even split would give a three-line list as much room as an outline.
+    if (this.content instanceof AccordionPanel) {
+      this.content.setRelativeSizes(
+        this.widgets.map(w => this._sections.get(w)?.weight ?? 1)
+      );
+    }
   }
 
-  private _ranks = new WeakMap<Widget, number>();
+  private _sections = new WeakMap<Widget, { rank: number; weight: number }>();
 }

@@ -31,7 +31,10 @@ export const sidebarPlugin: JupyterFrontEndPlugin<ITestbedSidebar> = {
       label: trans.__('Show Testbed Lab Sidebar'),
       execute: () => app.shell.activateById(sidebar.id)
     });
-    palette?.addItem({ command: CommandIDs.showSidebar, category: trans.__('Testbed') });
+    palette?.addItem({
+      command: CommandIDs.showSidebar,
+      category: trans.__('Testbed')
+    });
     return sidebar;
   }
 };

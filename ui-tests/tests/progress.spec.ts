@@ -37,13 +37,18 @@ async function openSidebar(page: Page) {
 const steps = (page: Page, status: string) =>
   page.locator(`#${SIDEBAR} .jp-testbed-Step[data-status="${status}"]`);
 
-test('records runs and a failure, and keeps them after a reload', async ({ page, tmpPath }) => {
+test('records runs and a failure, and keeps them after a reload', async ({
+  page,
+  tmpPath
+}) => {
   await page.notebook.openByPath(`${tmpPath}/1_provision_cli.ipynb`);
   await page.notebook.activate('1_provision_cli.ipynb');
   const panel = await openSidebar(page);
   const total = await page.locator(`#${SIDEBAR} .jp-testbed-Step`).count();
   expect(total).toBeGreaterThan(15);
-  await expect(panel.locator('.jp-testbed-Progress-count')).toHaveText(`0 of ${total} steps done`);
+  await expect(panel.locator('.jp-testbed-Progress-count')).toHaveText(
+    `0 of ${total} steps done`
+  );
 
   // The openstack stand-in, the exports, then the project check that fails
   // while CHI-XXXXXX is not replaced.
@@ -53,9 +58,15 @@ test('records runs and a failure, and keeps them after a reload', async ({ page,
 
   await expect(steps(page, 'ok')).toHaveCount(2);
   await expect(steps(page, 'error')).toHaveCount(1);
-  await expect(steps(page, 'error').locator('.jp-testbed-Step-meta')).toHaveText('exit 1');
-  await expect(panel.locator('.jp-testbed-Progress-count')).toHaveText(`2 of ${total} steps done`);
-  await expect(page.locator('.jp-testbed-ProgressStatus')).toHaveText(`Lab: 2/${total} steps`);
+  await expect(
+    steps(page, 'error').locator('.jp-testbed-Step-meta')
+  ).toHaveText('exit 1');
+  await expect(panel.locator('.jp-testbed-Progress-count')).toHaveText(
+    `2 of ${total} steps done`
+  );
+  await expect(page.locator('.jp-testbed-ProgressStatus')).toHaveText(
+    `Lab: 2/${total} steps`
+  );
 
   // Editing a cell that ran marks it as changed since its run.
   await page.notebook.setCell(4, 'code', 'export OS_PROJECT_NAME="CHI-123456"');
@@ -66,8 +77,13 @@ test('records runs and a failure, and keeps them after a reload', async ({ page,
   await page.notebook.save();
   // A plain browser reload: JupyterLab restores the notebook and the
   // sidebar by itself (galata's reload would wait for a Launcher instead).
-  await Promise.all([page.waitForEvent('load'), page.evaluate(() => location.reload())]);
-  await expect(page.getByRole('main').getByRole('tab', { name: '1_provision_cli.ipynb' })).toBeVisible({
+  await Promise.all([
+    page.waitForEvent('load'),
+    page.evaluate(() => location.reload())
+  ]);
+  await expect(
+    page.getByRole('main').getByRole('tab', { name: '1_provision_cli.ipynb' })
+  ).toBeVisible({
     timeout: 30000
   });
   await openSidebar(page);
@@ -77,7 +93,9 @@ test('records runs and a failure, and keeps them after a reload', async ({ page,
   // The record is in the file, under one key.
   const nb = (await page.evaluate(async (file: string) => {
     const app = (window as any).jupyterapp;
-    const model = await app.serviceManager.contents.get(file, { content: true });
+    const model = await app.serviceManager.contents.get(file, {
+      content: true
+    });
     return model.content;
   }, `${tmpPath}/1_provision_cli.ipynb`)) as any;
   expect(nb.cells[2].metadata['jupyterlab-testbed'].run.n).toBe(1);
@@ -85,7 +103,10 @@ test('records runs and a failure, and keeps them after a reload', async ({ page,
   expect(nb.metadata['jupyterlab-testbed'].log.length).toBe(4);
 });
 
-test('ticks a manual step from the sidebar and shows it in the notebook', async ({ page, tmpPath }) => {
+test('ticks a manual step from the sidebar and shows it in the notebook', async ({
+  page,
+  tmpPath
+}) => {
   await page.notebook.openByPath(`${tmpPath}/0_intro.ipynb`);
   await page.notebook.activate('0_intro.ipynb');
   const panel = await openSidebar(page);
@@ -93,7 +114,9 @@ test('ticks a manual step from the sidebar and shows it in the notebook', async 
   await expect(manual).toHaveAttribute('data-status', 'todo');
   await manual.locator('.jp-testbed-Step-tick').check();
   await expect(manual).toHaveAttribute('data-status', 'ticked');
-  const inCell = page.locator('.jp-Notebook .jp-testbed-CellTick input').first();
+  const inCell = page
+    .locator('.jp-Notebook .jp-testbed-CellTick input')
+    .first();
   await expect(inCell).toBeChecked();
 
   // And back, from the notebook this time.
@@ -101,27 +124,43 @@ test('ticks a manual step from the sidebar and shows it in the notebook', async 
   await expect(manual).toHaveAttribute('data-status', 'todo');
 });
 
-test('follows the active notebook and lists the lab', async ({ page, tmpPath }) => {
+test('follows the active notebook and lists the lab', async ({
+  page,
+  tmpPath
+}) => {
   await page.notebook.openByPath(`${tmpPath}/0_intro.ipynb`);
   await page.notebook.openByPath(`${tmpPath}/2_docker_kubernetes.ipynb`);
   await page.notebook.activate('2_docker_kubernetes.ipynb');
   const panel = await openSidebar(page);
   // The big markdown cell's command blocks are steps of their own.
-  await expect(panel.locator('.jp-testbed-Step[data-kind="block"]')).not.toHaveCount(0);
-  const dockerCount = await panel.locator('.jp-testbed-Progress-count').textContent();
+  await expect(
+    panel.locator('.jp-testbed-Step[data-kind="block"]')
+  ).not.toHaveCount(0);
+  const dockerCount = await panel
+    .locator('.jp-testbed-Progress-count')
+    .textContent();
 
   await page.notebook.activate('0_intro.ipynb');
-  await expect(panel.locator('.jp-testbed-Progress-count')).not.toHaveText(dockerCount!);
-  await expect(panel.locator('.jp-testbed-Step[data-kind="manual"]')).toHaveCount(2);
+  await expect(panel.locator('.jp-testbed-Progress-count')).not.toHaveText(
+    dockerCount!
+  );
+  await expect(
+    panel.locator('.jp-testbed-Step[data-kind="manual"]')
+  ).toHaveCount(2);
 
   const lab = panel.locator('.jp-testbed-Lab-notebook');
   await expect(lab).toHaveCount(3);
-  await expect(lab.first().locator('.jp-testbed-Lab-name')).toHaveText('0_intro.ipynb');
+  await expect(lab.first().locator('.jp-testbed-Lab-name')).toHaveText(
+    '0_intro.ipynb'
+  );
   await expect(lab.first()).toHaveAttribute('data-state', 'next');
 
   // A block's tick from the sidebar is counted.
   await page.notebook.activate('2_docker_kubernetes.ipynb');
-  await panel.locator('.jp-testbed-Step[data-kind="block"] .jp-testbed-Step-tick').first().check();
+  await panel
+    .locator('.jp-testbed-Step[data-kind="block"] .jp-testbed-Step-tick')
+    .first()
+    .check();
   await expect(steps(page, 'ticked')).toHaveCount(1);
   await expect(lab.nth(2).locator('.jp-testbed-Lab-count')).toHaveText(/^1\//);
 });
@@ -132,18 +171,27 @@ test('continue jumps to the first step not done', async ({ page, tmpPath }) => {
   await page.notebook.runCell(2);
   const panel = await openSidebar(page);
   await panel.locator('.jp-testbed-Progress-continue').click();
-  await expect(page.locator('.jp-Notebook .jp-Cell.jp-mod-active')).toContainText('export OS_AUTH_URL');
+  await expect(
+    page.locator('.jp-Notebook .jp-Cell.jp-mod-active')
+  ).toContainText('export OS_AUTH_URL');
 });
 
-test('shows a corrupt record as a note and leaves it alone', async ({ page, tmpPath }) => {
+test('shows a corrupt record as a note and leaves it alone', async ({
+  page,
+  tmpPath
+}) => {
   await page.notebook.openByPath(`${tmpPath}/1_provision_cli.ipynb`);
   await page.notebook.activate('1_provision_cli.ipynb');
   await page.evaluate(() => {
     const panel = (window as any).jupyterapp.shell.currentWidget;
-    panel.content.model.cells.get(2).setMetadata('jupyterlab-testbed', '<img src=x onerror=alert(1)>');
+    panel.content.model.cells
+      .get(2)
+      .setMetadata('jupyterlab-testbed', '<img src=x onerror=alert(1)>');
   });
   const panel = await openSidebar(page);
-  await expect(panel.locator('.jp-testbed-Progress-note')).toContainText('cannot be read');
+  await expect(panel.locator('.jp-testbed-Progress-note')).toContainText(
+    'cannot be read'
+  );
   await page.notebook.runCell(2);
   const value = await page.evaluate(() => {
     const panel = (window as any).jupyterapp.shell.currentWidget;
@@ -153,7 +201,10 @@ test('shows a corrupt record as a note and leaves it alone', async ({ page, tmpP
   await expect(panel.locator('img')).toHaveCount(0);
 });
 
-test('screenshots of the sidebar, light and dark', async ({ page, tmpPath }, testInfo) => {
+test('screenshots of the sidebar, light and dark', async ({
+  page,
+  tmpPath
+}, testInfo) => {
   await page.notebook.openByPath(`${tmpPath}/1_provision_cli.ipynb`);
   await page.notebook.activate('1_provision_cli.ipynb');
   await page.notebook.runCell(2);
@@ -168,4 +219,3 @@ test('screenshots of the sidebar, light and dark', async ({ page, tmpPath }, tes
   await page.screenshot({ path: testInfo.outputPath('sidebar-dark.png') });
   await page.theme.setLightTheme();
 });
-
