@@ -20,7 +20,9 @@ fi
 source .venv/bin/activate
 python -m pip install --quiet --upgrade pip
 python -m pip install --quiet "jupyterlab>=4.6,<4.7" "bash_kernel>=0.10" "jupyter-builder>=1.2,<2"
-if ! jupyter kernelspec list 2>/dev/null | grep -q '^ *bash '; then
+# Outputs are captured before matching: `cmd | grep -q` fails under
+# pipefail when grep stops reading early.
+if [[ ! $(jupyter kernelspec list 2>/dev/null) =~ (^|$'\n')\ *bash\  ]]; then
   python -m bash_kernel.install --sys-prefix >/dev/null
 fi
 
@@ -28,12 +30,14 @@ echo "setup: installing JavaScript dependencies"
 jlpm install >/dev/null
 echo "setup: building the extension"
 jlpm build
-if ! jupyter labextension list 2>&1 | grep -q 'jupyterlab-testbed.*OK'; then
+extensions() { jupyter labextension list 2>&1 | sed 's/\x1b\[[0-9;]*m//g'; }
+if [[ ! $(extensions) =~ jupyterlab-testbed\ v[^$'\n']*enabled\ OK ]]; then
   python -m pip install --quiet -e .
   jupyter-builder develop --overwrite . >/dev/null
 fi
-jupyter labextension list 2>&1 | grep -q 'jupyterlab-testbed.*enabled.*OK' || {
-  echo "setup: the extension is not enabled in JupyterLab" >&2
+if [[ ! $(extensions) =~ jupyterlab-testbed\ v[^$'\n']*enabled\ OK ]]; then
+  echo "setup: the extension is not enabled in JupyterLab:" >&2
+  extensions >&2
   exit 1
-}
+fi
 echo "setup: done"
