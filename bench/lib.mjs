@@ -12,18 +12,7 @@ const { chromium } = require('../ui-tests/node_modules/playwright');
 const STEP_TIMEOUT = 120_000;
 
 export async function launchBrowser() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync'
-    ]
-  });
+  return chromium.launch(require('../ui-tests/chromium.js'));
 }
 
 /**
@@ -70,6 +59,22 @@ export async function waitForKernelIdle(page) {
     undefined,
     { polling: 50 }
   );
+}
+
+/**
+ * A page script with a deadline: `page.evaluate` itself never times out, and
+ * a kernel that dies mid-run would otherwise hang the benchmark silently.
+ */
+export async function within(ms, what, promise) {
+  let timer;
+  const deadline = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no result after ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export function median(values) {

@@ -9,21 +9,11 @@ const ROOT_PORT = 8931;
 const HUB_PORT = 8932;
 const HUB_PREFIX = '/user/student/';
 
-const chromium = {
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--no-first-run',
-    '--disable-sync'
-  ]
-};
+const chromium = require('./chromium');
 
 const server = (port, extra = '') => ({
-  command: `jlpm start --ServerApp.port=${port} ${extra}`.trim(),
+  // Request logs would bury the test results.
+  command: `jlpm start --ServerApp.port=${port} --ServerApp.log_level=WARN ${extra}`.trim(),
   url: `http://localhost:${port}${extra ? HUB_PREFIX : '/'}lab`,
   timeout: 120 * 1000,
   reuseExistingServer: !process.env.CI

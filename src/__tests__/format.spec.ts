@@ -5,7 +5,7 @@ import {
   readCellRecord,
   readNotebookRecord,
   timestamp,
-  withLogEntry,
+  withLogEntries,
   withManualStep,
   withRun,
   withTick
@@ -167,16 +167,16 @@ describe('writing records', () => {
   it('keeps a bounded log however often the notebook runs', () => {
     let record = null;
     for (let i = 0; i < 1000; i++) {
-      record = withLogEntry(
+      record = withLogEntries(
         record,
-        { at: start, result: 'error:Name Error', ref: `r${i}` },
+        [{ at: start, result: 'error:Name Error', ref: `r${i}` }],
         100
       );
     }
     expect(record!.log).toHaveLength(100);
     expect(record!.log![99]).toBe('2026-11-23T10:00:00Z error:Name_Error r999');
     expect(
-      withLogEntry(null, { at: start, result: 'ok', ref: 'r' }, 0).log
+      withLogEntries(null, [{ at: start, result: 'ok', ref: 'r' }], 0).log
     ).toEqual([]);
   });
 

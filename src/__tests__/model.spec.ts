@@ -5,6 +5,7 @@ import * as path from 'path';
 import { METADATA_KEY } from '../metadata/format';
 import { fingerprint } from '../notebook/hash';
 import { ProgressModel } from '../progress/model';
+import { EventLog } from '../progress/log';
 import { ExecutionRecorder } from '../progress/recorder';
 import { recordRun } from '../progress/records';
 import { bigNotebook, OPTIONS, readNotebook, SAMPLE_DIR } from './helpers';
@@ -24,7 +25,7 @@ function progress(model: NotebookModel): ProgressModel {
   const p = new ProgressModel({
     model,
     outlineOptions: () => OPTIONS,
-    logLimit: () => 100,
+    log: null,
     rebuildDelay: 0
   });
   p.isActive = true;
@@ -61,18 +62,23 @@ const codeIndex = (model: NotebookModel, n: number) => {
 
 describe('ExecutionRecorder', () => {
   let recorder: ExecutionRecorder;
+  let log: EventLog;
   let tracked = true;
   let clock = 0;
   beforeEach(() => {
     tracked = true;
     clock = Date.parse('2026-11-23T10:00:00Z');
+    log = new EventLog({ limit: () => 100, delay: 60000 });
     recorder = new ExecutionRecorder({
-      logLimit: () => 100,
+      log,
       isTracked: () => tracked,
       now: () => new Date(clock)
     });
   });
-  afterEach(() => recorder.dispose());
+  afterEach(() => {
+    recorder.dispose();
+    log.dispose();
+  });
 
   it('records a success and a failure with the error name, in the cell and the log', () => {
     const model = load(
@@ -94,9 +100,25 @@ describe('ExecutionRecorder', () => {
       v: 1,
       run: { n: 1, error: 'exit 1' }
     });
-    const log = (model.getMetadata(METADATA_KEY) as any).log;
-    expect(log).toHaveLength(2);
-    expect(log[1]).toMatch(/^2026-11-23T10:00:01Z error:exit_1 [0-9a-f]{8}$/);
+    // The log is written in one batch, not once per run.
+    expect(model.getMetadata(METADATA_KEY)).toBeUndefined();
+    log.flush();
+    const entries = (model.getMetadata(METADATA_KEY) as any).log;
+    expect(entries).toHaveLength(2);
+    expect(entries[1]).toMatch(
+      /^2026-11-23T10:00:01Z error:exit_1 [0-9a-f]{8}$/
+    );
+  });
+
+  it('drops log events rather than write over an unreadable notebook record', () => {
+    const model = load(bigNotebook(3));
+    model.setMetadata(METADATA_KEY, 'not ours' as any);
+    execute(model, model.cells.get(1), { success: true });
+    log.flush();
+    expect(model.getMetadata(METADATA_KEY)).toBe('not ours');
+    expect(model.cells.get(1).getMetadata(METADATA_KEY)).toMatchObject({
+      run: { n: 1 }
+    });
   });
 
   it('does not count a cell aborted by an earlier error as run', () => {
@@ -175,7 +197,7 @@ describe('ProgressModel', () => {
         ok: true,
         src: fingerprint(cell.sharedModel.getSource())
       },
-      100
+      null
     );
     expect(rebuilt).not.toHaveBeenCalled();
     expect(changed).toHaveBeenCalledTimes(1);
@@ -195,7 +217,7 @@ describe('ProgressModel', () => {
     expect(content.cells.some(c => 'id' in c)).toBe(false);
     const model = load(content);
     const recorder = new ExecutionRecorder({
-      logLimit: () => 100,
+      log: null,
       isTracked: () => true
     });
     const target = codeIndex(model, 2);
@@ -253,7 +275,7 @@ describe('ProgressModel', () => {
     const p = new ProgressModel({
       model,
       outlineOptions: () => OPTIONS,
-      logLimit: () => 100
+      log: null
     });
     const changed = jest.fn();
     p.outlineChanged.connect(changed);
@@ -261,7 +283,7 @@ describe('ProgressModel', () => {
       model,
       model.cells.get(1),
       { start: new Date(), end: new Date(), ok: true, src: 'x' },
-      100
+      null
     );
     expect(p.outline).toBeNull();
     expect(changed).not.toHaveBeenCalled();
@@ -279,10 +301,8 @@ describe('size of the record', () => {
   it('adds under 200 bytes per executed cell and stays bounded after 1,000 runs', () => {
     const model = load(bigNotebook(500));
     const before = bytes(model);
-    const recorder = new ExecutionRecorder({
-      logLimit: () => 100,
-      isTracked: () => true
-    });
+    const log = new EventLog({ limit: () => 100, delay: 60000 });
+    const recorder = new ExecutionRecorder({ log, isTracked: () => true });
     let executed = 0;
     for (let i = 0; i < model.cells.length; i++) {
       const cell = model.cells.get(i);
@@ -291,6 +311,7 @@ describe('size of the record', () => {
         executed++;
       }
     }
+    log.flush();
     const perCell = (bytes(model) - before) / executed;
     expect(perCell).toBeLessThan(200);
     const rerun = (times: number) => {
@@ -302,10 +323,13 @@ describe('size of the record', () => {
       }
     };
     rerun(1000);
+    log.flush();
     const after1000 = bytes(model);
     rerun(1000);
+    log.flush();
     // The log stays at its cap; only the run counter gains a digit.
     expect(bytes(model) - after1000).toBeLessThanOrEqual(1);
     recorder.dispose();
+    log.dispose();
   });
 });

@@ -15,7 +15,7 @@ function setUp(content: any) {
   const progress = new ProgressModel({
     model,
     outlineOptions: () => OPTIONS,
-    logLimit: () => 100,
+    log: null,
     rebuildDelay: 0
   });
   progress.isActive = true;
@@ -100,7 +100,7 @@ describe('ProgressView', () => {
         ok: true,
         src: fingerprint(cell.sharedModel.getSource())
       },
-      100
+      null
     );
     const after = Array.from(view.node.querySelectorAll('.jp-testbed-Step'));
     // The same elements: nothing was rebuilt.

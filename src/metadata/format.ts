@@ -236,15 +236,18 @@ export function withManualStep(
 }
 
 /**
- * A notebook record with one more event, keeping only the `limit` newest.
+ * A notebook record with more events, keeping only the `limit` newest.
  */
-export function withLogEntry(
+export function withLogEntries(
   previous: INotebookRecord | null,
-  entry: { at: Date; result: string; ref: string },
+  entries: { at: Date; result: string; ref: string }[],
   limit: number
 ): INotebookRecord {
-  const line = `${timestamp(entry.at)} ${entry.result.replace(/\s+/g, '_')} ${entry.ref}`;
-  const log = [...(previous?.log ?? []), line];
+  const lines = entries.map(
+    entry =>
+      `${timestamp(entry.at)} ${entry.result.replace(/\s+/g, '_')} ${entry.ref}`
+  );
+  const log = [...(previous?.log ?? []), ...lines];
   const keep = Math.max(0, Math.floor(limit));
   return {
     ...(previous ?? {}),

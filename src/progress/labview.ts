@@ -68,14 +68,24 @@ export class LabView extends Widget {
     this._invalidate();
   }
 
-  /** Re-draw from what is known, for a change in an open notebook. */
+  /**
+   * Re-draw from what is known, for a change in an open notebook; at most
+   * once a frame, since a run-all changes a step every few milliseconds.
+   */
   redraw(): void {
-    if (this.isVisible) {
-      this._render();
+    if (!this.isVisible || this._frame !== null) {
+      return;
     }
+    this._frame = requestAnimationFrame(() => {
+      this._frame = null;
+      this._render();
+    });
   }
 
   dispose(): void {
+    if (this._frame !== null) {
+      cancelAnimationFrame(this._frame);
+    }
     this._options.contents.fileChanged.disconnect(this._onFileChanged, this);
     super.dispose();
   }
@@ -242,4 +252,5 @@ export class LabView extends Widget {
   private _truncated = false;
   private _stale = true;
   private _generation = 0;
+  private _frame: number | null = null;
 }

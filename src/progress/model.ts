@@ -22,13 +22,15 @@ import {
   IStep,
   updateCellSteps
 } from './outline';
+import type { EventLog } from './log';
 import { recordTick } from './records';
 
 export namespace ProgressModel {
   export interface IOptions {
     model: INotebookModel;
     outlineOptions: () => IOutlineOptions;
-    logLimit: () => number;
+    /** The notebooks' event log. */
+    log: EventLog | null;
     /** Milliseconds of quiet before text edits rebuild the outline. */
     rebuildDelay?: number;
   }
@@ -120,7 +122,7 @@ export class ProgressModel implements IDisposable {
       cell,
       step.tickKey,
       ticked ? { at: timestamp(new Date()), via } : null,
-      this._options.logLimit()
+      this._options.log
     );
   }
 

@@ -93,6 +93,8 @@ export interface IOutline {
   steps: IStep[];
   /** Cells whose record cannot be read; they are shown but never written. */
   issues: ICellIssue[];
+  /** The steps of each cell, by cell id, for updates of one cell. */
+  cellSteps: Map<string, IStep[]>;
   total: number;
   done: number;
 }
@@ -164,6 +166,7 @@ export function buildOutline(
     sections: [],
     steps: [],
     issues: [],
+    cellSteps: new Map(),
     total: 0,
     done: 0
   };
@@ -179,6 +182,12 @@ export function buildOutline(
     };
     outline.steps.push(full);
     outline.sections[current].steps.push(full.index);
+    const ofCell = outline.cellSteps.get(full.cellId);
+    if (ofCell) {
+      ofCell.push(full);
+    } else {
+      outline.cellSteps.set(full.cellId, [full]);
+    }
   };
 
   cells.forEach((cell, cellIndex) => {
@@ -276,7 +285,7 @@ export function updateCellSteps(
   options: IOutlineOptions
 ): IStep[] | null {
   const fresh = buildOutline([cell], options, () => analysis);
-  const mine = outline.steps.filter(s => s.cellId === cell.id);
+  const mine = outline.cellSteps.get(cell.id) ?? [];
   const hadIssue = outline.issues.some(i => i.cellId === cell.id);
   if (
     fresh.steps.length !== mine.length ||

@@ -18,6 +18,7 @@ import { CommandIDs, IProgress, ITestbedSidebar } from '../tokens';
 import { addCommands } from './commands';
 import { ManualStepDecorator } from './decorations';
 import { LabView } from './labview';
+import { EventLog } from './log';
 import { ProgressModel } from './model';
 import { showSection, showStep } from './navigate';
 import { firstPending, IOutlineOptions, IStep } from './outline';
@@ -61,10 +62,8 @@ export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
     const models = new Map<NotebookPanel, ProgressModel>();
     let settings: ISettingRegistry.ISettings | null = null;
 
-    new ExecutionRecorder({
-      logLimit: () => config.logLimit,
-      isTracked: () => config.track
-    });
+    const log = new EventLog({ limit: () => config.logLimit });
+    new ExecutionRecorder({ log, isTracked: () => config.track });
 
     const modelFor = (panel: NotebookPanel): ProgressModel => {
       let model = models.get(panel);
@@ -72,7 +71,7 @@ export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
         const created = new ProgressModel({
           model: panel.content.model!,
           outlineOptions,
-          logLimit: () => config.logLimit
+          log
         });
         const decorator = new ManualStepDecorator(panel, created, trans, tick);
         models.set(panel, created);
@@ -222,6 +221,12 @@ export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
     };
     tracker.currentChanged.connect(() => void onCurrentChanged());
     tracker.widgetAdded.connect((_, panel) => {
+      // The file is serialized right after 'started': pending log events go in.
+      panel.context.saveState.connect((_, state) => {
+        if (state === 'started' && panel.model) {
+          log.flush(panel.model);
+        }
+      });
       panel.context.fileChanged.connect(() => {
         if (panel === tracker.currentWidget) {
           view.setNotes(notesFor(panel));

@@ -9,12 +9,13 @@ import type { INotebookModel } from '@jupyterlab/notebook';
 import type { IDisposable } from '@lumino/disposable';
 import { fingerprint } from '../notebook/hash';
 import { errorLabel } from '../metadata/format';
+import type { EventLog } from './log';
 import { recordRun } from './records';
 
 export namespace ExecutionRecorder {
   export interface IOptions {
-    /** How many log events the notebook keeps. */
-    logLimit: () => number;
+    /** The notebooks' event log. */
+    log: EventLog | null;
     /** Whether runs in this notebook are recorded now. */
     isTracked: (notebook: INotebookModel) => boolean;
     /** The clock; tests replace it. */
@@ -108,7 +109,7 @@ export class ExecutionRecorder implements IDisposable {
           : errorLabel(args.error?.errorName, args.error?.errorValue),
         src: pending.src
       },
-      this._options.logLimit()
+      this._options.log
     );
   }
 

@@ -10,21 +10,13 @@ import {
   ITick,
   METADATA_KEY,
   readCellRecord,
-  readNotebookRecord,
-  withLogEntry,
   withRun,
   withTick
 } from '../metadata/format';
-
-/** An event for the notebook's log. */
-export interface ILogEvent {
-  at: Date;
-  result: string;
-  ref: string;
-}
+import type { EventLog, ILogEvent } from './log';
 
 /**
- * Apply `update` to a cell's record and log the event on the notebook.
+ * Apply `update` to a cell's record and queue the event for the notebook's log.
  *
  * @returns false, changing nothing, when the cell's record is unreadable.
  */
@@ -33,23 +25,16 @@ export function updateRecord(
   cell: ICellModel,
   update: (record: ICellRecord | null) => ICellRecord,
   event: ILogEvent,
-  logLimit: number
+  log: EventLog | null
 ): boolean {
   const read = readCellRecord(cell.getMetadata(METADATA_KEY));
   if (read.status !== 'ok' && read.status !== 'absent') {
     return false;
   }
-  const log = readNotebookRecord(notebook.getMetadata(METADATA_KEY));
-  notebook.sharedModel.transact(() => {
-    cell.setMetadata(METADATA_KEY, update(read.record));
-    // An unreadable notebook record keeps its content; only the log is lost.
-    if (logLimit > 0 && (log.status === 'ok' || log.status === 'absent')) {
-      notebook.setMetadata(
-        METADATA_KEY,
-        withLogEntry(log.record, event, logLimit) as any
-      );
-    }
+  cell.sharedModel.transact(() => {
+    cell.setMetadata(METADATA_KEY, update(read.record) as any);
   }, false);
+  log?.add(notebook, event);
   return true;
 }
 
@@ -60,7 +45,7 @@ export function recordRun(
   notebook: INotebookModel,
   cell: ICellModel,
   run: { start: Date; end: Date; ok: boolean; error?: string; src: string },
-  logLimit: number
+  log: EventLog | null
 ): boolean {
   return updateRecord(
     notebook,
@@ -78,7 +63,7 @@ export function recordRun(
       result: run.ok ? 'ok' : `error:${run.error ?? 'Error'}`,
       ref: run.src
     },
-    logLimit
+    log
   );
 }
 
@@ -90,7 +75,7 @@ export function recordTick(
   cell: ICellModel,
   key: string,
   tick: ITick | null,
-  logLimit: number
+  log: EventLog | null
 ): boolean {
   return updateRecord(
     notebook,
@@ -101,6 +86,6 @@ export function recordTick(
       result: tick ? `tick:${tick.via}` : 'untick',
       ref: key
     },
-    logLimit
+    log
   );
 }

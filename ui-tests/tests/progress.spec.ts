@@ -165,6 +165,23 @@ test('follows the active notebook and lists the lab', async ({
   await expect(lab.nth(2).locator('.jp-testbed-Lab-count')).toHaveText(/^1\//);
 });
 
+test('a click on a section scrolls to its heading inside a big markdown cell', async ({
+  page,
+  tmpPath
+}) => {
+  await page.notebook.openByPath(`${tmpPath}/2_docker_kubernetes.ipynb`);
+  await page.notebook.activate('2_docker_kubernetes.ipynb');
+  const panel = await openSidebar(page);
+  const title = panel.locator('.jp-testbed-Section-title', {
+    hasText: 'Publish a port'
+  });
+  await title.click();
+  const heading = page.locator('.jp-Notebook .jp-RenderedMarkdown h3', {
+    hasText: 'Publish a port'
+  });
+  await expect(heading).toBeInViewport();
+});
+
 test('continue jumps to the first step not done', async ({ page, tmpPath }) => {
   await page.notebook.openByPath(`${tmpPath}/1_provision_cli.ipynb`);
   await page.notebook.activate('1_provision_cli.ipynb');
