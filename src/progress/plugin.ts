@@ -73,7 +73,12 @@ export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
           outlineOptions,
           log
         });
-        const decorator = new ManualStepDecorator(panel, created, trans, tick);
+        const decorator = new ManualStepDecorator(
+          panel,
+          created,
+          trans,
+          (step, ticked) => tick(panel, step, ticked)
+        );
         models.set(panel, created);
         panel.disposed.connect(() => {
           decorator.dispose();
@@ -85,13 +90,16 @@ export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
       return model;
     };
 
-    const tick = (step: IStep, ticked: boolean) => {
-      const panel = tracker.currentWidget;
-      if (!panel || !modelFor(panel).setTicked(step, ticked)) {
+    const tick = (
+      panel: NotebookPanel | null,
+      step: IStep,
+      ticked: boolean
+    ) => {
+      if (panel && !modelFor(panel).setTicked(step, ticked)) {
         void showDialog({
           title: trans.__('Cannot record this step'),
           body: trans.__(
-            'The progress record of this cell cannot be read, so it is left as it is. Its content: %1',
+            'The progress record of this cell cannot be read (%1), so it is left as it is.',
             describeProblem(
               readCellRecord(
                 Private.cellModel(panel, step)?.getMetadata(METADATA_KEY)
@@ -118,7 +126,7 @@ export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
           void showSection(panel, section);
         }
       },
-      tick,
+      tick: (step, ticked) => tick(tracker.currentWidget, step, ticked),
       continue: () => void app.commands.execute(CommandIDs.continueLab)
     });
     view.id = 'jp-testbed-progress';
@@ -271,10 +279,10 @@ export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
       modelFor,
       continueLab: () => {
         const panel = tracker.currentWidget;
-        const model = panel ? modelFor(panel) : null;
-        if (!panel || !model) {
+        if (!panel) {
           return;
         }
+        const model = modelFor(panel);
         if (!model.outline) {
           model.refresh();
         }
@@ -287,7 +295,7 @@ export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
       isTracking: () => config.track,
       setTracking: value => void settings?.set('track', value),
       refreshLab: () => labView.refresh(),
-      tick
+      tick: (step, ticked) => tick(tracker.currentWidget, step, ticked)
     });
     if (palette) {
       const category = trans.__('Testbed');
