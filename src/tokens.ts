@@ -47,4 +47,6 @@ export namespace CommandIDs {
   export const toggleTracking = 'testbed:progress-toggle-tracking';
   export const refreshLab = 'testbed:progress-refresh-lab';
   export const about = 'testbed:progress-about';
+  export const fillPlaceholders = 'testbed:placeholders-fill';
+  export const resetPlaceholders = 'testbed:placeholders-reset';
 }

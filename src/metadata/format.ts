@@ -52,6 +52,8 @@ export interface ICellRecord {
   run?: IRunRecord;
   /** Ticks by step: `cell` for the cell itself, a block key for a fenced block. */
   ticks?: { [key: string]: ITick };
+  /** A cell whose placeholders were filled: its template and what was filled in. */
+  fill?: { tpl: string; out: string };
   /** Fields of a later minor revision are kept as they are. */
   [extra: string]: unknown;
 }
@@ -95,7 +97,8 @@ export function readCellRecord(value: unknown): ReadResult<ICellRecord> {
   const problem =
     Private.checkStep(record.step) ??
     Private.checkRun(record.run) ??
-    Private.checkTicks(record.ticks);
+    Private.checkTicks(record.ticks) ??
+    Private.checkFill(record.fill);
   return problem ? { status: 'corrupt', problem } : { status: 'ok', record };
 }
 
@@ -212,6 +215,25 @@ export function withTick(
     next.ticks = ticks;
   } else {
     delete next.ticks;
+  }
+  return next;
+}
+
+/**
+ * A cell record with its fill template set, or removed with null.
+ */
+export function withFill(
+  previous: ICellRecord | null,
+  fill: { tpl: string; out: string } | null
+): ICellRecord {
+  const next: ICellRecord = {
+    ...(previous ?? {}),
+    v: previous?.v ?? FORMAT_VERSION
+  };
+  if (fill) {
+    next.fill = fill;
+  } else {
+    delete next.fill;
   }
   return next;
 }
@@ -337,6 +359,17 @@ namespace Private {
       }
     }
     return null;
+  }
+
+  export function checkFill(fill: unknown): string | null {
+    if (fill === undefined) {
+      return null;
+    }
+    return isObject(fill) &&
+      typeof fill.tpl === 'string' &&
+      typeof fill.out === 'string'
+      ? null
+      : '"fill" is not {tpl, out}';
   }
 
   function isObject(value: unknown): value is { [key: string]: unknown } {
