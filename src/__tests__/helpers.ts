@@ -2,7 +2,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type * as nbformat from '@jupyterlab/nbformat';
 import { DEFAULT_STEP_RULES } from '../notebook/steps';
+import type { NotebookModel } from '@jupyterlab/notebook';
+import type { ICellModel } from '@jupyterlab/cells';
+import { fingerprint } from '../notebook/hash';
+import { ProgressModel } from '../progress/model';
 import type { ICellInput, IOutlineOptions } from '../progress/outline';
+import { recordRun } from '../progress/records';
 
 export const OPTIONS: IOutlineOptions = {
   ...DEFAULT_STEP_RULES,
@@ -67,4 +72,31 @@ export function bigNotebook(count: number): nbformat.INotebookContent {
     },
     cells
   };
+}
+
+/** An active progress model of a notebook model, rebuilding without delay. */
+export function progressOf(model: NotebookModel): ProgressModel {
+  const progress = new ProgressModel({
+    model,
+    outlineOptions: () => OPTIONS,
+    log: null,
+    rebuildDelay: 0
+  });
+  progress.isActive = true;
+  return progress;
+}
+
+/** Record a successful run of a cell's current source. */
+export function markRan(model: NotebookModel, cell: ICellModel): void {
+  recordRun(
+    model,
+    cell,
+    {
+      start: new Date(),
+      end: new Date(),
+      ok: true,
+      src: fingerprint(cell.sharedModel.getSource())
+    },
+    null
+  );
 }

@@ -3,12 +3,18 @@ import type { ICellModel } from '@jupyterlab/cells';
 import { Signal } from '@lumino/signaling';
 import * as path from 'path';
 import { METADATA_KEY } from '../metadata/format';
-import { fingerprint } from '../notebook/hash';
 import { ProgressModel } from '../progress/model';
 import { EventLog } from '../progress/log';
 import { ExecutionRecorder } from '../progress/recorder';
 import { recordRun } from '../progress/records';
-import { bigNotebook, OPTIONS, readNotebook, SAMPLE_DIR } from './helpers';
+import {
+  bigNotebook,
+  markRan,
+  OPTIONS,
+  progressOf,
+  readNotebook,
+  SAMPLE_DIR
+} from './helpers';
 
 function load(content: any): NotebookModel {
   const model = new NotebookModel();
@@ -19,17 +25,6 @@ function load(content: any): NotebookModel {
 /** Save and open again, as a file round trip does. */
 function reload(model: NotebookModel): NotebookModel {
   return load(JSON.parse(JSON.stringify(model.toJSON())));
-}
-
-function progress(model: NotebookModel): ProgressModel {
-  const p = new ProgressModel({
-    model,
-    outlineOptions: () => OPTIONS,
-    log: null,
-    rebuildDelay: 0
-  });
-  p.isActive = true;
-  return p;
 }
 
 /** What JupyterLab's executor announces around one run. */
@@ -149,7 +144,7 @@ describe('ExecutionRecorder', () => {
       cell: { model: cell },
       success: true
     });
-    const p = progress(model);
+    const p = progressOf(model);
     expect(p.outline!.steps[0].status).toBe('changed');
     p.dispose();
   });
@@ -182,23 +177,13 @@ describe('ProgressModel', () => {
     // 2,000 cells is the in-browser benchmark's case; loading them into a
     // model under jsdom alone takes 15 s.
     const model = load(bigNotebook(300));
-    const p = progress(model);
+    const p = progressOf(model);
     const rebuilt = jest.fn();
     const changed = jest.fn();
     p.outlineChanged.connect(rebuilt);
     p.stepsChanged.connect(changed);
     const cell = model.cells.get(234);
-    recordRun(
-      model,
-      cell,
-      {
-        start: new Date(),
-        end: new Date(),
-        ok: true,
-        src: fingerprint(cell.sharedModel.getSource())
-      },
-      null
-    );
+    markRan(model, cell);
     expect(rebuilt).not.toHaveBeenCalled();
     expect(changed).toHaveBeenCalledTimes(1);
     expect(
@@ -231,7 +216,7 @@ describe('ProgressModel', () => {
     reopened.sharedModel.moveCell(target, 0);
     reopened = reload(reopened);
     expect(reopened.cells.get(0).sharedModel.getSource()).toBe(source);
-    const p = progress(reopened);
+    const p = progressOf(reopened);
     const step = p.outline!.steps.find(s => s.cellIndex === 0)!;
     expect(step.status).toBe('ok');
     expect(p.outline!.done).toBe(1);
@@ -242,7 +227,7 @@ describe('ProgressModel', () => {
     const model = load(
       readNotebook(path.join(SAMPLE_DIR, '2_docker_kubernetes.ipynb'))
     );
-    const p = progress(model);
+    const p = progressOf(model);
     const block = p.outline!.steps.find(s => s.kind === 'block')!;
     expect(p.setTicked(block, true)).toBe(true);
     expect(p.outline!.steps[block.index].status).toBe('ticked');
@@ -259,7 +244,7 @@ describe('ProgressModel', () => {
 
   it('refuses to tick over an unreadable record and changes nothing', () => {
     const model = load(readNotebook(path.join(SAMPLE_DIR, '0_intro.ipynb')));
-    const p = progress(model);
+    const p = progressOf(model);
     const manual = p.outline!.steps.find(s => s.kind === 'manual')!;
     const cell = model.cells.get(manual.cellIndex);
     const garbage = { v: 1, step: 'manual', ticks: { cell: 'yesterday' } };

@@ -1,24 +1,15 @@
 import { NotebookModel } from '@jupyterlab/notebook';
 import { Widget } from '@lumino/widgets';
-import { fingerprint } from '../notebook/hash';
 import { METADATA_KEY } from '../metadata/format';
-import { ProgressModel } from '../progress/model';
-import { recordRun } from '../progress/records';
 import { ProgressView } from '../progress/view';
-import { bigNotebook, OPTIONS } from './helpers';
+import { bigNotebook, markRan, progressOf } from './helpers';
 
 const HOSTILE = '<img src=x onerror="window.hacked=1">';
 
 function setUp(content: any) {
   const model = new NotebookModel();
   model.fromJSON(content);
-  const progress = new ProgressModel({
-    model,
-    outlineOptions: () => OPTIONS,
-    log: null,
-    rebuildDelay: 0
-  });
-  progress.isActive = true;
+  const progress = progressOf(model);
   const calls: string[] = [];
   const view = new ProgressView({
     openStep: step => calls.push(`step ${step.cellIndex}`),
@@ -91,17 +82,7 @@ describe('ProgressView', () => {
     const { model, view, progress } = setUp(bigNotebook(40));
     const rows = Array.from(view.node.querySelectorAll('.jp-testbed-Step'));
     const cell = model.cells.get(12);
-    recordRun(
-      model,
-      cell,
-      {
-        start: new Date(),
-        end: new Date(),
-        ok: true,
-        src: fingerprint(cell.sharedModel.getSource())
-      },
-      null
-    );
+    markRan(model, cell);
     const after = Array.from(view.node.querySelectorAll('.jp-testbed-Step'));
     // The same elements: nothing was rebuilt.
     expect(after).toEqual(rows);

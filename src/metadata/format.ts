@@ -226,16 +226,7 @@ export function withFill(
   previous: ICellRecord | null,
   fill: { tpl: string; out: string } | null
 ): ICellRecord {
-  const next: ICellRecord = {
-    ...(previous ?? {}),
-    v: previous?.v ?? FORMAT_VERSION
-  };
-  if (fill) {
-    next.fill = fill;
-  } else {
-    delete next.fill;
-  }
-  return next;
+  return Private.withField(previous, 'fill', fill ?? undefined);
 }
 
 /**
@@ -245,16 +236,7 @@ export function withManualStep(
   previous: ICellRecord | null,
   manual: boolean
 ): ICellRecord {
-  const next: ICellRecord = {
-    ...(previous ?? {}),
-    v: previous?.v ?? FORMAT_VERSION
-  };
-  if (manual) {
-    next.step = 'manual';
-  } else {
-    delete next.step;
-  }
-  return next;
+  return Private.withField(previous, 'step', manual ? 'manual' : undefined);
 }
 
 /**
@@ -279,6 +261,24 @@ export function withLogEntries(
 }
 
 namespace Private {
+  /** A copy of a cell record with one optional field set or removed. */
+  export function withField<K extends 'fill' | 'step'>(
+    previous: ICellRecord | null,
+    key: K,
+    value: ICellRecord[K] | undefined
+  ): ICellRecord {
+    const next: ICellRecord = {
+      ...(previous ?? {}),
+      v: previous?.v ?? FORMAT_VERSION
+    };
+    if (value === undefined) {
+      delete next[key];
+    } else {
+      next[key] = value;
+    }
+    return next;
+  }
+
   /**
    * The checks common to both records: an object with a supported version.
    * Returns null when the body still has to be checked.

@@ -3,9 +3,7 @@
  * cells with the real bash kernel; restoring the originals.
  */
 import { expect, galata, test } from '@jupyterlab/galata';
-import * as path from 'path';
-
-const SAMPLE_LAB = path.resolve(__dirname, '../../notebooks');
+import { openNotebook, prepare } from './lab';
 
 test.use({
   autoGoto: false,
@@ -22,13 +20,8 @@ test.use({
 });
 
 test.beforeEach(async ({ page, tmpPath }) => {
-  await page.goto();
-  if (!(await page.contents.directoryExists(tmpPath))) {
-    await page.contents.createDirectory(tmpPath);
-  }
-  await page.contents.uploadDirectory(SAMPLE_LAB, tmpPath);
-  await page.notebook.openByPath(`${tmpPath}/1_provision_cli.ipynb`);
-  await page.notebook.activate('1_provision_cli.ipynb');
+  await prepare(page, tmpPath);
+  await openNotebook(page, tmpPath, '1_provision_cli.ipynb');
 });
 
 const source = (page: any, index: number) =>

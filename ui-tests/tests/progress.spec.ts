@@ -3,27 +3,17 @@
  * driven as a student would: run cells, see the sidebar and status bar,
  * reload, tick a manual step, switch notebooks.
  */
-import { expect, test } from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
-import * as path from 'path';
+import { openNotebook, prepare } from './lab';
 
-const SAMPLE_LAB = path.resolve(__dirname, '../../notebooks');
 const SIDEBAR = 'jp-testbed-sidebar';
 
 test.use({ autoGoto: false });
 
-test.beforeEach(async ({ page, tmpPath }) => {
-  // Galata's own set-up of tmpPath resolves the contents API against the
-  // host, not the server's base URL; with the app loaded, page.contents
-  // goes through the page's base URL, as a student's browser does.
-  await page.goto();
-  if (!(await page.contents.directoryExists(tmpPath))) {
-    await page.contents.createDirectory(tmpPath);
-  }
-  await page.contents.uploadDirectory(SAMPLE_LAB, tmpPath);
-});
+test.beforeEach(async ({ page, tmpPath }) => prepare(page, tmpPath));
 
-async function openSidebar(page: Page) {
+async function openSidebar(page: IJupyterLabPageFixture) {
   const panel = page.locator(`#${SIDEBAR}`);
   // After a reload the layout restorer may already have it open, and a
   // click on an open tab would close it.
@@ -41,8 +31,7 @@ test('records runs and a failure, and keeps them after a reload', async ({
   page,
   tmpPath
 }) => {
-  await page.notebook.openByPath(`${tmpPath}/1_provision_cli.ipynb`);
-  await page.notebook.activate('1_provision_cli.ipynb');
+  await openNotebook(page, tmpPath, '1_provision_cli.ipynb');
   const panel = await openSidebar(page);
   const total = await page.locator(`#${SIDEBAR} .jp-testbed-Step`).count();
   expect(total).toBeGreaterThan(15);
@@ -107,8 +96,7 @@ test('ticks a manual step from the sidebar and shows it in the notebook', async 
   page,
   tmpPath
 }) => {
-  await page.notebook.openByPath(`${tmpPath}/0_intro.ipynb`);
-  await page.notebook.activate('0_intro.ipynb');
+  await openNotebook(page, tmpPath, '0_intro.ipynb');
   const panel = await openSidebar(page);
   const manual = panel.locator('.jp-testbed-Step[data-kind="manual"]').first();
   await expect(manual).toHaveAttribute('data-status', 'todo');
@@ -129,8 +117,7 @@ test('follows the active notebook and lists the lab', async ({
   tmpPath
 }) => {
   await page.notebook.openByPath(`${tmpPath}/0_intro.ipynb`);
-  await page.notebook.openByPath(`${tmpPath}/2_docker_kubernetes.ipynb`);
-  await page.notebook.activate('2_docker_kubernetes.ipynb');
+  await openNotebook(page, tmpPath, '2_docker_kubernetes.ipynb');
   const panel = await openSidebar(page);
   // The big markdown cell's command blocks are steps of their own.
   await expect(
@@ -169,8 +156,7 @@ test('a click on a section scrolls to its heading inside a big markdown cell', a
   page,
   tmpPath
 }) => {
-  await page.notebook.openByPath(`${tmpPath}/2_docker_kubernetes.ipynb`);
-  await page.notebook.activate('2_docker_kubernetes.ipynb');
+  await openNotebook(page, tmpPath, '2_docker_kubernetes.ipynb');
   const panel = await openSidebar(page);
   const title = panel.locator('.jp-testbed-Section-title', {
     hasText: 'Publish a port'
@@ -183,8 +169,7 @@ test('a click on a section scrolls to its heading inside a big markdown cell', a
 });
 
 test('continue jumps to the first step not done', async ({ page, tmpPath }) => {
-  await page.notebook.openByPath(`${tmpPath}/1_provision_cli.ipynb`);
-  await page.notebook.activate('1_provision_cli.ipynb');
+  await openNotebook(page, tmpPath, '1_provision_cli.ipynb');
   await page.notebook.runCell(2);
   const panel = await openSidebar(page);
   await panel.locator('.jp-testbed-Progress-continue').click();
@@ -197,8 +182,7 @@ test('shows a corrupt record as a note and leaves it alone', async ({
   page,
   tmpPath
 }) => {
-  await page.notebook.openByPath(`${tmpPath}/1_provision_cli.ipynb`);
-  await page.notebook.activate('1_provision_cli.ipynb');
+  await openNotebook(page, tmpPath, '1_provision_cli.ipynb');
   await page.evaluate(() => {
     const panel = (window as any).jupyterapp.shell.currentWidget;
     panel.content.model.cells
@@ -222,8 +206,7 @@ test('screenshots of the sidebar, light and dark', async ({
   page,
   tmpPath
 }, testInfo) => {
-  await page.notebook.openByPath(`${tmpPath}/1_provision_cli.ipynb`);
-  await page.notebook.activate('1_provision_cli.ipynb');
+  await openNotebook(page, tmpPath, '1_provision_cli.ipynb');
   await page.notebook.runCell(2);
   await page.notebook.runCell(4);
   await page.notebook.runCell(6);

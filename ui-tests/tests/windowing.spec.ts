@@ -3,6 +3,7 @@
  * most cells of a long notebook are not in the DOM, and it must not matter.
  */
 import { expect, galata, test } from '@jupyterlab/galata';
+import { openNotebook, prepare } from './lab';
 
 const SIDEBAR = 'jp-testbed-sidebar';
 const CELLS = 2000;
@@ -22,10 +23,6 @@ test('counts and updates every step of a 2,000-cell windowed notebook', async ({
   page,
   tmpPath
 }) => {
-  await page.goto();
-  if (!(await page.contents.directoryExists(tmpPath))) {
-    await page.contents.createDirectory(tmpPath);
-  }
   const cells = Array.from({ length: CELLS }, (_, i) =>
     i % 10 === 0
       ? { cell_type: 'markdown', metadata: {}, source: `## Part ${i / 10}` }
@@ -45,13 +42,14 @@ test('counts and updates every step of a 2,000-cell windowed notebook', async ({
     },
     cells
   };
-  await page.contents.uploadContent(
-    JSON.stringify(notebook),
-    'text',
-    `${tmpPath}/long.ipynb`
+  await prepare(page, tmpPath, destination =>
+    page.contents.uploadContent(
+      JSON.stringify(notebook),
+      'text',
+      `${destination}/long.ipynb`
+    )
   );
-  await page.notebook.openByPath(`${tmpPath}/long.ipynb`);
-  await page.notebook.activate('long.ipynb');
+  await openNotebook(page, tmpPath, 'long.ipynb');
   await page.sidebar.openTab(SIDEBAR);
   const panel = page.locator(`#${SIDEBAR}`);
   await expect(panel.locator('.jp-testbed-Progress-count')).toHaveText(

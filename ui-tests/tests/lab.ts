@@ -1,0 +1,38 @@
+/**
+ * What the UI tests share: putting files on the server the way a student's
+ * browser reaches it, and opening a notebook.
+ */
+import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
+import * as path from 'path';
+
+export const SAMPLE_LAB = path.resolve(__dirname, '../../notebooks');
+
+/**
+ * Load the app, then create tmpPath and upload files into it.
+ *
+ * Galata's own set-up of tmpPath resolves the contents API against the
+ * host, not the server's base URL; with the app loaded, page.contents goes
+ * through the page's base URL, as a student's browser does.
+ */
+export async function prepare(
+  page: IJupyterLabPageFixture,
+  tmpPath: string,
+  upload: (destination: string) => Promise<unknown> = destination =>
+    page.contents.uploadDirectory(SAMPLE_LAB, destination)
+): Promise<void> {
+  await page.goto();
+  if (!(await page.contents.directoryExists(tmpPath))) {
+    await page.contents.createDirectory(tmpPath);
+  }
+  await upload(tmpPath);
+}
+
+/** Open a notebook of tmpPath and make it the active tab. */
+export async function openNotebook(
+  page: IJupyterLabPageFixture,
+  tmpPath: string,
+  name: string
+): Promise<void> {
+  await page.notebook.openByPath(`${tmpPath}/${name}`);
+  await page.notebook.activate(name);
+}
