@@ -13,7 +13,7 @@ const chromium = require('./chromium');
 
 const server = (port, extra = '') => ({
   // Request logs would bury the test results.
-  command: `jlpm start --ServerApp.port=${port} --ServerApp.log_level=WARN ${extra}`.trim(),
+  command: `jlpm start --ServerApp.port=${port} --log-level=WARN ${extra}`.trim(),
   url: `http://localhost:${port}${extra ? HUB_PREFIX : '/'}lab`,
   timeout: 120 * 1000,
   reuseExistingServer: !process.env.CI
