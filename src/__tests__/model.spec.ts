@@ -242,6 +242,19 @@ describe('ProgressModel', () => {
     p.dispose();
   });
 
+  it('leaves nothing of ours on a cell once its only tick is taken back', () => {
+    const model = load(
+      readNotebook(path.join(SAMPLE_DIR, '2_docker_kubernetes.ipynb'))
+    );
+    const p = progressOf(model);
+    const block = p.outline!.steps.find(s => s.kind === 'block')!;
+    const cell = model.cells.get(block.cellIndex);
+    p.setTicked(block, true);
+    p.setTicked(p.outline!.steps[block.index], false);
+    expect(cell.getMetadata(METADATA_KEY)).toBeUndefined();
+    p.dispose();
+  });
+
   it('refuses to tick over an unreadable record and changes nothing', () => {
     const model = load(readNotebook(path.join(SAMPLE_DIR, '0_intro.ipynb')));
     const p = progressOf(model);

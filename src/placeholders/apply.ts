@@ -3,7 +3,8 @@
  * transaction, records that cannot be read left alone.
  */
 import type { INotebookModel } from '@jupyterlab/notebook';
-import { METADATA_KEY, readCellRecord, withFill } from '../metadata/format';
+import { storeRecord, writableRecord } from '../metadata/cell';
+import { withFill } from '../metadata/format';
 import type { CellPlan, IFillRecord } from './engine';
 
 /** What happened to the notebook's code cells (1-based numbers). */
@@ -30,12 +31,12 @@ export function applyPlans(
       if (cell.type !== 'code') {
         continue;
       }
-      const read = readCellRecord(cell.getMetadata(METADATA_KEY));
-      if (read.status !== 'ok' && read.status !== 'absent') {
+      const record = writableRecord(cell);
+      if (record === undefined) {
         applied.unreadable.push(i + 1);
         continue;
       }
-      const fill = read.record?.fill;
+      const fill = record?.fill;
       if (onlyFilled && !fill) {
         continue;
       }
@@ -44,13 +45,7 @@ export function applyPlans(
         applied.edited.push(i + 1);
       } else if (result.kind === 'write') {
         cell.sharedModel.setSource(result.source);
-        const record = withFill(read.record, result.fill);
-        if (Object.keys(record).length === 1) {
-          // Only the version is left: the cell carries nothing of ours.
-          cell.deleteMetadata(METADATA_KEY);
-        } else {
-          cell.setMetadata(METADATA_KEY, record as any);
-        }
+        storeRecord(cell, withFill(record, result.fill));
         applied.written.push(i + 1);
       }
     }

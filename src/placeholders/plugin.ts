@@ -92,10 +92,13 @@ export const placeholdersPlugin: JupyterFrontEndPlugin<void> = {
       return usable.values;
     };
 
-    const fill = (panel: NotebookPanel, onlyFilled: boolean) => {
-      const usable = checkedValues();
+    const fill = (
+      panel: NotebookPanel,
+      usable: Map<string, string>,
+      onlyFilled: boolean
+    ) => {
       const model = panel.content.model;
-      if (!usable || !model) {
+      if (!model) {
         return;
       }
       const applied = applyPlans(
@@ -124,8 +127,9 @@ export const placeholdersPlugin: JupyterFrontEndPlugin<void> = {
       isEnabled: () => !!tracker.currentWidget,
       execute: () => {
         const panel = tracker.currentWidget;
-        if (panel) {
-          fill(panel, false);
+        const usable = panel ? checkedValues() : null;
+        if (panel && usable) {
+          fill(panel, usable, false);
         }
       }
     });
@@ -155,13 +159,34 @@ export const placeholdersPlugin: JupyterFrontEndPlugin<void> = {
     }
 
     let timer: ReturnType<typeof setTimeout> | null = null;
+    let refillProblem: string | null = null;
+    /**
+     * After a value changed: the values are checked once, and while they
+     * are invalid one notice says why (replaced, not repeated, as the
+     * student types); filled cells keep their last values meanwhile.
+     */
     const refillOpenNotebooks = () => {
       if (timer !== null) {
         clearTimeout(timer);
       }
       timer = setTimeout(() => {
         timer = null;
-        tracker.forEach(panel => fill(panel, true));
+        if (refillProblem !== null) {
+          Notification.dismiss(refillProblem);
+          refillProblem = null;
+        }
+        const usable = usableValues(CHAMELEON_PLACEHOLDERS, values);
+        if (usable.problems.length) {
+          refillProblem = Notification.error(
+            trans.__(
+              'Filled cells were not refilled. %1',
+              usable.problems.join(' ')
+            ),
+            { autoClose: false }
+          );
+        } else if (usable.values.size) {
+          tracker.forEach(panel => fill(panel, usable.values, true));
+        }
       }, REFILL_DELAY);
     };
 

@@ -12,6 +12,7 @@ import {
   readCellRecord,
   withManualStep
 } from '../metadata/format';
+import { storeRecord, writableRecord } from '../metadata/cell';
 import { CommandIDs } from '../tokens';
 import type { ProgressModel } from './model';
 import type { IStep } from './outline';
@@ -87,22 +88,20 @@ export function addCommands(
       if (!cell || cell.type !== 'markdown') {
         return;
       }
-      const read = readCellRecord(cell.getMetadata(METADATA_KEY));
-      if (read.status !== 'ok' && read.status !== 'absent') {
+      const record = writableRecord(cell);
+      if (record === undefined) {
         void showDialog({
           title: trans.__('Cannot mark this cell'),
           body: trans.__(
             'Its progress record cannot be read (%1), so it is left as it is.',
-            describeProblem(read) ?? ''
+            describeProblem(readCellRecord(cell.getMetadata(METADATA_KEY))) ??
+              ''
           ),
           buttons: [Dialog.okButton()]
         });
         return;
       }
-      cell.setMetadata(
-        METADATA_KEY,
-        withManualStep(read.record, read.record?.step !== 'manual') as any
-      );
+      storeRecord(cell, withManualStep(record, record?.step !== 'manual'));
     }
   });
   commands.addCommand(CommandIDs.toggleTracking, {

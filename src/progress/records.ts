@@ -5,14 +5,8 @@
  */
 import type { ICellModel } from '@jupyterlab/cells';
 import type { INotebookModel } from '@jupyterlab/notebook';
-import {
-  ICellRecord,
-  ITick,
-  METADATA_KEY,
-  readCellRecord,
-  withRun,
-  withTick
-} from '../metadata/format';
+import { storeRecord, writableRecord } from '../metadata/cell';
+import { ICellRecord, ITick, withRun, withTick } from '../metadata/format';
 import type { EventLog, ILogEvent } from './log';
 
 /**
@@ -20,20 +14,18 @@ import type { EventLog, ILogEvent } from './log';
  *
  * @returns false, changing nothing, when the cell's record is unreadable.
  */
-export function updateRecord(
+function updateRecord(
   notebook: INotebookModel,
   cell: ICellModel,
   update: (record: ICellRecord | null) => ICellRecord,
   event: ILogEvent,
   log: EventLog | null
 ): boolean {
-  const read = readCellRecord(cell.getMetadata(METADATA_KEY));
-  if (read.status !== 'ok' && read.status !== 'absent') {
+  const record = writableRecord(cell);
+  if (record === undefined) {
     return false;
   }
-  cell.sharedModel.transact(() => {
-    cell.setMetadata(METADATA_KEY, update(read.record) as any);
-  }, false);
+  cell.sharedModel.transact(() => storeRecord(cell, update(record)), false);
   log?.add(notebook, event);
   return true;
 }
