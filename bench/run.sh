@@ -3,7 +3,9 @@
 # same run:
 #   1. run-all of a 500-cell bash notebook, extension enabled vs disabled;
 #   2. sidebar update per execution record on a 2,000-cell notebook;
-#   3. metadata bytes per executed cell in the saved notebook.
+#   3. metadata bytes per executed cell in the saved notebook;
+#   4. placeholders: filling a 2,000-cell notebook vs bare setSource, and
+#      the refill after a value changes in the sidebar form.
 #
 # It starts two private JupyterLab servers, identical but for a page config
 # that disables the extension on one, in throw-away directories, and removes
@@ -92,6 +94,9 @@ start_server() {
   # An autosave landing inside a timed run-all would slow one side only;
   # the benchmark saves when it measures bytes.
   echo '{"autosave": false}' >"$dir/settings/@jupyterlab/docmanager-extension/plugin.jupyterlab-settings"
+  mkdir -p "$dir/settings/jupyterlab-testbed"
+  echo '{"values": {"netID": "ff524", "project": "CHI-231095", "floatingIp": "129.114.25.134", "sharednetIp": "10.56.2.117"}}' \
+    >"$dir/settings/jupyterlab-testbed/placeholders.jupyterlab-settings"
   JUPYTER_CONFIG_DIR="$dir/config" \
     JUPYTERLAB_SETTINGS_DIR="$dir/settings" \
     JUPYTERLAB_WORKSPACES_DIR="$dir/workspaces" \
@@ -127,6 +132,8 @@ for side in enabled disabled; do
   python "$BENCH_DIR/make_notebook.py" 500 "$WORK/$side/root/run-all-500.ipynb"
 done
 python "$BENCH_DIR/make_notebook.py" 2000 "$WORK/enabled/root/sidebar-2000.ipynb"
+python "$BENCH_DIR/make_notebook.py" 2000 "$WORK/enabled/root/fill-2000.ipynb"
+cp "$REPO_DIR/notebooks/1_provision_cli.ipynb" "$WORK/enabled/root/"
 # The supported way to disable a prebuilt extension, as
 # `jupyter labextension disable` would write it, but in this server's own
 # config directory only.
@@ -166,6 +173,8 @@ run_bench "1 + 3. run-all overhead and metadata bytes" 600 run-all.mjs \
   --notebook run-all-500.ipynb --runs "$RUNS"
 run_bench "2. sidebar update per execution event" 300 sidebar-update.mjs \
   --port "$ENABLED_PORT" --notebook sidebar-2000.ipynb --events 200
+run_bench "4. placeholders: fill and refill" 600 fill.mjs \
+  --port "$ENABLED_PORT" --notebook fill-2000.ipynb --lab 1_provision_cli.ipynb
 
 summary_line() {
   grep -m1 "^SUMMARY $1" "$RESULTS" | sed 's/^SUMMARY //' || echo "$1: FAILED"
@@ -175,4 +184,6 @@ echo "== jupyterlab-testbed benchmarks =="
 summary_line "run-all"
 summary_line "sidebar update"
 summary_line "metadata per executed cell"
+summary_line "fill"
+summary_line "refill"
 exit "$FAILED"

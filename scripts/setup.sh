@@ -27,17 +27,48 @@ if [[ ! $(jupyter kernelspec list 2>/dev/null) =~ (^|$'\n')\ *bash\  ]]; then
 fi
 
 echo "setup: installing JavaScript dependencies"
+# node-pty (the SSH integration tests) compiles against Node's headers; yarn
+# would download them, and only package registries are reachable here.
+node_prefix=$(dirname "$(dirname "$(command -v node)")")
+if [ -f "$node_prefix/include/node/node.h" ]; then
+  export npm_config_nodedir=$node_prefix
+fi
 jlpm install >/dev/null
 echo "setup: building the extension"
 jlpm build
 extensions() { jupyter labextension list 2>&1 | sed 's/\x1b\[[0-9;]*m//g'; }
-if [[ ! $(extensions) =~ jupyterlab-testbed\ v[^$'\n']*enabled\ OK ]]; then
-  python -m pip install --quiet -e .
+labextension_ok() { [[ $(extensions) =~ jupyterlab-testbed\ v[^$'\n']*enabled\ OK ]]; }
+server_extensions() { jupyter server extension list 2>&1 | sed 's/\x1b\[[0-9;]*m//g'; }
+server_extension_ok() {
+  local listing
+  listing=$(server_extensions)
+  [[ $listing =~ (^|$'\n')\ *jupyterlab_testbed\ enabled &&
+    $listing =~ (^|$'\n')\ *jupyterlab_testbed\ [^$'\n']*OK ]]
+}
+# The [server] extra of pytest-jupyter only adds packages JupyterLab already
+# needs, so importing the two top-level modules is enough of a check.
+test_deps_ok() { python -c "import pytest, pytest_jupyter" 2>/dev/null; }
+# Venvs set up before the server extension existed have the labextension
+# linked but lack the test extras and the server config file, which only the
+# package install places: `jupyter server extension enable` refuses a module
+# that no config file names yet.
+if ! labextension_ok || ! server_extension_ok || ! test_deps_ok; then
+  # The extension was built just above; the install need not build it again.
+  SKIP_JUPYTER_BUILDER=1 python -m pip install --quiet -e ".[test]"
   jupyter-builder develop --overwrite . >/dev/null
-fi
-if [[ ! $(extensions) =~ jupyterlab-testbed\ v[^$'\n']*enabled\ OK ]]; then
-  echo "setup: the extension is not enabled in JupyterLab:" >&2
-  extensions >&2
-  exit 1
+  if ! labextension_ok; then
+    echo "setup: the extension is not enabled in JupyterLab:" >&2
+    extensions >&2
+    exit 1
+  fi
+  if ! server_extension_ok; then
+    echo "setup: the server extension jupyterlab_testbed is not enabled in Jupyter Server:" >&2
+    server_extensions >&2
+    exit 1
+  fi
+  if ! test_deps_ok; then
+    echo "setup: pytest and pytest-jupyter are not importable in .venv" >&2
+    exit 1
+  fi
 fi
 echo "setup: done"

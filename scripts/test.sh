@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Set up (if needed) and run every test: style checks, jest unit tests, then the Galata UI
+# Set up (if needed) and run every test: style checks, pytest for the server
+# extension, jest unit tests, then the Galata UI
 # tests against real JupyterLab servers (root and JupyterHub-style base URL)
 # in Debian's Chromium. Ends with one summary line per runner.
 set -uo pipefail
@@ -20,6 +21,9 @@ source .venv/bin/activate
 
 status=0
 jlpm lint:check || status=1
+pytest_log=$(mktemp)
+python -m pytest -q 2>&1 | tee "$pytest_log"
+[ "${PIPESTATUS[0]}" = 0 ] || status=1
 jest_log=$(mktemp)
 jlpm jest 2>&1 | tee "$jest_log"
 [ "${PIPESTATUS[0]}" = 0 ] || status=1
@@ -34,8 +38,10 @@ ui_log=$(mktemp)
 
 count() { grep -oE "[0-9]+ $2" "$1" | tail -n 1 | grep -oE '^[0-9]+' || echo 0; }
 jest_summary=$(grep -E '^Tests:' "$jest_log" | tail -n 1)
+pytest_summary=$(grep -E '^=* *[0-9]+ (passed|failed|error)' "$pytest_log" | tail -n 1)
 echo
+echo "pytest: $(echo "$pytest_summary" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || echo 0) passed, $(echo "$pytest_summary" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || echo 0) failed"
 echo "jest: $(echo "$jest_summary" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || echo 0) passed, $(echo "$jest_summary" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || echo 0) failed"
 echo "galata: $(count "$ui_log" 'passed') passed, $(count "$ui_log" 'failed') failed"
-rm -f "$jest_log" "$ui_log"
+rm -f "$pytest_log" "$jest_log" "$ui_log"
 exit $status

@@ -1,5 +1,5 @@
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { placeholdersPlugin } from './placeholders/plugin';
+import { placeholdersPlugin, runCheckPlugin } from './placeholders/plugin';
 import { progressPlugin } from './progress/plugin';
 import { sidebarPlugin } from './sidebar/plugin';
 
@@ -8,6 +8,7 @@ export * from './tokens';
 const plugins: JupyterFrontEndPlugin<any>[] = [
   sidebarPlugin,
   progressPlugin,
-  placeholdersPlugin
+  placeholdersPlugin,
+  runCheckPlugin
 ];
 export default plugins;

@@ -5,6 +5,10 @@
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import { Token } from '@lumino/coreutils';
 import type { Widget } from '@lumino/widgets';
+import type {
+  INotebookPlaceholders,
+  PlaceholdersModel
+} from './placeholders/model';
 import type { ProgressModel } from './progress/model';
 
 /**
@@ -39,6 +43,22 @@ export const IProgress = new Token<IProgress>(
   'The progress of the open lab notebooks.'
 );
 
+/**
+ * The student's values for the lab's placeholders (the terminals read the
+ * floating IP from here).
+ */
+export interface IPlaceholders {
+  /** The stored values, server defaults and options; `changed` tells. */
+  readonly model: PlaceholdersModel;
+  /** The placeholders of an open notebook and the values for them. */
+  forPanel(panel: NotebookPanel): INotebookPlaceholders;
+}
+
+export const IPlaceholders = new Token<IPlaceholders>(
+  'jupyterlab-testbed:IPlaceholders',
+  'The student’s values for the placeholders of the lab notebooks.'
+);
+
 export namespace CommandIDs {
   export const showSidebar = 'testbed:show-sidebar';
   export const continueLab = 'testbed:progress-continue';
@@ -49,4 +69,7 @@ export namespace CommandIDs {
   export const about = 'testbed:progress-about';
   export const fillPlaceholders = 'testbed:placeholders-fill';
   export const resetPlaceholders = 'testbed:placeholders-reset';
+  export const nextPlaceholder = 'testbed:placeholders-next';
+  export const undoFill = 'testbed:placeholders-undo';
+  export const showPlaceholders = 'testbed:placeholders-show';
 }

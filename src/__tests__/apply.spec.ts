@@ -1,16 +1,12 @@
 import { NotebookModel } from '@jupyterlab/notebook';
 import * as path from 'path';
 import { METADATA_KEY } from '../metadata/format';
-import { applyPlans } from '../placeholders/apply';
-import {
-  CHAMELEON_PLACEHOLDERS,
-  usableValues
-} from '../placeholders/definitions';
+import { applyPlans, undoChanges } from '../placeholders/apply';
 import { planFill, planReset } from '../placeholders/engine';
-import { readNotebook, SAMPLE_DIR } from './helpers';
+import { fillable, readNotebook, SAMPLE_DIR } from './helpers';
 
 const valuesOf = (sharednetIp: string) =>
-  usableValues(CHAMELEON_PLACEHOLDERS, {
+  fillable({
     netID: 'ff524',
     project: 'CHI-231095',
     floatingIp: '129.114.25.134',
@@ -100,5 +96,39 @@ describe('filling a live notebook', () => {
     expect(applied.unreadable).toEqual([target + 1]);
     expect(cell.sharedModel.getSource()).toBe(before);
     expect(cell.getMetadata(METADATA_KEY)).toEqual({ v: 1, fill: 'broken' });
+  });
+
+  it('undoes a whole refill in one step, except a cell edited since', () => {
+    const model = sampleModel();
+    applyPlans(model, (s, r) => planFill(s, r, valuesOf('10.56.2.117')));
+    const filled = sources(model);
+    const records = () =>
+      Array.from({ length: model.cells.length }, (_, k) =>
+        model.cells.get(k).getMetadata(METADATA_KEY)
+      );
+    const filledRecords = records();
+    const refill = applyPlans(
+      model,
+      (s, r) => planFill(s, r, valuesOf('10.56.2.200')),
+      true
+    );
+    expect(refill.undo).toHaveLength(refill.written.length);
+    expect(refill.written.length).toBeGreaterThan(0);
+
+    const undone = undoChanges(model, refill.undo);
+    expect(undone).toEqual({ restored: refill.written.length, kept: 0 });
+    expect(sources(model)).toEqual(filled);
+    // The fill records are back too, so a later refill still works.
+    expect(records()).toEqual(filledRecords);
+
+    // Undoing a full fill where one cell was edited in the meantime.
+    const again = applyPlans(model, planReset, true);
+    const edited = model.cells.get(again.written[0] - 1);
+    edited.sharedModel.setSource('echo mine');
+    expect(undoChanges(model, again.undo)).toEqual({
+      restored: again.written.length - 1,
+      kept: 1
+    });
+    expect(edited.sharedModel.getSource()).toBe('echo mine');
   });
 });

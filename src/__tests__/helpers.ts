@@ -5,6 +5,11 @@ import { DEFAULT_STEP_RULES } from '../notebook/steps';
 import type { NotebookModel } from '@jupyterlab/notebook';
 import type { ICellModel } from '@jupyterlab/cells';
 import { fingerprint } from '../notebook/hash';
+import {
+  CHAMELEON_PLACEHOLDERS,
+  IPlaceholder
+} from '../placeholders/definitions';
+import { fillableValues, resolveValues, Values } from '../placeholders/values';
 import { ProgressModel } from '../progress/model';
 import type { ICellInput, IOutlineOptions } from '../progress/outline';
 import { recordRun } from '../progress/records';
@@ -98,5 +103,15 @@ export function markRan(model: NotebookModel, cell: ICellModel): void {
       src: fingerprint(cell.sharedModel.getSource())
     },
     null
+  );
+}
+
+/** The token → value map a student's values give, or why none may be filled. */
+export function fillable(
+  values: Values,
+  placeholders: IPlaceholder[] = CHAMELEON_PLACEHOLDERS
+): { values: Map<string, string>; problems: string[] } {
+  return fillableValues(
+    resolveValues(placeholders, { values, folders: {} }, {}, 'lab.ipynb')
   );
 }

@@ -3,8 +3,7 @@ import * as path from 'path';
 import { fingerprint } from '../notebook/hash';
 import {
   CHAMELEON_PLACEHOLDERS,
-  checkValue,
-  usableValues
+  checkValue
 } from '../placeholders/definitions';
 import {
   countTokens,
@@ -12,7 +11,13 @@ import {
   planReset,
   substitute
 } from '../placeholders/engine';
-import { hasReal, readNotebook, REAL_DIR, SAMPLE_DIR } from './helpers';
+import {
+  fillable,
+  hasReal,
+  readNotebook,
+  REAL_DIR,
+  SAMPLE_DIR
+} from './helpers';
 
 const STUDENT = {
   netID: 'ff524',
@@ -20,7 +25,7 @@ const STUDENT = {
   floatingIp: '129.114.25.134',
   sharednetIp: '10.56.2.117'
 };
-const values = () => usableValues(CHAMELEON_PLACEHOLDERS, STUDENT).values;
+const values = () => fillable(STUDENT).values;
 const sourceOf = (cell: any) =>
   Array.isArray(cell.source) ? cell.source.join('') : cell.source;
 const netID = CHAMELEON_PLACEHOLDERS[0];
@@ -85,7 +90,7 @@ describe('checking values', () => {
   );
 
   it('fills nothing while any value is invalid', () => {
-    const result = usableValues(CHAMELEON_PLACEHOLDERS, {
+    const result = fillable({
       ...STUDENT,
       floatingIp: '1.2.3.4; reboot'
     });
@@ -94,7 +99,7 @@ describe('checking values', () => {
   });
 
   it('leaves tokens with no value as they are', () => {
-    const result = usableValues(CHAMELEON_PLACEHOLDERS, { netID: 'ff524' });
+    const result = fillable({ netID: 'ff524' });
     expect(substitute('ssh cc@A.B.C.D # netID', result.values)).toBe(
       'ssh cc@A.B.C.D # ff524'
     );
@@ -161,7 +166,7 @@ describe('fill, refill and reset', () => {
     if (first.kind !== 'write') {
       throw new Error();
     }
-    const changed = usableValues(CHAMELEON_PLACEHOLDERS, {
+    const changed = fillable({
       ...STUDENT,
       floatingIp: '129.114.25.200'
     }).values;

@@ -1,7 +1,9 @@
 /**
  * Applying fill plans to a live notebook: every code cell in one
- * transaction, records that cannot be read left alone.
+ * transaction, records that cannot be read left alone, and the whole change
+ * undone in one step.
  */
+import type { ICellModel } from '@jupyterlab/cells';
 import type { INotebookModel } from '@jupyterlab/notebook';
 import { storeRecord, writableRecord } from '../metadata/cell';
 import { withFill } from '../metadata/format';
@@ -12,6 +14,15 @@ export interface IApplied {
   written: number[];
   edited: number[];
   unreadable: number[];
+  /** What each written cell held before, to undo the whole change. */
+  undo: ICellChange[];
+}
+
+/** One cell's change, as written. */
+export interface ICellChange {
+  cell: ICellModel;
+  before: { source: string; fill: IFillRecord | null };
+  after: string;
 }
 
 /**
@@ -24,7 +35,12 @@ export function applyPlans(
   plan: (source: string, fill: IFillRecord | undefined) => CellPlan,
   onlyFilled = false
 ): IApplied {
-  const applied: IApplied = { written: [], edited: [], unreadable: [] };
+  const applied: IApplied = {
+    written: [],
+    edited: [],
+    unreadable: [],
+    undo: []
+  };
   model.sharedModel.transact(() => {
     for (let i = 0; i < model.cells.length; i++) {
       const cell = model.cells.get(i);
@@ -44,6 +60,11 @@ export function applyPlans(
       if (result.kind === 'edited') {
         applied.edited.push(i + 1);
       } else if (result.kind === 'write') {
+        applied.undo.push({
+          cell,
+          before: { source: cell.sharedModel.getSource(), fill: fill ?? null },
+          after: result.source
+        });
         cell.sharedModel.setSource(result.source);
         storeRecord(cell, withFill(record, result.fill));
         applied.written.push(i + 1);
@@ -51,4 +72,35 @@ export function applyPlans(
     }
   });
   return applied;
+}
+
+/**
+ * Put back what a fill, refill or reset changed, in one transaction, in the
+ * cells still in the notebook that nobody edited since; returns how many
+ * cells were put back and how many were left because they changed.
+ */
+export function undoChanges(
+  model: INotebookModel,
+  changes: ICellChange[]
+): { restored: number; kept: number } {
+  const present = new Set<ICellModel>();
+  for (let i = 0; i < model.cells.length; i++) {
+    present.add(model.cells.get(i));
+  }
+  let restored = 0;
+  model.sharedModel.transact(() => {
+    for (const { cell, before, after } of changes) {
+      if (!present.has(cell) || cell.sharedModel.getSource() !== after) {
+        continue;
+      }
+      const record = writableRecord(cell);
+      if (record === undefined) {
+        continue;
+      }
+      cell.sharedModel.setSource(before.source);
+      storeRecord(cell, withFill(record, before.fill));
+      restored++;
+    }
+  });
+  return { restored, kept: changes.length - restored };
 }

@@ -106,27 +106,3 @@ export function checkValue(
     ? null
     : `“${value}” is not a valid ${placeholder.label.toLowerCase()} (for example ${placeholder.example}).`;
 }
-
-/**
- * The values that can be filled now, or the reasons none can: nothing is
- * filled while any value is invalid.
- */
-export function usableValues(
-  placeholders: IPlaceholder[],
-  values: { [field: string]: string | undefined }
-): { values: Map<string, string>; problems: string[] } {
-  const usable = new Map<string, string>();
-  const problems: string[] = [];
-  for (const placeholder of placeholders) {
-    const value = (values[placeholder.field] ?? '').trim();
-    const problem = checkValue(placeholder, value, placeholders);
-    if (problem) {
-      problems.push(problem);
-    } else if (value) {
-      usable.set(placeholder.token, value);
-    }
-  }
-  return problems.length
-    ? { values: new Map(), problems }
-    : { values: usable, problems };
-}

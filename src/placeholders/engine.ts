@@ -87,7 +87,10 @@ export function planReset(
   return { kind: 'write', source: record.tpl, fill: null };
 }
 
-function tokenPattern(tokens: string[]): RegExp | null {
+/**
+ * One global pattern matching any of the tokens, longest first.
+ */
+export function tokenPattern(tokens: string[]): RegExp | null {
   const sorted = tokens.filter(t => t).sort((a, b) => b.length - a.length);
   if (!sorted.length) {
     return null;

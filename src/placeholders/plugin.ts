@@ -3,205 +3,271 @@ import type {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette, Notification } from '@jupyterlab/apputils';
-import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import { IEditorExtensionRegistry } from '@jupyterlab/codemirror';
+import {
+  INotebookCellExecutor,
+  INotebookTracker,
+  NotebookPanel
+} from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { CommandIDs } from '../tokens';
-import { applyPlans, IApplied } from './apply';
-import { CHAMELEON_PLACEHOLDERS, usableValues } from './definitions';
-import { planFill, planReset } from './engine';
+import { CommandIDs, IPlaceholders, ITestbedSidebar } from '../tokens';
+import { addCommands } from './commands';
+import { fetchServerDefaults } from './environment';
+import { PlaceholderForm } from './form';
+import { TokenHighlighter } from './highlight';
+import { PlaceholdersModel, RunCheck } from './model';
+import { RenderedValues } from './rendered';
+import { CheckingCellExecutor } from './runcheck';
+import { unfilledCells } from './unfilled';
+import { folderOf, IStoredValues, Values } from './values';
 
 const PLUGIN_ID = 'jupyterlab-testbed:placeholders';
 
-/** Quiet time after a value changes before open notebooks are refilled. */
-const REFILL_DELAY = 500;
+/** Quiet time after an edit before the unfilled counts are taken again. */
+const COUNT_DELAY = 300;
 
-export const placeholdersPlugin: JupyterFrontEndPlugin<void> = {
+/**
+ * Runs code cells through a check for unfilled placeholders. It has no
+ * dependencies because the notebook tracker itself depends on the executor.
+ */
+export const runCheckPlugin: JupyterFrontEndPlugin<INotebookCellExecutor> = {
+  id: 'jupyterlab-testbed:run-check',
+  description:
+    'Runs notebook cells, asking first when a code cell still holds a placeholder.',
+  autoStart: true,
+  provides: INotebookCellExecutor,
+  activate: (): INotebookCellExecutor => new CheckingCellExecutor()
+};
+
+export const placeholdersPlugin: JupyterFrontEndPlugin<IPlaceholders> = {
   id: PLUGIN_ID,
   description:
     'Fills the student’s values into the placeholders of bash and Python cells, reversibly.',
   autoStart: true,
-  requires: [INotebookTracker],
-  optional: [ISettingRegistry, ITranslator, ICommandPalette],
+  provides: IPlaceholders,
+  requires: [ITestbedSidebar, INotebookTracker],
+  optional: [
+    ISettingRegistry,
+    ITranslator,
+    ICommandPalette,
+    IEditorExtensionRegistry,
+    INotebookCellExecutor
+  ],
   activate: (
     app: JupyterFrontEnd,
+    sidebar: ITestbedSidebar,
     tracker: INotebookTracker,
     settingRegistry: ISettingRegistry | null,
     translator: ITranslator | null,
-    palette: ICommandPalette | null
-  ): void => {
+    palette: ICommandPalette | null,
+    editorExtensions: IEditorExtensionRegistry | null,
+    executor: INotebookCellExecutor | null
+  ): IPlaceholders => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_testbed');
-    let values: { [field: string]: string } = {};
-    let refillOnChange = true;
+    const model = new PlaceholdersModel();
+    const forPanel = (panel: NotebookPanel) =>
+      model.forNotebook(panel.content.model, panel.context.path);
+    const placeholders: IPlaceholders = { model, forPanel };
+    let settings: ISettingRegistry.ISettings | null = null;
 
-    const report = (applied: IApplied, done: string) => {
-      const parts = [done];
-      if (applied.edited.length) {
-        parts.push(
-          trans.__(
-            'Cells edited by hand since they were filled were left as they are: %1.',
-            applied.edited.join(', ')
-          )
-        );
-      }
-      if (applied.unreadable.length) {
-        parts.push(
-          trans.__(
-            'Cells whose record cannot be read were left as they are: %1.',
-            applied.unreadable.join(', ')
-          )
-        );
-      }
-      const message = parts.join(' ');
-      if (applied.edited.length || applied.unreadable.length) {
-        Notification.warning(message, { autoClose: false });
-      } else {
-        Notification.success(message);
-      }
-    };
+    const highlighter = new TokenHighlighter();
+    if (editorExtensions) {
+      highlighter.register(editorExtensions);
+    }
 
-    /** The values to fill, or null after telling the student why not. */
-    const checkedValues = (): Map<string, string> | null => {
-      const usable = usableValues(CHAMELEON_PLACEHOLDERS, values);
-      if (usable.problems.length) {
-        Notification.error(
-          trans.__('Nothing was filled. %1', usable.problems.join(' ')),
-          { autoClose: false }
-        );
-        return null;
-      }
-      if (!usable.values.size) {
-        Notification.info(
-          trans.__(
-            'Enter your values first: Settings ▸ Testbed: placeholders (net ID, project, floating IP…).'
-          ),
-          {
-            actions: [
-              {
-                label: trans.__('Open Settings'),
-                callback: () =>
-                  void app.commands.execute('settingeditor:open', {
-                    query: 'Testbed: placeholders'
-                  })
-              }
-            ]
-          }
-        );
-        return null;
-      }
-      return usable.values;
-    };
-
-    const fill = (
-      panel: NotebookPanel,
-      usable: Map<string, string>,
-      onlyFilled: boolean
-    ) => {
-      const model = panel.content.model;
-      if (!model) {
-        return;
-      }
-      const applied = applyPlans(
-        model,
-        (source, record) => planFill(source, record, usable),
-        onlyFilled
-      );
-      if (applied.written.length || !onlyFilled) {
-        report(
-          applied,
-          trans._n(
-            'Filled %1 cell of %2.',
-            'Filled %1 cells of %2.',
-            applied.written.length,
-            panel.context.path
-          )
-        );
-      }
-    };
-
-    app.commands.addCommand(CommandIDs.fillPlaceholders, {
-      label: trans.__('Fill Placeholders in This Notebook'),
-      caption: trans.__(
-        'Put your net ID, project and IP addresses into the code cells, keeping each cell’s original to restore'
-      ),
-      isEnabled: () => !!tracker.currentWidget,
-      execute: () => {
-        const panel = tracker.currentWidget;
-        const usable = panel ? checkedValues() : null;
-        if (panel && usable) {
-          fill(panel, usable, false);
-        }
-      }
+    const commands = addCommands({
+      app,
+      tracker,
+      placeholders,
+      trans,
+      openForm: () => showForm()
     });
-    app.commands.addCommand(CommandIDs.resetPlaceholders, {
-      label: trans.__('Restore Placeholders in This Notebook'),
-      caption: trans.__('Put back the original text of every filled cell'),
-      isEnabled: () => !!tracker.currentWidget,
-      execute: () => {
-        const model = tracker.currentWidget?.content.model;
-        if (model) {
-          const applied = applyPlans(model, planReset, true);
-          report(
-            applied,
-            trans._n(
-              'Restored %1 cell.',
-              'Restored %1 cells.',
-              applied.written.length
+    if (executor instanceof CheckingCellExecutor) {
+      executor.approve = commands.approveRun;
+    } else {
+      console.warn(
+        'jupyterlab-testbed: another extension runs the cells; unfilled placeholders are not checked before a run.'
+      );
+    }
+    if (palette) {
+      const category = trans.__('Testbed');
+      for (const command of [
+        CommandIDs.showPlaceholders,
+        CommandIDs.fillPlaceholders,
+        CommandIDs.resetPlaceholders,
+        CommandIDs.nextPlaceholder,
+        CommandIDs.undoFill
+      ]) {
+        palette.addItem({ command, category });
+      }
+    }
+
+    /**
+     * Saves run one after the other, each from what the settings hold by
+     * then, so two fields saved together do not overwrite each other.
+     */
+    let saving = Promise.resolve();
+    const save = (field: string, value: string, folder: string | null) => {
+      saving = saving.then(async () => {
+        if (!settings) {
+          return;
+        }
+        const user = settings.user as { values?: unknown; folders?: unknown };
+        try {
+          if (folder === null) {
+            await settings.set(
+              'values',
+              Private.withValue(Private.texts(user.values), field, value)
+            );
+          } else {
+            await settings.set(
+              'folders',
+              Private.withFolderValue(
+                Private.folders(user.folders),
+                folder,
+                field,
+                value
+              )
+            );
+          }
+        } catch (reason) {
+          console.error('jupyterlab-testbed: cannot save a value.', reason);
+          Notification.error(
+            trans.__(
+              'Your value could not be saved in the settings: %1',
+              String(reason)
             )
           );
         }
+      });
+      return saving;
+    };
+
+    const form = new PlaceholderForm({
+      translator: translator ?? nullTranslator,
+      save,
+      fill: () => void app.commands.execute(CommandIDs.fillPlaceholders),
+      reset: () => void app.commands.execute(CommandIDs.resetPlaceholders),
+      next: token =>
+        void app.commands.execute(CommandIDs.nextPlaceholder, { token })
+    });
+    form.id = 'jp-testbed-placeholders';
+    sidebar.addSection(form, 200, 2);
+    const showForm = () => {
+      app.shell.activateById(sidebar.id);
+      form.node.querySelector('input')?.focus();
+    };
+
+    const rendered = new Map<NotebookPanel, RenderedValues>();
+    const unfilled = new Map<NotebookPanel, Map<string, number[]>>();
+    const describe = (token: string) =>
+      trans.__('Your value for “%1” (the notebook’s text is unchanged)', token);
+
+    /** Count where the tokens still are, and show it if on screen. */
+    const recount = (panel: NotebookPanel) => {
+      const notebook = panel.content.model;
+      if (!notebook || panel.isDisposed) {
+        return;
+      }
+      const tokens = forPanel(panel).placeholders.map(p => p.token);
+      const sources: { index: number; source: string }[] = [];
+      for (let i = 0; i < notebook.cells.length; i++) {
+        const cell = notebook.cells.get(i);
+        if (cell.type === 'code') {
+          sources.push({ index: i, source: cell.sharedModel.getSource() });
+        }
+      }
+      unfilled.set(panel, unfilledCells(sources, tokens));
+      if (panel === tracker.currentWidget) {
+        updateForm();
+      }
+    };
+    const recountSoon = Private.debounce(recount, COUNT_DELAY);
+
+    const updateForm = () => {
+      const panel = tracker.currentWidget;
+      const state = panel ? forPanel(panel) : model.forNotebook(null, '');
+      highlighter.setTokens(state.placeholders.map(p => p.token));
+      form.setState({
+        folder: panel ? folderOf(panel.context.path) : null,
+        placeholders: state,
+        stored: model.stored,
+        unfilled: (panel && unfilled.get(panel)) ?? new Map()
+      });
+    };
+
+    const showValues = (panel: NotebookPanel) => {
+      rendered.get(panel)?.setValues(forPanel(panel).values);
+    };
+
+    tracker.widgetAdded.connect((_, panel) => {
+      void panel.context.ready.then(() => {
+        if (panel.isDisposed) {
+          return;
+        }
+        const values = new RenderedValues(panel.content.node, describe);
+        rendered.set(panel, values);
+        panel.disposed.connect(() => {
+          values.dispose();
+          rendered.delete(panel);
+          unfilled.delete(panel);
+        });
+        const notebook = panel.content.model!;
+        notebook.contentChanged.connect(() => recountSoon(panel));
+        notebook.metadataChanged.connect(() => {
+          showValues(panel);
+          recountSoon(panel);
+        });
+        showValues(panel);
+        if (model.options.fillOnOpen) {
+          commands.fillOnOpen(panel);
+        }
+        recount(panel);
+      });
+    });
+    tracker.currentChanged.connect(updateForm);
+
+    model.changed.connect(() => {
+      tracker.forEach(panel => {
+        showValues(panel);
+        recount(panel);
+      });
+      updateForm();
+    });
+    updateForm();
+
+    void fetchServerDefaults().then(values => {
+      if (Object.keys(values).length) {
+        model.serverDefaults = values;
       }
     });
-    if (palette) {
-      const category = trans.__('Testbed');
-      palette.addItem({ command: CommandIDs.fillPlaceholders, category });
-      palette.addItem({ command: CommandIDs.resetPlaceholders, category });
-    }
-
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    let refillProblem: string | null = null;
-    /**
-     * After a value changed: the values are checked once, and while they
-     * are invalid one notice says why (replaced, not repeated, as the
-     * student types); filled cells keep their last values meanwhile.
-     */
-    const refillOpenNotebooks = () => {
-      if (timer !== null) {
-        clearTimeout(timer);
-      }
-      timer = setTimeout(() => {
-        timer = null;
-        if (refillProblem !== null) {
-          Notification.dismiss(refillProblem);
-          refillProblem = null;
-        }
-        const usable = usableValues(CHAMELEON_PLACEHOLDERS, values);
-        if (usable.problems.length) {
-          refillProblem = Notification.error(
-            trans.__(
-              'Filled cells were not refilled. %1',
-              usable.problems.join(' ')
-            ),
-            { autoClose: false }
-          );
-        } else if (usable.values.size) {
-          tracker.forEach(panel => fill(panel, usable.values, true));
-        }
-      }, REFILL_DELAY);
-    };
 
     settingRegistry
       ?.load(PLUGIN_ID)
-      .then(settings => {
+      .then(loaded => {
+        settings = loaded;
         const read = () => {
-          values = { ...(settings.composite.values as any) };
-          refillOnChange = settings.composite.refillOnChange !== false;
+          const composite = loaded.composite as any;
+          model.stored = {
+            values: Private.texts(composite.values),
+            folders: Private.folders(composite.folders)
+          };
+          model.options = {
+            refillOnChange: composite.refillOnChange !== false,
+            fillOnOpen: composite.fillOnOpen === true,
+            checkBeforeRun: (['warn', 'block', 'off'].includes(
+              composite.checkBeforeRun
+            )
+              ? composite.checkBeforeRun
+              : 'warn') as RunCheck
+          };
         };
         read();
-        settings.changed.connect(() => {
+        loaded.changed.connect(() => {
           read();
-          if (refillOnChange) {
-            refillOpenNotebooks();
+          if (model.options.refillOnChange) {
+            commands.refillSoon();
           }
         });
       })
@@ -211,5 +277,76 @@ export const placeholdersPlugin: JupyterFrontEndPlugin<void> = {
           reason
         );
       });
+
+    return placeholders;
   }
 };
+
+namespace Private {
+  /** The string values of a settings object; anything else is dropped. */
+  export function texts(value: unknown): Values {
+    const result: Values = {};
+    if (value && typeof value === 'object') {
+      for (const [key, text] of Object.entries(value)) {
+        if (typeof text === 'string') {
+          result[key] = text;
+        }
+      }
+    }
+    return result;
+  }
+
+  export function folders(value: unknown): IStoredValues['folders'] {
+    const result: IStoredValues['folders'] = {};
+    if (value && typeof value === 'object') {
+      for (const [folder, values] of Object.entries(value)) {
+        result[folder] = texts(values);
+      }
+    }
+    return result;
+  }
+
+  /** The values with one set, or removed when empty. */
+  export function withValue(
+    values: Values,
+    field: string,
+    value: string
+  ): Values {
+    const next = { ...values, [field]: value };
+    if (!value) {
+      delete next[field];
+    }
+    return next;
+  }
+
+  export function withFolderValue(
+    all: IStoredValues['folders'],
+    folder: string,
+    field: string,
+    value: string
+  ): IStoredValues['folders'] {
+    const next = {
+      ...all,
+      [folder]: withValue(all[folder] ?? {}, field, value)
+    };
+    if (!Object.keys(next[folder]).length) {
+      delete next[folder];
+    }
+    return next;
+  }
+
+  /** Call once things have been quiet for `delay` ms, per argument. */
+  export function debounce<T>(call: (arg: T) => void, delay: number) {
+    const timers = new Map<T, ReturnType<typeof setTimeout>>();
+    return (arg: T) => {
+      clearTimeout(timers.get(arg));
+      timers.set(
+        arg,
+        setTimeout(() => {
+          timers.delete(arg);
+          call(arg);
+        }, delay)
+      );
+    };
+  }
+}

@@ -1,13 +1,10 @@
 /**
- * Bringing a step or a section into view. Windowed notebooks only render
- * cells near the viewport, so the cell is scrolled to first and the part
- * inside it is looked for once it has rendered.
+ * Bringing a step or a section into view: its cell, then the fenced block
+ * or heading inside it.
  */
 import type { NotebookPanel } from '@jupyterlab/notebook';
+import { authoredText, revealCell } from '../notebook/reveal';
 import { analyzeCell, IOutlineOptions, ISection, IStep } from './outline';
-
-/** Frames to wait for a cell to render after scrolling to it. */
-const RENDER_FRAMES = 30;
 
 export async function showStep(
   panel: NotebookPanel,
@@ -23,8 +20,8 @@ export async function showStep(
         ]?.body ?? null)
       : null;
   }
-  const wanted = body?.trim();
-  await reveal(
+  const wanted = body?.replace(/\s+/g, ' ').trim();
+  await revealCell(
     panel,
     step.cellIndex,
     wanted === undefined
@@ -33,7 +30,7 @@ export async function showStep(
           return (
             Array.from(
               node.querySelectorAll<HTMLElement>('.jp-RenderedMarkdown pre')
-            ).find(pre => pre.textContent?.trim() === wanted) ?? null
+            ).find(pre => authoredText(pre) === wanted) ?? null
           );
         }
   );
@@ -43,7 +40,7 @@ export async function showSection(
   panel: NotebookPanel,
   section: ISection
 ): Promise<void> {
-  await reveal(
+  await revealCell(
     panel,
     section.cellIndex,
     section.level === 0
@@ -55,43 +52,10 @@ export async function showSection(
             )
           );
           return (
-            headings.find(h => Private.headingText(h) === section.title) ??
+            headings.find(h => authoredText(h) === section.title) ??
             headings[section.headingOrdinal] ??
             null
           );
         }
   );
-}
-
-async function reveal(
-  panel: NotebookPanel,
-  cellIndex: number,
-  find: ((node: HTMLElement) => HTMLElement | null) | null
-): Promise<void> {
-  const notebook = panel.content;
-  if (cellIndex < 0 || cellIndex >= notebook.widgets.length) {
-    return;
-  }
-  notebook.activeCellIndex = cellIndex;
-  notebook.deselectAll();
-  await notebook.scrollToItem(cellIndex, 'start');
-  const cell = notebook.widgets[cellIndex];
-  for (let frame = 0; find && frame < RENDER_FRAMES; frame++) {
-    const target = find(cell.node);
-    if (target) {
-      target.scrollIntoView({ block: 'start' });
-      break;
-    }
-    await new Promise(resolve => requestAnimationFrame(resolve));
-  }
-  notebook.node.focus();
-}
-
-namespace Private {
-  /** A rendered heading's words, without the anchor link JupyterLab adds. */
-  export function headingText(heading: HTMLElement): string {
-    const clone = heading.cloneNode(true) as HTMLElement;
-    clone.querySelectorAll('.jp-InternalAnchorLink').forEach(a => a.remove());
-    return (clone.textContent ?? '').replace(/\s+/g, ' ').trim();
-  }
 }

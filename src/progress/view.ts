@@ -10,6 +10,7 @@ import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { nullTranslator } from '@jupyterlab/translation';
 import { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
+import { el } from '../dom';
 import type { ProgressModel } from './model';
 import { isDone, IOutline, ISection, IStep } from './outline';
 import { describeStep, statusLabel, stepSymbol } from './describe';
@@ -41,14 +42,14 @@ export class ProgressView extends Widget {
     this.addClass('jp-testbed-Progress');
     this.title.label = this._trans.__('Progress');
 
-    this._summary = Private.el('div', 'jp-testbed-Progress-summary');
-    this._bar = Private.el('div', 'jp-testbed-Progress-bar');
+    this._summary = el('div', 'jp-testbed-Progress-summary');
+    this._bar = el('div', 'jp-testbed-Progress-bar');
     this._bar.setAttribute('role', 'progressbar');
     this._bar.setAttribute('aria-valuemin', '0');
-    this._fill = Private.el('div', 'jp-testbed-Progress-fill');
+    this._fill = el('div', 'jp-testbed-Progress-fill');
     this._bar.appendChild(this._fill);
-    this._count = Private.el('div', 'jp-testbed-Progress-count');
-    this._continue = Private.el(
+    this._count = el('div', 'jp-testbed-Progress-count');
+    this._continue = el(
       'button',
       'jp-testbed-Progress-continue jp-mod-styled jp-mod-accept'
     );
@@ -57,12 +58,12 @@ export class ProgressView extends Widget {
     this._continue.addEventListener('click', () => this._options.continue());
     this._summary.append(this._count, this._bar, this._continue);
 
-    this._notes = Private.el('ul', 'jp-testbed-Progress-notes');
+    this._notes = el('ul', 'jp-testbed-Progress-notes');
     this._notes.setAttribute('aria-live', 'polite');
-    this._tree = Private.el('ul', 'jp-testbed-Progress-tree');
+    this._tree = el('ul', 'jp-testbed-Progress-tree');
     this._tree.setAttribute('role', 'tree');
     this._tree.setAttribute('aria-label', this._trans.__('Sections and steps'));
-    this._empty = Private.el('p', 'jp-testbed-Progress-empty');
+    this._empty = el('p', 'jp-testbed-Progress-empty');
     this.node.append(this._summary, this._notes, this._tree, this._empty);
     this._renderAll();
   }
@@ -207,7 +208,7 @@ export class ProgressView extends Widget {
       );
     }
     for (const note of notes) {
-      const item = Private.el('li', 'jp-testbed-Progress-note');
+      const item = el('li', 'jp-testbed-Progress-note');
       item.textContent = note;
       this._notes.appendChild(item);
     }
@@ -215,22 +216,22 @@ export class ProgressView extends Widget {
   }
 
   private _renderSection(outline: IOutline, section: ISection): HTMLLIElement {
-    const node = Private.el('li', 'jp-testbed-Section') as HTMLLIElement;
+    const node = el('li', 'jp-testbed-Section') as HTMLLIElement;
     node.setAttribute('role', 'treeitem');
     node.dataset.section = String(section.index);
     node.style.setProperty('--jp-testbed-depth', String(section.depth));
-    const header = Private.el('div', 'jp-testbed-Section-header');
-    const toggle = Private.el('button', 'jp-testbed-Section-toggle');
+    const header = el('div', 'jp-testbed-Section-header');
+    const toggle = el('button', 'jp-testbed-Section-toggle');
     toggle.addEventListener('click', () => this._toggle(section.index));
-    const title = Private.el('button', 'jp-testbed-Section-title');
+    const title = el('button', 'jp-testbed-Section-title');
     title.textContent =
       section.title ||
       (section.level === 0 ? this._trans.__('Before the first heading') : '');
     title.title = title.textContent;
     title.addEventListener('click', () => this._options.openSection(section));
-    const count = Private.el('span', 'jp-testbed-Section-count');
+    const count = el('span', 'jp-testbed-Section-count');
     header.append(toggle, title, count);
-    const steps = Private.el('ul', 'jp-testbed-Section-steps');
+    const steps = el('ul', 'jp-testbed-Section-steps');
     steps.setAttribute('role', 'group');
     node.append(header, steps);
     this._fillSectionCount(section, node);
@@ -307,16 +308,13 @@ export class ProgressView extends Widget {
   }
 
   private _renderStep(step: IStep): HTMLLIElement {
-    const row = Private.el('li', 'jp-testbed-Step') as HTMLLIElement;
+    const row = el('li', 'jp-testbed-Step') as HTMLLIElement;
     row.setAttribute('role', 'treeitem');
     row.dataset.kind = step.kind;
-    const symbol = Private.el('span', 'jp-testbed-Step-status');
+    const symbol = el('span', 'jp-testbed-Step-status');
     row.appendChild(symbol);
     if (step.kind !== 'code') {
-      const box = Private.el(
-        'input',
-        'jp-testbed-Step-tick'
-      ) as HTMLInputElement;
+      const box = el('input', 'jp-testbed-Step-tick') as HTMLInputElement;
       box.type = 'checkbox';
       box.addEventListener('change', () => {
         const current = this._model?.outline?.steps[step.index] ?? step;
@@ -324,11 +322,11 @@ export class ProgressView extends Widget {
       });
       row.appendChild(box);
     }
-    const label = Private.el('button', 'jp-testbed-Step-label');
+    const label = el('button', 'jp-testbed-Step-label');
     label.addEventListener('click', () => {
       this._options.openStep(this._model?.outline?.steps[step.index] ?? step);
     });
-    const meta = Private.el('span', 'jp-testbed-Step-meta');
+    const meta = el('span', 'jp-testbed-Step-meta');
     row.append(label, meta);
     this._rows.set(step.index, row);
     this._fillStep(row, step);
@@ -375,15 +373,6 @@ export class ProgressView extends Widget {
 }
 
 namespace Private {
-  export function el<K extends keyof HTMLElementTagNameMap>(
-    tag: K,
-    className: string
-  ): HTMLElementTagNameMap[K] {
-    const node = document.createElement(tag);
-    node.className = className;
-    return node;
-  }
-
   /**
    * Long notebooks open on the section to work on; short ones fully.
    */

@@ -3,13 +3,26 @@
  * driven as a student would: run cells, see the sidebar and status bar,
  * reload, tick a manual step, switch notebooks.
  */
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import {
+  expect,
+  galata,
+  IJupyterLabPageFixture,
+  test
+} from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
 import { openNotebook, prepare } from './lab';
 
 const SIDEBAR = 'jp-testbed-sidebar';
 
-test.use({ autoGoto: false });
+test.use({
+  autoGoto: false,
+  // These cells run unfilled on purpose (the project check must fail);
+  // asking before such runs is tested in placeholders.spec.ts.
+  mockSettings: {
+    ...galata.DEFAULT_SETTINGS,
+    'jupyterlab-testbed:placeholders': { checkBeforeRun: 'off' }
+  }
+});
 
 test.beforeEach(async ({ page, tmpPath }) => prepare(page, tmpPath));
 

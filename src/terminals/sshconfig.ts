@@ -1,0 +1,383 @@
+/**
+ * One OpenSSH config for a lab, so `ssh node2` works by hand and every hop
+ * (the ProxyJump child too, which ignores `-i`/`-o` given on the command
+ * line) finds its key, known_hosts and shared connection. Values come from
+ * students and notebook authors, so each one is checked before it can
+ * become a config line.
+ */
+
+/** A machine of the lab, as the student calls it. */
+export interface INode {
+  /** The alias the student types: `ssh node2`. */
+  name: string;
+  /** Address or DNS name. */
+  host: string;
+  user: string;
+  /** The name of another node to jump through. */
+  jump?: string;
+  identityFile?: string;
+  /** Pass the student's agent on, so the node can reach the next hop. */
+  forwardAgent?: boolean;
+  /** Further `ssh_config` keywords and their values. */
+  options?: { [key: string]: string };
+}
+
+/** A lab's nodes and where its per-lab ssh state lives. */
+export interface ILab {
+  nodes: INode[];
+  /** The lab's own known_hosts: a reused floating IP concerns this lab only. */
+  knownHostsFile: string;
+  /** A short directory for the shared-connection sockets. */
+  controlDir: string;
+  /** How long an idle shared connection stays, in ssh's time format. */
+  controlPersist?: string;
+  serverAliveInterval?: number;
+  serverAliveCountMax?: number;
+}
+
+export type SshConfigResult =
+  { ok: true; text: string } | { ok: false; problems: string[] };
+
+/**
+ * The kernel limit for a unix socket path (108 on Linux, 104 on macOS).
+ * ssh adds `/` and the 40 hex characters of `%C` to the directory, and
+ * while the master starts it binds a temporary name 17 characters longer.
+ */
+export const SOCKET_PATH_LIMIT = 104;
+const CONTROL_NAME_LENGTH = '/'.length + 40 + '.XXXXXXXXXXXXXXXX'.length;
+/** What `~` may stand for: `/home/` and the longest user name. */
+const HOME_BUDGET = '/home/'.length + 32;
+
+const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,31}$/;
+const USER = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$/;
+const DNS_LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+const HOSTNAME = new RegExp(`^${DNS_LABEL}(?:\\.${DNS_LABEL})*$`);
+const IPV4_OCTET = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+const IPV6 = /^[0-9A-Fa-f]*:[0-9A-Fa-f:]*:[0-9A-Fa-f.]*$/;
+const OPTION_KEY = /^[A-Za-z][A-Za-z0-9]*$/;
+const OPTION_VALUE = /^[A-Za-z0-9._/+@,:=-]+$/;
+const DURATION = /^(\d+[smhdwSMHDW]?)+$|^(yes|no)$/;
+
+/** Characters that would change what a config line means, and why. */
+const CONFIG_MEANINGS: [RegExp, string][] = [
+  [/[\r\n]/, 'it would start a new config line'],
+  [/\s/, 'it would split the value in two'],
+  [/#/, 'it would start a comment'],
+  [/["'\\]/, 'it would change the quoting of the value'],
+  [/%/, 'ssh would expand it as a token (%h, %u, …)'],
+  [/\$/, 'ssh would substitute an environment variable'],
+  [/[*?!]/, 'ssh would read it as a host pattern'],
+  [/[\x00-\x1f\x7f]/, 'it is a control character']
+];
+
+/** Keywords the generator writes itself, from the node's fields. */
+const MANAGED = [
+  'HostName',
+  'User',
+  'IdentityFile',
+  'IdentitiesOnly',
+  'ProxyJump',
+  'ForwardAgent',
+  'UserKnownHostsFile',
+  'ServerAliveInterval',
+  'ServerAliveCountMax',
+  'ControlMaster',
+  'ControlPath',
+  'ControlPersist'
+];
+
+/** Keywords refused in options, and why. */
+const REFUSED: { [lowerKey: string]: string } = {
+  stricthostkeychecking:
+    'the lab always uses accept-new, so a changed host key is reported',
+  proxycommand: 'it runs a local command',
+  localcommand: 'it runs a local command',
+  permitlocalcommand: 'it lets a LocalCommand run',
+  knownhostscommand: 'it runs a local command',
+  remotecommand: 'it replaces the shell the student expects',
+  pkcs11provider: 'it loads a library into ssh',
+  securitykeyprovider: 'it loads a library into ssh',
+  include: 'it reads another file into the config',
+  match: 'it starts a new block',
+  host: 'it starts a new block'
+};
+
+const BLANKS: { [char: string]: string } = {
+  ' ': 'a space',
+  '\t': 'a tab',
+  '\n': 'a line break',
+  '\r': 'a line break'
+};
+
+/** Why a free-form value cannot go into a config line, or null. */
+function lineProblem(value: string): string | null {
+  if (value === '') {
+    return 'it is empty';
+  }
+  for (const [pattern, why] of CONFIG_MEANINGS) {
+    const found = pattern.exec(value);
+    if (found) {
+      const shown = BLANKS[found[0]] ?? `“${found[0]}”`;
+      return `it cannot contain ${shown}: ${why}`;
+    }
+  }
+  if (value.startsWith('-')) {
+    return 'it cannot start with “-”: ssh would read it as an option';
+  }
+  return null;
+}
+
+function hostProblem(host: string): string | null {
+  const problem = lineProblem(host);
+  if (problem) {
+    return problem;
+  }
+  if (host.includes(':')) {
+    return IPV6.test(host) ? null : `“${host}” is not a valid IPv6 address`;
+  }
+  if (/^[\d.]+$/.test(host)) {
+    const parts = host.split('.');
+    return parts.length === 4 && parts.every(part => IPV4_OCTET.test(part))
+      ? null
+      : `“${host}” is not a valid IPv4 address (for example 129.114.25.134)`;
+  }
+  return HOSTNAME.test(host) && host.length <= 253
+    ? null
+    : `“${host}” is not a valid host name or address`;
+}
+
+function pathProblem(path: string): string | null {
+  const problem = lineProblem(path);
+  if (problem) {
+    return problem;
+  }
+  if (!path.startsWith('/') && !path.startsWith('~/')) {
+    return `“${path}” must be an absolute path or start with ~/`;
+  }
+  const odd = /[^A-Za-z0-9._/+@,=~-]/.exec(path);
+  if (odd) {
+    return `it cannot contain “${odd[0]}”`;
+  }
+  return path.indexOf('~', 1) > 0
+    ? 'it can contain “~” only at the start, as ~/'
+    : null;
+}
+
+/** “The user cannot contain …” from a problem worded “it cannot contain …”. */
+function about(subject: string, problem: string): string {
+  return `${subject} ${problem.replace(/^it /, '')}`;
+}
+
+function checkOption(key: string, value: string): string | null {
+  if (!OPTION_KEY.test(key)) {
+    return `“${key}” is not an ssh_config keyword`;
+  }
+  const managed = MANAGED.find(k => k.toLowerCase() === key.toLowerCase());
+  if (managed) {
+    return `${managed} is set from the node's fields, not from options`;
+  }
+  const refused = REFUSED[key.toLowerCase()];
+  if (refused) {
+    return `${key} is not allowed: ${refused}`;
+  }
+  const problem = lineProblem(value);
+  if (problem) {
+    return about(key, problem);
+  }
+  return OPTION_VALUE.test(value)
+    ? null
+    : `${key}: “${value}” contains a character not allowed in an option value`;
+}
+
+/** The longest socket path the lab's ControlPath can give. */
+export function controlSocketLength(controlDir: string): number {
+  const dir = controlDir.replace(/\/+$/, '');
+  const home = dir.startsWith('~') ? HOME_BUDGET - 1 : 0;
+  return dir.length + home + CONTROL_NAME_LENGTH;
+}
+
+function labProblems(lab: ILab): string[] {
+  const problems: string[] = [];
+  const knownHosts = pathProblem(lab.knownHostsFile);
+  if (knownHosts) {
+    problems.push(`${about("The lab's known_hosts file", knownHosts)}.`);
+  }
+  const controlDir = pathProblem(lab.controlDir);
+  if (controlDir) {
+    problems.push(`${about("The lab's connection directory", controlDir)}.`);
+  } else if (controlSocketLength(lab.controlDir) > SOCKET_PATH_LIMIT) {
+    problems.push(
+      `The lab's connection directory “${lab.controlDir}” is too long: ` +
+        `its sockets would need ${controlSocketLength(lab.controlDir)} ` +
+        `characters, and the limit is ${SOCKET_PATH_LIMIT}. Use a short directory such as /tmp/ssh-lab.`
+    );
+  }
+  if (lab.controlPersist !== undefined && !DURATION.test(lab.controlPersist)) {
+    problems.push(
+      `“${lab.controlPersist}” is not a valid ControlPersist time (for example 10m).`
+    );
+  }
+  for (const [field, value] of [
+    ['serverAliveInterval', lab.serverAliveInterval],
+    ['serverAliveCountMax', lab.serverAliveCountMax]
+  ] as const) {
+    if (value !== undefined && !(Number.isInteger(value) && value >= 0)) {
+      problems.push(`The lab's ${field} must be a whole number of 0 or more.`);
+    }
+  }
+  return problems;
+}
+
+function nodeProblems(node: INode, names: Set<string>): string[] {
+  const name = node.name;
+  if (!NAME.test(name)) {
+    const problem = lineProblem(name);
+    return [
+      problem
+        ? `${about(`The node name “${name}”`, problem)}.`
+        : `The node name “${name}” is not a simple alias: use a letter, then ` +
+          'letters, digits, “-” or “_” (for example node1).'
+    ];
+  }
+  const problems: string[] = [];
+  const host = hostProblem(node.host);
+  if (host) {
+    problems.push(`${name}: ${about('the host', host)}.`);
+  }
+  if (!USER.test(node.user)) {
+    const problem =
+      lineProblem(node.user) ??
+      `“${node.user}” is not a valid user name (for example cc)`;
+    problems.push(`${name}: ${about('the user', problem)}.`);
+  }
+  if (node.identityFile !== undefined) {
+    const path = pathProblem(node.identityFile);
+    if (path) {
+      problems.push(`${name}: ${about('the key file', path)}.`);
+    }
+  }
+  if (node.jump !== undefined) {
+    if (node.jump === name) {
+      problems.push(`${name}: it cannot jump through itself.`);
+    } else if (!names.has(node.jump)) {
+      problems.push(
+        `${name}: it jumps through “${node.jump}”, which is not a node of this lab.`
+      );
+    }
+  }
+  for (const [key, value] of Object.entries(node.options ?? {})) {
+    const option = checkOption(key, value);
+    if (option) {
+      problems.push(`${name}: option ${option}.`);
+    }
+  }
+  return problems;
+}
+
+/** A jump chain that comes back to where it started, as `a → b → a`. */
+function jumpCycle(nodes: INode[]): string[] | null {
+  const jumpOf = new Map(nodes.map(node => [node.name, node.jump]));
+  for (const start of nodes) {
+    const chain = [start.name];
+    let next = start.jump;
+    while (next !== undefined && jumpOf.has(next) && next !== start.name) {
+      if (chain.includes(next)) {
+        break;
+      }
+      chain.push(next);
+      next = jumpOf.get(next);
+    }
+    if (next === start.name && chain.length > 1) {
+      return [...chain, start.name];
+    }
+  }
+  return null;
+}
+
+/** Why a lab cannot be written as a config, empty when it can. */
+export function checkLab(lab: ILab): string[] {
+  const problems = labProblems(lab);
+  if (lab.nodes.length === 0) {
+    problems.push('The lab has no nodes.');
+  }
+  const names = new Set<string>();
+  for (const node of lab.nodes) {
+    if (names.has(node.name)) {
+      problems.push(`Two nodes are called “${node.name}”.`);
+    }
+    names.add(node.name);
+  }
+  for (const node of lab.nodes) {
+    problems.push(...nodeProblems(node, names));
+  }
+  const cycle = jumpCycle(lab.nodes);
+  if (cycle) {
+    problems.push(`The jumps go round in a circle: ${cycle.join(' → ')}.`);
+  }
+  return problems;
+}
+
+function hostBlock(lab: ILab, node: INode): string[] {
+  const lines: [string, string][] = [
+    ['HostName', node.host],
+    ['User', node.user]
+  ];
+  if (node.identityFile !== undefined) {
+    lines.push(['IdentityFile', node.identityFile], ['IdentitiesOnly', 'yes']);
+  }
+  if (node.jump !== undefined) {
+    lines.push(['ProxyJump', node.jump]);
+  }
+  if (node.forwardAgent) {
+    lines.push(['ForwardAgent', 'yes']);
+  }
+  lines.push(
+    ['StrictHostKeyChecking', 'accept-new'],
+    ['UserKnownHostsFile', lab.knownHostsFile],
+    ['ServerAliveInterval', String(lab.serverAliveInterval ?? 15)],
+    ['ServerAliveCountMax', String(lab.serverAliveCountMax ?? 4)],
+    ['ControlMaster', 'auto'],
+    ['ControlPath', `${lab.controlDir.replace(/\/+$/, '')}/%C`],
+    ['ControlPersist', lab.controlPersist ?? '10m'],
+    ...Object.entries(node.options ?? {})
+  );
+  return [
+    `Host ${node.name}`,
+    ...lines.map(([key, value]) => `  ${key} ${value}`)
+  ];
+}
+
+/** The lab's config text, or every reason it cannot be written. */
+export function sshConfig(lab: ILab): SshConfigResult {
+  const problems = checkLab(lab);
+  if (problems.length) {
+    return { ok: false, problems };
+  }
+  const blocks = lab.nodes.map(node => hostBlock(lab, node).join('\n'));
+  return {
+    ok: true,
+    text:
+      '# Written by jupyterlab-testbed for this lab; changes here are overwritten.\n\n' +
+      blocks.join('\n\n') +
+      '\n'
+  };
+}
+
+/** A word bash reads back unchanged; `~/` stays outside the quotes so it expands. */
+export function shellQuote(word: string): string {
+  if (/^[A-Za-z0-9._/+@=:,-]+$/.test(word)) {
+    return word;
+  }
+  if (word.startsWith('~/') && word.length > 2) {
+    return `~/${shellQuote(word.slice(2))}`;
+  }
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** What to type in a terminal to reach a node: the rest is in the config. */
+export function sshCommand(configPath: string, node: string): string {
+  if (!NAME.test(node)) {
+    throw new Error(`“${node}” is not a node name.`);
+  }
+  return `ssh -F ${shellQuote(configPath)} ${node}`;
+}
