@@ -115,7 +115,7 @@ export class PlaceholderForm extends Widget {
     const notes = [...placeholders.problems];
     this._notes.replaceChildren(
       ...notes.map(text => {
-        const li = el('li', 'jp-testbed-Placeholders-note');
+        const li = el('li', 'jp-testbed-Progress-note');
         li.textContent = text;
         return li;
       })
