@@ -149,6 +149,29 @@ test.describe('a new student', () => {
   });
 });
 
+test.describe('a course that blocks unfilled runs', () => {
+  test.use({
+    mockSettings: {
+      ...galata.DEFAULT_SETTINGS,
+      'jupyterlab-testbed:placeholders': { checkBeforeRun: 'block' }
+    }
+  });
+
+  test('never runs a cell as it is while it holds a placeholder', async ({
+    page
+  }) => {
+    await startCell(page, 4);
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText('Cell 5 still holds “CHI-XXXXXX”.');
+    await expect(dialog.getByRole('button')).toHaveText(['Do Not Run']);
+    await dialog.getByRole('button', { name: 'Do Not Run' }).click();
+    expect(await executionCount(page, 4)).toBeNull();
+    // A cell without placeholders runs without a question.
+    await page.notebook.runCell(2);
+    expect(await executionCount(page, 2)).not.toBeNull();
+  });
+});
+
 test.describe('a student with values', () => {
   test.use({
     mockSettings: {
