@@ -15,7 +15,7 @@ function setUp(stored: IStoredValues = { values: {}, folders: {} }) {
   });
   Widget.attach(form, document.body);
   const model = new PlaceholdersModel();
-  model.stored = stored;
+  model.setSettings(stored, model.options);
   const state = (folder: string | null, unfilled = new Map()) => ({
     folder,
     placeholders: model.forNotebook(null, folder ? `${folder}/lab.ipynb` : ''),
@@ -92,7 +92,7 @@ describe('the placeholders form', () => {
     const { form, input, type, state, model } = setUp();
     const netID = input('Net ID');
     type(netID.input, 'ff52');
-    model.stored = { values: { netID: 'old' }, folders: {} };
+    model.setSettings({ values: { netID: 'old' }, folders: {} }, model.options);
     form.setState(state(null));
     expect(netID.input.value).toBe('ff52');
   });

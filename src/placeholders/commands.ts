@@ -10,15 +10,15 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { revealCell } from '../notebook/reveal';
 import { CommandIDs, IPlaceholders } from '../tokens';
 import { applyPlans, IApplied, ICellChange, undoChanges } from './apply';
-import { countTokens, planFill, planReset } from './engine';
+import { countTokens, planFill, planReset, tokenPattern } from './engine';
 import type { RunApproval } from './runcheck';
-import { nextUnfilled, unfilledCells } from './unfilled';
+import { nextUnfilled, unfilledInNotebook } from './unfilled';
 
 /** Quiet time after a value changes before open notebooks are refilled. */
 const REFILL_DELAY = 500;
 
 /** The name of the refill timing, read by the benchmark. */
-export const REFILL_MEASURE = 'jupyterlab-testbed:refill';
+const REFILL_MEASURE = 'jupyterlab-testbed:refill';
 
 export interface IPlaceholderCommands {
   /** Asks before code cells holding placeholders run. */
@@ -97,26 +97,34 @@ export function addCommands(options: {
     return state.values;
   };
 
-  /** Fill (or, with `onlyFilled`, refill) a notebook; null when it cannot. */
-  const fill = (
+  /** Apply a plan to a notebook's code cells, kept for undo; null without a model. */
+  const change = (
     panel: NotebookPanel,
-    onlyFilled: boolean,
-    values: Map<string, string>
+    plan: Parameters<typeof applyPlans>[1],
+    onlyFilled: boolean
   ) => {
     const notebook = panel.content.model;
     if (!notebook) {
       return null;
     }
-    const applied = applyPlans(
-      notebook,
-      (source, record) => planFill(source, record, values),
-      onlyFilled
-    );
+    const applied = applyPlans(notebook, plan, onlyFilled);
     if (applied.undo.length) {
       lastChange.set(panel, applied.undo);
     }
     return applied;
   };
+
+  /** Fill (or, with `onlyFilled`, refill) a notebook; null when it cannot. */
+  const fill = (
+    panel: NotebookPanel,
+    onlyFilled: boolean,
+    values: Map<string, string>
+  ) =>
+    change(
+      panel,
+      (source, record) => planFill(source, record, values),
+      onlyFilled
+    );
 
   const undo = (panel: NotebookPanel) => {
     const changes = lastChange.get(panel);
@@ -196,12 +204,8 @@ export function addCommands(options: {
     isEnabled: () => !!current(),
     execute: () => {
       const panel = current();
-      const notebook = panel?.content.model;
-      if (panel && notebook) {
-        const applied = applyPlans(notebook, planReset, true);
-        if (applied.undo.length) {
-          lastChange.set(panel, applied.undo);
-        }
+      const applied = panel ? change(panel, planReset, true) : null;
+      if (panel && applied) {
         report(
           panel,
           applied,
@@ -245,15 +249,8 @@ export function addCommands(options: {
         .forPanel(panel)
         .placeholders.map(p => p.token);
       const wanted = typeof args.token === 'string' ? args.token : undefined;
-      const sources: { index: number; source: string }[] = [];
-      for (let i = 0; i < notebook.cells.length; i++) {
-        const cell = notebook.cells.get(i);
-        if (cell.type === 'code') {
-          sources.push({ index: i, source: cell.sharedModel.getSource() });
-        }
-      }
       const index = nextUnfilled(
-        unfilledCells(sources, tokens),
+        unfilledInNotebook(notebook, tokens),
         panel.content.activeCellIndex,
         wanted
       );
@@ -315,11 +312,12 @@ export function addCommands(options: {
     if (check === 'off' || !panel) {
       return true;
     }
-    const holding = Private.cellsHolding(panel, cells, placeholders);
+    const state = placeholders.forPanel(panel);
+    const tokens = state.placeholders.map(p => p.token);
+    const holding = Private.cellsHolding(panel, cells, tokens);
     if (!holding.length) {
       return true;
     }
-    const state = placeholders.forPanel(panel);
     const canFill =
       !state.invalid.length &&
       holding.every(h => h.tokens.every(token => state.values.has(token)));
@@ -353,7 +351,7 @@ export function addCommands(options: {
       return true;
     }
     fillAndReport(panel, state.values, true);
-    const left = Private.cellsHolding(panel, cells, placeholders);
+    const left = Private.cellsHolding(panel, cells, tokens);
     if (left.length) {
       Notification.warning(
         `${trans.__('Not run.')} ${Private.describeHolding(left, trans)}`,
@@ -391,13 +389,13 @@ function selectToken(cell: Cell | null, tokens: string | string[]): void {
   if (!cell || !editor || cell.model.type !== 'code') {
     return;
   }
-  const source = cell.model.sharedModel.getSource();
-  const found = [...countTokens(source, [tokens].flat()).keys()][0];
-  const offset = found ? source.indexOf(found) : -1;
-  if (found && offset >= 0) {
+  const found = tokenPattern([tokens].flat())?.exec(
+    cell.model.sharedModel.getSource()
+  );
+  if (found) {
     editor.setSelection({
-      start: editor.getPositionAt(offset)!,
-      end: editor.getPositionAt(offset + found.length)!
+      start: editor.getPositionAt(found.index)!,
+      end: editor.getPositionAt(found.index + found[0].length)!
     });
   }
 }
@@ -412,9 +410,8 @@ namespace Private {
   export function cellsHolding(
     panel: NotebookPanel,
     cells: Cell[],
-    placeholders: IPlaceholders
+    tokens: string[]
   ): IHolding[] {
-    const tokens = placeholders.forPanel(panel).placeholders.map(p => p.token);
     const holding: IHolding[] = [];
     for (const cell of cells) {
       const found = [

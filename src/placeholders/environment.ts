@@ -8,7 +8,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import type { Values } from './values';
 
 /** The field each variable of the endpoint's answer offers a default for. */
-export const SERVER_DEFAULTS: {
+const SERVER_DEFAULTS: {
   [key: string]: { field: string; variable: string };
 } = {
   project: { field: 'project', variable: 'OS_PROJECT_NAME' },

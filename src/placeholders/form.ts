@@ -18,7 +18,10 @@ import type { IResolvedValue, IStoredValues } from './values';
 export namespace PlaceholderForm {
   export interface IOptions {
     translator?: ITranslator;
-    /** Store a checked value, for every lab or for one folder. */
+    /**
+     * Store a checked value, for every lab or for one folder; stores finish
+     * in the order they were asked for.
+     */
     save: (
       field: string,
       value: string,
@@ -112,9 +115,8 @@ export class PlaceholderForm extends Widget {
     }
     this._renderScope(state.folder);
     const { placeholders } = state;
-    const notes = [...placeholders.problems];
     this._notes.replaceChildren(
-      ...notes.map(text => {
+      ...placeholders.problems.map(text => {
         const li = el('li', 'jp-testbed-Progress-note');
         li.textContent = text;
         return li;
@@ -326,9 +328,7 @@ export class PlaceholderForm extends Widget {
   }
 
   private _store(field: string, value: string, folder: string | null): void {
-    const previous = this._stored;
-    const saved = this._options.save(field, value, folder);
-    this._stored = Promise.all([previous, saved]).then(() => undefined);
+    this._stored = this._options.save(field, value, folder);
   }
 
   private _options: PlaceholderForm.IOptions;

@@ -43,12 +43,12 @@ export class TokenHighlighter {
       factory: options =>
         (options.model.sharedModel as { cell_type?: string }).cell_type ===
         'code'
-          ? EditorExtensionRegistry.createImmutableExtension(this._plugin())
+          ? EditorExtensionRegistry.createImmutableExtension(this._plugin)
           : null
     });
   }
 
-  private _plugin() {
+  private _createPlugin() {
     const highlighter = this;
     return ViewPlugin.fromClass(
       class {
@@ -80,6 +80,7 @@ export class TokenHighlighter {
     return this._decorator?.createDeco(view) ?? Decoration.none;
   }
 
+  private _plugin = this._createPlugin();
   private _key = '';
   private _decorator: MatchDecorator | null = null;
   private _views = new Set<EditorView>();

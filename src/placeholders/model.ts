@@ -44,11 +44,6 @@ export class PlaceholdersModel {
     return this._stored;
   }
 
-  set stored(stored: IStoredValues) {
-    this._stored = stored;
-    this._changed.emit();
-  }
-
   /** Defaults from the server's environment, by field. */
   get serverDefaults(): Values {
     return this._server;
@@ -63,7 +58,9 @@ export class PlaceholdersModel {
     return this._options;
   }
 
-  set options(options: IPlaceholderOptions) {
+  /** Take what the settings hold now, with one change signal for both. */
+  setSettings(stored: IStoredValues, options: IPlaceholderOptions): void {
+    this._stored = stored;
     this._options = options;
     this._changed.emit();
   }

@@ -11,6 +11,7 @@ import {
 } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { addToPalette } from '../palette';
 import { CommandIDs, IPlaceholders, ITestbedSidebar } from '../tokens';
 import { addCommands } from './commands';
 import { fetchServerDefaults } from './environment';
@@ -19,7 +20,7 @@ import { TokenHighlighter } from './highlight';
 import { PlaceholdersModel, RunCheck } from './model';
 import { RenderedValues } from './rendered';
 import { CheckingCellExecutor } from './runcheck';
-import { unfilledCells } from './unfilled';
+import { unfilledInNotebook } from './unfilled';
 import { folderOf, IStoredValues, Values } from './values';
 
 const PLUGIN_ID = 'jupyterlab-testbed:placeholders';
@@ -90,18 +91,13 @@ export const placeholdersPlugin: JupyterFrontEndPlugin<IPlaceholders> = {
         'jupyterlab-testbed: another extension runs the cells; unfilled placeholders are not checked before a run.'
       );
     }
-    if (palette) {
-      const category = trans.__('Testbed');
-      for (const command of [
-        CommandIDs.showPlaceholders,
-        CommandIDs.fillPlaceholders,
-        CommandIDs.resetPlaceholders,
-        CommandIDs.nextPlaceholder,
-        CommandIDs.undoFill
-      ]) {
-        palette.addItem({ command, category });
-      }
-    }
+    addToPalette(palette, trans, [
+      CommandIDs.showPlaceholders,
+      CommandIDs.fillPlaceholders,
+      CommandIDs.resetPlaceholders,
+      CommandIDs.nextPlaceholder,
+      CommandIDs.undoFill
+    ]);
 
     /**
      * Saves run one after the other, each from what the settings hold by
@@ -160,42 +156,31 @@ export const placeholdersPlugin: JupyterFrontEndPlugin<IPlaceholders> = {
     };
 
     const rendered = new Map<NotebookPanel, RenderedValues>();
-    const unfilled = new Map<NotebookPanel, Map<string, number[]>>();
     const describe = (token: string) =>
       trans.__('Your value for “%1” (the notebook’s text is unchanged)', token);
 
-    /** Count where the tokens still are, and show it if on screen. */
-    const recount = (panel: NotebookPanel) => {
-      const notebook = panel.content.model;
-      if (!notebook || panel.isDisposed) {
-        return;
-      }
-      const tokens = forPanel(panel).placeholders.map(p => p.token);
-      const sources: { index: number; source: string }[] = [];
-      for (let i = 0; i < notebook.cells.length; i++) {
-        const cell = notebook.cells.get(i);
-        if (cell.type === 'code') {
-          sources.push({ index: i, source: cell.sharedModel.getSource() });
-        }
-      }
-      unfilled.set(panel, unfilledCells(sources, tokens));
-      if (panel === tracker.currentWidget) {
-        updateForm();
-      }
-    };
-    const recountSoon = Private.debounce(recount, COUNT_DELAY);
-
+    /**
+     * Show the form for the notebook on screen; only its tokens are counted,
+     * so edits in notebooks in the background cost nothing.
+     */
     const updateForm = () => {
       const panel = tracker.currentWidget;
+      const notebook = panel?.content.model;
       const state = panel ? forPanel(panel) : model.forNotebook(null, '');
-      highlighter.setTokens(state.placeholders.map(p => p.token));
+      const tokens = state.placeholders.map(p => p.token);
+      highlighter.setTokens(tokens);
       form.setState({
         folder: panel ? folderOf(panel.context.path) : null,
         placeholders: state,
         stored: model.stored,
-        unfilled: (panel && unfilled.get(panel)) ?? new Map()
+        unfilled: notebook ? unfilledInNotebook(notebook, tokens) : new Map()
       });
     };
+    const recountSoon = Private.debounce((panel: NotebookPanel) => {
+      if (panel === tracker.currentWidget && !panel.isDisposed) {
+        updateForm();
+      }
+    }, COUNT_DELAY);
 
     const showValues = (panel: NotebookPanel) => {
       rendered.get(panel)?.setValues(forPanel(panel).values);
@@ -211,7 +196,6 @@ export const placeholdersPlugin: JupyterFrontEndPlugin<IPlaceholders> = {
         panel.disposed.connect(() => {
           values.dispose();
           rendered.delete(panel);
-          unfilled.delete(panel);
         });
         const notebook = panel.content.model!;
         notebook.contentChanged.connect(() => recountSoon(panel));
@@ -223,16 +207,15 @@ export const placeholdersPlugin: JupyterFrontEndPlugin<IPlaceholders> = {
         if (model.options.fillOnOpen) {
           commands.fillOnOpen(panel);
         }
-        recount(panel);
+        if (panel === tracker.currentWidget) {
+          updateForm();
+        }
       });
     });
     tracker.currentChanged.connect(updateForm);
 
     model.changed.connect(() => {
-      tracker.forEach(panel => {
-        showValues(panel);
-        recount(panel);
-      });
+      tracker.forEach(showValues);
       updateForm();
     });
     updateForm();
@@ -249,19 +232,21 @@ export const placeholdersPlugin: JupyterFrontEndPlugin<IPlaceholders> = {
         settings = loaded;
         const read = () => {
           const composite = loaded.composite as any;
-          model.stored = {
-            values: Private.texts(composite.values),
-            folders: Private.folders(composite.folders)
-          };
-          model.options = {
-            refillOnChange: composite.refillOnChange !== false,
-            fillOnOpen: composite.fillOnOpen === true,
-            checkBeforeRun: (['warn', 'block', 'off'].includes(
-              composite.checkBeforeRun
-            )
-              ? composite.checkBeforeRun
-              : 'warn') as RunCheck
-          };
+          model.setSettings(
+            {
+              values: Private.texts(composite.values),
+              folders: Private.folders(composite.folders)
+            },
+            {
+              refillOnChange: composite.refillOnChange !== false,
+              fillOnOpen: composite.fillOnOpen === true,
+              checkBeforeRun: (['warn', 'block', 'off'].includes(
+                composite.checkBeforeRun
+              )
+                ? composite.checkBeforeRun
+                : 'warn') as RunCheck
+            }
+          );
         };
         read();
         loaded.changed.connect(() => {

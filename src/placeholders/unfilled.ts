@@ -2,6 +2,7 @@
  * Where placeholders are still unfilled: the code cells that hold each
  * token, and the next one to visit.
  */
+import type { INotebookModel } from '@jupyterlab/notebook';
 import { countTokens } from './engine';
 
 /** For each token found, the indexes of the cells holding it, in order. */
@@ -21,6 +22,21 @@ export function unfilledCells(
     }
   }
   return cells;
+}
+
+/** The same, for the code cells of a live notebook. */
+export function unfilledInNotebook(
+  notebook: INotebookModel,
+  tokens: string[]
+): Map<string, number[]> {
+  const sources: { index: number; source: string }[] = [];
+  for (let i = 0; i < notebook.cells.length; i++) {
+    const cell = notebook.cells.get(i);
+    if (cell.type === 'code') {
+      sources.push({ index: i, source: cell.sharedModel.getSource() });
+    }
+  }
+  return unfilledCells(sources, tokens);
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   readNotebookRecord
 } from '../metadata/format';
 import { DEFAULT_STEP_RULES } from '../notebook/steps';
+import { addToPalette } from '../palette';
 import { CommandIDs, IProgress, ITestbedSidebar } from '../tokens';
 import { addCommands } from './commands';
 import { ManualStepDecorator } from './decorations';
@@ -297,19 +298,14 @@ export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
       refreshLab: () => labView.refresh(),
       tick: (step, ticked) => tick(tracker.currentWidget, step, ticked)
     });
-    if (palette) {
-      const category = trans.__('Testbed');
-      for (const command of [
-        CommandIDs.continueLab,
-        CommandIDs.tickCell,
-        CommandIDs.markManualStep,
-        CommandIDs.toggleTracking,
-        CommandIDs.refreshLab,
-        CommandIDs.about
-      ]) {
-        palette.addItem({ command, category });
-      }
-    }
+    addToPalette(palette, trans, [
+      CommandIDs.continueLab,
+      CommandIDs.tickCell,
+      CommandIDs.markManualStep,
+      CommandIDs.toggleTracking,
+      CommandIDs.refreshLab,
+      CommandIDs.about
+    ]);
     return { modelFor };
   }
 };
