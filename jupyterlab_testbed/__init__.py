@@ -1,4 +1,5 @@
 """JupyterLab extension for hands-on testbed labs."""
+
 try:
     from ._version import __version__
 except ImportError:
@@ -10,17 +11,41 @@ except ImportError:
     warnings.warn("Importing 'jupyterlab_testbed' outside a proper installation.")
     __version__ = "dev"
 
+from jupyter_server.extension.application import ExtensionApp
+
 from .handlers import setup_handlers
+from .ssh import TestbedSSH, setup_ssh_handlers
 
 
 def _jupyter_labextension_paths():
     return [{"src": "labextension", "dest": "jupyterlab-testbed"}]
 
 
+class TestbedExtension(ExtensionApp):
+    """The server extension, as an ExtensionApp for its stop hook.
+
+    Plain module extensions get no call at server shutdown; this one has to
+    stop the ssh-agent it may have started.
+    """
+
+    name = "jupyterlab_testbed"
+    # Stays None when loading failed; the stop hook runs all the same.
+    ssh = None
+
+    def initialize_settings(self):
+        self.ssh = TestbedSSH(config=self.serverapp.config, log=self.log)
+        self.settings["jupyterlab_testbed_ssh"] = self.ssh
+
+    def initialize_handlers(self):
+        web_app = self.serverapp.web_app
+        setup_handlers(web_app)
+        setup_ssh_handlers(web_app)
+        self.log.info("Registered jupyterlab_testbed server extension")
+
+    async def stop_extension(self):
+        if self.ssh:
+            self.ssh.stop_agent()
+
+
 def _jupyter_server_extension_points():
-    return [{"module": "jupyterlab_testbed"}]
-
-
-def _load_jupyter_server_extension(server_app):
-    setup_handlers(server_app.web_app)
-    server_app.log.info("Registered jupyterlab_testbed server extension")
+    return [{"module": "jupyterlab_testbed", "app": TestbedExtension}]

@@ -2,6 +2,7 @@ import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { placeholdersPlugin, runCheckPlugin } from './placeholders/plugin';
 import { progressPlugin } from './progress/plugin';
 import { sidebarPlugin } from './sidebar/plugin';
+import { terminalsPlugin } from './terminals/plugin';
 
 export * from './tokens';
 
@@ -9,6 +10,7 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   sidebarPlugin,
   progressPlugin,
   placeholdersPlugin,
-  runCheckPlugin
+  runCheckPlugin,
+  terminalsPlugin
 ];
 export default plugins;

@@ -72,4 +72,11 @@ export namespace CommandIDs {
   export const nextPlaceholder = 'testbed:placeholders-next';
   export const undoFill = 'testbed:placeholders-undo';
   export const showPlaceholders = 'testbed:placeholders-show';
+  export const openNode = 'testbed:terminals-open';
+  export const openAllNodes = 'testbed:terminals-open-all';
+  export const reconnectNode = 'testbed:terminals-reconnect';
+  export const checkNodes = 'testbed:terminals-check';
+  export const loadKeys = 'testbed:terminals-load-keys';
+  export const forgetHostKey = 'testbed:terminals-forget-host-key';
+  export const runCellOnNode = 'testbed:terminals-run-cell';
 }

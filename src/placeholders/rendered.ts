@@ -39,7 +39,13 @@ export function showValues(
   if (!pattern) {
     return;
   }
-  const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+  // Controls other capabilities add (run buttons) are not instructions.
+  const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT, {
+    acceptNode: text =>
+      text.parentElement?.closest('button')
+        ? NodeFilter.FILTER_REJECT
+        : NodeFilter.FILTER_ACCEPT
+  });
   const texts: Text[] = [];
   for (let text = walker.nextNode(); text; text = walker.nextNode()) {
     pattern.lastIndex = 0;

@@ -20,6 +20,7 @@ import {
   IOutline,
   IOutlineOptions,
   IStep,
+  sentTickKey,
   updateCellSteps
 } from './outline';
 import type { EventLog } from './log';
@@ -123,6 +124,36 @@ export class ProgressModel implements IDisposable {
       step.tickKey,
       ticked ? { at: timestamp(new Date()), via } : null,
       this._options.log
+    );
+  }
+
+  /**
+   * Record that a code cell, or a command block of a markdown cell, was
+   * sent to a node's terminal.
+   *
+   * @returns false when there is no such step or its record is unreadable.
+   */
+  recordSent(cellId: string, text: string, node: string): boolean {
+    const cell = this._cellById(cellId);
+    if (!cell) {
+      return false;
+    }
+    const options = this._options.outlineOptions();
+    const source = cell.sharedModel.getSource();
+    const key = sentTickKey(
+      cell.type,
+      analyzeCell(cell.type, source, options),
+      text
+    );
+    return (
+      key !== null &&
+      recordTick(
+        this.model,
+        cell,
+        key,
+        { at: timestamp(new Date()), via: node },
+        this._options.log
+      )
     );
   }
 

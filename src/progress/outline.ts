@@ -206,7 +206,7 @@ export function buildOutline(
           cellId: cell.id,
           cellIndex,
           label: commandLabel(cell.source),
-          ...codeStatus(record?.run, analysis.print)
+          ...codeStatus(record?.run, analysis.print, record?.ticks?.[CELL_TICK])
         });
       }
       return;
@@ -324,11 +324,18 @@ export function firstPending(outline: IOutline): IStep | null {
   return outline.steps.find(step => !isDone(step.status)) ?? null;
 }
 
-/** Status of a code cell from its last run. */
+/**
+ * Status of a code cell from its last run, or from its last sending to a
+ * node's terminal when that came later (its result is on the node, not here).
+ */
 export function codeStatus(
   run: IRunRecord | undefined,
-  print: string
-): { status: StepStatus; run?: IRunRecord } {
+  print: string,
+  sent?: ITick
+): { status: StepStatus; run?: IRunRecord; tick?: ITick } {
+  if (sent && (!run || sent.at > run.last)) {
+    return { status: 'ticked', tick: sent };
+  }
   if (!run) {
     return { status: 'todo' };
   }
@@ -343,6 +350,22 @@ function tickStatus(tick: ITick | undefined): {
   tick?: ITick;
 } {
   return tick ? { status: 'ticked', tick } : { status: 'todo' };
+}
+
+/**
+ * The tick key under which sending a cell's text to a node is recorded: the
+ * cell itself for a code cell, the matching command block for markdown.
+ */
+export function sentTickKey(
+  type: string,
+  analysis: ICellAnalysis,
+  text: string
+): string | null {
+  if (type === 'code') {
+    return CELL_TICK;
+  }
+  const body = normalizeBlock(text);
+  return analysis.blocks.find(block => block.body === body)?.key ?? null;
 }
 
 /** Block text as keyed: without trailing spaces and surrounding blank lines. */

@@ -29,6 +29,11 @@ export interface ILab {
   knownHostsFile: string;
   /** A short directory for the shared-connection sockets. */
   controlDir: string;
+  /**
+   * The agent every hop uses and forwards, named in the config so it works
+   * without `SSH_AUTH_SOCK` in the terminal's environment.
+   */
+  agentSocket?: string;
   /** How long an idle shared connection stays, in ssh's time format. */
   controlPersist?: string;
   serverAliveInterval?: number;
@@ -78,6 +83,8 @@ const MANAGED = [
   'IdentitiesOnly',
   'ProxyJump',
   'ForwardAgent',
+  'IdentityAgent',
+  'AddKeysToAgent',
   'UserKnownHostsFile',
   'ServerAliveInterval',
   'ServerAliveCountMax',
@@ -201,6 +208,12 @@ function labProblems(lab: ILab): string[] {
   const knownHosts = pathProblem(lab.knownHostsFile);
   if (knownHosts) {
     problems.push(`${about("The lab's known_hosts file", knownHosts)}.`);
+  }
+  if (lab.agentSocket !== undefined) {
+    const agent = pathProblem(lab.agentSocket);
+    if (agent) {
+      problems.push(`${about("The lab's agent socket", agent)}.`);
+    }
   }
   const controlDir = pathProblem(lab.controlDir);
   if (controlDir) {
@@ -328,8 +341,12 @@ function hostBlock(lab: ILab, node: INode): string[] {
   if (node.jump !== undefined) {
     lines.push(['ProxyJump', node.jump]);
   }
+  if (lab.agentSocket !== undefined) {
+    // A passphrase typed once at the first hop then serves every later one.
+    lines.push(['IdentityAgent', lab.agentSocket], ['AddKeysToAgent', 'yes']);
+  }
   if (node.forwardAgent) {
-    lines.push(['ForwardAgent', 'yes']);
+    lines.push(['ForwardAgent', lab.agentSocket ?? 'yes']);
   }
   lines.push(
     ['StrictHostKeyChecking', 'accept-new'],

@@ -1,0 +1,236 @@
+import { NotebookModel } from '@jupyterlab/notebook';
+import { sshConfig } from '../terminals/sshconfig';
+import { declaredNodes, labTopology } from '../terminals/topology';
+import {
+  changedHostKey,
+  endsWithPrompt,
+  keystrokes,
+  splitHostPort
+} from '../terminals/typing';
+import { markRan, progressOf } from './helpers';
+
+const SETTINGS = {
+  preset: 'chameleon' as const,
+  nodes: [],
+  keyFile: '',
+  user: ''
+};
+
+describe('keystrokes', () => {
+  it('sends a multi-line block as one bracketed paste and one Enter', () => {
+    expect(keystrokes('# run on node1\r\nls\nwhoami\n\n', true)).toBe(
+      '\x1b[200~# run on node1\nls\nwhoami\x1b[201~\r'
+    );
+  });
+
+  it('drops a paste-end marker inside the block, which would end the paste early', () => {
+    expect(keystrokes('echo a\x1b[201~rm -rf x', true)).toBe(
+      '\x1b[200~echo arm -rf x\x1b[201~\r'
+    );
+  });
+
+  it('types the block as lines when bracketed paste is off', () => {
+    expect(keystrokes('a\nb', false)).toBe('a\nb\r');
+  });
+});
+
+describe('reading the terminal', () => {
+  it('sees a shell prompt, also behind colour codes', () => {
+    expect(endsWithPrompt('cc@node1:~$ ')).toBe(true);
+    expect(endsWithPrompt('\x1b[01;32mroot@node2\x1b[00m:~# ')).toBe(true);
+    expect(endsWithPrompt("Enter passphrase for key '/k': ")).toBe(false);
+    expect(endsWithPrompt('Last login: today\r\n')).toBe(false);
+  });
+
+  it('names the host of a changed host key as ssh wrote it', () => {
+    const output =
+      '@@@@@\r\n@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\r\n' +
+      'Host key for 10.199.0.2 has changed and you have requested strict checking.\r\n';
+    expect(changedHostKey(output)).toBe('10.199.0.2');
+    expect(changedHostKey('Host key verification failed.')).toBeNull();
+    expect(splitHostPort('[10.0.0.5]:2222')).toEqual({
+      host: '10.0.0.5',
+      port: 2222
+    });
+    expect(splitHostPort('10.0.0.5')).toEqual({ host: '10.0.0.5', port: 22 });
+  });
+});
+
+describe('labTopology', () => {
+  it('fills node1 from the floating IP and says what to set when it is missing', () => {
+    const missing = labTopology(SETTINGS, null, {});
+    expect(missing).toEqual({
+      ok: false,
+      problems: [
+        'Set the floating IP of node1 first (Testbed sidebar ▸ Placeholders).'
+      ]
+    });
+    const filled = labTopology(SETTINGS, null, { floatingIp: '10.199.0.2' });
+    expect(filled.ok && filled.nodes.map(n => `${n.user}@${n.host}`)).toEqual([
+      'cc@10.199.0.2',
+      'cc@192.168.1.12',
+      'cc@192.168.1.13'
+    ]);
+  });
+
+  it('uses the student key and user for every preset node', () => {
+    const result = labTopology(
+      { ...SETTINGS, keyFile: '~/.ssh/mine', user: 'ubuntu' },
+      null,
+      { floatingIp: '10.199.0.2' }
+    );
+    expect(result.ok && result.nodes.map(n => n.identityFile)).toEqual([
+      '~/.ssh/mine',
+      '~/.ssh/mine',
+      '~/.ssh/mine'
+    ]);
+    expect(result.ok && result.nodes[1].user).toBe('ubuntu');
+  });
+
+  it('reports a bad custom node instead of writing it into a config', () => {
+    const result = labTopology(
+      {
+        ...SETTINGS,
+        preset: 'custom',
+        nodes: [
+          {
+            name: 'data',
+            host: '10.0.0.9',
+            user: 'cc',
+            options: { ProxyCommand: 'nc %h %p' }
+          }
+        ]
+      },
+      null,
+      {}
+    );
+    expect(result).toEqual({
+      ok: false,
+      problems: [
+        'data: option ProxyCommand is not allowed: it runs a local command.'
+      ]
+    });
+  });
+});
+
+describe('declaredNodes', () => {
+  // What the notebook holds under its key.
+  const declare = (nodes: unknown) => ({ v: 1, nodes });
+
+  it('reads an author’s nodes, which then win over the preset', () => {
+    const declared = declaredNodes(
+      declare([
+        { name: 'node-data', host: '{floatingIp}', identityFile: '~/.ssh/k' },
+        { name: 'node-ml', host: '192.168.1.20', jump: 'node-data' }
+      ])
+    );
+    expect(declared.problems).toEqual([]);
+    const result = labTopology(SETTINGS, declared.nodes, {
+      floatingIp: '10.199.0.2'
+    });
+    expect(result.ok && result.nodes.map(n => n.name)).toEqual([
+      'node-data',
+      'node-ml'
+    ]);
+  });
+
+  it('names a bad entry and keeps to the preset, giving no node options', () => {
+    const declared = declaredNodes(
+      declare([{ name: 'node1', host: 'x', user: 7 }, 'node2'])
+    );
+    expect(declared.nodes).toBeNull();
+    expect(declared.problems).toEqual([
+      'Node 1 of the notebook has a user that is not text.',
+      'Node 2 of the notebook is not an object.',
+      'The preset applies.'
+    ]);
+    const options = declaredNodes(
+      declare([{ name: 'n', host: 'h', options: { ProxyCommand: 'x' } }])
+    );
+    expect(options.nodes?.[0].options).toBeUndefined();
+  });
+
+  it('ignores a notebook without nodes or from a newer format', () => {
+    expect(declaredNodes(undefined).nodes).toBeNull();
+    expect(declaredNodes({ v: 1 }).nodes).toBeNull();
+    expect(
+      declaredNodes({ v: 99, nodes: [{ name: 'a', host: 'b' }] }).nodes
+    ).toBeNull();
+  });
+});
+
+describe('the agent in the config', () => {
+  it('names the agent for every hop and forwards that one', () => {
+    const result = sshConfig({
+      nodes: [
+        {
+          name: 'node1',
+          host: '10.199.0.2',
+          user: 'cc',
+          forwardAgent: true
+        }
+      ],
+      knownHostsFile: '/s/known_hosts',
+      controlDir: '/tmp/c',
+      agentSocket: '/tmp/c/agent.sock'
+    });
+    expect(result.ok && result.text).toContain(
+      '  IdentityAgent /tmp/c/agent.sock\n  AddKeysToAgent yes\n  ForwardAgent /tmp/c/agent.sock\n'
+    );
+  });
+});
+
+describe('ProgressModel.recordSent', () => {
+  const notebook = () => {
+    const model = new NotebookModel();
+    model.fromJSON({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [
+        {
+          id: 'md',
+          cell_type: 'markdown',
+          metadata: {},
+          source: 'Do this:\n\n```bash\n# run on node1\nls  \n```\n'
+        },
+        {
+          id: 'code',
+          cell_type: 'code',
+          metadata: {},
+          source: '# run on node2\nhostname',
+          outputs: [],
+          execution_count: null
+        }
+      ]
+    });
+    return model;
+  };
+
+  it('ticks the markdown block that was sent, naming the node', () => {
+    const model = notebook();
+    const progress = progressOf(model);
+    expect(progress.recordSent('md', '# run on node1\nls\n', 'node1')).toBe(
+      true
+    );
+    const step = progress.outline!.steps.find(s => s.cellId === 'md')!;
+    expect(step.status).toBe('ticked');
+    expect(step.tick?.via).toBe('node1');
+    expect(progress.recordSent('md', 'echo other', 'node1')).toBe(false);
+  });
+
+  it('counts a code cell sent to a node as done until it runs again', () => {
+    const model = notebook();
+    const progress = progressOf(model);
+    const cell = model.cells.get(1);
+    expect(
+      progress.recordSent('code', cell.sharedModel.getSource(), 'node2')
+    ).toBe(true);
+    let step = progress.outline!.steps.find(s => s.cellId === 'code')!;
+    expect(step.status).toBe('ticked');
+    expect(step.tick?.via).toBe('node2');
+    markRan(model, cell);
+    step = progress.outline!.steps.find(s => s.cellId === 'code')!;
+    expect(step.status).toBe('ok');
+  });
+});

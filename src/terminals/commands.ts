@@ -1,0 +1,239 @@
+/**
+ * The terminals' user actions as commands, and the path of a block from a
+ * notebook to a node: filled with the student's values, checked for tokens
+ * left unfilled, typed into the node's terminal, recorded as progress.
+ *
+ * Commands take at most a node's name: the ssh line is always built here
+ * from the settings, since command arguments are saved in workspaces.
+ */
+import type { JupyterFrontEnd } from '@jupyterlab/application';
+import {
+  Clipboard,
+  Dialog,
+  Notification,
+  showDialog
+} from '@jupyterlab/apputils';
+import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { countTokens, substitute } from '../placeholders/engine';
+import { CommandIDs, IPlaceholders, IProgress } from '../tokens';
+import type { NodeTerminals } from './manager';
+import { targetNodes } from './markers';
+import type { TerminalsModel } from './model';
+import type { IRunTarget } from './runbuttons';
+import { splitHostPort } from './typing';
+
+export interface ITerminalsContext {
+  app: JupyterFrontEnd;
+  notebooks: INotebookTracker;
+  model: TerminalsModel;
+  terminals: NodeTerminals;
+  placeholders: IPlaceholders | null;
+  progress: IProgress | null;
+  trans: TranslationBundle;
+  /** The marker patterns in use. */
+  markers: () => RegExp[];
+}
+
+/** The names of the lab's nodes, empty while the topology has problems. */
+export function nodeNames(model: TerminalsModel): string[] {
+  const result = model.topology?.result;
+  return result?.ok ? result.nodes.map(node => node.name) : [];
+}
+
+export function addCommands(context: ITerminalsContext): {
+  run: (panel: NotebookPanel, target: IRunTarget) => Promise<void>;
+  copy: (panel: NotebookPanel, target: IRunTarget) => Promise<void>;
+} {
+  const { app, model, terminals, trans } = context;
+  const { commands } = app;
+  const report = (reason: unknown) =>
+    void Notification.error((reason as Error).message ?? String(reason), {
+      autoClose: false
+    });
+  const nodeArg = (args: { [key: string]: unknown }): string | undefined => {
+    const node = args.node;
+    return typeof node === 'string' ? node : nodeNames(model)[0];
+  };
+  const hasNodes = () => nodeNames(model).length > 0;
+
+  commands.addCommand(CommandIDs.openNode, {
+    label: args =>
+      trans.__('Open Terminal on %1', nodeArg(args) ?? trans.__('a Node')),
+    caption: trans.__(
+      'Open or show the terminal named after the node, connected to it by ssh'
+    ),
+    isEnabled: hasNodes,
+    execute: args => {
+      const node = nodeArg(args);
+      return node ? terminals.open(node).catch(report) : undefined;
+    }
+  });
+  commands.addCommand(CommandIDs.reconnectNode, {
+    label: args => trans.__('Reconnect Terminal to %1', nodeArg(args) ?? ''),
+    isEnabled: hasNodes,
+    execute: args => {
+      const node = nodeArg(args);
+      return node ? terminals.reconnect(node).catch(report) : undefined;
+    }
+  });
+  commands.addCommand(CommandIDs.openAllNodes, {
+    label: trans.__('Open Terminals on All Nodes Side by Side'),
+    isEnabled: hasNodes,
+    execute: () => terminals.openAll(nodeNames(model)).catch(report)
+  });
+  commands.addCommand(CommandIDs.checkNodes, {
+    label: trans.__('Check the SSH Key and the First Node'),
+    isEnabled: hasNodes,
+    execute: () => model.check().catch(report)
+  });
+  commands.addCommand(CommandIDs.loadKeys, {
+    label: trans.__('Load the Lab’s SSH Key into the Agent'),
+    isEnabled: hasNodes,
+    execute: async () => {
+      try {
+        const agent = await model.loadKeys();
+        for (const key of agent?.keys ?? []) {
+          if (key.message) {
+            Notification.warning(key.message, { autoClose: false });
+          }
+        }
+      } catch (reason) {
+        report(reason);
+      }
+    }
+  });
+  commands.addCommand(CommandIDs.forgetHostKey, {
+    label: args =>
+      trans.__('Forget the Old Host Key of %1', nodeArg(args) ?? ''),
+    isEnabled: hasNodes,
+    execute: async args => {
+      const node = nodeArg(args);
+      const result = model.topology?.result;
+      const address = result?.ok
+        ? result.nodes.find(n => n.name === node)?.host
+        : undefined;
+      if (!node || !address) {
+        return;
+      }
+      const named = terminals.hostKeyChange(node) || address;
+      const { host, port } = splitHostPort(named);
+      try {
+        const removed = await model.forgetHostKey(host, port);
+        terminals.clearHostKeyChange(node);
+        Notification.info(
+          removed
+            ? trans.__(
+                'The old key of %1 is forgotten; reconnect to accept the new one.',
+                host
+              )
+            : trans.__('No key was recorded for %1.', host),
+          { autoClose: 5000 }
+        );
+      } catch (reason) {
+        report(reason);
+      }
+    }
+  });
+
+  const fill = (panel: NotebookPanel, text: string) => {
+    const state = context.placeholders?.forPanel(panel);
+    if (!state) {
+      return { text, unfilled: [] as string[] };
+    }
+    const filled = substitute(text, state.values);
+    const tokens = state.placeholders.map(p => p.token);
+    return { text: filled, unfilled: [...countTokens(filled, tokens).keys()] };
+  };
+
+  const confirmUnfilled = async (unfilled: string[], where: string) => {
+    if (!unfilled.length) {
+      return true;
+    }
+    const answer = await showDialog({
+      title: trans.__('Unfilled placeholders'),
+      body: trans.__(
+        'This block still holds %1. %2 would receive it as written. Enter your values in the Testbed sidebar ▸ Placeholders first, or send it anyway.',
+        unfilled.map(t => `“${t}”`).join(', '),
+        where
+      ),
+      buttons: [
+        Dialog.cancelButton({ label: trans.__('Do Not Send') }),
+        Dialog.warnButton({ label: trans.__('Send Anyway') })
+      ]
+    });
+    return answer.button.accept;
+  };
+
+  const run = async (panel: NotebookPanel, target: IRunTarget) => {
+    if (!target.nodes.length) {
+      return;
+    }
+    const { text, unfilled } = fill(panel, target.text);
+    if (!(await confirmUnfilled(unfilled, target.nodes.join(', ')))) {
+      return;
+    }
+    const options = {
+      interrupt: model.settings.interruptFirst,
+      bracketedPaste: model.settings.bracketedPaste
+    };
+    try {
+      const closed = target.nodes.filter(n => terminals.state(n) === 'closed');
+      if (closed.length > 1) {
+        await terminals.openAll(target.nodes);
+      }
+      for (const node of target.nodes) {
+        await terminals.run(node, text, options);
+      }
+    } catch (reason) {
+      report(reason);
+      return;
+    }
+    context.progress
+      ?.modelFor(panel)
+      .recordSent(target.cellId, target.text, target.nodes.join(', '));
+  };
+
+  const copy = async (panel: NotebookPanel, target: IRunTarget) => {
+    const { text, unfilled } = fill(panel, target.text);
+    Clipboard.copyToSystem(text);
+    Notification.info(
+      unfilled.length
+        ? trans.__('Copied; it still holds %1.', unfilled.join(', '))
+        : trans.__('Copied with your values filled in.'),
+      { autoClose: 3000 }
+    );
+  };
+
+  const activeTarget = (): IRunTarget | null => {
+    const panel = context.notebooks.currentWidget;
+    const cell = context.notebooks.activeCell;
+    if (!panel || !cell || cell.model.type !== 'code') {
+      return null;
+    }
+    const text = cell.model.sharedModel.getSource();
+    const nodes = targetNodes(text, context.markers(), nodeNames(model));
+    return nodes.length
+      ? { nodes, text, cellId: cell.model.id, kind: 'code' }
+      : null;
+  };
+  commands.addCommand(CommandIDs.runCellOnNode, {
+    label: () => {
+      const target = activeTarget();
+      return target
+        ? trans.__('Run Cell on %1', target.nodes.join(', '))
+        : trans.__('Run Cell on Its Node');
+    },
+    caption: trans.__(
+      'Send a cell that starts with “# run on node1” to that node’s terminal'
+    ),
+    isEnabled: () => activeTarget() !== null,
+    execute: () => {
+      const panel = context.notebooks.currentWidget;
+      const target = activeTarget();
+      return panel && target ? run(panel, target) : undefined;
+    }
+  });
+
+  return { run, copy };
+}

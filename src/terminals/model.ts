@@ -1,0 +1,189 @@
+/**
+ * The terminals' state for the lab on screen: its nodes (from settings,
+ * the notebook and the placeholder values), the key in the agent, whether
+ * node1 answers, and the line that connects a node's terminal.
+ */
+import { ISignal, Signal } from '@lumino/signaling';
+import type { NodesResult } from './presets';
+import type { IAgentStatus, IProbe, ISshPaths, SshServer } from './server';
+import { sshCommand, sshConfig } from './sshconfig';
+import { ITopologySettings, keyFiles } from './topology';
+
+/** The terminals' settings, as in `schema/terminals.json`. */
+export interface ITerminalsSettings extends ITopologySettings {
+  markers: string[];
+  interruptFirst: boolean;
+  bracketedPaste: boolean;
+  controlPersist: string;
+}
+
+export const DEFAULT_TERMINALS_SETTINGS: ITerminalsSettings = {
+  preset: 'chameleon',
+  nodes: [],
+  keyFile: '',
+  user: '',
+  markers: [],
+  interruptFirst: false,
+  bracketedPaste: true,
+  controlPersist: '10m'
+};
+
+/** The lab on screen: where its nodes come from and what they are. */
+export interface ILabTopology {
+  /** `notebook` when the notebook declares its nodes. */
+  source: 'notebook' | 'settings';
+  result: NodesResult;
+  /** Declared nodes left unused, and why. */
+  problems: string[];
+}
+
+export class TerminalsModel {
+  constructor(server: SshServer) {
+    this.server = server;
+  }
+
+  readonly server: SshServer;
+
+  /** Topology, settings, key or probe changed. */
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  get settings(): ITerminalsSettings {
+    return this._settings;
+  }
+
+  set settings(settings: ITerminalsSettings) {
+    this._settings = settings;
+    this._changed.emit();
+  }
+
+  get topology(): ILabTopology | null {
+    return this._topology;
+  }
+
+  set topology(topology: ILabTopology | null) {
+    if (JSON.stringify(topology) === JSON.stringify(this._topology)) {
+      return;
+    }
+    this._topology = topology;
+    this._probe = null;
+    this._changed.emit();
+  }
+
+  /** The key files in the agent, from the last check. */
+  get agent(): IAgentStatus | null {
+    return this._agent;
+  }
+
+  /** The last probe of the first node reached without a jump. */
+  get probe(): { node: string; host: string; result: IProbe } | null {
+    return this._probe;
+  }
+
+  /** The node to probe: the first one reached directly. */
+  get entryNode(): { name: string; host: string } | null {
+    const result = this._topology?.result;
+    if (!result?.ok) {
+      return null;
+    }
+    const node = result.nodes.find(n => n.jump === undefined);
+    return node ? { name: node.name, host: node.host } : null;
+  }
+
+  /** Ask the server about the key and node1, without changing anything. */
+  async check(): Promise<void> {
+    const result = this._topology?.result;
+    if (!result?.ok) {
+      return;
+    }
+    const entry = this.entryNode;
+    const [agent, probe] = await Promise.all([
+      this.server.agent(keyFiles(result.nodes)).catch(() => null),
+      entry
+        ? this.server.probe(entry.host).catch((reason: Error): IProbe => ({
+            reachable: false,
+            banner: null,
+            error: reason.message,
+            hostKey: null
+          }))
+        : Promise.resolve(null)
+    ]);
+    this._agent = agent;
+    this._probe =
+      entry && probe
+        ? { node: entry.name, host: entry.host, result: probe }
+        : null;
+    this._changed.emit();
+  }
+
+  /** Load the lab's keys into the agent (starting one if none answers). */
+  async loadKeys(): Promise<IAgentStatus | null> {
+    const result = this._topology?.result;
+    if (!result?.ok) {
+      return null;
+    }
+    this._agent = await this.server.loadKeys(keyFiles(result.nodes));
+    this._changed.emit();
+    return this._agent;
+  }
+
+  /**
+   * The line to type to reach a node, once the lab's config is written on
+   * the server and its keys are in the agent. Throws what to fix first.
+   */
+  async connectLine(node: string): Promise<string> {
+    const result = this._topology?.result;
+    if (!result) {
+      throw new Error('Open a lab notebook first: its nodes come from it.');
+    }
+    if (!result.ok) {
+      throw new Error(result.problems.join(' '));
+    }
+    if (!result.nodes.some(n => n.name === node)) {
+      throw new Error(`This lab has no node called “${node}”.`);
+    }
+    const agent = await this.loadKeys();
+    const missing = agent?.keys.find(key => !key.exists);
+    if (missing) {
+      throw new Error(
+        `No key file at ${missing.path}: put your private key there, or set the key file in Settings ▸ Testbed: terminals.`
+      );
+    }
+    const paths = await this._paths();
+    const config = sshConfig({
+      nodes: result.nodes,
+      knownHostsFile: paths.knownHostsFile,
+      controlDir: paths.controlDir,
+      agentSocket: agent?.agentSocket ?? undefined,
+      controlPersist: this._settings.controlPersist
+    });
+    if (!config.ok) {
+      throw new Error(config.problems.join(' '));
+    }
+    await this.server.writeConfig(config.text);
+    return sshCommand(paths.configFile, node);
+  }
+
+  /** Forget the recorded key of a host, after its key changed. */
+  async forgetHostKey(host: string, port = 22): Promise<boolean> {
+    const { removed } = await this.server.forgetHost(host, port);
+    await this.check();
+    return removed;
+  }
+
+  private async _paths(): Promise<ISshPaths> {
+    this._pathsPromise ??= this.server.paths().catch(reason => {
+      this._pathsPromise = null;
+      throw reason;
+    });
+    return this._pathsPromise;
+  }
+
+  private _settings = DEFAULT_TERMINALS_SETTINGS;
+  private _topology: ILabTopology | null = null;
+  private _agent: IAgentStatus | null = null;
+  private _probe: { node: string; host: string; result: IProbe } | null = null;
+  private _pathsPromise: Promise<ISshPaths> | null = null;
+  private _changed = new Signal<this, void>(this);
+}

@@ -1,0 +1,463 @@
+/**
+ * Run and copy buttons on the shell blocks of a notebook: a small bar just
+ * before every fenced block of rendered markdown (never inside the `pre`,
+ * whose text other code reads), and on code cells whose first line says
+ * where they run.
+ *
+ * Cells attach and detach as a windowed notebook scrolls, and a re-render
+ * replaces a markdown cell's HTML, so the notebook's DOM is watched and
+ * only the cells that changed are looked at again, once per frame. Cell
+ * contents are untrusted: the bars are built from text nodes only.
+ */
+import type { Cell, ICellModel, MarkdownCell } from '@jupyterlab/cells';
+import type { Notebook } from '@jupyterlab/notebook';
+import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
+import { nullTranslator } from '@jupyterlab/translation';
+import type { IDisposable } from '@lumino/disposable';
+import { Signal } from '@lumino/signaling';
+import { el } from '../dom';
+import { SHOWN_FOR_TOKEN } from '../notebook/reveal';
+import { firstLine, nodeList, runLabel, targetNodes } from './markers';
+
+/** A block to run or copy, read when its button is clicked. */
+export interface IRunTarget {
+  /**
+   * The lab's nodes the block names, as the lab spells them; `[]` for an
+   * inert block: copy only.
+   */
+  nodes: string[];
+  /**
+   * The block as the author wrote it (tokens, not the values shown), its
+   * lines kept.
+   */
+  text: string;
+  /** The id of the cell's model. */
+  cellId: string;
+  kind: 'markdown' | 'code';
+}
+
+export namespace RunButtons {
+  export interface IOptions {
+    notebook: Notebook;
+    /** The current marker patterns. */
+    markers: () => RegExp[];
+    /** The current lab's node names. */
+    nodeNames: () => string[];
+    onRun: (target: IRunTarget) => void;
+    onCopy: (target: IRunTarget) => void;
+    translator?: ITranslator;
+  }
+}
+
+export const RUN_BAR_CLASS = 'jp-testbed-RunBar';
+export const RUN_BUTTON_CLASS = 'jp-testbed-RunButton';
+export const COPY_BUTTON_CLASS = 'jp-testbed-CopyButton';
+/** The attribute of a run button holding its nodes, joined with `,`. */
+export const RUN_ATTRIBUTE = 'data-testbed-run';
+
+/**
+ * A rendered block's text as the author wrote it: values shown in place of
+ * tokens read as their tokens. Unlike `authoredText`, line breaks and
+ * indentation are kept (a block is sent to a shell line by line); blank
+ * lines before and whitespace after the block are left out.
+ */
+export function blockText(node: Element): string {
+  const clone = node.cloneNode(true) as Element;
+  clone
+    .querySelectorAll(`[${SHOWN_FOR_TOKEN}]`)
+    .forEach(shown =>
+      shown.replaceWith(shown.getAttribute(SHOWN_FOR_TOKEN) ?? '')
+    );
+  return (clone.textContent ?? '').replace(/^\s*\n/, '').replace(/\s+$/, '');
+}
+
+/**
+ * Keeps run and copy buttons on the blocks of one notebook widget.
+ */
+export class RunButtons implements IDisposable {
+  constructor(options: RunButtons.IOptions) {
+    this._options = options;
+    this._trans = (options.translator ?? nullTranslator).load(
+      'jupyterlab_testbed'
+    );
+    this._observer = new MutationObserver(records =>
+      this._onMutations(records)
+    );
+    this._observer.observe(options.notebook.node, {
+      childList: true,
+      subtree: true
+    });
+    this.refresh();
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /**
+   * Redo the bars of every cell in the notebook's DOM, as when the markers
+   * or the node names changed. Cells out of the DOM are redone when they
+   * are attached again.
+   */
+  refresh(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    const root = this._options.notebook.node;
+    for (const cell of this._options.notebook.widgets) {
+      if (root.contains(cell.node)) {
+        this._update(cell);
+      }
+    }
+  }
+
+  /** Stop watching and remove every bar. */
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this._observer.disconnect();
+    this._cancelFlush();
+    Signal.disconnectReceiver(this);
+    const { notebook } = this._options;
+    const remove = (root: Element | null | undefined) =>
+      root?.querySelectorAll(`.${RUN_BAR_CLASS}`).forEach(bar => bar.remove());
+    // Cells out of the DOM and hidden renderers keep their bars too.
+    for (const cell of notebook.widgets) {
+      remove(cell.node);
+      if (cell.model.type === 'markdown') {
+        remove((cell as MarkdownCell).renderer?.node);
+      }
+    }
+    remove(notebook.node);
+    this._dirtyNodes.clear();
+    this._dirtyModels.clear();
+  }
+
+  private _onMutations(records: MutationRecord[]): void {
+    const root = this._options.notebook.node;
+    let dirty = false;
+    for (const record of records) {
+      if (Private.isOwn(record)) {
+        continue;
+      }
+      const target =
+        record.target instanceof Element
+          ? record.target
+          : record.target.parentElement;
+      if (!target || target.closest(Private.IGNORED)) {
+        continue;
+      }
+      const cell = target.closest('.jp-Cell');
+      if (cell && root.contains(cell)) {
+        this._dirtyNodes.add(cell);
+        dirty = true;
+        continue;
+      }
+      // Cells attached by the windowed list, or a whole list.
+      record.addedNodes.forEach(node => {
+        if (!(node instanceof Element)) {
+          return;
+        }
+        if (node.matches('.jp-Cell')) {
+          this._dirtyNodes.add(node);
+          dirty = true;
+        }
+        node.querySelectorAll('.jp-Cell').forEach(inner => {
+          this._dirtyNodes.add(inner);
+          dirty = true;
+        });
+      });
+    }
+    if (dirty) {
+      this._scheduleFlush();
+    }
+  }
+
+  private _onSourceChanged(model: ICellModel): void {
+    const first = firstLine(model.sharedModel.getSource());
+    if (this._firstLines.get(model) === first) {
+      return;
+    }
+    this._firstLines.set(model, first);
+    this._dirtyModels.add(model);
+    this._scheduleFlush();
+  }
+
+  private _scheduleFlush(): void {
+    if (this._frame !== null || this._isDisposed) {
+      return;
+    }
+    const flush = () => {
+      this._frame = null;
+      this._flush();
+    };
+    this._frame =
+      typeof requestAnimationFrame === 'function'
+        ? { frame: requestAnimationFrame(flush) }
+        : { timer: setTimeout(flush, 16) };
+  }
+
+  private _cancelFlush(): void {
+    if (this._frame && 'frame' in this._frame) {
+      cancelAnimationFrame(this._frame.frame);
+    } else if (this._frame) {
+      clearTimeout(this._frame.timer);
+    }
+    this._frame = null;
+  }
+
+  private _flush(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    const nodes = this._dirtyNodes;
+    const models = this._dirtyModels;
+    this._dirtyNodes = new Set();
+    this._dirtyModels = new Set();
+    const root = this._options.notebook.node;
+    for (const cell of this._options.notebook.widgets) {
+      if (
+        (nodes.has(cell.node) || models.has(cell.model)) &&
+        root.contains(cell.node)
+      ) {
+        this._update(cell);
+      }
+    }
+  }
+
+  private _update(cell: Cell): void {
+    if (cell.isDisposed) {
+      return;
+    }
+    if (cell.model.type === 'markdown') {
+      this._updateMarkdown(cell as MarkdownCell);
+    } else if (cell.model.type === 'code') {
+      this._updateCode(cell);
+    }
+  }
+
+  private _updateMarkdown(cell: MarkdownCell): void {
+    const host = cell.renderer?.node;
+    if (!host) {
+      return;
+    }
+    // Bars whose block is gone (the rest of a re-render).
+    Array.from(host.getElementsByClassName(RUN_BAR_CLASS)).forEach(bar => {
+      if (!Private.isBlock(bar.nextElementSibling)) {
+        bar.remove();
+      }
+    });
+    const markers = this._options.markers();
+    const names = this._options.nodeNames();
+    for (const pre of Array.from(host.getElementsByTagName('pre'))) {
+      if (pre.closest(`.${RUN_BAR_CLASS}`)) {
+        continue;
+      }
+      const nodes = targetNodes(blockText(pre), markers, names);
+      let bar = pre.previousElementSibling;
+      if (!(bar instanceof HTMLElement) || !Private.isBar(bar)) {
+        bar = this._createBar(cell, 'markdown');
+        pre.before(bar);
+      }
+      this._render(bar as HTMLElement, nodes, names);
+    }
+  }
+
+  private _updateCode(cell: Cell): void {
+    const model = cell.model;
+    if (!this._watched.has(model)) {
+      this._watched.add(model);
+      model.sharedModel.changed.connect((_, change) => {
+        if (change.sourceChange) {
+          this._onSourceChanged(model);
+        }
+      }, this);
+    }
+    const source = model.sharedModel.getSource();
+    this._firstLines.set(model, firstLine(source));
+    const host = cell.inputArea?.node;
+    if (!host) {
+      return;
+    }
+    const names = this._options.nodeNames();
+    const nodes = targetNodes(source, this._options.markers(), names);
+    let bar = Array.from(host.children).find(Private.isBar) as
+      HTMLElement | undefined;
+    if (!nodes.length) {
+      bar?.remove();
+      return;
+    }
+    if (!bar) {
+      bar = this._createBar(cell, 'code');
+      host.appendChild(bar);
+    }
+    this._render(bar, nodes, names);
+  }
+
+  private _createBar(cell: Cell, kind: IRunTarget['kind']): HTMLElement {
+    const bar = el('div', `${RUN_BAR_CLASS} ${RUN_BAR_CLASS}-${kind}`);
+    this._cells.set(bar, cell);
+    return bar;
+  }
+
+  /** Show the buttons for these nodes, unless they are shown already. */
+  private _render(bar: HTMLElement, nodes: string[], names: string[]): void {
+    const trans = this._trans;
+    const label = nodes.length ? runLabel(nodes, names, trans) : '';
+    const state = `${nodes.join('\n')}\n${label}`;
+    if (this._shown.get(bar) === state) {
+      return;
+    }
+    this._shown.set(bar, state);
+    bar.textContent = '';
+    if (nodes.length) {
+      const run = this._button(
+        bar,
+        RUN_BUTTON_CLASS,
+        label,
+        trans._n(
+          'Send this block to the %2 terminal, opening it first if needed',
+          'Send this block to the %2 terminals, opening them first if needed',
+          nodes.length,
+          nodeList(nodes, trans)
+        ),
+        'run'
+      );
+      run.setAttribute(RUN_ATTRIBUTE, nodes.join(','));
+      // The names are read out even when the label counts them.
+      run.setAttribute(
+        'aria-label',
+        trans.__('%1 (%2)', label, nodes.join(', '))
+      );
+    }
+    this._button(
+      bar,
+      COPY_BUTTON_CLASS,
+      trans.__('Copy'),
+      trans.__('Copy this block with your placeholder values filled in'),
+      'copy'
+    );
+  }
+
+  private _button(
+    bar: HTMLElement,
+    className: string,
+    label: string,
+    title: string,
+    action: 'run' | 'copy'
+  ): HTMLButtonElement {
+    const button = el('button', className);
+    button.type = 'button';
+    button.textContent = label;
+    button.title = title;
+    // Neither select the cell, start a drag nor take the focus from an
+    // editor; a double click does not open the markdown for editing.
+    button.addEventListener('mousedown', event => {
+      event.stopPropagation();
+      event.preventDefault();
+    });
+    button.addEventListener('dblclick', event => event.stopPropagation());
+    // Enter and Space press the button, not a notebook shortcut.
+    button.addEventListener('keydown', event => {
+      if (event.key === 'Enter' || event.key === ' ') {
+        event.stopPropagation();
+      }
+    });
+    button.addEventListener('click', event => {
+      event.stopPropagation();
+      this._activate(bar, action);
+    });
+    bar.appendChild(button);
+    return button;
+  }
+
+  private _activate(bar: HTMLElement, action: 'run' | 'copy'): void {
+    const cell = this._cells.get(bar);
+    if (this._isDisposed || !cell || cell.isDisposed) {
+      return;
+    }
+    const target = this._targetOf(bar, cell);
+    if (!target) {
+      return;
+    }
+    if (action === 'copy') {
+      this._options.onCopy(target);
+    } else if (target.nodes.length) {
+      this._options.onRun(target);
+    } else {
+      // The marker or the lab changed since the bar was drawn.
+      this._update(cell);
+    }
+  }
+
+  private _targetOf(bar: HTMLElement, cell: Cell): IRunTarget | null {
+    const kind = cell.model.type === 'markdown' ? 'markdown' : 'code';
+    let text: string;
+    if (kind === 'markdown') {
+      const pre = bar.nextElementSibling;
+      if (!Private.isBlock(pre)) {
+        return null;
+      }
+      text = blockText(pre);
+    } else {
+      text = cell.model.sharedModel.getSource();
+    }
+    return {
+      nodes: targetNodes(
+        text,
+        this._options.markers(),
+        this._options.nodeNames()
+      ),
+      text,
+      cellId: cell.model.id,
+      kind
+    };
+  }
+
+  private _options: RunButtons.IOptions;
+  private _trans: TranslationBundle;
+  private _observer: MutationObserver;
+  private _isDisposed = false;
+  private _frame:
+    { frame: number } | { timer: ReturnType<typeof setTimeout> } | null = null;
+  private _dirtyNodes = new Set<Element>();
+  private _dirtyModels = new Set<ICellModel>();
+  private _watched = new WeakSet<ICellModel>();
+  private _firstLines = new WeakMap<ICellModel, string>();
+  private _cells = new WeakMap<HTMLElement, Cell>();
+  private _shown = new WeakMap<HTMLElement, string>();
+}
+
+namespace Private {
+  /** Changes that are no render: editors, outputs. */
+  export const IGNORED = '.cm-editor, .jp-OutputArea';
+
+  export function isBar(node: Element): boolean {
+    return node.classList.contains(RUN_BAR_CLASS);
+  }
+
+  export function isBlock(node: Element | null): node is HTMLPreElement {
+    return node?.localName === 'pre';
+  }
+
+  /** Whether a record is only the bars' own doing. */
+  export function isOwn(record: MutationRecord): boolean {
+    const target =
+      record.target instanceof Element
+        ? record.target
+        : record.target.parentElement;
+    if (target?.closest(`.${RUN_BAR_CLASS}`)) {
+      return true;
+    }
+    const changed = [
+      ...Array.from(record.addedNodes),
+      ...Array.from(record.removedNodes)
+    ];
+    return (
+      changed.length > 0 &&
+      changed.every(node => node instanceof Element && isBar(node))
+    );
+  }
+}

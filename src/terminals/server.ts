@@ -1,0 +1,123 @@
+/**
+ * The server side of the terminals: where the lab's ssh state lives, the
+ * generated config, the agent holding the key, a probe of node1 and which
+ * terminals are running ssh. It comes with the Python package; the front
+ * end never carries a command line to it, only the config text it checks.
+ */
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+
+/** Where the lab's ssh state lives on the server. */
+export interface ISshPaths {
+  configFile: string;
+  knownHostsFile: string;
+  controlDir: string;
+  /** The agent the lab uses, when one answers. */
+  agentSocket: string | null;
+}
+
+export interface IKeyStatus {
+  path: string;
+  exists: boolean;
+  fingerprint: string | null;
+  loaded: boolean;
+  /** Why it could not be loaded. */
+  message?: string;
+}
+
+export interface IAgentStatus {
+  agentSocket: string | null;
+  running: boolean;
+  keys: IKeyStatus[];
+}
+
+export type HostKeyState = 'unknown' | 'known' | 'changed';
+
+export interface IProbe {
+  reachable: boolean;
+  banner: string | null;
+  error: string | null;
+  hostKey: HostKeyState | null;
+}
+
+/** A request the server refused, with its reason. */
+export class SshServerError extends Error {}
+
+export class SshServer {
+  constructor(
+    settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+  ) {
+    this._settings = settings;
+  }
+
+  paths(): Promise<ISshPaths> {
+    return this._request('');
+  }
+
+  writeConfig(text: string): Promise<ISshPaths> {
+    return this._request('config', 'PUT', { text });
+  }
+
+  agent(keys: string[]): Promise<IAgentStatus> {
+    const query = keys.map(k => `key=${encodeURIComponent(k)}`).join('&');
+    return this._request(`agent${query ? `?${query}` : ''}`);
+  }
+
+  loadKeys(keys: string[]): Promise<IAgentStatus> {
+    return this._request('agent', 'POST', { keys });
+  }
+
+  forgetHost(host: string, port = 22): Promise<{ removed: boolean }> {
+    return this._request('forget', 'POST', { host, port });
+  }
+
+  probe(host: string, port = 22): Promise<IProbe> {
+    return this._request(`probe?host=${encodeURIComponent(host)}&port=${port}`);
+  }
+
+  /** Whether each running terminal's shell is running ssh, by name. */
+  async terminals(): Promise<{ [name: string]: { ssh: boolean } }> {
+    const body = await this._request<{
+      terminals: { [name: string]: { ssh: boolean } };
+    }>('terminals');
+    return body.terminals ?? {};
+  }
+
+  private async _request<T>(
+    path: string,
+    method = 'GET',
+    body?: unknown
+  ): Promise<T> {
+    const url = URLExt.join(
+      this._settings.baseUrl,
+      'jupyterlab-testbed',
+      'ssh',
+      path
+    );
+    const init: RequestInit = { method };
+    if (body !== undefined) {
+      init.body = JSON.stringify(body);
+    }
+    let response: Response;
+    try {
+      response = await ServerConnection.makeRequest(url, init, this._settings);
+    } catch (reason) {
+      throw new SshServerError(
+        `The Jupyter server did not answer: ${(reason as Error).message}`
+      );
+    }
+    const data: any = await response.json().catch(() => null);
+    if (!response.ok) {
+      throw new SshServerError(
+        response.status === 404
+          ? 'The server part of jupyterlab-testbed is not enabled, so terminals cannot be pre-wired.'
+          : typeof data?.message === 'string'
+            ? data.message
+            : `The server refused (${response.status}).`
+      );
+    }
+    return data as T;
+  }
+
+  private _settings: ServerConnection.ISettings;
+}
