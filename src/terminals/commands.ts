@@ -56,6 +56,20 @@ export function addCommands(context: ITerminalsContext): {
     return typeof node === 'string' ? node : nodeNames(model)[0];
   };
   const hasNodes = () => nodeNames(model).length > 0;
+  /** Say what to fix before a terminal is made that could not connect. */
+  const ready = (): boolean => {
+    const result = model.topology?.result;
+    if (!result?.ok) {
+      report(
+        new Error(
+          result
+            ? result.problems.join(' ')
+            : trans.__('Open a lab notebook first: its nodes come from it.')
+        )
+      );
+    }
+    return !!result?.ok;
+  };
 
   commands.addCommand(CommandIDs.openNode, {
     label: args =>
@@ -63,24 +77,24 @@ export function addCommands(context: ITerminalsContext): {
     caption: trans.__(
       'Open or show the terminal named after the node, connected to it by ssh'
     ),
-    isEnabled: hasNodes,
     execute: args => {
       const node = nodeArg(args);
-      return node ? terminals.open(node).catch(report) : undefined;
+      return node && ready() ? terminals.open(node).catch(report) : undefined;
     }
   });
   commands.addCommand(CommandIDs.reconnectNode, {
     label: args => trans.__('Reconnect Terminal to %1', nodeArg(args) ?? ''),
-    isEnabled: hasNodes,
     execute: args => {
       const node = nodeArg(args);
-      return node ? terminals.reconnect(node).catch(report) : undefined;
+      return node && ready()
+        ? terminals.reconnect(node).catch(report)
+        : undefined;
     }
   });
   commands.addCommand(CommandIDs.openAllNodes, {
     label: trans.__('Open Terminals on All Nodes Side by Side'),
-    isEnabled: hasNodes,
-    execute: () => terminals.openAll(nodeNames(model)).catch(report)
+    execute: () =>
+      ready() ? terminals.openAll(nodeNames(model)).catch(report) : undefined
   });
   commands.addCommand(CommandIDs.checkNodes, {
     label: trans.__('Check the SSH Key and the First Node'),

@@ -9,6 +9,7 @@ import type { JupyterFrontEnd } from '@jupyterlab/application';
 import type { MainAreaWidget } from '@jupyterlab/apputils';
 import type { Terminal as TerminalService } from '@jupyterlab/services';
 import type { ITerminal, ITerminalTracker } from '@jupyterlab/terminal';
+import type { TranslationBundle } from '@jupyterlab/translation';
 import type { CommandRegistry } from '@lumino/commands';
 import type { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
@@ -40,6 +41,7 @@ export namespace NodeTerminals {
     server: SshServer;
     /** The line that connects to a node; throws what to fix first. */
     connectLine: (node: string) => Promise<string>;
+    trans: TranslationBundle;
   }
 
   export interface IRunOptions {
@@ -93,9 +95,12 @@ export class NodeTerminals implements IDisposable {
    * the line again.
    */
   async open(node: string): Promise<NodeTerminalWidget> {
+    // Preparing the line (key, config) overlaps starting the terminal.
+    const line = this._find(node) ? null : this._options.connectLine(node);
+    line?.catch(() => undefined);
     const widget = await this._showOrCreate(node);
     if (widget.created) {
-      await this._connect(node, widget.widget);
+      await this._connect(node, widget.widget, line ?? undefined);
     }
     return widget.widget;
   }
@@ -237,9 +242,10 @@ export class NodeTerminals implements IDisposable {
    */
   private async _connect(
     node: string,
-    widget: NodeTerminalWidget
+    widget: NodeTerminalWidget,
+    preparedLine?: Promise<string>
   ): Promise<{ ready: Promise<void> }> {
-    const line = await this._options.connectLine(node);
+    const line = await (preparedLine ?? this._options.connectLine(node));
     this.clearHostKeyChange(node);
     const session = widget.content.session;
     const ready = this._nextPrompt(node, session);
@@ -271,20 +277,31 @@ export class NodeTerminals implements IDisposable {
     return new Promise<void>((resolve, reject) => {
       let echo = '';
       let checking = false;
+      const trans = this._options.trans;
       const done = (error?: string) => {
         window.clearTimeout(timer);
         session.messageReceived.disconnect(onMessage);
         error
           ? reject(
               new Error(
-                `${error}; the block was not sent. See the ${node} terminal.`
+                trans.__(
+                  '%1; the block was not sent. See the %2 terminal.',
+                  error,
+                  node
+                )
               )
             )
           : resolve();
       };
       const timer = window.setTimeout(
         () =>
-          done(`${node} showed no prompt within ${CONNECT_TIMEOUT / 1000} s`),
+          done(
+            trans.__(
+              '%1 showed no prompt within %2 s',
+              node,
+              CONNECT_TIMEOUT / 1000
+            )
+          ),
         CONNECT_TIMEOUT
       );
       const onMessage = (
@@ -302,7 +319,11 @@ export class NodeTerminals implements IDisposable {
         }
         checking = true;
         void this._runsSsh(node).then(ssh =>
-          done(ssh ? undefined : `ssh to ${node} ended before its prompt`)
+          done(
+            ssh
+              ? undefined
+              : trans.__('ssh to %1 ended before its prompt', node)
+          )
         );
       };
       session.messageReceived.connect(onMessage);

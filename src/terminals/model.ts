@@ -3,6 +3,10 @@
  * the notebook and the placeholder values), the key in the agent, whether
  * node1 answers, and the line that connects a node's terminal.
  */
+import {
+  nullTranslator,
+  type TranslationBundle
+} from '@jupyterlab/translation';
 import { ISignal, Signal } from '@lumino/signaling';
 import type { NodesResult } from './presets';
 import type { IAgentStatus, IProbe, ISshPaths, SshServer } from './server';
@@ -38,8 +42,12 @@ export interface ILabTopology {
 }
 
 export class TerminalsModel {
-  constructor(server: SshServer) {
+  constructor(
+    server: SshServer,
+    trans: TranslationBundle = nullTranslator.load('jupyterlab_testbed')
+  ) {
     this.server = server;
+    this._trans = trans;
   }
 
   readonly server: SshServer;
@@ -133,21 +141,27 @@ export class TerminalsModel {
    * the server and its keys are in the agent. Throws what to fix first.
    */
   async connectLine(node: string): Promise<string> {
+    const trans = this._trans;
     const result = this._topology?.result;
     if (!result) {
-      throw new Error('Open a lab notebook first: its nodes come from it.');
+      throw new Error(
+        trans.__('Open a lab notebook first: its nodes come from it.')
+      );
     }
     if (!result.ok) {
       throw new Error(result.problems.join(' '));
     }
     if (!result.nodes.some(n => n.name === node)) {
-      throw new Error(`This lab has no node called “${node}”.`);
+      throw new Error(trans.__('This lab has no node called “%1”.', node));
     }
     const agent = await this.loadKeys();
     const missing = agent?.keys.find(key => !key.exists);
     if (missing) {
       throw new Error(
-        `No key file at ${missing.path}: put your private key there, or set the key file in Settings ▸ Testbed: terminals.`
+        trans.__(
+          'No key file at %1: put your private key there, or set the key file in Settings ▸ Testbed: terminals.',
+          missing.path
+        )
       );
     }
     const paths = await this._paths();
@@ -180,6 +194,7 @@ export class TerminalsModel {
     return this._pathsPromise;
   }
 
+  private _trans: TranslationBundle;
   private _settings = DEFAULT_TERMINALS_SETTINGS;
   private _topology: ILabTopology | null = null;
   private _agent: IAgentStatus | null = null;

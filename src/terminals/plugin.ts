@@ -59,13 +59,15 @@ export const terminalsPlugin: JupyterFrontEndPlugin<void> = {
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_testbed');
     const model = new TerminalsModel(
-      new SshServer(app.serviceManager.serverSettings)
+      new SshServer(app.serviceManager.serverSettings, trans),
+      trans
     );
     const terminals = new NodeTerminals({
       app,
       tracker: terminalTracker,
       server: model.server,
-      connectLine: node => model.connectLine(node)
+      connectLine: node => model.connectLine(node),
+      trans
     });
     let markers = compileMarkers(DEFAULT_MARKERS).patterns;
     let markerProblems: string[] = [];

@@ -6,6 +6,10 @@
  */
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
+import {
+  nullTranslator,
+  type TranslationBundle
+} from '@jupyterlab/translation';
 
 /** Where the lab's ssh state lives on the server. */
 export interface ISshPaths {
@@ -45,9 +49,11 @@ export class SshServerError extends Error {}
 
 export class SshServer {
   constructor(
-    settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+    settings: ServerConnection.ISettings = ServerConnection.makeSettings(),
+    trans: TranslationBundle = nullTranslator.load('jupyterlab_testbed')
   ) {
     this._settings = settings;
+    this._trans = trans;
   }
 
   paths(): Promise<ISshPaths> {
@@ -103,21 +109,27 @@ export class SshServer {
       response = await ServerConnection.makeRequest(url, init, this._settings);
     } catch (reason) {
       throw new SshServerError(
-        `The Jupyter server did not answer: ${(reason as Error).message}`
+        this._trans.__(
+          'The Jupyter server did not answer: %1',
+          (reason as Error).message
+        )
       );
     }
     const data: any = await response.json().catch(() => null);
     if (!response.ok) {
       throw new SshServerError(
         response.status === 404
-          ? 'The server part of jupyterlab-testbed is not enabled, so terminals cannot be pre-wired.'
+          ? this._trans.__(
+              'The server part of jupyterlab-testbed is not enabled, so terminals cannot be pre-wired.'
+            )
           : typeof data?.message === 'string'
             ? data.message
-            : `The server refused (${response.status}).`
+            : this._trans.__('The server refused (%1).', response.status)
       );
     }
     return data as T;
   }
 
   private _settings: ServerConnection.ISettings;
+  private _trans: TranslationBundle;
 }
