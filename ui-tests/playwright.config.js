@@ -16,7 +16,9 @@ const server = (port, extra = '') => ({
   command: `jlpm start --ServerApp.port=${port} --log-level=WARN ${extra}`.trim(),
   url: `http://localhost:${port}${extra ? HUB_PREFIX : '/'}lab`,
   timeout: 120 * 1000,
-  reuseExistingServer: !process.env.CI
+  reuseExistingServer: !process.env.CI,
+  // The server extension stops the ssh-agent it started at shutdown.
+  gracefulShutdown: { signal: 'SIGTERM', timeout: 10 * 1000 }
 });
 
 module.exports = {

@@ -29,6 +29,8 @@ export type NodeTerminalWidget = MainAreaWidget<ITerminal.ITerminal>;
 /** The terminal-extension's commands: they own terminal widgets. */
 const CREATE_TERMINAL = 'terminal:create-new';
 
+/** How long a new shell may take to print its first prompt. */
+const SHELL_START_TIMEOUT = 5000;
 /** How long a new connection may take, passphrase typing included. */
 const CONNECT_TIMEOUT = 90_000;
 /** After Ctrl-C, time for the foreground program to give the prompt back. */
@@ -245,9 +247,12 @@ export class NodeTerminals implements IDisposable {
     widget: NodeTerminalWidget,
     preparedLine?: Promise<string>
   ): Promise<{ ready: Promise<void> }> {
-    const line = await (preparedLine ?? this._options.connectLine(node));
-    this.clearHostKeyChange(node);
     const session = widget.content.session;
+    const [line] = await Promise.all([
+      preparedLine ?? this._options.connectLine(node),
+      this._shellStarted(session)
+    ]);
+    this.clearHostKeyChange(node);
     const ready = this._nextPrompt(node, session);
     this._connecting.set(node, ready);
     // Opening does not wait for the prompt; a failed connection shows in
@@ -263,6 +268,39 @@ export class NodeTerminals implements IDisposable {
     this._states.set(node, true);
     this._changed.emit();
     return { ready };
+  }
+
+  /**
+   * Resolves once a terminal's shell has shown a prompt: a line typed
+   * before that is echoed twice when readline redraws it.
+   */
+  private _shellStarted(
+    session: TerminalService.ITerminalConnection
+  ): Promise<void> {
+    if (this._started.has(session)) {
+      return Promise.resolve();
+    }
+    return new Promise<void>(resolve => {
+      const done = () => {
+        window.clearTimeout(timer);
+        session.messageReceived.disconnect(onMessage);
+        this._started.add(session);
+        resolve();
+      };
+      const timer = window.setTimeout(done, SHELL_START_TIMEOUT);
+      const onMessage = (
+        _: unknown,
+        message: TerminalService.IMessage
+      ): void => {
+        if (
+          message.type === 'stdout' &&
+          endsWithPrompt(String(message.content?.[0] ?? ''))
+        ) {
+          done();
+        }
+      };
+      session.messageReceived.connect(onMessage);
+    });
   }
 
   /**
@@ -341,7 +379,11 @@ export class NodeTerminals implements IDisposable {
       if (message.type !== 'stdout') {
         return;
       }
-      const host = changedHostKey(String(message.content?.[0] ?? ''));
+      const output = String(message.content?.[0] ?? '');
+      if (endsWithPrompt(output)) {
+        this._started.add(session);
+      }
+      const host = changedHostKey(output);
       if (host !== null) {
         this._hostKeyChanges.set(session.name, host);
         this._changed.emit();
@@ -372,6 +414,8 @@ export class NodeTerminals implements IDisposable {
     Promise<{ widget: NodeTerminalWidget; created: boolean }>
   >();
   private _watched = new Set<TerminalService.ITerminalConnection>();
+  /** Terminals whose shell has shown a prompt: it is past its start. */
+  private _started = new WeakSet<TerminalService.ITerminalConnection>();
   private _refreshTimer = 0;
   private _changed = new Signal<this, void>(this);
   private _isDisposed = false;

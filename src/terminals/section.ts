@@ -288,7 +288,7 @@ const STATE_LABELS: {
 };
 
 function note(text: string, kind: 'info' | 'warning'): HTMLElement {
-  const item = el('li', `jp-testbed-Progress-note jp-mod-${kind}`);
+  const item = el('li', `jp-testbed-Terminals-note jp-mod-${kind}`);
   item.textContent = text;
   return item;
 }

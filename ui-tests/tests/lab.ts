@@ -36,3 +36,32 @@ export async function openNotebook(
   await page.notebook.openByPath(`${tmpPath}/${name}`);
   await page.notebook.activate(name);
 }
+
+/** A bash notebook of the given cells, as text for page.contents.uploadContent. */
+export function notebookText(
+  cells: { cell_type: 'markdown' | 'code'; source: string }[]
+): string {
+  return JSON.stringify({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {
+      kernelspec: { name: 'bash', display_name: 'Bash', language: 'bash' }
+    },
+    cells: cells.map((cell, i) => ({
+      id: `cell-${i}`,
+      metadata: {},
+      ...cell,
+      ...(cell.cell_type === 'code'
+        ? { outputs: [], execution_count: null }
+        : {})
+    }))
+  });
+}
+
+/**
+ * A server URL under the project's base URL (`baseURL` has no trailing
+ * slash, so a relative path would drop its last segment).
+ */
+export function serverUrl(baseURL: string, path: string): string {
+  return `${baseURL.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}

@@ -1,0 +1,605 @@
+/**
+ * The node terminals on a real JupyterLab against the three-node SSH
+ * testbed (testbed/testbed.sh): cards that open and reuse terminals, run
+ * buttons that send a block to its node, and a reconnect after ssh ended.
+ * Traffic goes only into the testbed's namespaces: the routes are checked
+ * before every test.
+ */
+import {
+  expect,
+  galata,
+  IJupyterLabPageFixture,
+  test
+} from '@jupyterlab/galata';
+import type { APIRequestContext } from '@playwright/test';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { notebookText, openNotebook, prepare, serverUrl } from './lab';
+
+const TESTBED = path.resolve(__dirname, '../../testbed/testbed.sh');
+const FLOATING_IP = '10.199.0.2';
+const STATE =
+  process.env.TESTBED_STATE_DIR ??
+  path.join(process.env.TMPDIR ?? '/tmp', 'jupyterlab-testbed-ssh');
+const KEY = path.join(STATE, 'id_ed25519');
+const SIDEBAR = 'jp-testbed-sidebar';
+const NOTEBOOK = 'nodes.ipynb';
+/** A connection through node1, or the prompt after a block: generous on 2 slow cores. */
+const CONNECT_MS = 45_000;
+
+function whyNotHere(): string | null {
+  if (process.getuid?.() !== 0) {
+    return 'not running as root, and the testbed needs network namespaces';
+  }
+  const probe = `tb-probe-${process.pid}`;
+  const added = spawnSync('ip', ['netns', 'add', probe], {
+    encoding: 'utf8',
+    timeout: 10_000
+  });
+  // Without iproute2 yet, testbed.sh up installs it.
+  if ((added.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+    return null;
+  }
+  if (added.status !== 0) {
+    return `this machine cannot create network namespaces (ip netns add: ${(added.stderr || String(added.error)).trim()})`;
+  }
+  spawnSync('ip', ['netns', 'del', probe], { timeout: 10_000 });
+  return null;
+}
+
+/** testbed.sh; up may apt-install openssh-server on a fresh machine. */
+function testbed(args: string[], timeout = 30_000): string {
+  const result = spawnSync('bash', [TESTBED, ...args], {
+    encoding: 'utf8',
+    timeout
+  });
+  if (result.status !== 0) {
+    throw new Error(
+      `testbed.sh ${args.join(' ')} failed (${result.error ?? `exit ${result.status}`}):\n${result.stdout}${result.stderr}`
+    );
+  }
+  return result.stdout;
+}
+
+const skip = whyNotHere();
+test.skip(skip !== null, `SSH terminal tests skipped: ${skip}.`);
+
+test.use({
+  autoGoto: false,
+  mockSettings: {
+    ...galata.DEFAULT_SETTINGS,
+    'jupyterlab-testbed:placeholders': {
+      checkBeforeRun: 'off',
+      values: { floatingIp: FLOATING_IP }
+    },
+    'jupyterlab-testbed:terminals': { keyFile: KEY }
+  }
+});
+
+test.beforeAll(() => {
+  test.setTimeout(330_000);
+  testbed(['up'], 300_000);
+  testbed(['check-routes']);
+});
+
+test.afterAll(() => {
+  test.setTimeout(60_000);
+  testbed(['down']);
+});
+
+/** Set once the first test of this worker has cleared known_hosts. */
+let knownHostsCleared = false;
+
+/**
+ * Shut down the server's terminals and end its shared ssh connections, so
+ * a test starts with every node closed. The first test after `up` also
+ * forgets the host keys: an earlier `up` (a retry, a second run against a
+ * reused server) made other ones.
+ */
+async function resetServer(
+  request: APIRequestContext,
+  baseURL: string
+): Promise<void> {
+  const listed = await request.get(serverUrl(baseURL, 'api/terminals'));
+  expect(listed.ok()).toBe(true);
+  for (const { name } of (await listed.json()) as { name: string }[]) {
+    await request.delete(
+      serverUrl(baseURL, `api/terminals/${encodeURIComponent(name)}`)
+    );
+  }
+  const described = await request.get(
+    serverUrl(baseURL, 'jupyterlab-testbed/ssh')
+  );
+  expect(described.ok()).toBe(true);
+  const paths = (await described.json()) as {
+    controlDir: string;
+    knownHostsFile: string;
+  };
+  const sockets = fs.existsSync(paths.controlDir)
+    ? fs.readdirSync(paths.controlDir).filter(name => name !== 'agent.sock')
+    : [];
+  for (const socket of sockets) {
+    spawnSync(
+      'ssh',
+      ['-S', path.join(paths.controlDir, socket), '-O', 'exit', 'testbed'],
+      { timeout: 10_000 }
+    );
+  }
+  if (!knownHostsCleared) {
+    fs.rmSync(paths.knownHostsFile, { force: true });
+    knownHostsCleared = true;
+  }
+}
+
+test.beforeEach(async ({ page, request, baseURL, tmpPath }) => {
+  // Three connections, a reload: room for a machine busy with other work.
+  test.setTimeout(120_000);
+  // Before anything may connect: once the testbed is down, its addresses
+  // would lead off the machine.
+  testbed(['check-routes']);
+  await resetServer(request, baseURL!);
+  await page.addInitScript(recordTerminalInput);
+  await prepare(page, tmpPath, destination =>
+    page.contents.uploadContent(
+      notebookText([
+        {
+          cell_type: 'markdown',
+          source:
+            '## On node1\n\n```bash\n# run on node1\necho "ran-on-$(hostname)"\n' +
+            "printf '%s\\n' line-one \\\n  line-two\n```"
+        },
+        {
+          cell_type: 'markdown',
+          source:
+            '## Everywhere\n\n```bash\n# run on node1, node2, and node3\necho "all-$(hostname)"\n```'
+        },
+        {
+          cell_type: 'markdown',
+          source: '## Anywhere\n\n```bash\nls\n```'
+        }
+      ]),
+      'text',
+      `${destination}/${NOTEBOOK}`
+    )
+  );
+});
+
+test.afterEach(async ({ page, request, baseURL }) => {
+  // Close the page's terminals first: a resize sent to a terminal while it
+  // is being removed fails on the server. Then remove them from outside.
+  await Promise.race([
+    page
+      .evaluate(async () => {
+        const app = (window as any).jupyterapp;
+        for (const widget of Array.from(
+          app.shell.widgets('main') as Iterable<any>
+        )) {
+          if (widget.content?.session?.name !== undefined) {
+            widget.dispose();
+          }
+        }
+      })
+      .catch(() => undefined),
+    new Promise(resolve => setTimeout(resolve, 15_000))
+  ]);
+  await resetServer(request, baseURL!);
+});
+
+/**
+ * Runs in the page before JupyterLab: keeps what is sent to each terminal
+ * (terminado's ["stdin", text] messages), to count what was typed apart
+ * from what the screen shows (a line typed before the shell is ready is
+ * echoed twice, once by the terminal and once by readline).
+ */
+function recordTerminalInput() {
+  const sent: [string, string][] = [];
+  (window as any).__tbTerminalInput = sent;
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (this: WebSocket, data: any) {
+    if (/\/terminals\/websocket\//.test(this.url)) {
+      sent.push([decodeURIComponent(this.url.split('/').pop()!), String(data)]);
+    }
+    return send.call(this, data);
+  };
+}
+
+/** How many stdin messages to terminal `name` held `part`, since the page loaded. */
+function timesTyped(
+  page: IJupyterLabPageFixture,
+  name: string,
+  part: string
+): Promise<number> {
+  return page.evaluate(
+    ({ name, part }) =>
+      ((window as any).__tbTerminalInput as [string, string][]).filter(
+        ([terminal, data]) => {
+          if (terminal !== name) {
+            return false;
+          }
+          try {
+            const [type, text] = JSON.parse(data);
+            return type === 'stdin' && String(text).includes(part);
+          } catch {
+            return false;
+          }
+        }
+      ).length,
+    { name, part }
+  );
+}
+
+/**
+ * The text of the terminal whose session is `name`, wrapped lines joined,
+ * or null while it has none on screen. The renderer draws on a canvas, so
+ * this reads xterm's buffer.
+ */
+function terminalText(
+  page: IJupyterLabPageFixture,
+  name: string
+): Promise<string | null> {
+  return page.evaluate((wanted: string) => {
+    const app = (window as any).jupyterapp;
+    const widget = Array.from(app.shell.widgets('main') as Iterable<any>).find(
+      w => w.content?.session?.name === wanted
+    );
+    const buffer = widget?.content?._term?.buffer?.active;
+    if (!buffer) {
+      return null;
+    }
+    let text = '';
+    for (let i = 0; i < buffer.length; i++) {
+      const line = buffer.getLine(i);
+      if (!line) {
+        continue;
+      }
+      text +=
+        (i > 0 && !line.isWrapped ? '\n' : '') + line.translateToString(true);
+    }
+    // Spaces the shell wrote stay in xterm's cells: drop them at line ends.
+    return text.replace(/[ \t]+$/gm, '').replace(/\n+$/, '');
+  }, name);
+}
+
+const count = (text: string | null, part: string) =>
+  (text ?? '').split(part).length - 1;
+
+/** Waits until the terminal's text matches `pattern` and returns that text. */
+async function waitForText(
+  page: IJupyterLabPageFixture,
+  name: string,
+  pattern: RegExp,
+  timeout = CONNECT_MS
+): Promise<string> {
+  await expect
+    .poll(() => terminalText(page, name), {
+      message: `terminal ${name} shows ${pattern}`,
+      timeout
+    })
+    .toMatch(pattern);
+  return (await terminalText(page, name))!;
+}
+
+/**
+ * Watch for the next run of `command` (a click runs it without waiting);
+ * the function returned waits until that run has finished.
+ */
+async function watchCommand(
+  page: IJupyterLabPageFixture,
+  command: string,
+  timeout = CONNECT_MS
+): Promise<() => Promise<void>> {
+  const key = `__tb_${command.replace(/\W/g, '_')}`;
+  await page.evaluate(
+    ({ command, key }) => {
+      const app = (window as any).jupyterapp;
+      (window as any)[key] = new Promise(resolve => {
+        const onExecuted = (_: unknown, args: any) => {
+          if (args.id === command) {
+            app.commands.commandExecuted.disconnect(onExecuted);
+            Promise.resolve(args.result).then(resolve, resolve);
+          }
+        };
+        app.commands.commandExecuted.connect(onExecuted);
+      });
+    },
+    { command, key }
+  );
+  return async () => {
+    await page.waitForFunction(
+      (key: string) => {
+        const w = window as any;
+        if (!(`${key}_done` in w)) {
+          w[`${key}_done`] = false;
+          w[key].then(() => (w[`${key}_done`] = true));
+        }
+        return w[`${key}_done`];
+      },
+      key,
+      { timeout }
+    );
+  };
+}
+
+/** Type into a terminal, as a student's keystrokes would. */
+async function sendKeys(
+  page: IJupyterLabPageFixture,
+  name: string,
+  keys: string
+): Promise<void> {
+  await page.evaluate(
+    ({ name, keys }) => {
+      const app = (window as any).jupyterapp;
+      const widget = Array.from(
+        app.shell.widgets('main') as Iterable<any>
+      ).find(w => w.content?.session?.name === name);
+      widget.content.session.send({ type: 'stdin', content: [keys] });
+    },
+    { name, keys }
+  );
+}
+
+/** The node's prompt on the last line: ssh is up and waiting for input. */
+const promptOf = (node: string) => new RegExp(`cc@${node}:~\\$$`);
+
+async function openSidebar(page: IJupyterLabPageFixture) {
+  await page.evaluate(() =>
+    (window as any).jupyterapp.commands.execute('testbed:show-sidebar')
+  );
+  const section = page.locator('#jp-testbed-terminals');
+  await expect(section).toBeVisible();
+  return section;
+}
+
+const card = (page: IJupyterLabPageFixture, node: string) =>
+  page.locator(
+    `#jp-testbed-terminals li.jp-testbed-NodeCard[data-node="${node}"]`
+  );
+
+/** The names of the server's terminals, from its REST API. */
+async function serverTerminals(
+  request: APIRequestContext,
+  baseURL: string
+): Promise<string[]> {
+  const response = await request.get(serverUrl(baseURL, 'api/terminals'));
+  expect(response.ok()).toBe(true);
+  return ((await response.json()) as { name: string }[])
+    .map(t => t.name)
+    .sort();
+}
+
+test('a card opens its node’s terminal, connected once', async ({
+  page,
+  request,
+  baseURL
+}) => {
+  await openSidebar(page);
+  const node2 = card(page, 'node2');
+  await expect(node2).toHaveClass(/\bjp-mod-closed\b/);
+  await expect(node2.locator('.jp-testbed-NodeCard-state')).toHaveText(
+    'not open'
+  );
+  await node2.locator('.jp-testbed-NodeCard-open').click();
+
+  const text = await waitForText(page, 'node2', promptOf('node2'));
+  expect(await timesTyped(page, 'node2', 'ssh -F ')).toBe(1);
+  expect(count(text, 'ssh -F '), text).toBe(1);
+  expect(text).toMatch(/ssh -F \S+\/config node2$/m);
+  expect(await serverTerminals(request, baseURL!)).toEqual(['node2']);
+  await expect(node2).toHaveClass(/\bjp-mod-connected\b/, {
+    timeout: 15_000
+  });
+  await expect(node2.locator('.jp-testbed-NodeCard-state')).toHaveText(
+    'connected'
+  );
+  await expect(node2.locator('.jp-testbed-NodeCard-open')).toHaveText('Show');
+  // The others stay closed.
+  await expect(card(page, 'node1')).toHaveClass(/\bjp-mod-closed\b/);
+  await expect(card(page, 'node3')).toHaveClass(/\bjp-mod-closed\b/);
+});
+
+test('after a reload the card shows the same terminal and types nothing', async ({
+  page,
+  request,
+  baseURL
+}) => {
+  await openSidebar(page);
+  await card(page, 'node1').locator('.jp-testbed-NodeCard-open').click();
+  await waitForText(page, 'node1', promptOf('node1'));
+  // The layout is saved a moment after it changes; reload once it holds
+  // the terminal, which is then restored.
+  await expect
+    .poll(
+      () =>
+        page.evaluate(async () =>
+          JSON.stringify(
+            await (window as any).jupyterapp.serviceManager.workspaces.fetch(
+              'default'
+            )
+          )
+        ),
+      { timeout: 15_000 }
+    )
+    .toContain('terminal:node1');
+
+  // galata's reload, without waiting for a Launcher: the restored layout
+  // has none (the option is in galata's code, not in its typings).
+  await (page as any).reload({ waitForIsReady: false });
+  await page.locator('#jupyterlab-splash').waitFor({
+    state: 'detached',
+    timeout: 30_000
+  });
+  const before = await waitForText(page, 'node1', promptOf('node1'));
+
+  await openSidebar(page);
+  const node1 = card(page, 'node1');
+  await expect(node1).toHaveClass(/\bjp-mod-connected\b/, { timeout: 15_000 });
+  const show = node1.locator('.jp-testbed-NodeCard-open');
+  await expect(show).toHaveText('Show');
+  const opened = await watchCommand(page, 'testbed:terminals-open');
+  await show.click();
+  await opened();
+  expect(
+    await page.evaluate(
+      () =>
+        (window as any).jupyterapp.shell.currentWidget?.content?.session?.name
+    )
+  ).toBe('node1');
+
+  // A line typed after the command ended: a connect line typed by the
+  // command would show before its output.
+  await sendKeys(page, 'node1', 'echo "mark-$NODE_NAME"\r');
+  const after = await waitForText(page, 'node1', /^mark-node1$/m);
+  // Nothing was typed since the reload but the line above.
+  expect(await timesTyped(page, 'node1', 'ssh -F ')).toBe(0);
+  expect(await timesTyped(page, 'node1', '')).toBe(
+    await timesTyped(page, 'node1', 'mark-')
+  );
+  expect(after.startsWith(before), after).toBe(true);
+  expect(count(after, 'ssh -F '), after).toBe(1);
+  expect(await serverTerminals(request, baseURL!)).toEqual(['node1']);
+  await expect(node1.locator('.jp-testbed-NodeCard-state')).toHaveText(
+    'connected'
+  );
+});
+
+test('“Run on node1” opens node1 and runs the whole block there, then ticks its step', async ({
+  page,
+  tmpPath
+}) => {
+  await openNotebook(page, tmpPath, NOTEBOOK);
+  const run = page.locator('.jp-Notebook .jp-testbed-RunButton', {
+    hasText: 'Run on node1'
+  });
+  await expect(run).toHaveCount(1);
+  await expect(run).toHaveAttribute('data-testbed-run', 'node1');
+  await run.click();
+
+  const text = await waitForText(page, 'node1', /^line-two$/m);
+  expect(text).toMatch(/^ran-on-node1$/m);
+  // Both lines of the continued command, in order: one command, sent as
+  // one paste (line by line, bash would have shown its "> " prompt).
+  expect(text).toMatch(/^line-one\nline-two$/m);
+  expect(text).toMatch(/^cc@node1:~\$ # run on node1\necho /m);
+  expect(text).not.toMatch(/^> /m);
+  await waitForText(page, 'node1', promptOf('node1'));
+  expect(await timesTyped(page, 'node1', 'ssh -F ')).toBe(1);
+  expect(await timesTyped(page, 'node1', 'line-one')).toBe(1);
+
+  await page.notebook.activate(NOTEBOOK);
+  await openSidebar(page);
+  const step = page
+    .locator(`#${SIDEBAR} .jp-testbed-Step[data-kind="block"]`)
+    .filter({ hasText: 'ran-on-' });
+  await expect(step).toHaveCount(1);
+  await expect(step).toHaveAttribute('data-status', 'ticked');
+  await expect(step.locator('.jp-testbed-Step-tick')).toBeChecked();
+  await expect(step.locator('.jp-testbed-Step-label')).toHaveAttribute(
+    'title',
+    /sent to node1/
+  );
+  // The other blocks are not done.
+  await expect(
+    page.locator(`#${SIDEBAR} .jp-testbed-Step[data-status="ticked"]`)
+  ).toHaveCount(1);
+});
+
+test('“Run on all 3” runs the block on each node in its own terminal', async ({
+  page,
+  tmpPath,
+  request,
+  baseURL
+}) => {
+  await openNotebook(page, tmpPath, NOTEBOOK);
+  const run = page.locator('.jp-Notebook .jp-testbed-RunButton', {
+    hasText: 'Run on all 3'
+  });
+  await expect(run).toHaveCount(1);
+  await expect(run).toHaveAttribute('data-testbed-run', 'node1,node2,node3');
+  await run.click();
+
+  for (const node of ['node1', 'node2', 'node3']) {
+    const text = await waitForText(
+      page,
+      node,
+      new RegExp(`^all-${node}$`, 'm')
+    );
+    for (const other of ['node1', 'node2', 'node3'].filter(n => n !== node)) {
+      expect(text).not.toContain(`all-${other}`);
+    }
+    // Connected once, the block sent once. (The screen may show the
+    // connect line twice when it came before the new shell's prompt.)
+    expect(await timesTyped(page, node, 'ssh -F '), `${node}: ${text}`).toBe(1);
+    expect(await timesTyped(page, node, 'all-$(hostname)')).toBe(1);
+  }
+  expect(await serverTerminals(request, baseURL!)).toEqual([
+    'node1',
+    'node2',
+    'node3'
+  ]);
+  // Side by side: all three on screen at once.
+  expect(
+    await page.evaluate(
+      () =>
+        Array.from(
+          (window as any).jupyterapp.shell.widgets('main') as Iterable<any>
+        ).filter(w => /^node\d$/.test(w.content?.session?.name) && w.isVisible)
+          .length
+    )
+  ).toBe(3);
+});
+
+test('a block without a marker gets a Copy button and no run button', async ({
+  page,
+  tmpPath
+}) => {
+  await openNotebook(page, tmpPath, NOTEBOOK);
+  const cells = page.locator('.jp-Notebook .jp-MarkdownCell');
+  await expect(cells).toHaveCount(3);
+  const marked = cells.nth(0).locator('.jp-testbed-RunBar');
+  const plain = cells.nth(2).locator('.jp-testbed-RunBar');
+  // The bars are drawn once the lab's nodes are known.
+  await expect(marked.locator('.jp-testbed-RunButton')).toHaveCount(1);
+  await expect(plain).toHaveCount(1);
+  await expect(plain.locator('.jp-testbed-CopyButton')).toHaveCount(1);
+  await expect(plain.locator('.jp-testbed-RunButton')).toHaveCount(0);
+  await expect(plain.locator('button')).toHaveCount(1);
+  // The bar stands just before its block.
+  await expect(cells.nth(2).locator('.jp-testbed-RunBar + pre')).toContainText(
+    'ls'
+  );
+  await plain.locator('.jp-testbed-CopyButton').click();
+  await expect(
+    page
+      .locator('.jp-toastContainer')
+      .getByText('Copied with your values filled in.')
+  ).toBeVisible();
+});
+
+test('when ssh ends the card offers Reconnect, which connects again', async ({
+  page
+}) => {
+  await openSidebar(page);
+  const node1 = card(page, 'node1');
+  await node1.locator('.jp-testbed-NodeCard-open').click();
+  await waitForText(page, 'node1', promptOf('node1'));
+  await expect(node1).toHaveClass(/\bjp-mod-connected\b/, { timeout: 15_000 });
+  await expect(node1.locator('.jp-testbed-NodeCard-reconnect')).toHaveCount(0);
+
+  await sendKeys(page, 'node1', 'exit\r');
+  // Back in the local shell (galata's prompt is "$ ").
+  await waitForText(page, 'node1', /closed\.\n\$$/);
+  await expect(node1).toHaveClass(/\bjp-mod-ended\b/, { timeout: 15_000 });
+  await expect(node1.locator('.jp-testbed-NodeCard-state')).toHaveText(
+    'ssh ended'
+  );
+  const reconnect = node1.locator('.jp-testbed-NodeCard-reconnect');
+  await expect(reconnect).toHaveText('Reconnect');
+  await reconnect.click();
+
+  const text = await waitForText(page, 'node1', promptOf('node1'));
+  expect(await timesTyped(page, 'node1', 'ssh -F ')).toBe(2);
+  expect(count(text, 'ssh -F '), text).toBe(2);
+  await expect(node1).toHaveClass(/\bjp-mod-connected\b/, { timeout: 15_000 });
+  await expect(node1.locator('.jp-testbed-NodeCard-reconnect')).toHaveCount(0);
+});
