@@ -3,13 +3,14 @@
  * the three-node testbed (testbed/testbed.sh). Traffic goes only into the
  * testbed's namespaces: the routes are checked before anything connects.
  */
-import { spawnSync } from 'child_process';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as pty from 'node-pty';
 import { labNodes } from '../terminals/presets';
 import { INode, sshCommand, sshConfig } from '../terminals/sshconfig';
+import { declaredNodes, labTopology } from '../terminals/topology';
 
 const TESTBED = path.resolve(__dirname, '../../testbed/testbed.sh');
 const FLOATING_IP = '10.199.0.2';
@@ -68,6 +69,82 @@ function plain(output: string): string {
 }
 
 const PROMPT = /[$#] $/;
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+/** The SHA256 fingerprint of a key file, as `ssh-add -l` lists it. */
+function fingerprint(key: string): string {
+  const listed = run('ssh-keygen', ['-l', '-f', key]);
+  const found = /SHA256:\S+/.exec(listed.stdout);
+  if (!found) {
+    throw new Error(`ssh-keygen -l ${key} failed: ${listed.stderr}`);
+  }
+  return found[0];
+}
+
+/** An ssh-agent in the foreground, as the server runs it (`ssh-agent -D -a`). */
+class Agent {
+  private readonly process: ChildProcess;
+  private exited = false;
+
+  constructor(readonly socket: string) {
+    this.process = spawn('ssh-agent', ['-D', '-a', socket], {
+      stdio: 'ignore',
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }
+    });
+    this.process.on('exit', () => (this.exited = true));
+    this.process.on('error', () => (this.exited = true));
+    agents.add(this);
+  }
+
+  /** Resolves once the socket is there; fails if the agent ended or took too long. */
+  async ready(): Promise<this> {
+    const deadline = Date.now() + STEP_MS;
+    while (!fs.existsSync(this.socket)) {
+      if (this.exited || Date.now() > deadline) {
+        throw new Error(`ssh-agent did not create ${this.socket}`);
+      }
+      await sleep(20);
+    }
+    return this;
+  }
+
+  /** ssh-add with this agent's socket, set for ssh-add only. */
+  sshAdd(...args: string[]) {
+    return run('ssh-add', args, {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      SSH_AUTH_SOCK: this.socket
+    });
+  }
+
+  add(key: string): void {
+    const added = this.sshAdd(key);
+    if (added.status !== 0) {
+      throw new Error(`ssh-add ${key} failed: ${added.stderr}`);
+    }
+  }
+
+  /** What `ssh-add -l` lists. */
+  keys(): string {
+    return this.sshAdd('-l').stdout;
+  }
+
+  async stop(): Promise<void> {
+    agents.delete(this);
+    if (this.exited) {
+      return;
+    }
+    this.process.kill('SIGTERM');
+    for (let i = 0; i < 100 && !this.exited; i++) {
+      await sleep(20);
+    }
+    if (!this.exited) {
+      this.process.kill('SIGKILL');
+    }
+  }
+}
+
+const agents = new Set<Agent>();
 
 /** A terminal running one command, as a JupyterLab terminal would. */
 class Terminal {
@@ -143,20 +220,39 @@ class Terminal {
     return this.exitCode!;
   }
 
-  /** Types a line and waits for `marker` in the output after it. */
+  /** Sends keys as they are, as to a prompt that does not echo. */
+  write(data: string): void {
+    this.process.write(data);
+  }
+
+  /**
+   * Types a line and waits for `marker` in the output after it, then for
+   * the shell's prompt: a command (a nested ssh) still running would take
+   * the next line typed as its own input.
+   */
   async type(line: string, marker: RegExp): Promise<void> {
     const from = this.output.length;
     this.process.write(`${line}\r`);
-    await this.until(
-      () => marker.test(plain(this.output.slice(from))),
-      `${marker}`
-    );
+    await this.until(() => {
+      const after = plain(this.output.slice(from));
+      const found = marker.exec(after);
+      return (
+        found !== null &&
+        PROMPT.test(after.slice(found.index + found[0].length))
+      );
+    }, `${marker} and then a prompt`);
   }
 
   async close(): Promise<void> {
     if (this.exitCode === null) {
       this.process.write('exit\r');
-      await this.ended().catch(() => this.process.kill('SIGKILL'));
+      await this.ended().catch(() => {
+        // Not a failure of the test, but a hang worth seeing.
+        console.warn(
+          `terminal did not end within ${STEP_MS} ms of exit; killed. It showed:\n${this.text.slice(-800)}`
+        );
+        this.process.kill('SIGKILL');
+      });
     }
     terminals.delete(this);
   }
@@ -181,34 +277,58 @@ if (skip) {
 (skip ? describe.skip : describe)('ssh through the generated config', () => {
   let dir = '';
   let agent: { socket: string; pid: number } | null = null;
-  const configs: string[] = [];
+  /** Every lab written, with its node names, so their masters can be stopped. */
+  const labs = new Map<string, string[]>();
 
   jest.setTimeout(30000);
 
-  const env = (): { [key: string]: string } => ({
+  /** A terminal's environment as the product gives it: no agent in it. */
+  const bareEnv = (): { [key: string]: string } => ({
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? '/root',
     LANG: 'C.UTF-8',
-    TERM: 'xterm',
+    TERM: 'xterm'
+  });
+
+  const env = (): { [key: string]: string } => ({
+    ...bareEnv(),
     ...(agent ? { SSH_AUTH_SOCK: agent.socket } : {})
   });
 
-  /** Writes a lab's config in its own folder, so labs share no known_hosts or master. */
-  function writeLab(name: string, nodes: INode[]): string {
+  /**
+   * Writes a lab's config in its own folder, so labs share no known_hosts or
+   * master; with `agentSocket` the config names that agent, as the server's.
+   */
+  function writeLab(
+    name: string,
+    nodes: INode[],
+    agentSocket?: string
+  ): string {
     const lab = path.join(dir, name);
     fs.mkdirSync(path.join(lab, 'cm'), { recursive: true, mode: 0o700 });
     const result = sshConfig({
       nodes,
       knownHostsFile: path.join(lab, 'known_hosts'),
-      controlDir: path.join(lab, 'cm')
+      controlDir: path.join(lab, 'cm'),
+      agentSocket
     });
     if (!result.ok) {
       throw new Error(result.problems.join('\n'));
     }
     const config = path.join(lab, 'config');
     fs.writeFileSync(config, result.text);
-    configs.push(config);
+    labs.set(
+      config,
+      nodes.map(node => node.name)
+    );
     return config;
+  }
+
+  /** Stops the lab's shared connections (they are daemons and outlive terminals). */
+  function stopMasters(config: string): void {
+    for (const node of labs.get(config) ?? []) {
+      run('ssh', ['-F', config, '-O', 'exit', node], bareEnv());
+    }
   }
 
   /** The chameleon preset for a floating IP, with the testbed's key. */
@@ -257,17 +377,14 @@ if (skip) {
     }
   }, 300000);
 
-  afterAll(() => {
+  afterAll(async () => {
     try {
       terminals.forEach(terminal => terminal.kill());
-      for (const config of configs) {
-        for (const node of ['node1', 'node2', 'node3']) {
-          run('ssh', ['-F', config, '-O', 'exit', node], env());
-        }
-      }
+      labs.forEach((_, config) => stopMasters(config));
       if (agent) {
         process.kill(agent.pid);
       }
+      await Promise.all([...agents].map(lab => lab.stop()));
     } finally {
       testbed('down');
       if (dir) {
@@ -346,6 +463,275 @@ if (skip) {
       ]);
       await second.close();
       await first.close();
+    });
+  });
+
+  // What the server does: its own ssh-agent holds the key and the config
+  // names it (IdentityAgent, ForwardAgent <socket>), so the terminal runs
+  // with no SSH_AUTH_SOCK; the agent the spec's other labs use is not seen.
+  describe("the product's path: the config names the server's agent", () => {
+    /** ssh as typed on a node: no config there, and cc's known_hosts left alone. */
+    const INNER =
+      'ssh -o UserKnownHostsFile=/dev/null -o StrictHostKeyChecking=accept-new';
+    let labAgent: Agent;
+    let markerKey = '';
+    /** A key only this agent holds: seen on a node, the forwarded agent is this one. */
+    let marker = '';
+    const openBare = (config: string, node: string) =>
+      new Terminal(sshCommand(config, node), bareEnv());
+    const mine: string[] = [];
+    const lab = (name: string, nodes: INode[]) => {
+      const config = writeLab(name, nodes, labAgent.socket);
+      mine.push(config);
+      return config;
+    };
+    const topology = (...args: Parameters<typeof labTopology>): INode[] => {
+      const result = labTopology(...args);
+      if (!result.ok) {
+        throw new Error(result.problems.join('\n'));
+      }
+      return result.nodes;
+    };
+
+    beforeAll(async () => {
+      labAgent = await new Agent(path.join(dir, 'lab.sock')).ready();
+      labAgent.add(KEY);
+      markerKey = path.join(dir, 'marker_key');
+      run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', markerKey]);
+      labAgent.add(markerKey);
+      marker = fingerprint(markerKey);
+    });
+
+    afterAll(async () => {
+      mine.forEach(stopMasters);
+      await labAgent?.stop();
+    });
+
+    it('the bare environment has no agent, and the spec agent lacks the marker key', () => {
+      expect(bareEnv()).not.toHaveProperty('SSH_AUTH_SOCK');
+      expect(labAgent.keys()).toContain(marker);
+      expect(run('ssh-add', ['-l'], env()).stdout.includes(marker)).toBe(false);
+    });
+
+    describe('the chameleon preset', () => {
+      let config = '';
+      beforeAll(() => {
+        const nodes = topology(
+          { preset: 'chameleon', nodes: [], keyFile: KEY, user: '' },
+          null,
+          { floatingIp: FLOATING_IP }
+        );
+        expect(
+          nodes.map(n => [n.name, n.host, n.user, n.jump, n.identityFile])
+        ).toEqual([
+          ['node1', FLOATING_IP, 'cc', undefined, KEY],
+          ['node2', '192.168.1.12', 'cc', 'node1', KEY],
+          ['node3', '192.168.1.13', 'cc', 'node1', KEY]
+        ]);
+        config = lab('agent-chameleon', nodes);
+      });
+
+      it('lands on node2 through node1, and node2 reaches node3 with the forwarded agent', async () => {
+        const terminal = openBare(config, 'node2');
+        await terminal.prompt();
+        expect(terminal.text).toMatch(/cc@node2:~\$ $/);
+        await terminal.type(
+          'echo "AT=$NODE_NAME $(hostname) KEYS=$(ls ~/.ssh/id_* 2>/dev/null | wc -l)"',
+          /AT=node2 node2 KEYS=0\n/
+        );
+        await terminal.type(`${INNER} cc@192.168.1.13 hostname`, /^node3\n/m);
+        await terminal.close();
+      });
+
+      it("from node1, the forwarded agent is the config's: it reaches node2, and not once emptied", async () => {
+        const terminal = openBare(config, 'node1');
+        await terminal.prompt();
+        await terminal.type(
+          `echo "KEYS=$(ls ~/.ssh/id_* 2>/dev/null | wc -l) MARKER=$(ssh-add -l | grep -cF ${marker})"`,
+          /KEYS=0 MARKER=1\n/
+        );
+        await terminal.type(`${INNER} cc@192.168.1.12 hostname`, /^node2\n/m);
+        try {
+          expect(labAgent.sshAdd('-D').status).toBe(0);
+          await terminal.type(
+            `${INNER} cc@192.168.1.12 hostname`,
+            /cc@192\.168\.1\.12: Permission denied \(publickey\)\./
+          );
+        } finally {
+          labAgent.add(KEY);
+          labAgent.add(markerKey);
+        }
+        await terminal.close();
+      });
+    });
+
+    describe('the direct preset (AWS kubeadm), every node by its public IP', () => {
+      const ips = {
+        masterIp: FLOATING_IP,
+        worker1Ip: FLOATING_IP,
+        worker2Ip: FLOATING_IP
+      };
+
+      it('keeps ubuntu and kube-keys.pem unless the settings give others', () => {
+        expect(
+          topology(
+            { preset: 'direct', nodes: [], keyFile: '', user: '' },
+            null,
+            ips
+          ).map(n => [n.name, n.user, n.identityFile, n.jump, n.forwardAgent])
+        ).toEqual([
+          ['master', 'ubuntu', '~/.ssh/kube-keys.pem', undefined, undefined],
+          ['worker1', 'ubuntu', '~/.ssh/kube-keys.pem', undefined, undefined],
+          ['worker2', 'ubuntu', '~/.ssh/kube-keys.pem', undefined, undefined]
+        ]);
+      });
+
+      it('ssh master lands on node1 (the only node the testbed has in direct reach)', async () => {
+        const nodes = topology(
+          { preset: 'direct', nodes: [], keyFile: KEY, user: 'cc' },
+          null,
+          ips
+        );
+        expect(
+          nodes.map(n => [n.name, n.host, n.user, n.identityFile])
+        ).toEqual([
+          ['master', FLOATING_IP, 'cc', KEY],
+          ['worker1', FLOATING_IP, 'cc', KEY],
+          ['worker2', FLOATING_IP, 'cc', KEY]
+        ]);
+        const config = lab('agent-direct', nodes);
+        for (const node of ['master', 'worker2']) {
+          const terminal = openBare(config, node);
+          await terminal.prompt();
+          expect(terminal.text).toMatch(/cc@node1:~\$ $/);
+          await terminal.type('echo "AT=$NODE_NAME"', /AT=node1\n/);
+          await terminal.close();
+        }
+      });
+
+      it("without the master's IP: the message, before any ssh", () => {
+        const expected = {
+          ok: false,
+          problems: [
+            'Set the public IP of the master node first (Testbed sidebar ▸ Placeholders).'
+          ]
+        };
+        const settings = {
+          preset: 'direct' as const,
+          nodes: [],
+          keyFile: KEY,
+          user: 'cc'
+        };
+        const withoutMaster = {
+          worker1Ip: FLOATING_IP,
+          worker2Ip: FLOATING_IP
+        };
+        expect(labTopology(settings, null, withoutMaster)).toEqual(expected);
+        expect(labTopology(settings, null, { ...ips, masterIp: ' ' })).toEqual(
+          expected
+        );
+      });
+    });
+
+    it("an author's declared lab: node-ml through node-data lands on node3", async () => {
+      const declared = declaredNodes({
+        v: 1,
+        nodes: [
+          { name: 'node-data', host: '{floatingIp}', identityFile: KEY },
+          {
+            name: 'node-ml',
+            host: '192.168.1.13',
+            jump: 'node-data',
+            identityFile: KEY
+          }
+        ]
+      });
+      expect(declared.problems).toEqual([]);
+      // The preset's key would replace the author's: keyFile '' keeps it.
+      const nodes = topology(
+        { preset: 'chameleon', nodes: [], keyFile: '', user: '' },
+        declared.nodes,
+        { floatingIp: FLOATING_IP }
+      );
+      expect(nodes.map(n => [n.name, n.host, n.user, n.jump])).toEqual([
+        ['node-data', FLOATING_IP, 'cc', undefined],
+        ['node-ml', '192.168.1.13', 'cc', 'node-data']
+      ]);
+      const terminal = openBare(lab('agent-declared', nodes), 'node-ml');
+      await terminal.prompt();
+      expect(terminal.text).toMatch(/cc@node3:~\$ $/);
+      await terminal.type(
+        'echo "AT=$NODE_NAME $(hostname)"',
+        /AT=node3 node3\n/
+      );
+      await terminal.close();
+    });
+
+    // cc's authorized_keys gets the key for this test only; its comment
+    // ends with testbed.sh's tag, so even an interrupted run leaves nothing
+    // after the next testbed.sh up or down.
+    it('a passphrase typed once at node1 goes into the agent (AddKeysToAgent) and serves node3', async () => {
+      const ownAgent = await new Agent(path.join(dir, 'pp.sock')).ready();
+      const key = path.join(dir, 'id_pass');
+      const passphrase = 'correct horse battery';
+      run('ssh-keygen', [
+        '-q',
+        '-t',
+        'ed25519',
+        '-N',
+        passphrase,
+        '-C',
+        'passphrase-test jupyterlab-testbed-client',
+        '-f',
+        key
+      ]);
+      const line = fs.readFileSync(`${key}.pub`, 'utf8').trim();
+      const home = run('getent', ['passwd', 'cc']).stdout.split(':')[5];
+      const authorized = path.join(home, '.ssh', 'authorized_keys');
+      const before = fs.readFileSync(authorized, 'utf8');
+      fs.appendFileSync(
+        authorized,
+        `${before === '' || before.endsWith('\n') ? '' : '\n'}${line}\n`
+      );
+      const nodes = topology(
+        { preset: 'chameleon', nodes: [], keyFile: key, user: '' },
+        null,
+        { floatingIp: FLOATING_IP }
+      );
+      const config = writeLab('passphrase', nodes, ownAgent.socket);
+      const asked = /Enter passphrase for key '[^']*id_pass': $/;
+      try {
+        expect(ownAgent.keys()).not.toContain(fingerprint(key));
+        const first = openBare(config, 'node1');
+        await first.until(text => asked.test(text), 'passphrase question');
+        first.write(`${passphrase}\r`);
+        await first.prompt();
+        expect(first.text).toMatch(/cc@node1:~\$ $/);
+        expect(ownAgent.keys()).toContain(fingerprint(key));
+        await first.close();
+        // Without node1's master, both hops to node3 authenticate anew.
+        stopMasters(config);
+        const second = openBare(config, 'node3');
+        await second.until(
+          text => PROMPT.test(text) || asked.test(text),
+          'prompt or passphrase question'
+        );
+        expect(second.text).not.toMatch(asked);
+        await second.type('echo "AT=$NODE_NAME"', /AT=node3\n/);
+        await second.close();
+      } finally {
+        stopMasters(config);
+        await ownAgent.stop();
+        const now = fs.readFileSync(authorized, 'utf8');
+        fs.writeFileSync(
+          authorized,
+          now
+            .split('\n')
+            .filter(entry => entry.trim() !== line)
+            .join('\n')
+        );
+      }
+      expect(fs.readFileSync(authorized, 'utf8')).toBe(before);
     });
   });
 
