@@ -6,6 +6,8 @@
 #   3. metadata bytes per executed cell in the saved notebook;
 #   4. placeholders: filling a 2,000-cell notebook vs bare setSource, and
 #      the refill after a value changes in the sidebar form.
+#   5. terminals on the SSH testbed (root only): click-to-prompt on node1 vs
+#      ssh typed by hand, and node2 over node1's master vs a fresh jump.
 #
 # It starts two private JupyterLab servers, identical but for a page config
 # that disables the extension on one, in throw-away directories, and removes
@@ -15,6 +17,7 @@
 #   BENCH_RUNS=5          run-alls per side (default 3; the median is reported)
 #   BENCH_KERNEL=stock    use the installed bash_kernel as is (about 1 minute
 #                         per run-all; see fast_bash_kernel.py)
+#   BENCH_TERMINAL_ROUNDS=9  counted rounds per kind in part 5 (at least 7)
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -97,6 +100,9 @@ start_server() {
   mkdir -p "$dir/settings/jupyterlab-testbed"
   echo '{"values": {"netID": "ff524", "project": "CHI-231095", "floatingIp": "129.114.25.134", "sharednetIp": "10.56.2.117"}}' \
     >"$dir/settings/jupyterlab-testbed/placeholders.jupyterlab-settings"
+  # No nodes: the terminals must not probe that (public) floating IP.
+  echo '{"preset": "custom", "nodes": []}' \
+    >"$dir/settings/jupyterlab-testbed/terminals.jupyterlab-settings"
   JUPYTER_CONFIG_DIR="$dir/config" \
     JUPYTERLAB_SETTINGS_DIR="$dir/settings" \
     JUPYTERLAB_WORKSPACES_DIR="$dir/workspaces" \
@@ -176,6 +182,116 @@ run_bench "2. sidebar update per execution event" 300 sidebar-update.mjs \
 run_bench "4. placeholders: fill and refill" 600 fill.mjs \
   --port "$ENABLED_PORT" --notebook fill-2000.ipynb --lab 1_provision_cli.ipynb
 
+# 5. Terminals, on the SSH testbed (testbed/testbed.sh: three sshd in network
+# namespaces, so root only): click-to-prompt on node1 against ssh typed by
+# hand, and node2 over node1's master connection against a fresh jump. The
+# testbed is shared with other engineers' tests: this part holds
+# /tmp/jupyterlab-testbed.lock from its `up` to its `down` (so do not run
+# run.sh itself under that lock). Its own server has the testbed's floating
+# IP and key in its settings, and its ssh state under $WORK and a short
+# control directory for the master sockets, both removed at the end.
+TERMINALS_TITLE="5. terminals: click-to-prompt and master reuse"
+TESTBED_LOCK=/tmp/jupyterlab-testbed.lock
+terminals_part() (
+  set -e
+  testbed="$REPO_DIR/testbed/testbed.sh"
+  key="${TESTBED_STATE_DIR:-${TMPDIR:-/tmp}/jupyterlab-testbed-ssh}/id_ed25519"
+  dir="$WORK/terminals"
+  control="/tmp/tb-bench-$$"
+  server=
+  locked=
+  finish() {
+    if [[ -f "$dir/ssh/config" ]]; then
+      for node in node1 node2 node3; do
+        timeout 5 ssh -F "$dir/ssh/config" -O exit "$node" 2>/dev/null || true
+      done
+    fi
+    if [[ -n "$server" ]]; then
+      kill -TERM -- "-$server" 2>/dev/null || true
+      for _ in $(seq 50); do
+        kill -0 "$server" 2>/dev/null || break
+        sleep 0.2
+      done
+      kill -KILL -- "-$server" 2>/dev/null || true
+    fi
+    # The server stops its ssh-agent (in a session of its own) as it exits;
+    # should it not have, the agent is found by its socket.
+    if [[ -S "$control/agent.sock" ]]; then
+      agent="$(ss -xlpn 2>/dev/null | grep -F "$control/agent.sock" | grep -o 'pid=[0-9]*' | head -n1 || true)"
+      [[ -z "$agent" ]] || kill "${agent#pid=}" 2>/dev/null || true
+    fi
+    if [[ -n "$locked" ]]; then
+      bash "$testbed" down || echo "$TERMINALS_TITLE: testbed.sh down failed" >&2
+      # Unlocks for every process that inherited the descriptor, too.
+      flock -u 9
+    fi
+    rm -rf "$control"
+  }
+  trap finish EXIT
+  trap 'exit 130' INT TERM
+
+  exec 9>>"$TESTBED_LOCK"
+  if ! flock -n 9; then
+    echo "waiting for $TESTBED_LOCK (another engineer's tests are using the testbed)"
+    flock -w 1800 9 || { echo "$TERMINALS_TITLE: the testbed lock stayed taken for 30 minutes" >&2; exit 1; }
+  fi
+  locked=1
+  # The sshd and the server must not keep the lock's descriptor.
+  bash "$testbed" up 9>&- || exit 1
+  # Nothing may connect unless the lab's addresses stay on this machine.
+  bash "$testbed" check-routes || exit 1
+
+  mkdir -p "$dir/config" "$dir/workspaces" "$dir/runtime" "$dir/root" \
+    "$dir/settings/jupyterlab-testbed"
+  printf '{ "values": { "floatingIp": "10.199.0.2" } }\n' \
+    >"$dir/settings/jupyterlab-testbed/placeholders.jupyterlab-settings"
+  printf '{ "keyFile": "%s" }\n' "$key" \
+    >"$dir/settings/jupyterlab-testbed/terminals.jupyterlab-settings"
+  cp "$REPO_DIR/notebooks/2_docker_kubernetes.ipynb" "$dir/root/"
+  port="$(free_port $((DISABLED_PORT + 1)))"
+  # No SSH_AUTH_SOCK: the server starts its own agent, and the hand-typed
+  # ssh in the terminals offers only the key it is given.
+  env -u SSH_AUTH_SOCK \
+    JUPYTER_CONFIG_DIR="$dir/config" \
+    JUPYTERLAB_WORKSPACES_DIR="$dir/workspaces" \
+    JUPYTER_RUNTIME_DIR="$dir/runtime" \
+    JUPYTER_DATA_DIR="$dir/data" \
+    setsid jupyter lab --no-browser --allow-root \
+    --ServerApp.ip=127.0.0.1 --ServerApp.port="$port" --ServerApp.port_retries=0 \
+    --ServerApp.root_dir="$dir/root" \
+    --IdentityProvider.token= --ServerApp.password= \
+    --LabApp.expose_app_in_browser=True \
+    --LabApp.user_settings_dir="$dir/settings" \
+    --TestbedSSH.state_dir="$dir/ssh" --TestbedSSH.control_dir="$control" \
+    >"$dir/server.log" 2>&1 9>&- &
+  server=$!
+  wait_for_server terminals "$port" "$server" || exit 1
+  echo "terminals server on $port; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  FAILED=0
+  run_bench "$TERMINALS_TITLE" 900 terminals.mjs \
+    --port "$port" --key "$key" --rounds "${BENCH_TERMINAL_ROUNDS:-9}" \
+    --lab 2_docker_kubernetes.ipynb
+  exit "$FAILED"
+)
+
+if [[ "$(id -u)" != 0 ]]; then
+  echo
+  echo "== $TERMINALS_TITLE =="
+  echo "skipped: the SSH testbed (testbed/testbed.sh) needs root for its network namespaces"
+  echo "SUMMARY click-to-prompt: skipped (the SSH testbed needs root)" >>"$RESULTS"
+  echo "SUMMARY node2 over node1's master: skipped (the SSH testbed needs root)" >>"$RESULTS"
+else
+  # Not `if ! terminals_part`: set -e would not apply inside it there.
+  set +e
+  terminals_part
+  status=$?
+  set -e
+  if [[ "$status" != 0 ]]; then
+    echo "$TERMINALS_TITLE: FAILED (output above)" >&2
+    FAILED=1
+  fi
+fi
+
 summary_line() {
   grep -m1 "^SUMMARY $1" "$RESULTS" | sed 's/^SUMMARY //' || echo "$1: FAILED"
 }
@@ -186,4 +302,6 @@ summary_line "sidebar update"
 summary_line "metadata per executed cell"
 summary_line "fill"
 summary_line "refill"
+summary_line "click-to-prompt"
+summary_line "node2 over node1's master"
 exit "$FAILED"
