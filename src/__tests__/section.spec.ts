@@ -42,7 +42,6 @@ function setUp(values: { [field: string]: string }) {
   });
   Widget.attach(section, document.body);
   model.topology = {
-    source: 'settings',
     result: labTopology(SETTINGS, null, values),
     problems: []
   };
@@ -111,7 +110,6 @@ describe('TerminalsSection', () => {
   it('renders what a notebook declares as text', () => {
     const { model, section } = setUp({});
     model.topology = {
-      source: 'notebook',
       result: labTopology(
         SETTINGS,
         [{ name: '<img src=x onerror=alert(1)>', host: 'h', user: 'cc' }],

@@ -71,13 +71,23 @@ export function blockKeys(fingerprints: string[]): string[] {
   });
 }
 
-function firstLine(text: string): string {
-  return (
-    text
-      .split(/\r?\n/)
-      .find(l => l.trim())
-      ?.trim() ?? ''
-  );
+/**
+ * The first non-blank line, trimmed, without splitting a long text.
+ */
+export function firstLine(text: string): string {
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) {
+      end = text.length;
+    }
+    const line = text.slice(start, end).trim();
+    if (line) {
+      return line;
+    }
+    start = end + 1;
+  }
+  return '';
 }
 
 function truncate(text: string, max = 80): string {

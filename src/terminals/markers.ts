@@ -6,6 +6,7 @@
  * Pure text, no DOM. Marker patterns may come from settings, so they are
  * compiled here with their problems reported instead of thrown.
  */
+import { firstLine } from '../notebook/steps';
 import type { TranslationBundle } from '@jupyterlab/translation';
 
 /**
@@ -83,23 +84,6 @@ export function compileMarkers(
     patterns.push(pattern);
   }
   return { patterns, problems };
-}
-
-/** The first non-blank line of a text, trimmed; `''` when there is none. */
-export function firstLine(text: string): string {
-  let start = 0;
-  while (start <= text.length) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) {
-      end = text.length;
-    }
-    const line = text.slice(start, end).trim();
-    if (line) {
-      return line;
-    }
-    start = end + 1;
-  }
-  return '';
 }
 
 /**

@@ -34,8 +34,6 @@ export const DEFAULT_TERMINALS_SETTINGS: ITerminalsSettings = {
 
 /** The lab on screen: where its nodes come from and what they are. */
 export interface ILabTopology {
-  /** `notebook` when the notebook declares its nodes. */
-  source: 'notebook' | 'settings';
   result: NodesResult;
   /** Declared nodes left unused, and why. */
   problems: string[];

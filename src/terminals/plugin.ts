@@ -123,7 +123,6 @@ export const terminalsPlugin: JupyterFrontEndPlugin<void> = {
       }
       const before = nodeNames(model).join();
       model.topology = {
-        source: declared.nodes ? 'notebook' : 'settings',
         result: labTopology(model.settings, declared.nodes, values),
         problems: [...declared.problems, ...markerProblems]
       };

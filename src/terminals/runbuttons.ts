@@ -17,7 +17,8 @@ import type { IDisposable } from '@lumino/disposable';
 import { Signal } from '@lumino/signaling';
 import { el } from '../dom';
 import { SHOWN_FOR_TOKEN } from '../notebook/reveal';
-import { firstLine, nodeList, runLabel, targetNodes } from './markers';
+import { firstLine } from '../notebook/steps';
+import { nodeList, runLabel, targetNodes } from './markers';
 
 /** A block to run or copy, read when its button is clicked. */
 export interface IRunTarget {
