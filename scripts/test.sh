@@ -20,7 +20,8 @@ bash scripts/setup.sh || exit 1
 source .venv/bin/activate
 
 status=0
-jlpm lint:check || status=1
+lint=ok
+jlpm lint:check || { status=1; lint=failed; }
 pytest_log=$(mktemp)
 python -m pytest -q 2>&1 | tee "$pytest_log"
 [ "${PIPESTATUS[0]}" = 0 ] || status=1
@@ -38,10 +39,13 @@ ui_log=$(mktemp)
 
 count() { grep -oE "[0-9]+ $2" "$1" | tail -n 1 | grep -oE '^[0-9]+' || echo 0; }
 jest_summary=$(grep -E '^Tests:' "$jest_log" | tail -n 1)
+# A suite that fails to compile adds no test to "Tests:", only to "Test Suites:".
+jest_broken=$(grep -E '^Test Suites:' "$jest_log" | tail -n 1 | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || echo 0)
 pytest_summary=$(grep -E '^=* *[0-9]+ (passed|failed|error)' "$pytest_log" | tail -n 1)
 echo
+echo "lint: $lint"
 echo "pytest: $(echo "$pytest_summary" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || echo 0) passed, $(echo "$pytest_summary" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || echo 0) failed"
-echo "jest: $(echo "$jest_summary" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || echo 0) passed, $(echo "$jest_summary" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || echo 0) failed"
+echo "jest: $(echo "$jest_summary" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || echo 0) passed, $(echo "$jest_summary" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || echo 0) failed, $jest_broken suites failed to run"
 echo "galata: $(count "$ui_log" 'passed') passed, $(count "$ui_log" 'failed') failed"
 rm -f "$pytest_log" "$jest_log" "$ui_log"
 exit $status

@@ -2,12 +2,12 @@ import { nullTranslator } from '@jupyterlab/translation';
 import {
   compileMarkers,
   DEFAULT_MARKERS,
-  firstLine,
   nodeList,
   runLabel,
   targetNodes,
   whereText
 } from '../terminals/markers';
+import { firstLine } from '../notebook/steps';
 
 const NODES = ['node1', 'node2', 'node3'];
 const { patterns: DEFAULT, problems } = compileMarkers(DEFAULT_MARKERS);
