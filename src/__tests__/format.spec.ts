@@ -10,6 +10,7 @@ import {
   withRun,
   withTick
 } from '../metadata/format';
+import { EXTENSION_VERSION } from '../version';
 
 const run = { n: 1, last: 't', ms: 5, src: 'abcd1234' };
 
@@ -64,6 +65,11 @@ describe('reading records', () => {
       'a run with a non-text error',
       { v: 1, run: { ...run, error: {} } },
       '"run.error" is not a text'
+    ],
+    [
+      'an execution count that is not one',
+      { v: 1, run: { ...run, c: 1.5 } },
+      '"run.c" is not an execution count'
     ],
     [
       'a bad tick',
@@ -178,6 +184,30 @@ describe('writing records', () => {
     expect(
       withLogEntries(null, [{ at: start, result: 'ok', ref: 'r' }], 0).log
     ).toEqual([]);
+  });
+
+  it('names the version that wrote the log, and keeps the kernel count of a run', () => {
+    const record = withLogEntries(
+      null,
+      [{ at: start, result: 'ok', ref: 'r' }],
+      5
+    );
+    expect(record.by).toBe(EXTENSION_VERSION);
+    expect(readNotebookRecord({ ...record, by: 3 })).toEqual({
+      status: 'corrupt',
+      problem: '"by" is not a text'
+    });
+    const counted = withRun(null, {
+      start,
+      ms: 5,
+      ok: true,
+      src: 's',
+      count: 12
+    });
+    expect(counted.run!.c).toBe(12);
+    expect(
+      withRun(null, { start, ms: 5, ok: true, src: 's', count: null }).run
+    ).not.toHaveProperty('c');
   });
 
   it('stores timestamps to the second in UTC', () => {

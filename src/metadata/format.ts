@@ -6,6 +6,7 @@
  * a value that does not match the format is reported, never repaired or
  * overwritten behind the user's back. The format is documented in the README.
  */
+import { EXTENSION_VERSION } from '../version';
 
 /** The metadata key, on the notebook and on cells. */
 export const METADATA_KEY = 'jupyterlab-testbed';
@@ -29,6 +30,8 @@ export interface IRunRecord {
   error?: string;
   /** Fingerprint of the source that last ran. */
   src: string;
+  /** The execution count the kernel gave the last run, when it gave one. */
+  c?: number;
 }
 
 /** When a cell first ran. */
@@ -63,6 +66,8 @@ export interface INotebookRecord {
   v: number;
   /** The most recent events, oldest first: `<time> <result> <fingerprint>`. */
   log?: string[];
+  /** The version of jupyterlab-testbed that last wrote the log. */
+  by?: string;
   [extra: string]: unknown;
 }
 
@@ -112,7 +117,10 @@ export function readNotebookRecord(
   if (head) {
     return head as ReadResult<INotebookRecord>;
   }
-  const log = (value as INotebookRecord).log;
+  const { log, by } = value as INotebookRecord;
+  if (by !== undefined && typeof by !== 'string') {
+    return { status: 'corrupt', problem: '"by" is not a text' };
+  }
   if (
     log !== undefined &&
     !(Array.isArray(log) && log.every(e => typeof e === 'string'))
@@ -168,7 +176,14 @@ export function errorLabel(
  */
 export function withRun(
   previous: ICellRecord | null,
-  run: { start: Date; ms: number; ok: boolean; error?: string; src: string }
+  run: {
+    start: Date;
+    ms: number;
+    ok: boolean;
+    error?: string;
+    src: string;
+    count?: number | null;
+  }
 ): ICellRecord {
   const started = timestamp(run.start);
   const before = previous?.run;
@@ -183,6 +198,9 @@ export function withRun(
   }
   if (!run.ok) {
     next.error = run.error || 'Error';
+  }
+  if (typeof run.count === 'number' && run.count > 0) {
+    next.c = run.count;
   }
   return { ...(previous ?? {}), v: previous?.v ?? FORMAT_VERSION, run: next };
 }
@@ -256,6 +274,7 @@ export function withLogEntries(
   return {
     ...(previous ?? {}),
     v: previous?.v ?? FORMAT_VERSION,
+    by: EXTENSION_VERSION,
     log: log.slice(Math.max(0, log.length - keep))
   };
 }
@@ -338,6 +357,12 @@ namespace Private {
     }
     if (typeof run.ms !== 'number' || !(run.ms >= 0)) {
       return '"run.ms" is not a duration';
+    }
+    if (
+      run.c !== undefined &&
+      !(typeof run.c === 'number' && Number.isInteger(run.c) && run.c > 0)
+    ) {
+      return '"run.c" is not an execution count';
     }
     return null;
   }

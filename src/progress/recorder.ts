@@ -3,7 +3,7 @@
  * shift-enter, toolbar, menu or run-all, they all go through
  * `NotebookActions`, whose signals are global across notebooks.
  */
-import type { ICellModel } from '@jupyterlab/cells';
+import type { ICellModel, ICodeCellModel } from '@jupyterlab/cells';
 import { KernelError, NotebookActions } from '@jupyterlab/notebook';
 import type { INotebookModel } from '@jupyterlab/notebook';
 import type { IDisposable } from '@lumino/disposable';
@@ -107,7 +107,8 @@ export class ExecutionRecorder implements IDisposable {
         error: args.success
           ? undefined
           : errorLabel(args.error?.errorName, args.error?.errorValue),
-        src: pending.src
+        src: pending.src,
+        count: (cell as ICodeCellModel).executionCount
       },
       this._options.log
     );

@@ -36,7 +36,14 @@ function updateRecord(
 export function recordRun(
   notebook: INotebookModel,
   cell: ICellModel,
-  run: { start: Date; end: Date; ok: boolean; error?: string; src: string },
+  run: {
+    start: Date;
+    end: Date;
+    ok: boolean;
+    error?: string;
+    src: string;
+    count?: number | null;
+  },
   log: EventLog | null
 ): boolean {
   return updateRecord(
@@ -48,7 +55,8 @@ export function recordRun(
         ms: run.end.getTime() - run.start.getTime(),
         ok: run.ok,
         error: run.error,
-        src: run.src
+        src: run.src,
+        count: run.count
       }),
     {
       at: run.end,
