@@ -8,6 +8,8 @@
 #      the refill after a value changes in the sidebar form.
 #   5. terminals on the SSH testbed (root only): click-to-prompt on node1 vs
 #      ssh typed by hand, and node2 over node1's master vs a fresh jump.
+#   6. the class overview of 300 submissions of a 60-cell lab vs fetching the
+#      same files through the contents API (the I/O floor).
 #
 # It starts two private JupyterLab servers, identical but for a page config
 # that disables the extension on one, in throw-away directories, and removes
@@ -18,12 +20,15 @@
 #   BENCH_KERNEL=stock    use the installed bash_kernel as is (about 1 minute
 #                         per run-all; see fast_bash_kernel.py)
 #   BENCH_TERMINAL_ROUNDS=9  counted rounds per kind in part 5 (at least 7)
+#   BENCH_PARTS="4 6"     run only these parts (default: all)
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(dirname "$BENCH_DIR")"
 RUNS="${BENCH_RUNS:-3}"
 KERNEL="${BENCH_KERNEL:-fast}"
+PARTS=" ${BENCH_PARTS:-1 2 3 4 5 6} "
+wanted() { [[ "$PARTS" == *" $1 "* ]]; }
 
 if [[ -f "$REPO_DIR/.venv/bin/activate" ]]; then
   # shellcheck disable=SC1091
@@ -140,6 +145,10 @@ done
 python "$BENCH_DIR/make_notebook.py" 2000 "$WORK/enabled/root/sidebar-2000.ipynb"
 python "$BENCH_DIR/make_notebook.py" 2000 "$WORK/enabled/root/fill-2000.ipynb"
 cp "$REPO_DIR/notebooks/1_provision_cli.ipynb" "$WORK/enabled/root/"
+# Part 6's class: what the CLI's --sample writes (honest, tampered and
+# unreadable submissions in nbgrader's layout).
+node "$REPO_DIR/lib-cli/cli/grade.js" --sample "$WORK/enabled/root/class-300" \
+  --students 300 --cells 60 --layout nbgrader >/dev/null
 # The supported way to disable a prebuilt extension, as
 # `jupyter labextension disable` would write it, but in this server's own
 # config directory only.
@@ -173,14 +182,24 @@ run_bench() {
   fi
 }
 
-run_bench "1 + 3. run-all overhead and metadata bytes" 600 run-all.mjs \
-  --enabled-port "$ENABLED_PORT" --enabled-root "$WORK/enabled/root" \
-  --disabled-port "$DISABLED_PORT" --disabled-root "$WORK/disabled/root" \
-  --notebook run-all-500.ipynb --runs "$RUNS"
-run_bench "2. sidebar update per execution event" 300 sidebar-update.mjs \
-  --port "$ENABLED_PORT" --notebook sidebar-2000.ipynb --events 200
-run_bench "4. placeholders: fill and refill" 600 fill.mjs \
-  --port "$ENABLED_PORT" --notebook fill-2000.ipynb --lab 1_provision_cli.ipynb
+if wanted 1 || wanted 3; then
+  run_bench "1 + 3. run-all overhead and metadata bytes" 600 run-all.mjs \
+    --enabled-port "$ENABLED_PORT" --enabled-root "$WORK/enabled/root" \
+    --disabled-port "$DISABLED_PORT" --disabled-root "$WORK/disabled/root" \
+    --notebook run-all-500.ipynb --runs "$RUNS"
+fi
+if wanted 2; then
+  run_bench "2. sidebar update per execution event" 300 sidebar-update.mjs \
+    --port "$ENABLED_PORT" --notebook sidebar-2000.ipynb --events 200
+fi
+if wanted 4; then
+  run_bench "4. placeholders: fill and refill" 600 fill.mjs \
+    --port "$ENABLED_PORT" --notebook fill-2000.ipynb --lab 1_provision_cli.ipynb
+fi
+if wanted 6; then
+  run_bench "6. class overview of 300 submissions" 600 grading.mjs \
+    --port "$ENABLED_PORT" --folder class-300 --rounds 5
+fi
 
 # 5. Terminals, on the SSH testbed (testbed/testbed.sh: three sshd in network
 # namespaces, so root only): click-to-prompt on node1 against ssh typed by
@@ -274,7 +293,9 @@ terminals_part() (
   exit "$FAILED"
 )
 
-if [[ "$(id -u)" != 0 ]]; then
+if ! wanted 5; then
+  :
+elif [[ "$(id -u)" != 0 ]]; then
   echo
   echo "== $TERMINALS_TITLE =="
   echo "skipped: the SSH testbed (testbed/testbed.sh) needs root for its network namespaces"
@@ -293,15 +314,18 @@ else
 fi
 
 summary_line() {
-  grep -m1 "^SUMMARY $1" "$RESULTS" | sed 's/^SUMMARY //' || echo "$1: FAILED"
+  if wanted "$1"; then
+    grep -m1 "^SUMMARY $2" "$RESULTS" | sed 's/^SUMMARY //' || echo "$2: FAILED"
+  fi
 }
 echo
 echo "== jupyterlab-testbed benchmarks =="
-summary_line "run-all"
-summary_line "sidebar update"
-summary_line "metadata per executed cell"
-summary_line "fill"
-summary_line "refill"
-summary_line "click-to-prompt"
-summary_line "node2 over node1's master"
+summary_line 1 "run-all"
+summary_line 2 "sidebar update"
+summary_line 3 "metadata per executed cell"
+summary_line 4 "fill"
+summary_line 4 "refill"
+summary_line 5 "click-to-prompt"
+summary_line 5 "node2 over node1's master"
+summary_line 6 "class overview"
 exit "$FAILED"

@@ -1,4 +1,5 @@
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { gradingPlugin } from './grading/plugin';
 import { placeholdersPlugin, runCheckPlugin } from './placeholders/plugin';
 import { progressPlugin } from './progress/plugin';
 import { sidebarPlugin } from './sidebar/plugin';
@@ -8,6 +9,7 @@ export * from './tokens';
 
 const plugins: JupyterFrontEndPlugin<any>[] = [
   sidebarPlugin,
+  gradingPlugin,
   progressPlugin,
   placeholdersPlugin,
   runCheckPlugin,

@@ -4,6 +4,7 @@
  */
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import { Token } from '@lumino/coreutils';
+import type { ISignal } from '@lumino/signaling';
 import type { Widget } from '@lumino/widgets';
 import type {
   INotebookPlaceholders,
@@ -59,6 +60,33 @@ export const IPlaceholders = new Token<IPlaceholders>(
   'The student’s values for the placeholders of the lab notebooks.'
 );
 
+/**
+ * Grader mode: which notebooks are open for grading. The capabilities ask
+ * it before they write anything into a notebook, so a grader's runs, ticks
+ * and values never reach a student's record.
+ */
+export interface IGrading {
+  /** Whether the notebook at this path is open for grading. */
+  isGrading(path: string): boolean;
+  /** Turn grader mode on or off for a path (the command and the overview use it). */
+  setGrading(path: string, on: boolean): void;
+  /**
+   * Emits the path whose mode changed (relative to the server root), or ''
+   * when the submissions folders changed and any path may have.
+   */
+  readonly changed: ISignal<IGrading, string>;
+  /** Open a notebook in grader mode, scrolled to a section (outline index) or cell. */
+  open(
+    path: string,
+    at?: { section?: number; cellIndex?: number }
+  ): Promise<void>;
+}
+
+export const IGrading = new Token<IGrading>(
+  'jupyterlab-testbed:IGrading',
+  'Which notebooks are open for grading, read-only.'
+);
+
 export namespace CommandIDs {
   export const showSidebar = 'testbed:show-sidebar';
   export const continueLab = 'testbed:progress-continue';
@@ -79,4 +107,9 @@ export namespace CommandIDs {
   export const loadKeys = 'testbed:terminals-load-keys';
   export const forgetHostKey = 'testbed:terminals-forget-host-key';
   export const runCellOnNode = 'testbed:terminals-run-cell';
+  export const gradingToggle = 'testbed:grading-toggle';
+  export const classOverview = 'testbed:grading-overview';
+  export const classOverviewHere = 'testbed:grading-overview-here';
+  export const exportClassCsv = 'testbed:grading-export-csv';
+  export const exportClassJson = 'testbed:grading-export-json';
 }

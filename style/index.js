@@ -1,2 +1,3 @@
 import './base.css';
 import './terminals.css';
+import './grading.css';

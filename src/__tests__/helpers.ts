@@ -2,7 +2,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type * as nbformat from '@jupyterlab/nbformat';
 import { DEFAULT_STEP_RULES } from '../notebook/steps';
-import type { NotebookModel } from '@jupyterlab/notebook';
+import { Context } from '@jupyterlab/docregistry';
+import {
+  INotebookModel,
+  NotebookModel,
+  NotebookModelFactory,
+  NotebookPanel
+} from '@jupyterlab/notebook';
+import { NBTestUtils } from '@jupyterlab/notebook/lib/testutils';
+import { ServiceManagerMock } from '@jupyterlab/services/lib/testutils';
 import type { ICellModel } from '@jupyterlab/cells';
 import { fingerprint } from '../notebook/hash';
 import {
@@ -114,4 +122,28 @@ export function fillable(
   return fillableValues(
     resolveValues(placeholders, { values, folders: {} }, {}, 'lab.ipynb')
   );
+}
+
+/**
+ * A notebook panel at a path, on mock services, holding `content`: what a
+ * plugin sees of a notebook opened in JupyterLab.
+ */
+export async function openPanel(
+  path: string,
+  content: nbformat.INotebookContent
+): Promise<{
+  panel: NotebookPanel;
+  context: Context<INotebookModel>;
+  manager: InstanceType<typeof ServiceManagerMock>;
+}> {
+  const manager = new ServiceManagerMock();
+  const context = new Context<INotebookModel>({
+    manager,
+    factory: new NotebookModelFactory({}),
+    path
+  });
+  await context.initialize(true);
+  context.model.fromJSON(JSON.parse(JSON.stringify(content)));
+  const panel: NotebookPanel = NBTestUtils.createNotebookPanel(context);
+  return { panel, context, manager };
 }

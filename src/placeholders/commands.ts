@@ -7,6 +7,7 @@ import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
 import type { Cell } from '@jupyterlab/cells';
 import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
+import { refuseWhileGrading } from '../grading/readonly';
 import { revealCell } from '../notebook/reveal';
 import { CommandIDs, IPlaceholders } from '../tokens';
 import { applyPlans, IApplied, ICellChange, undoChanges } from './apply';
@@ -35,11 +36,22 @@ export function addCommands(options: {
   placeholders: IPlaceholders;
   trans: TranslationBundle;
   openForm: () => void;
+  /** Whether a notebook is open for grading: nothing is filled in it. */
+  isGraded: (panel: NotebookPanel) => boolean;
 }): IPlaceholderCommands {
-  const { app, tracker, placeholders, trans, openForm } = options;
+  const { app, tracker, placeholders, trans, openForm, isGraded } = options;
   /** The last change made to each notebook, for one-step undo. */
   const lastChange = new WeakMap<NotebookPanel, ICellChange[]>();
   const current = () => tracker.currentWidget;
+  /** The notebook on screen, unless it is graded (then saying so). */
+  const writable = () => {
+    const panel = current();
+    if (panel && isGraded(panel)) {
+      refuseWhileGrading(trans);
+      return null;
+    }
+    return panel;
+  };
 
   const report = (panel: NotebookPanel, applied: IApplied, done: string) => {
     const parts = [done];
@@ -191,7 +203,7 @@ export function addCommands(options: {
     ),
     isEnabled: () => !!current(),
     execute: () => {
-      const panel = current();
+      const panel = writable();
       const values = panel ? fillableFor(panel) : null;
       if (panel && values) {
         fillAndReport(panel, values, true);
@@ -203,7 +215,7 @@ export function addCommands(options: {
     caption: trans.__('Put back the original text of every filled cell'),
     isEnabled: () => !!current(),
     execute: () => {
-      const panel = current();
+      const panel = writable();
       const applied = panel ? change(panel, planReset, true) : null;
       if (panel && applied) {
         report(
@@ -229,7 +241,7 @@ export function addCommands(options: {
       return !!panel && lastChange.has(panel);
     },
     execute: () => {
-      const panel = current();
+      const panel = writable();
       if (panel) {
         undo(panel);
       }
@@ -277,6 +289,9 @@ export function addCommands(options: {
     performance.mark(`${REFILL_MEASURE}:start`);
     let problems: string[] = [];
     tracker.forEach(panel => {
+      if (isGraded(panel)) {
+        return;
+      }
       const state = placeholders.forPanel(panel);
       if (state.invalid.length) {
         problems = state.invalid;
@@ -309,7 +324,8 @@ export function addCommands(options: {
   const approveRun: RunApproval = async (notebook, cells) => {
     const check = placeholders.model.options.checkBeforeRun;
     const panel = tracker.find(p => p.content.model === notebook);
-    if (check === 'off' || !panel) {
+    // A grader runs the student's cells as handed in.
+    if (check === 'off' || !panel || isGraded(panel)) {
       return true;
     }
     const state = placeholders.forPanel(panel);

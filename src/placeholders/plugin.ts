@@ -12,7 +12,12 @@ import {
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { addToPalette } from '../palette';
-import { CommandIDs, IPlaceholders, ITestbedSidebar } from '../tokens';
+import {
+  CommandIDs,
+  IGrading,
+  IPlaceholders,
+  ITestbedSidebar
+} from '../tokens';
 import { addCommands } from './commands';
 import { fetchServerDefaults } from './environment';
 import { PlaceholderForm } from './form';
@@ -53,7 +58,8 @@ export const placeholdersPlugin: JupyterFrontEndPlugin<IPlaceholders> = {
     ITranslator,
     ICommandPalette,
     IEditorExtensionRegistry,
-    INotebookCellExecutor
+    INotebookCellExecutor,
+    IGrading
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -63,7 +69,8 @@ export const placeholdersPlugin: JupyterFrontEndPlugin<IPlaceholders> = {
     translator: ITranslator | null,
     palette: ICommandPalette | null,
     editorExtensions: IEditorExtensionRegistry | null,
-    executor: INotebookCellExecutor | null
+    executor: INotebookCellExecutor | null,
+    grading: IGrading | null
   ): IPlaceholders => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_testbed');
     const model = new PlaceholdersModel();
@@ -71,6 +78,8 @@ export const placeholdersPlugin: JupyterFrontEndPlugin<IPlaceholders> = {
       model.forNotebook(panel.content.model, panel.context.path);
     const placeholders: IPlaceholders = { model, forPanel };
     let settings: ISettingRegistry.ISettings | null = null;
+    const isGraded = (panel: NotebookPanel) =>
+      !!grading?.isGrading(panel.context.path);
 
     const highlighter = new TokenHighlighter();
     if (editorExtensions) {
@@ -82,7 +91,8 @@ export const placeholdersPlugin: JupyterFrontEndPlugin<IPlaceholders> = {
       tracker,
       placeholders,
       trans,
-      openForm: () => showForm()
+      openForm: () => showForm(),
+      isGraded
     });
     if (executor instanceof CheckingCellExecutor) {
       executor.approve = commands.approveRun;
@@ -182,8 +192,11 @@ export const placeholdersPlugin: JupyterFrontEndPlugin<IPlaceholders> = {
       }
     }, COUNT_DELAY);
 
+    /** A graded notebook shows the student's text, not the grader's values. */
     const showValues = (panel: NotebookPanel) => {
-      rendered.get(panel)?.setValues(forPanel(panel).values);
+      rendered
+        .get(panel)
+        ?.setValues(isGraded(panel) ? new Map() : forPanel(panel).values);
     };
 
     tracker.widgetAdded.connect((_, panel) => {
@@ -204,7 +217,7 @@ export const placeholdersPlugin: JupyterFrontEndPlugin<IPlaceholders> = {
           recountSoon(panel);
         });
         showValues(panel);
-        if (model.options.fillOnOpen) {
+        if (model.options.fillOnOpen && !isGraded(panel)) {
           commands.fillOnOpen(panel);
         }
         if (panel === tracker.currentWidget) {
@@ -218,6 +231,7 @@ export const placeholdersPlugin: JupyterFrontEndPlugin<IPlaceholders> = {
       tracker.forEach(showValues);
       updateForm();
     });
+    grading?.changed.connect(() => tracker.forEach(showValues));
     updateForm();
 
     void fetchServerDefaults().then(values => {

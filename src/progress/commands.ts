@@ -24,6 +24,8 @@ export interface IProgressActions {
   setTracking: (value: boolean) => void;
   refreshLab: () => void;
   tick: (step: IStep, ticked: boolean) => void;
+  /** True, after saying why, when the current notebook is open for grading. */
+  refuseIfGraded: () => boolean;
 }
 
 /** The manual step of the active cell, if it is one. */
@@ -85,7 +87,7 @@ export function addCommands(
     },
     execute: () => {
       const cell = tracker.activeCell?.model;
-      if (!cell || cell.type !== 'markdown') {
+      if (!cell || cell.type !== 'markdown' || actions.refuseIfGraded()) {
         return;
       }
       const record = writableRecord(cell);

@@ -7,6 +7,7 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { gradingNote, refuseWhileGrading } from '../grading/readonly';
 import {
   describeProblem,
   METADATA_KEY,
@@ -15,7 +16,7 @@ import {
 } from '../metadata/format';
 import { DEFAULT_STEP_RULES } from '../notebook/steps';
 import { addToPalette } from '../palette';
-import { CommandIDs, IProgress, ITestbedSidebar } from '../tokens';
+import { CommandIDs, IGrading, IProgress, ITestbedSidebar } from '../tokens';
 import { addCommands } from './commands';
 import { ManualStepDecorator } from './decorations';
 import { LabView } from './labview';
@@ -42,7 +43,13 @@ export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
   autoStart: true,
   provides: IProgress,
   requires: [ITestbedSidebar, INotebookTracker],
-  optional: [ISettingRegistry, ITranslator, IStatusBar, ICommandPalette],
+  optional: [
+    ISettingRegistry,
+    ITranslator,
+    IStatusBar,
+    ICommandPalette,
+    IGrading
+  ],
   activate: (
     app: JupyterFrontEnd,
     sidebar: ITestbedSidebar,
@@ -50,7 +57,8 @@ export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
     settingRegistry: ISettingRegistry | null,
     translator: ITranslator | null,
     statusBar: IStatusBar | null,
-    palette: ICommandPalette | null
+    palette: ICommandPalette | null,
+    grading: IGrading | null
   ): IProgress => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_testbed');
     const config: IProgressSettings = {
@@ -63,8 +71,23 @@ export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
     const models = new Map<NotebookPanel, ProgressModel>();
     let settings: ISettingRegistry.ISettings | null = null;
 
+    const graded = (panel: NotebookPanel | null) =>
+      !!panel && !!grading?.isGrading(panel.context.path);
+    /** Refuse a change to a graded notebook's record, saying why. */
+    const refuseIfGraded = (panel: NotebookPanel | null) => {
+      const refused = graded(panel);
+      if (refused) {
+        refuseWhileGrading(trans);
+      }
+      return refused;
+    };
+
     const log = new EventLog({ limit: () => config.logLimit });
-    new ExecutionRecorder({ log, isTracked: () => config.track });
+    new ExecutionRecorder({
+      log,
+      isTracked: notebook =>
+        config.track && !graded(tracker.find(p => p.model === notebook) ?? null)
+    });
 
     const modelFor = (panel: NotebookPanel): ProgressModel => {
       let model = models.get(panel);
@@ -96,6 +119,11 @@ export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
       step: IStep,
       ticked: boolean
     ) => {
+      if (panel && refuseIfGraded(panel)) {
+        // Puts the checkboxes back as the record has them.
+        modelFor(panel).refresh();
+        return;
+      }
       if (panel && !modelFor(panel).setTicked(step, ticked)) {
         void showDialog({
           title: trans.__('Cannot record this step'),
@@ -165,6 +193,9 @@ export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
       const notes: string[] = [];
       if (!panel) {
         return notes;
+      }
+      if (graded(panel)) {
+        notes.push(gradingNote(trans));
       }
       if (!config.track) {
         notes.push(
@@ -243,6 +274,9 @@ export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
       });
     });
     void app.restored.then(() => onCurrentChanged());
+    grading?.changed.connect(() =>
+      view.setNotes(notesFor(tracker.currentWidget))
+    );
 
     const applySettings = () => {
       if (settings) {
@@ -296,7 +330,8 @@ export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
       isTracking: () => config.track,
       setTracking: value => void settings?.set('track', value),
       refreshLab: () => labView.refresh(),
-      tick: (step, ticked) => tick(tracker.currentWidget, step, ticked)
+      tick: (step, ticked) => tick(tracker.currentWidget, step, ticked),
+      refuseIfGraded: () => refuseIfGraded(tracker.currentWidget)
     });
     addToPalette(palette, trans, [
       CommandIDs.continueLab,

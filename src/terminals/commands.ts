@@ -33,6 +33,8 @@ export interface ITerminalsContext {
   trans: TranslationBundle;
   /** The marker patterns in use. */
   markers: () => RegExp[];
+  /** Whether a notebook is open for grading: its blocks are not sent. */
+  isGraded: (panel: NotebookPanel) => boolean;
 }
 
 /** The names of the lab's nodes, empty while the topology has problems. */
@@ -180,7 +182,7 @@ export function addCommands(context: ITerminalsContext): {
   };
 
   const run = async (panel: NotebookPanel, target: IRunTarget) => {
-    if (!target.nodes.length) {
+    if (!target.nodes.length || context.isGraded(panel)) {
       return;
     }
     const { text, unfilled } = fill(panel, target.text);
@@ -222,7 +224,12 @@ export function addCommands(context: ITerminalsContext): {
   const activeTarget = (): IRunTarget | null => {
     const panel = context.notebooks.currentWidget;
     const cell = context.notebooks.activeCell;
-    if (!panel || !cell || cell.model.type !== 'code') {
+    if (
+      !panel ||
+      !cell ||
+      cell.model.type !== 'code' ||
+      context.isGraded(panel)
+    ) {
       return null;
     }
     const text = cell.model.sharedModel.getSource();

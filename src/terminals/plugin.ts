@@ -11,6 +11,7 @@ import { METADATA_KEY } from '../metadata/format';
 import { addToPalette } from '../palette';
 import {
   CommandIDs,
+  IGrading,
   IPlaceholders,
   IProgress,
   ITestbedSidebar
@@ -44,7 +45,8 @@ export const terminalsPlugin: JupyterFrontEndPlugin<void> = {
     IProgress,
     ISettingRegistry,
     ICommandPalette,
-    ITranslator
+    ITranslator,
+    IGrading
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -55,7 +57,8 @@ export const terminalsPlugin: JupyterFrontEndPlugin<void> = {
     progress: IProgress | null,
     settingRegistry: ISettingRegistry | null,
     palette: ICommandPalette | null,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    grading: IGrading | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_testbed');
     const model = new TerminalsModel(
@@ -71,6 +74,8 @@ export const terminalsPlugin: JupyterFrontEndPlugin<void> = {
     });
     let markers = compileMarkers(DEFAULT_MARKERS).patterns;
     let markerProblems: string[] = [];
+    const isGraded = (panel: NotebookPanel) =>
+      !!grading?.isGrading(panel.context.path);
     const { run, copy } = addCommands({
       app,
       notebooks,
@@ -79,7 +84,8 @@ export const terminalsPlugin: JupyterFrontEndPlugin<void> = {
       placeholders,
       progress,
       trans,
-      markers: () => markers
+      markers: () => markers,
+      isGraded
     });
     addToPalette(palette, trans, [
       CommandIDs.openNode,
@@ -132,6 +138,7 @@ export const terminalsPlugin: JupyterFrontEndPlugin<void> = {
     };
 
     notebooks.currentChanged.connect(updateTopology);
+    grading?.changed.connect(() => buttons.forEach(b => b.refresh()));
     placeholders?.model.changed.connect(updateTopology);
     notebooks.widgetAdded.connect((_, panel) => {
       void panel.context.ready.then(() => {
@@ -144,6 +151,7 @@ export const terminalsPlugin: JupyterFrontEndPlugin<void> = {
           nodeNames: () => nodeNames(model),
           onRun: target => void run(panel, target),
           onCopy: target => void copy(panel, target),
+          canRun: () => !isGraded(panel),
           translator: translator ?? nullTranslator
         });
         buttons.set(panel, runButtons);

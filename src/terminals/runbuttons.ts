@@ -46,6 +46,8 @@ export namespace RunButtons {
     nodeNames: () => string[];
     onRun: (target: IRunTarget) => void;
     onCopy: (target: IRunTarget) => void;
+    /** Whether blocks may be run from here now (not in a graded notebook); Copy stays. */
+    canRun?: () => boolean;
     translator?: ITranslator;
   }
 }
@@ -306,14 +308,15 @@ export class RunButtons implements IDisposable {
   /** Show the buttons for these nodes, unless they are shown already. */
   private _render(bar: HTMLElement, nodes: string[], names: string[]): void {
     const trans = this._trans;
+    const canRun = this._options.canRun?.() ?? true;
     const label = nodes.length ? runLabel(nodes, names, trans) : '';
-    const state = `${nodes.join('\n')}\n${label}`;
+    const state = `${nodes.join('\n')}\n${label}\n${canRun}`;
     if (this._shown.get(bar) === state) {
       return;
     }
     this._shown.set(bar, state);
     bar.textContent = '';
-    if (nodes.length) {
+    if (nodes.length && canRun) {
       const run = this._button(
         bar,
         RUN_BUTTON_CLASS,
