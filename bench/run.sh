@@ -198,7 +198,7 @@ if wanted 4; then
 fi
 if wanted 6; then
   run_bench "6. class overview of 300 submissions" 600 grading.mjs \
-    --port "$ENABLED_PORT" --folder class-300 --rounds 5
+    --port "$ENABLED_PORT" --folder class-300/submitted --rounds 5
 fi
 
 # 5. Terminals, on the SSH testbed (testbed/testbed.sh: three sshd in network

@@ -1,3 +1,4 @@
 import './base.css';
 import './terminals.css';
 import './grading.css';
+import './overview.css';

@@ -113,15 +113,19 @@ describe('detectLayout', () => {
     expect(detectLayout(files('a_x.ipynb', 'b_x.ipynb')).kind).toBe('flat');
   });
 
-  it('keeps the numbers of LMS names with the student', () => {
+  it('groups a course site’s downloads by student, whatever the submission id', () => {
     expect(
       pairs([
         'smithjane_12345_67890_1_provision_cli.ipynb',
-        'doejohn_22222_67891_1_provision_cli.ipynb'
+        'smithjane_LATE_12345_67999_2_configure_network.ipynb',
+        'doejohn_22222_67891_1_provision_cli.ipynb',
+        'doejohn_22222_67892_2_configure_network.ipynb'
       ])
     ).toEqual([
-      'doejohn_22222_67891 | 1_provision_cli',
-      'smithjane_12345_67890 | 1_provision_cli'
+      'doejohn_22222 | 1_provision_cli',
+      'doejohn_22222 | 2_configure_network',
+      'smithjane_12345 | 1_provision_cli',
+      'smithjane_12345 | 2_configure_network'
     ]);
   });
 

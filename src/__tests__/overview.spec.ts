@@ -24,8 +24,9 @@ beforeAll(() => {
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** Renders happen on animation frames; run them now. */
+/** Redraws wait for a frame, and while reading for half a second. */
 async function frames(): Promise<void> {
+  await new Promise(resolve => setTimeout(resolve, 600));
   await new Promise(resolve => requestAnimationFrame(() => resolve(null)));
 }
 

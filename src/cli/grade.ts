@@ -34,8 +34,8 @@ const NAME = 'jupyterlab-testbed-grade';
 
 const USAGE = `Usage:
   ${NAME} <folder> [--csv <file>|-] [--json <file>|-] [--flagged]
-  ${NAME} --sample <folder> [--students <n>] [--layout nbgrader|per-student|flat]
-      [--hostile] [--huge] [--seed <n>]
+  ${NAME} --sample <folder> [--students <n>] [--cells <n>]
+      [--layout nbgrader|per-student|flat] [--hostile] [--huge] [--seed <n>]
 
 Reads a folder of handed-in notebooks (an nbgrader course or its submitted/
 folder, one folder per student, or a flat folder of <student>_<notebook>.ipynb)
@@ -113,6 +113,9 @@ function parseArguments(argv: string[]): IArguments {
       case '--seed':
         args.sampleOptions.seed = count(arg, value());
         break;
+      case '--cells':
+        args.sampleOptions.cells = count(arg, value());
+        break;
       case '--layout': {
         const layout = value() as SampleLayout;
         if (!LAYOUTS.includes(layout)) {
@@ -149,7 +152,7 @@ function parseArguments(argv: string[]): IArguments {
   }
   if (Object.keys(args.sampleOptions).length) {
     throw new UsageError(
-      '--students, --layout, --hostile, --huge and --seed go with --sample'
+      '--students, --cells, --layout, --hostile, --huge and --seed go with --sample'
     );
   }
   if (positional.length !== 1) {

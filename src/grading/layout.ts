@@ -165,13 +165,29 @@ namespace Private {
           break;
         }
       }
-      const student = parts.slice(0, split).join('_');
+      const student = lmsStudent(parts.slice(0, split)).join('_');
       const notebook = parts.slice(split).join('_');
       // `lab.ipynb`, `_lab.ipynb`, `alice_.ipynb`: the file is its own student.
       return student && notebook
         ? { ...file, student, notebook }
         : { ...file, student: stem(file.path), notebook: stem(file.path) };
     });
+  }
+
+  /**
+   * Course sites name downloads `<name>[_LATE]_<user id>_<submission id>_<file>`:
+   * the submission id differs for each file of one student, so it is dropped
+   * (and the late mark with it), keeping the user id that tells namesakes apart.
+   */
+  function lmsStudent(words: string[]): string[] {
+    const numeric = (word: string | undefined) => /^\d+$/.test(word ?? '');
+    const n = words.length;
+    if (n >= 3 && numeric(words[n - 1]) && numeric(words[n - 2])) {
+      return words
+        .slice(0, n - 1)
+        .filter((word, i) => i === 0 || word !== 'LATE');
+    }
+    return words;
   }
 
   function stem(path: string): string {

@@ -25,6 +25,12 @@ export namespace ClassOverview {
   }
 }
 
+/** While reading, the table is redrawn at most this often. */
+const READING_REDRAW_MS = 500;
+
+/** Notebooks left out that are named one by one. */
+const MAX_NOTES = 5;
+
 /** A column of the table. */
 interface IColumn {
   label: string;
@@ -126,6 +132,9 @@ export class ClassOverview extends Widget {
     if (this._frame !== null) {
       cancelAnimationFrame(this._frame);
     }
+    if (this._timer !== null) {
+      clearTimeout(this._timer);
+    }
     this.model.dispose();
     super.dispose();
   }
@@ -139,16 +148,37 @@ export class ClassOverview extends Widget {
     this._search.focus();
   }
 
+  /**
+   * Redraw on the next frame; while files stream in, at most every
+   * READING_REDRAW_MS, since redrawing a large table on every frame took
+   * the main thread from reading.
+   */
   private _scheduleRender(): void {
-    if (this._frame === null) {
+    if (this._frame !== null || this._timer !== null) {
+      return;
+    }
+    const wait =
+      this.model.state === 'reading'
+        ? this._lastRender + READING_REDRAW_MS - performance.now()
+        : 0;
+    const draw = () => {
       this._frame = requestAnimationFrame(() => {
         this._frame = null;
         this._render();
       });
+    };
+    if (wait > 0) {
+      this._timer = setTimeout(() => {
+        this._timer = null;
+        draw();
+      }, wait);
+    } else {
+      draw();
     }
   }
 
   private _render(): void {
+    this._lastRender = performance.now();
     this._renderStatus();
     this._renderNotebookSelect();
     this._renderTable();
@@ -197,13 +227,35 @@ export class ClassOverview extends Widget {
     }
     this._status.textContent = text;
     this._exports.forEach(button => (button.disabled = !model.entries.length));
+    // Notebooks left out deserve a line each; other files only a count
+    // (nbgrader keeps a timestamp.txt beside every hand-in).
+    const ignored = model.layout?.ignored ?? [];
+    const notebooks = ignored.filter(
+      item =>
+        item.path.endsWith('.ipynb') &&
+        !item.path.split('/').some(part => part.startsWith('.'))
+    );
+    const others = ignored.length - notebooks.length;
+    const notes = [
+      ...model.notes,
+      ...notebooks
+        .slice(0, MAX_NOTES)
+        .map(item => trans.__('%1 was not read: %2', item.path, item.reason)),
+      ...(notebooks.length > MAX_NOTES
+        ? [trans.__('and %1 more notebooks', notebooks.length - MAX_NOTES)]
+        : []),
+      ...(others
+        ? [
+            trans._n(
+              '%1 other file was not read',
+              '%1 other files were not read',
+              others
+            )
+          ]
+        : [])
+    ];
     this._notes.replaceChildren(
-      ...[
-        ...model.notes,
-        ...(model.layout?.ignored ?? [])
-          .slice(0, 5)
-          .map(ignored => `${ignored.path}: ${ignored.reason}`)
-      ].map(note => {
+      ...notes.map(note => {
         const li = el('li', 'jp-testbed-Class-note');
         li.textContent = note;
         return li;
@@ -488,6 +540,8 @@ export class ClassOverview extends Widget {
   private _notes: HTMLElement;
   private _table: HTMLTableElement;
   private _frame: number | null = null;
+  private _timer: ReturnType<typeof setTimeout> | null = null;
+  private _lastRender = -Infinity;
 }
 
 function sameKey(a: SortKey, b: SortKey): boolean {

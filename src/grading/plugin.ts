@@ -31,7 +31,7 @@ const PLUGIN_ID = 'jupyterlab-testbed:grading';
 const PROGRESS_ID = 'jupyterlab-testbed:progress';
 /** Above Progress: it is what a grader reads first. */
 const EVIDENCE_RANK = 50;
-const EVIDENCE_WEIGHT = 3;
+const EVIDENCE_WEIGHT = 8;
 const GRADED_CLASS = 'jp-testbed-mod-grading';
 const BADGE_NAME = 'testbed-grading';
 
@@ -81,6 +81,8 @@ export const gradingPlugin: JupyterFrontEndPlugin<IGrading> = {
       }
       await widget.context.ready;
       app.shell.activateById(widget.id);
+      // The grader came for the evidence: show it beside the notebook.
+      app.shell.activateById(sidebar.id);
       if (at.section !== undefined && widget.model) {
         const cells = readNotebookFile(widget.model.toJSON()).cells;
         const section = buildOutline(cells, outlineOptions).sections[

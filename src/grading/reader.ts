@@ -83,15 +83,22 @@ export async function listFolder(
   let level = [''];
   for (let depth = 0; level.length; depth++) {
     const below: string[] = [];
-    for (const folder of level) {
-      if (depth > MAX_LIST_DEPTH) {
-        tooDeep.push(folder);
-        continue;
-      }
-      let items: IFolderItem[];
-      try {
-        items = await readFolder(folder);
-      } catch (error) {
+    if (depth > MAX_LIST_DEPTH) {
+      tooDeep.push(...level);
+      break;
+    }
+    // A level's folders are listed a few at a time (one request each through
+    // the contents API), then taken in order, so the listing stays stable.
+    const listed = await Private.inParallel(level, LIST_CONCURRENCY, folder =>
+      readFolder(folder).then(
+        items => ({ items, error: null }),
+        (error: unknown) => ({ items: [] as IFolderItem[], error })
+      )
+    );
+    for (let i = 0; i < level.length; i++) {
+      const folder = level[i];
+      const { items, error } = listed[i];
+      if (error !== null) {
         if (!folder) {
           throw error;
         }
@@ -151,29 +158,49 @@ export async function readClass(
   const listing = await source.list();
   const layout = detectLayout(listing.files);
   const files = layout.submissions;
-  const entries: IClassEntry[] = new Array(files.length);
-  let next = 0;
   let read = 0;
-  const work = async () => {
-    while (next < files.length) {
+  const entries = await Private.inParallel(
+    files,
+    Math.max(1, Math.floor(concurrency)),
+    async file => {
       Private.checkAborted(signal);
-      const index = next++;
-      const file = files[index];
       const summary = await Private.summarize(source, file, maxBytes, {
         ...summaryOptions,
         savedAt: file.modified
       });
       Private.checkAborted(signal);
-      entries[index] = { file, summary };
-      onEntry?.(entries[index], ++read, files.length);
+      const entry = { file, summary };
+      onEntry?.(entry, ++read, files.length);
+      return entry;
     }
-  };
-  const workers = Math.max(1, Math.min(Math.floor(concurrency), files.length));
-  await Promise.all(Array.from({ length: workers }, work));
+  );
   return { layout, notes: listing.notes, entries };
 }
 
+/** Folders listed at once. */
+const LIST_CONCURRENCY = 6;
+
 namespace Private {
+  /** `work` over `items`, at most `limit` at a time, results in order. */
+  export async function inParallel<T, R>(
+    items: T[],
+    limit: number,
+    work: (item: T) => Promise<R>
+  ): Promise<R[]> {
+    const results: R[] = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await work(items[index]);
+      }
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(limit, items.length) }, worker)
+    );
+    return results;
+  }
+
   export async function summarize(
     source: IFileSource,
     file: ISubmissionFile,
