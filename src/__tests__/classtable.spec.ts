@@ -1,4 +1,5 @@
 import type { IClassEntry } from '../grading/reader';
+import { parseCSV } from './csv';
 import {
   classTable,
   CSV_COLUMNS,
@@ -85,42 +86,6 @@ function entry(
 
 function flags(...kinds: FlagKind[]): ISubmissionSummary['flags'] {
   return kinds.map(kind => ({ kind, cellIndex: 1, detail: '' }));
-}
-
-/** An RFC 4180 reader, to check that the export reads back as written. */
-function parseCSV(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c === '"') {
-      quoted = true;
-    } else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else {
-      field += c;
-    }
-  }
-  expect(field).toBe('');
-  return rows;
 }
 
 function column(rows: string[][], name: string): string[] {
