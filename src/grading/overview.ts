@@ -154,13 +154,18 @@ export class ClassOverview extends Widget {
    * the main thread from reading.
    */
   private _scheduleRender(): void {
+    const reading = this.model.state === 'reading';
+    if (!reading && this._timer !== null) {
+      // Reading ended: the complete table is drawn now, not at the next tick.
+      clearTimeout(this._timer);
+      this._timer = null;
+    }
     if (this._frame !== null || this._timer !== null) {
       return;
     }
-    const wait =
-      this.model.state === 'reading'
-        ? this._lastRender + READING_REDRAW_MS - performance.now()
-        : 0;
+    const wait = reading
+      ? this._lastRender + READING_REDRAW_MS - performance.now()
+      : 0;
     const draw = () => {
       this._frame = requestAnimationFrame(() => {
         this._frame = null;
