@@ -290,6 +290,18 @@ describe('ProgressModel', () => {
     expect(p.outline!.steps[0].status).toBe('changed');
     p.dispose();
   });
+
+  it('is disposed quietly after the notebook closed its model', () => {
+    const model = load(bigNotebook(5));
+    const p = new ProgressModel({
+      model,
+      outlineOptions: () => OPTIONS,
+      log: null
+    });
+    model.dispose();
+    expect(() => p.dispose()).not.toThrow();
+    expect(p.isDisposed).toBe(true);
+  });
 });
 
 describe('size of the record', () => {

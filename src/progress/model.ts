@@ -163,7 +163,10 @@ export class ProgressModel implements IDisposable {
     }
     this._isDisposed = true;
     this._clearTimer();
-    this.model.cells.changed.disconnect(this._onCellsChanged, this);
+    // Closing a notebook may dispose its model (and its cells) first.
+    if (!this.model.isDisposed) {
+      this.model.cells.changed.disconnect(this._onCellsChanged, this);
+    }
     Signal.clearData(this);
   }
 
