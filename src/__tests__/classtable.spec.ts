@@ -316,6 +316,14 @@ describe('toCSV', () => {
     expect(csv).toContain('"comma, ""quoted""\nnewline"');
     expect(csv).not.toMatch(/(^|,)=/m);
   });
+
+  it('writes no terminal escape sequence from a name', () => {
+    const csv = toCSV([entry('\u001b[2J\u001b]0;owned\u0007mallory', 'lab')]);
+    expect(csv).not.toMatch(/[\u0000-\u0008\u001b\u007f]/);
+    expect(column(parseCSV(csv), 'student')[0]).toBe(
+      '\ufffd[2J\ufffd]0;owned\ufffdmallory'
+    );
+  });
 });
 
 describe('toJSON', () => {

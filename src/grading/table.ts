@@ -341,11 +341,14 @@ namespace Private {
   }
 
   /**
-   * Quote per RFC 4180, and keep spreadsheets from taking a student's text
-   * for a formula.
+   * Quote per RFC 4180, keep spreadsheets from taking a student's text for a
+   * formula, and terminals (`--csv -`) from taking it for escape sequences.
    */
   export function csvField(value: string | number | undefined): string {
-    let text = value === undefined ? '' : String(value);
+    let text = (value === undefined ? '' : String(value)).replace(
+      /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g,
+      '\ufffd'
+    );
     if (/^[=+\-@\t\r]/.test(text)) {
       text = `'${text}`;
     }
