@@ -91,6 +91,26 @@ EOF
   export JUPYTER_PATH="$WORK/share"
 fi
 
+# lab_server DIR PORT [ARGS...]: JupyterLab on 127.0.0.1:PORT, its config,
+# settings, workspaces, runtime files and log under DIR, without a token.
+# The caller puts it in the background; it becomes the server's own process
+# (exec, setsid), so its pid leads a process group with the kernels in it.
+lab_server() {
+  local dir="$1" port="$2"
+  shift 2
+  JUPYTER_CONFIG_DIR="$dir/config" \
+    JUPYTERLAB_WORKSPACES_DIR="$dir/workspaces" \
+    JUPYTER_RUNTIME_DIR="$dir/runtime" \
+    JUPYTER_DATA_DIR="$dir/data" \
+    exec setsid jupyter lab --no-browser --allow-root \
+    --ServerApp.ip=127.0.0.1 --ServerApp.port="$port" --ServerApp.port_retries=0 \
+    --ServerApp.root_dir="$dir/root" \
+    --IdentityProvider.token= --ServerApp.password= \
+    --LabApp.expose_app_in_browser=True \
+    --LabApp.user_settings_dir="$dir/settings" \
+    "$@" >"$dir/server.log" 2>&1
+}
+
 # start_server NAME PORT: a server whose config, data (the notebook trust
 # database), settings, workspaces and runtime files all live under
 # $WORK/NAME, so the two sides share nothing
@@ -108,17 +128,7 @@ start_server() {
   # No nodes: the terminals must not probe that (public) floating IP.
   echo '{"preset": "custom", "nodes": []}' \
     >"$dir/settings/jupyterlab-testbed/terminals.jupyterlab-settings"
-  JUPYTER_CONFIG_DIR="$dir/config" \
-    JUPYTERLAB_SETTINGS_DIR="$dir/settings" \
-    JUPYTERLAB_WORKSPACES_DIR="$dir/workspaces" \
-    JUPYTER_RUNTIME_DIR="$dir/runtime" \
-    JUPYTER_DATA_DIR="$dir/data" \
-    setsid jupyter lab --no-browser --allow-root \
-    --ServerApp.ip=127.0.0.1 --ServerApp.port="$port" --ServerApp.port_retries=0 \
-    --ServerApp.root_dir="$dir/root" \
-    --IdentityProvider.token= --ServerApp.password= \
-    --LabApp.expose_app_in_browser=True \
-    >"$dir/server.log" 2>&1 &
+  lab_server "$dir" "$port" &
   SERVER_PIDS+=("$!")
 }
 
@@ -270,19 +280,11 @@ terminals_part() (
   port="$(free_port $((DISABLED_PORT + 1)))"
   # No SSH_AUTH_SOCK: the server starts its own agent, and the hand-typed
   # ssh in the terminals offers only the key it is given.
-  env -u SSH_AUTH_SOCK \
-    JUPYTER_CONFIG_DIR="$dir/config" \
-    JUPYTERLAB_WORKSPACES_DIR="$dir/workspaces" \
-    JUPYTER_RUNTIME_DIR="$dir/runtime" \
-    JUPYTER_DATA_DIR="$dir/data" \
-    setsid jupyter lab --no-browser --allow-root \
-    --ServerApp.ip=127.0.0.1 --ServerApp.port="$port" --ServerApp.port_retries=0 \
-    --ServerApp.root_dir="$dir/root" \
-    --IdentityProvider.token= --ServerApp.password= \
-    --LabApp.expose_app_in_browser=True \
-    --LabApp.user_settings_dir="$dir/settings" \
-    --TestbedSSH.state_dir="$dir/ssh" --TestbedSSH.control_dir="$control" \
-    >"$dir/server.log" 2>&1 9>&- &
+  (
+    unset SSH_AUTH_SOCK
+    lab_server "$dir" "$port" \
+      --TestbedSSH.state_dir="$dir/ssh" --TestbedSSH.control_dir="$control"
+  ) 9>&- &
   server=$!
   wait_for_server terminals "$port" "$server" || exit 1
   echo "terminals server on $port; load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -9,6 +9,7 @@ import {
   toJSON
 } from '../grading/table';
 import type {
+  FlagCounts,
   FlagKind,
   ISectionSummary,
   IStepSummary,
@@ -33,6 +34,7 @@ function section(
     total: 0,
     errors: 0,
     flags: 0,
+    flagKinds: {},
     ...counts
   };
 }
@@ -57,11 +59,16 @@ function step(
   };
 }
 
+/** A notebook's summary; its flag counts, unless given, are its flags'. */
 function entry(
   student: string,
   notebook: string,
   summary: Partial<ISubmissionSummary> = {}
 ): IClassEntry {
+  const flagKinds: FlagCounts = {};
+  (summary.flags ?? []).forEach(
+    flag => (flagKinds[flag.kind] = (flagKinds[flag.kind] ?? 0) + 1)
+  );
   return {
     file: {
       path: `${student}/${notebook}.ipynb`,
@@ -78,6 +85,8 @@ function entry(
       sections: [],
       steps: [],
       flags: [],
+      flagCount: summary.flags?.length ?? 0,
+      flagKinds,
       timeline: [],
       ...summary
     }
@@ -254,8 +263,23 @@ describe('toCSV', () => {
       total: 4,
       sections: [
         section(0, '', 0, -1, { done: 0, total: 0 }),
-        section(1, 'Set up', 2, -1, { done: 3, total: 4, flags: 3 }),
-        section(2, 'Check', 3, 1, { done: 1, total: 2, flags: 1, errors: 1 })
+        // As evidence.ts counts them: subsections in, an unreadable
+        // record in the section of its cell.
+        section(1, 'Set up', 2, -1, {
+          done: 3,
+          total: 4,
+          flags: 4,
+          flagKinds: { edited: 2, cleared: 1, format: 1 },
+          first: '2026-03-02T10:01:00Z'
+        }),
+        section(2, 'Check', 3, 1, {
+          done: 1,
+          total: 2,
+          flags: 2,
+          errors: 1,
+          flagKinds: { edited: 1, format: 1 },
+          first: '2026-03-02T10:01:00Z'
+        })
       ],
       steps: [
         step('a', 1, ['edited', 'cleared'], '2026-03-02T10:05:00Z'),

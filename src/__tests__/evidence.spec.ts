@@ -245,6 +245,27 @@ describe('summarizeFile flags a tampered notebook', () => {
     const sections = summary(nb).sections;
     expect(sections.map(s => s.flags)).toEqual([1, 0, 1]);
   });
+
+  it('counts a flag on a cell without a step in the section of that cell', () => {
+    const nb = honest();
+    nb.cells[4].metadata[METADATA_KEY] = { v: 1, run: 'yes' };
+    const result = summary(nb);
+    expect(result.sections.map(s => s.flagKinds)).toEqual([
+      { format: 1 },
+      {},
+      { format: 1 }
+    ]);
+    expect(result).toMatchObject({ flagCount: 1, flagKinds: { format: 1 } });
+  });
+
+  it('dates each section by its earliest and latest activity', () => {
+    const sections = summary(honest()).sections;
+    expect(sections.map(s => [s.first, s.last])).toEqual([
+      ['2026-11-20T10:01:00Z', '2026-11-20T10:40:00Z'],
+      ['2026-11-20T10:01:00Z', '2026-11-20T10:30:00Z'],
+      ['2026-11-20T10:40:00Z', '2026-11-20T10:40:00Z']
+    ]);
+  });
 });
 
 describe('summarizeText on hostile input', () => {
@@ -275,6 +296,7 @@ describe('summarizeText on hostile input', () => {
     nb.cells[3].metadata[METADATA_KEY].ticks = ticks;
     const result = summary(nb);
     expect(result.flags).toHaveLength(MAX_FLAGS);
+    expect(result.flagCount).toBe(1000);
     expect(result.notes).toContain(
       `1000 flags; the first ${MAX_FLAGS} are listed`
     );

@@ -210,7 +210,8 @@ describe('topSections', () => {
     done: 0,
     total,
     errors: 0,
-    flags: 0
+    flags: 0,
+    flagKinds: {}
   });
 
   it('uses the sections under a lone title heading', () => {

@@ -13,7 +13,7 @@ import * as fs from 'fs';
 import { EXTENSION_VERSION } from '../version';
 import { DEFAULT_STEP_RULES } from '../notebook/steps';
 import { FLAG_MEANINGS } from '../grading/evidence';
-import { readClass, IClassEntry } from '../grading/reader';
+import { readClass } from '../grading/reader';
 import {
   writeSampleClass,
   SampleLayout,
@@ -296,7 +296,7 @@ function formatTable(notebooks: string[], rows: IClassRow[]): string[] {
 function notes(row: IClassRow): string {
   return [...row.entries.entries()]
     .map(([notebook, { summary }]) => {
-      const kinds = flagKindCounts(summary.flags.map(flag => flag.kind));
+      const kinds = flagKindCounts(summary.flagKinds);
       const note = summary.problem ?? kinds;
       return note ? `${clip(notebook)}: ${note}` : '';
     })
@@ -306,13 +306,11 @@ function notes(row: IClassRow): string {
 
 /** What the flags shown mean. */
 function legend(rows: IClassRow[]): string[] {
-  const shown = new Set<FlagKind>();
-  rows.forEach(row =>
-    row.entries.forEach(({ summary }: IClassEntry) =>
-      summary.flags.forEach(flag => shown.add(flag.kind))
-    )
-  );
-  return FLAG_KINDS.filter(kind => shown.has(kind)).map(
+  const shown = (kind: FlagKind) =>
+    rows.some(row =>
+      [...row.entries.values()].some(({ summary }) => summary.flagKinds[kind])
+    );
+  return FLAG_KINDS.filter(shown).map(
     kind => `${kind}: ${FLAG_MEANINGS[kind]}`
   );
 }

@@ -20,6 +20,7 @@ import { IFileCell, IFileNotebook, parseNotebookFile } from '../notebook/file';
 import { fingerprint } from '../notebook/hash';
 import { buildOutline, IOutline, IOutlineOptions } from '../progress/outline';
 import type {
+  FlagCounts,
   FlagKind,
   IFlag,
   ISectionSummary,
@@ -86,6 +87,8 @@ export function summarizeFile(
     sections: [],
     steps: [],
     flags: [],
+    flagCount: 0,
+    flagKinds: {},
     timeline: []
   };
   if (file.problem) {
@@ -416,7 +419,8 @@ namespace Private {
       done: section.done,
       total: section.total,
       errors: 0,
-      flags: 0
+      flags: 0,
+      flagKinds: {}
     }));
     const sectionOfCell = (cellIndex: number): number => {
       let found = -1;
@@ -437,10 +441,13 @@ namespace Private {
       }
     };
     for (const step of summary.steps) {
-      const last = step.last;
+      const { first, last } = step;
       addUp(step.section, s => {
         if (step.status === 'error') {
           s.errors++;
+        }
+        if (first && (!s.first || first < s.first)) {
+          s.first = first;
         }
         if (last && (!s.last || last > s.last)) {
           s.last = last;
@@ -451,8 +458,13 @@ namespace Private {
     for (const flag of checker.flags) {
       const step = flag.step ? stepByKey.get(flag.step) : undefined;
       const section = step ? step.section : sectionOfCell(flag.cellIndex);
-      addUp(section, s => s.flags++);
+      addUp(section, s => {
+        s.flags++;
+        count(s.flagKinds, flag.kind);
+      });
+      count(summary.flagKinds, flag.kind);
     }
+    summary.flagCount = checker.flags.length;
 
     summary.done = outline.done;
     summary.total = outline.total;
@@ -504,6 +516,10 @@ namespace Private {
         label: labels.get(cellIndex) ?? ''
       };
     });
+  }
+
+  function count(counts: FlagCounts, kind: FlagKind): void {
+    counts[kind] = (counts[kind] ?? 0) + 1;
   }
 
   function isText(value: string | undefined): value is string {

@@ -422,7 +422,7 @@ export class ClassOverview extends Widget {
     this._progressCell(
       td,
       entry,
-      { ...summary, flags: summary.flags.length },
+      { ...summary, flags: summary.flagCount },
       null
     );
   }

@@ -41,6 +41,13 @@ export function addOverview(
     namespace: 'jupyterlab-testbed-class'
   });
   const current = () => tracker.currentWidget?.content ?? null;
+  /** The folder selected in the file browser, else the one it shows. */
+  const selectedFolder = (): string => {
+    const selected = browser?.selectedItems().next();
+    return selected && !selected.done && selected.value.type === 'directory'
+      ? selected.value.path
+      : (browser?.model.path ?? '');
+  };
 
   const open = async (root: string) => {
     const existing = tracker.find(widget => widget.content.model.root === root);
@@ -88,17 +95,12 @@ export function addOverview(
     execute: async args => {
       let root = typeof args.path === 'string' ? args.path : null;
       if (root === null) {
-        const selected = browser?.selectedItems().next();
-        const initial =
-          selected && !selected.done && selected.value.type === 'directory'
-            ? selected.value.path
-            : (browser?.model.path ?? '');
         const answer = await InputDialog.getText({
           title: trans.__('Class Overview'),
           label: trans.__(
             'Folder of submissions (nbgrader’s submitted/, one folder per student, or a folder of downloads)'
           ),
-          text: initial,
+          text: selectedFolder(),
           okLabel: trans.__('Open')
         });
         if (!answer.button.accept || answer.value === null) {
@@ -113,14 +115,10 @@ export function addOverview(
   app.commands.addCommand(CommandIDs.classOverviewHere, {
     label: trans.__('Class Overview of This Folder'),
     caption: trans.__('Progress of every handed-in notebook in this folder'),
-    execute: () => {
-      const selected = browser?.selectedItems().next();
-      const path =
-        selected && !selected.done && selected.value.type === 'directory'
-          ? selected.value.path
-          : (browser?.model.path ?? '');
-      return app.commands.execute(CommandIDs.classOverview, { path });
-    }
+    execute: () =>
+      app.commands.execute(CommandIDs.classOverview, {
+        path: selectedFolder()
+      })
   });
 
   const exportAs = (kind: 'csv' | 'json') => ({

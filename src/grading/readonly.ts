@@ -3,7 +3,17 @@
  * a notebook, in the same words everywhere.
  */
 import { Notification } from '@jupyterlab/apputils';
+import type { NotebookPanel } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
+import type { IGrading } from '../tokens';
+
+/** Whether a notebook is open for grading (never, without the grading plugin). */
+export function isGraded(
+  grading: IGrading | null,
+  panel: NotebookPanel | null
+): boolean {
+  return !!panel && !!grading?.isGrading(panel.context.path);
+}
 
 /** Say that a change to a graded notebook was refused. */
 export function refuseWhileGrading(trans: TranslationBundle): void {

@@ -172,7 +172,7 @@ export class EvidenceSection extends Widget {
         summary.total,
         summary.errors
       ),
-      trans._n('%1 flag.', '%1 flags.', summary.flags.length),
+      trans._n('%1 flag.', '%1 flags.', summary.flagCount),
       ...summary.notes
     ];
     lines.forEach(line =>
@@ -191,7 +191,7 @@ export class EvidenceSection extends Widget {
     node.appendChild(
       this._text('h3', 'jp-testbed-Evidence-heading', trans.__('Flags'))
     );
-    if (!summary.flags.length) {
+    if (!summary.flagCount) {
       node.appendChild(
         this._text(
           'p',
@@ -206,7 +206,8 @@ export class EvidenceSection extends Widget {
     const labels = new Map(summary.steps.map(step => [step.key, step.label]));
     for (const kind of FLAG_KINDS) {
       const flags = summary.flags.filter(flag => flag.kind === kind);
-      if (!flags.length) {
+      const total = summary.flagKinds[kind] ?? 0;
+      if (!total) {
         continue;
       }
       const group = el('section', 'jp-testbed-Evidence-kind');
@@ -215,7 +216,7 @@ export class EvidenceSection extends Widget {
         this._text(
           'h4',
           'jp-testbed-Evidence-kindTitle',
-          trans.__('%1 (%2)', this._kindTitle(kind), flags.length)
+          trans.__('%1 (%2)', this._kindTitle(kind), total)
         ),
         this._text(
           'p',
@@ -233,7 +234,7 @@ export class EvidenceSection extends Widget {
           ])
         );
       }
-      this._more(list, flags.length - FLAGS_SHOWN);
+      this._more(list, total - Math.min(flags.length, FLAGS_SHOWN));
       group.appendChild(list);
       node.appendChild(group);
     }

@@ -6,13 +6,7 @@
 import { compareNames } from '../progress/lab';
 import { EXTENSION_VERSION } from '../version';
 import type { IClassEntry } from './reader';
-import {
-  FLAG_KINDS,
-  FlagKind,
-  IFlag,
-  ISectionSummary,
-  ISubmissionSummary
-} from './types';
+import { FLAG_KINDS, FlagCounts, ISectionSummary } from './types';
 
 export interface IClassRow {
   student: string;
@@ -82,7 +76,7 @@ export function classTable(entries: IClassEntry[]): IClassTable {
     row.done += summary.done;
     row.total += summary.total;
     row.errors += summary.errors;
-    row.flags += summary.flags.length;
+    row.flags += summary.flagCount;
     row.problems += summary.problem ? 1 : 0;
     if (summary.last && (!row.last || summary.last > row.last)) {
       row.last = summary.last;
@@ -172,33 +166,21 @@ export function toCSV(entries: IClassEntry[]): string {
     row({
       ...common,
       ...Private.counts(summary),
-      flags: summary.flags.length,
-      flag_kinds: flagKindCounts(summary.flags.map(flag => flag.kind)),
+      flags: summary.flagCount,
+      flag_kinds: flagKindCounts(summary.flagKinds),
       first_activity: summary.first,
       last_activity: summary.last,
       note: summary.notes.join('; ')
     });
-    const flagSections = summary.flags.map(flag =>
-      Private.flagSection(summary, flag)
-    );
     for (const section of summary.sections) {
-      const inSection = (index: number) =>
-        Private.within(summary.sections, index, section.index);
-      const firsts = summary.steps
-        .filter(step => step.first && inSection(step.section))
-        .map(step => step.first!);
       row({
         ...common,
         section: Private.sectionTitle(section),
         section_level: section.level,
         ...Private.counts(section),
         flags: section.flags,
-        flag_kinds: flagKindCounts(
-          summary.flags
-            .filter((_, i) => inSection(flagSections[i]))
-            .map(flag => flag.kind)
-        ),
-        first_activity: firsts.sort()[0],
+        flag_kinds: flagKindCounts(section.flagKinds),
+        first_activity: section.first,
         last_activity: section.last
       });
     }
@@ -232,13 +214,9 @@ export function toJSON(entries: IClassEntry[]): string {
 /**
  * Flag kinds with their counts, `edited:2;cleared:1`, in the order of FLAG_KINDS.
  */
-export function flagKindCounts(kinds: FlagKind[]): string {
-  return FLAG_KINDS.map(kind => ({
-    kind,
-    count: kinds.filter(k => k === kind).length
-  }))
-    .filter(({ count }) => count)
-    .map(({ kind, count }) => `${kind}:${count}`)
+export function flagKindCounts(counts: FlagCounts): string {
+  return FLAG_KINDS.filter(kind => counts[kind])
+    .map(kind => `${kind}:${counts[kind]}`)
     .join(';');
 }
 
@@ -296,41 +274,6 @@ namespace Private {
       percent: of.total ? Math.round((100 * of.done) / of.total) : '',
       errors: of.errors
     };
-  }
-
-  /** The section a flag counts in: its step's, or else its cell's. */
-  export function flagSection(
-    summary: ISubmissionSummary,
-    flag: IFlag
-  ): number {
-    const step = flag.step
-      ? summary.steps.find(s => s.key === flag.step)
-      : undefined;
-    if (step) {
-      return step.section;
-    }
-    let found = -1;
-    for (const section of summary.sections) {
-      if (section.cellIndex > flag.cellIndex) {
-        break;
-      }
-      found = section.index;
-    }
-    return found;
-  }
-
-  /** Whether section `index` is `ancestor` or below it. */
-  export function within(
-    sections: ISectionSummary[],
-    index: number,
-    ancestor: number
-  ): boolean {
-    for (let s = index; s >= 0; s = sections[s]?.parent ?? -1) {
-      if (s === ancestor) {
-        return true;
-      }
-    }
-    return false;
   }
 
   export function sectionTitle(section: ISectionSummary): string {

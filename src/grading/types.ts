@@ -36,6 +36,9 @@ export const FLAG_KINDS: FlagKind[] = [
   'format'
 ];
 
+/** How many flags of each kind; kinds without one are left out. */
+export type FlagCounts = { [kind in FlagKind]?: number };
+
 /** One flag on one cell (or the whole notebook). */
 export interface IFlag {
   kind: FlagKind;
@@ -80,9 +83,11 @@ export interface ISectionSummary {
   total: number;
   /** Steps whose last run failed. */
   errors: number;
-  /** Flags on its steps. */
+  /** Flags on its steps and cells. */
   flags: number;
-  /** Latest recorded activity in it. */
+  flagKinds: FlagCounts;
+  /** Earliest and latest recorded activity in it. */
+  first?: string;
   last?: string;
 }
 
@@ -113,7 +118,10 @@ export interface ISubmissionSummary {
   last?: string;
   sections: ISectionSummary[];
   steps: IStepSummary[];
+  /** The flags listed (at most MAX_FLAGS); the counts below include the rest. */
   flags: IFlag[];
+  flagCount: number;
+  flagKinds: FlagCounts;
   timeline: ITimelineEntry[];
   /** The notebook record's format version and the extension version that wrote it. */
   format?: number;

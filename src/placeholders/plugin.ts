@@ -11,6 +11,7 @@ import {
 } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { isGraded } from '../grading/readonly';
 import { addToPalette } from '../palette';
 import {
   CommandIDs,
@@ -78,8 +79,7 @@ export const placeholdersPlugin: JupyterFrontEndPlugin<IPlaceholders> = {
       model.forNotebook(panel.content.model, panel.context.path);
     const placeholders: IPlaceholders = { model, forPanel };
     let settings: ISettingRegistry.ISettings | null = null;
-    const isGraded = (panel: NotebookPanel) =>
-      !!grading?.isGrading(panel.context.path);
+    const graded = (panel: NotebookPanel) => isGraded(grading, panel);
 
     const highlighter = new TokenHighlighter();
     if (editorExtensions) {
@@ -92,7 +92,7 @@ export const placeholdersPlugin: JupyterFrontEndPlugin<IPlaceholders> = {
       placeholders,
       trans,
       openForm: () => showForm(),
-      isGraded
+      isGraded: graded
     });
     if (executor instanceof CheckingCellExecutor) {
       executor.approve = commands.approveRun;
@@ -196,7 +196,7 @@ export const placeholdersPlugin: JupyterFrontEndPlugin<IPlaceholders> = {
     const showValues = (panel: NotebookPanel) => {
       rendered
         .get(panel)
-        ?.setValues(isGraded(panel) ? new Map() : forPanel(panel).values);
+        ?.setValues(graded(panel) ? new Map() : forPanel(panel).values);
     };
 
     tracker.widgetAdded.connect((_, panel) => {
@@ -217,7 +217,7 @@ export const placeholdersPlugin: JupyterFrontEndPlugin<IPlaceholders> = {
           recountSoon(panel);
         });
         showValues(panel);
-        if (model.options.fillOnOpen && !isGraded(panel)) {
+        if (model.options.fillOnOpen && !graded(panel)) {
           commands.fillOnOpen(panel);
         }
         if (panel === tracker.currentWidget) {

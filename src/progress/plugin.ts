@@ -7,7 +7,7 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { gradingNote, refuseWhileGrading } from '../grading/readonly';
+import { gradingNote, isGraded, refuseWhileGrading } from '../grading/readonly';
 import {
   describeProblem,
   METADATA_KEY,
@@ -71,8 +71,7 @@ export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
     const models = new Map<NotebookPanel, ProgressModel>();
     let settings: ISettingRegistry.ISettings | null = null;
 
-    const graded = (panel: NotebookPanel | null) =>
-      !!panel && !!grading?.isGrading(panel.context.path);
+    const graded = (panel: NotebookPanel | null) => isGraded(grading, panel);
     /** Refuse a change to a graded notebook's record, saying why. */
     const refuseIfGraded = (panel: NotebookPanel | null) => {
       const refused = graded(panel);

@@ -8,6 +8,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITerminalTracker } from '@jupyterlab/terminal';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { METADATA_KEY } from '../metadata/format';
+import { isGraded } from '../grading/readonly';
 import { addToPalette } from '../palette';
 import {
   CommandIDs,
@@ -74,8 +75,7 @@ export const terminalsPlugin: JupyterFrontEndPlugin<void> = {
     });
     let markers = compileMarkers(DEFAULT_MARKERS).patterns;
     let markerProblems: string[] = [];
-    const isGraded = (panel: NotebookPanel) =>
-      !!grading?.isGrading(panel.context.path);
+    const graded = (panel: NotebookPanel) => isGraded(grading, panel);
     const { run, copy } = addCommands({
       app,
       notebooks,
@@ -85,7 +85,7 @@ export const terminalsPlugin: JupyterFrontEndPlugin<void> = {
       progress,
       trans,
       markers: () => markers,
-      isGraded
+      isGraded: graded
     });
     addToPalette(palette, trans, [
       CommandIDs.openNode,
@@ -151,7 +151,7 @@ export const terminalsPlugin: JupyterFrontEndPlugin<void> = {
           nodeNames: () => nodeNames(model),
           onRun: target => void run(panel, target),
           onCopy: target => void copy(panel, target),
-          canRun: () => !isGraded(panel),
+          canRun: () => !graded(panel),
           translator: translator ?? nullTranslator
         });
         buttons.set(panel, runButtons);
