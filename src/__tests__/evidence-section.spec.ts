@@ -87,6 +87,21 @@ describe('EvidenceSection', () => {
     );
   });
 
+  it('summarizes a notebook given before the section was added to a visible sidebar', async () => {
+    const { panel } = await openPanel('submissions/lab.ipynb', handIn());
+    Widget.attach(panel, document.body);
+    const section = new EvidenceSection({
+      options: () => ({ ...OPTIONS, version: '0.1.0' }),
+      delay: DELAY
+    });
+    section.panel = panel;
+    Widget.attach(section, document.body);
+    await sleep(DELAY);
+    expect(section.node.textContent).toContain(
+      '0 of 2 steps done; 0 failed at their last run.'
+    );
+  });
+
   it('renders flags and the timeline as text, never as HTML', async () => {
     const { section } = await setUp(handIn());
     expect(section.node.querySelector('img')).toBeNull();

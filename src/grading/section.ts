@@ -86,6 +86,14 @@ export class EvidenceSection extends Widget {
     super.dispose();
   }
 
+  // Added to a sidebar already on screen, the section is attached, not shown.
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    if (this._dirty) {
+      this._schedule(0);
+    }
+  }
+
   protected onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
     if (this._dirty) {
