@@ -15,6 +15,7 @@ from jupyter_server.extension.application import ExtensionApp
 
 from .handlers import setup_handlers
 from .ssh import TestbedSSH, setup_ssh_handlers
+from .tree import setup_tree_handlers
 
 
 def _jupyter_labextension_paths():
@@ -40,6 +41,7 @@ class TestbedExtension(ExtensionApp):
         web_app = self.serverapp.web_app
         setup_handlers(web_app)
         setup_ssh_handlers(web_app)
+        setup_tree_handlers(web_app)
         self.log.info("Registered jupyterlab_testbed server extension")
 
     async def stop_extension(self):

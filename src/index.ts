@@ -1,4 +1,5 @@
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { authoringPlugin } from './authoring/plugin';
 import { gradingPlugin } from './grading/plugin';
 import { placeholdersPlugin, runCheckPlugin } from './placeholders/plugin';
 import { progressPlugin } from './progress/plugin';
@@ -13,6 +14,7 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   progressPlugin,
   placeholdersPlugin,
   runCheckPlugin,
-  terminalsPlugin
+  terminalsPlugin,
+  authoringPlugin
 ];
 export default plugins;

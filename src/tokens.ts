@@ -112,4 +112,8 @@ export namespace CommandIDs {
   export const classOverviewHere = 'testbed:grading-overview-here';
   export const exportClassCsv = 'testbed:grading-export-csv';
   export const exportClassJson = 'testbed:grading-export-json';
+  export const authorMode = 'testbed:authoring-toggle';
+  export const lintLab = 'testbed:authoring-lint';
+  export const prepareLab = 'testbed:authoring-prepare';
+  export const keepOutputs = 'testbed:authoring-keep-outputs';
 }

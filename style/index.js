@@ -2,3 +2,5 @@ import './base.css';
 import './terminals.css';
 import './grading.css';
 import './overview.css';
+import './publish.css';
+import './authoring.css';

@@ -6,6 +6,7 @@ import {
   readNotebookRecord,
   timestamp,
   withLogEntries,
+  withKeptOutputs,
   withManualStep,
   withRun,
   withTick
@@ -168,6 +169,17 @@ describe('writing records', () => {
     const marked = withManualStep({ v: 1, run }, true);
     expect(marked).toEqual({ v: 1, run, step: 'manual' });
     expect(withManualStep(marked, false)).toEqual({ v: 1, run });
+  });
+
+  it('marks a cell whose outputs are published, and reads only `true` as the mark', () => {
+    const kept = withKeptOutputs({ v: 1, run }, true);
+    expect(kept).toEqual({ v: 1, run, keep: true });
+    expect(readCellRecord(kept).status).toBe('ok');
+    expect(withKeptOutputs(kept, false)).toEqual({ v: 1, run });
+    expect(readCellRecord({ v: 1, keep: 'yes' })).toEqual({
+      status: 'corrupt',
+      problem: '"keep" must be true'
+    });
   });
 
   it('keeps a bounded log however often the notebook runs', () => {

@@ -9,10 +9,15 @@ import {
 } from '@jupyterlab/rendermime';
 import { framePromise, sleep } from '@jupyterlab/testing';
 import { Widget } from '@lumino/widgets';
+import { METADATA_KEY } from '../metadata/format';
 import { parseMarkdown } from '../notebook/markdown';
 import { showValues } from '../placeholders/rendered';
 import { compileMarkers, DEFAULT_MARKERS } from '../terminals/markers';
-import { IRunTarget, RunButtons } from '../terminals/runbuttons';
+import {
+  IRunTarget,
+  notebookMarkers,
+  RunButtons
+} from '../terminals/runbuttons';
 
 /**
  * A markdown parser for the tests (JupyterLab's `marked` is an ES module
@@ -443,5 +448,49 @@ describe('run buttons on the blocks of a notebook', () => {
     await settle();
     expect(barsIn(notebook.node)).toEqual([]);
     buttons.dispose();
+  });
+
+  it('follows the marker wordings the notebook declares', async () => {
+    const { notebook, runs } = await setUp([
+      {
+        cell_type: 'markdown',
+        metadata: {},
+        id: 'md',
+        source: 'Then:\n\n```bash\n# exec on node2\nls\n```'
+      },
+      {
+        cell_type: 'code',
+        metadata: {},
+        id: 'exec',
+        source: '# EXEC   on node2\nhostname',
+        outputs: [],
+        execution_count: null
+      }
+    ]);
+    const model = notebook.model!;
+    expect(codeBar(notebook, 1)).toBeNull();
+    expect(barsIn(renderedOf(notebook)).map(labels)).toEqual([['Copy']]);
+
+    model.setMetadata(METADATA_KEY, { v: 1, markers: ['# exec on'] });
+    await settle();
+    expect(labels(codeBar(notebook, 1)!)).toEqual(['Run on node2', 'Copy']);
+    expect(barsIn(renderedOf(notebook)).map(labels)).toEqual([
+      ['Run on node2', 'Copy']
+    ]);
+    codeBar(notebook, 1)!.querySelector<HTMLElement>('button')!.click();
+    expect(runs.map(run => run.nodes)).toEqual([['node2']]);
+    // The commands read the same markers for the active cell.
+    expect(
+      notebookMarkers(compileMarkers(DEFAULT_MARKERS).patterns, model)
+    ).toHaveLength(2);
+
+    // A wording is text, not a regular expression.
+    model.setMetadata(METADATA_KEY, { v: 1, markers: ['# exec .n'] });
+    await settle();
+    expect(codeBar(notebook, 1)).toBeNull();
+    model.deleteMetadata(METADATA_KEY);
+    await settle();
+    expect(codeBar(notebook, 1)).toBeNull();
+    expect(barsIn(renderedOf(notebook)).map(labels)).toEqual([['Copy']]);
   });
 });

@@ -73,6 +73,35 @@ describe('labTopology', () => {
     ]);
   });
 
+  it("fills a declared node's host from a placeholder the notebook declares", () => {
+    const gpu = {
+      token: '<gpu-ip>',
+      field: 'gpuIp',
+      label: 'GPU node address',
+      description: '',
+      pattern: '[0-9.]+',
+      example: '10.0.0.1'
+    };
+    const nodes = [{ name: 'gpu', host: '{gpuIp}', user: 'cc' }];
+    expect(labTopology(SETTINGS, nodes, { gpuIp: '10.20.0.7' })).toEqual({
+      ok: false,
+      problems: [
+        'gpu: the host refers to {gpuIp}, which is not a placeholder field.'
+      ]
+    });
+    expect(labTopology(SETTINGS, nodes, {}, [gpu])).toEqual({
+      ok: false,
+      problems: [
+        'Set the GPU node address first (Testbed sidebar ▸ Placeholders).'
+      ]
+    });
+    const filled = labTopology(SETTINGS, nodes, { gpuIp: '10.20.0.7' }, [gpu]);
+    expect(filled.ok && filled.nodes[0].host).toBe('10.20.0.7');
+    expect(
+      labTopology(SETTINGS, nodes, { gpuIp: '10.20.0.7;x' }, [gpu]).ok
+    ).toBe(false);
+  });
+
   it('uses the student key and user for every preset node', () => {
     const result = labTopology(
       { ...SETTINGS, keyFile: '~/.ssh/mine', user: 'ubuntu' },

@@ -29,6 +29,7 @@ import {
 } from '../grading/table';
 import { FLAG_KINDS, FlagKind } from '../grading/types';
 import { fileSystemSource } from './fssource';
+import { printable } from './terminal';
 
 const NAME = 'jupyterlab-testbed-grade';
 
@@ -203,7 +204,7 @@ async function grade(args: IArguments): Promise<number> {
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     process.stderr.write(
-      `${NAME}: cannot read ${clean(folder)}: ${clean(reason)}\n`
+      `${NAME}: cannot read ${printable(folder)}: ${printable(reason)}\n`
     );
     return 1;
   } finally {
@@ -225,7 +226,7 @@ async function grade(args: IArguments): Promise<number> {
     }
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`${NAME}: cannot write: ${clean(reason)}\n`);
+    process.stderr.write(`${NAME}: cannot write: ${printable(reason)}\n`);
     return 1;
   }
   if (args.csv !== undefined || args.json !== undefined) {
@@ -234,10 +235,10 @@ async function grade(args: IArguments): Promise<number> {
   const lines = [
     ...(result.entries.length
       ? formatTable(table.notebooks, rows)
-      : [`No notebooks in ${clean(folder)}.`]),
+      : [`No notebooks in ${printable(folder)}.`]),
     '',
     `${result.layout.kind} layout: ${table.rows.length} student(s), ${result.entries.length} notebook(s), ${result.layout.ignored.length} other file(s) ignored`,
-    ...result.notes.map(note => `note: ${clean(note)}`),
+    ...result.notes.map(note => `note: ${printable(note)}`),
     ...legend(rows)
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -279,7 +280,9 @@ function formatTable(notebooks: string[], rows: IClassRow[]): string[] {
     notes(row)
   ]);
   const table = [header, ...cells].map(line =>
-    line.map((cell, i) => (i === line.length - 1 ? clean(cell) : clip(cell)))
+    line.map((cell, i) =>
+      i === line.length - 1 ? printable(cell) : clip(cell)
+    )
   );
   const widths = header.map((_, i) =>
     Math.max(...table.map(line => line[i].length))
@@ -315,16 +318,8 @@ function legend(rows: IClassRow[]): string[] {
   );
 }
 
-/** Text from files, safe to print: no control or direction characters. */
-function clean(text: string): string {
-  return text.replace(
-    /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
-    '?'
-  );
-}
-
 function clip(text: string): string {
-  const safe = clean(text);
+  const safe = printable(text);
   return safe.length > MAX_WIDTH ? `${safe.slice(0, MAX_WIDTH - 1)}…` : safe;
 }
 

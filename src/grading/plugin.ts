@@ -19,7 +19,11 @@ import { revealCell } from '../notebook/reveal';
 import { DEFAULT_STEP_RULES } from '../notebook/steps';
 import { addToPalette } from '../palette';
 import { showSection } from '../progress/navigate';
-import { buildOutline, IOutlineOptions } from '../progress/outline';
+import {
+  buildOutline,
+  IOutlineOptions,
+  outlineOptionsOf
+} from '../progress/outline';
 import { CommandIDs, IGrading, ITestbedSidebar } from '../tokens';
 import { EXTENSION_VERSION } from '../version';
 import { GradingMode } from './mode';
@@ -230,11 +234,13 @@ export const gradingPlugin: JupyterFrontEndPlugin<IGrading> = {
         .load(PROGRESS_ID)
         .then(settings => {
           const read = () => {
-            const composite = settings.composite as Partial<IOutlineOptions>;
-            outlineOptions.maxSectionLevel =
-              composite.maxSectionLevel ?? outlineOptions.maxSectionLevel;
-            outlineOptions.commandLanguages =
-              composite.commandLanguages ?? outlineOptions.commandLanguages;
+            Object.assign(
+              outlineOptions,
+              outlineOptionsOf(
+                settings.composite as Partial<IOutlineOptions>,
+                outlineOptions
+              )
+            );
             evidence.refresh();
           };
           read();

@@ -57,6 +57,8 @@ export interface ICellRecord {
   ticks?: { [key: string]: ITick };
   /** A cell whose placeholders were filled: its template and what was filled in. */
   fill?: { tpl: string; out: string };
+  /** Set by an author: this code cell's outputs are published with the lab. */
+  keep?: true;
   /** Fields of a later minor revision are kept as they are. */
   [extra: string]: unknown;
 }
@@ -103,7 +105,8 @@ export function readCellRecord(value: unknown): ReadResult<ICellRecord> {
     Private.checkStep(record.step) ??
     Private.checkRun(record.run) ??
     Private.checkTicks(record.ticks) ??
-    Private.checkFill(record.fill);
+    Private.checkFill(record.fill) ??
+    Private.checkKeep(record.keep);
   return problem ? { status: 'corrupt', problem } : { status: 'ok', record };
 }
 
@@ -248,6 +251,16 @@ export function withFill(
 }
 
 /**
+ * A cell record whose outputs are (or are no longer) kept when publishing.
+ */
+export function withKeptOutputs(
+  previous: ICellRecord | null,
+  keep: boolean
+): ICellRecord {
+  return Private.withField(previous, 'keep', keep ? true : undefined);
+}
+
+/**
  * A cell record marked (or no longer marked) as a manual step.
  */
 export function withManualStep(
@@ -281,7 +294,7 @@ export function withLogEntries(
 
 namespace Private {
   /** A copy of a cell record with one optional field set or removed. */
-  export function withField<K extends 'fill' | 'step'>(
+  export function withField<K extends 'fill' | 'step' | 'keep'>(
     previous: ICellRecord | null,
     key: K,
     value: ICellRecord[K] | undefined
@@ -333,6 +346,10 @@ namespace Private {
     return step === undefined || step === 'manual'
       ? null
       : '"step" must be "manual"';
+  }
+
+  export function checkKeep(keep: unknown): string | null {
+    return keep === undefined || keep === true ? null : '"keep" must be true';
   }
 
   export function checkRun(run: unknown): string | null {

@@ -7,7 +7,7 @@ import { readNotebookRecord } from '../metadata/format';
 import { CHAMELEON_PLACEHOLDERS, IPlaceholder } from './definitions';
 
 /** At most this many definitions are read from one notebook. */
-const MAX_DEFINITIONS = 50;
+export const MAX_DEFINITIONS = 50;
 const MAX_TOKEN_LENGTH = 100;
 const MAX_TEXT_LENGTH = 500;
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/;
@@ -62,7 +62,7 @@ export function definitionsOf(notebookMetadata: unknown): IDefinitions {
 }
 
 /** A definition, or what is wrong with it (to follow "definition N"). */
-function readDefinition(entry: unknown): IPlaceholder | string {
+export function readDefinition(entry: unknown): IPlaceholder | string {
   if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
     return 'is not an object';
   }

@@ -104,6 +104,20 @@ export interface IOutlineOptions extends IStepRules {
   maxSectionLevel: number;
 }
 
+/**
+ * The outline options of the progress settings, for the capabilities that
+ * outline a notebook as Progress does; a missing value keeps its default.
+ */
+export function outlineOptionsOf(
+  composite: Partial<IOutlineOptions>,
+  defaults: IOutlineOptions
+): IOutlineOptions {
+  return {
+    maxSectionLevel: composite.maxSectionLevel ?? defaults.maxSectionLevel,
+    commandLanguages: composite.commandLanguages ?? defaults.commandLanguages
+  };
+}
+
 /** Whether a status counts as done. */
 export function isDone(status: StepStatus): boolean {
   return status === 'ok' || status === 'ticked';

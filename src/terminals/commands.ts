@@ -20,7 +20,7 @@ import { CommandIDs, IPlaceholders, IProgress } from '../tokens';
 import type { NodeTerminals } from './manager';
 import { targetNodes } from './markers';
 import type { TerminalsModel } from './model';
-import type { IRunTarget } from './runbuttons';
+import { IRunTarget, notebookMarkers } from './runbuttons';
 import { splitHostPort } from './typing';
 
 export interface ITerminalsContext {
@@ -31,7 +31,7 @@ export interface ITerminalsContext {
   placeholders: IPlaceholders | null;
   progress: IProgress | null;
   trans: TranslationBundle;
-  /** The marker patterns in use. */
+  /** The marker patterns of the settings (a notebook adds its own wordings). */
   markers: () => RegExp[];
   /** Whether a notebook is open for grading: its blocks are not sent. */
   isGraded: (panel: NotebookPanel) => boolean;
@@ -233,7 +233,11 @@ export function addCommands(context: ITerminalsContext): {
       return null;
     }
     const text = cell.model.sharedModel.getSource();
-    const nodes = targetNodes(text, context.markers(), nodeNames(model));
+    const nodes = targetNodes(
+      text,
+      notebookMarkers(context.markers(), panel.content.model),
+      nodeNames(model)
+    );
     return nodes.length
       ? { nodes, text, cellId: cell.model.id, kind: 'code' }
       : null;

@@ -6,6 +6,7 @@
  * Pure text, no DOM. Marker patterns may come from settings, so they are
  * compiled here with their problems reported instead of thrown.
  */
+import { readNotebookRecord } from '../metadata/format';
 import { firstLine } from '../notebook/steps';
 import type { TranslationBundle } from '@jupyterlab/translation';
 
@@ -84,6 +85,91 @@ export function compileMarkers(
     patterns.push(pattern);
   }
   return { patterns, problems };
+}
+
+/** At most this many wordings are read from one notebook. */
+export const MAX_DECLARED_MARKERS = 10;
+
+/** The longest wording read from a notebook. */
+export const MAX_WORDING_LENGTH = 100;
+
+/**
+ * The marker wordings an author declared under `jupyterlab-testbed.markers`
+ * (`# exec on`), compiled. A notebook is handed in by students, so a
+ * wording is matched as text, never as a regular expression: any run of
+ * spaces matches any run of spaces, and the rest of the line names nodes.
+ */
+export function declaredMarkers(
+  notebookMetadata: unknown,
+  trans: Trans = Private.english
+): ICompiledMarkers & { wordings: string[] } {
+  const read = readNotebookRecord(notebookMetadata);
+  const none = { patterns: [], problems: [], wordings: [] };
+  if (read.status !== 'ok' || read.record.markers === undefined) {
+    return none;
+  }
+  const declared = read.record.markers;
+  if (!Array.isArray(declared)) {
+    return {
+      ...none,
+      problems: [trans.__('The notebook’s marker wordings are not a list.')]
+    };
+  }
+  const result: ICompiledMarkers & { wordings: string[] } = {
+    patterns: [],
+    problems: [],
+    wordings: []
+  };
+  declared.slice(0, MAX_DECLARED_MARKERS).forEach((wording, index) => {
+    const problem = checkWording(wording, trans);
+    if (problem) {
+      result.problems.push(
+        trans.__('Marker wording %1 of the notebook %2', index + 1, problem)
+      );
+      return;
+    }
+    result.wordings.push(wording as string);
+    result.patterns.push(wordingPattern(wording as string));
+  });
+  if (declared.length > MAX_DECLARED_MARKERS) {
+    result.problems.push(
+      trans.__(
+        'Only the first %1 marker wordings are used.',
+        MAX_DECLARED_MARKERS
+      )
+    );
+  }
+  return result;
+}
+
+/**
+ * Why a wording cannot be used (to follow "Marker wording N of the
+ * notebook"), or null.
+ */
+export function checkWording(
+  wording: unknown,
+  trans: Trans = Private.english
+): string | null {
+  if (typeof wording !== 'string' || !wording.trim()) {
+    return trans.__('is not a text');
+  }
+  if (wording.length > MAX_WORDING_LENGTH || /[\r\n]/.test(wording)) {
+    return trans.__(
+      'is longer than %1 characters or spans lines',
+      MAX_WORDING_LENGTH
+    );
+  }
+  return null;
+}
+
+/** The pattern of a wording: the text, then the node names. */
+export function wordingPattern(wording: string): RegExp {
+  const text = wording
+    .trim()
+    .split(/\s+/)
+    .map(word => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('\\s+');
+  return new RegExp(`^${text}\\s+(.+?)\\s*$`, 'i');
 }
 
 /**

@@ -19,7 +19,7 @@ import {
 } from '../tokens';
 import { addCommands, nodeNames } from './commands';
 import { NodeTerminals } from './manager';
-import { compileMarkers, DEFAULT_MARKERS } from './markers';
+import { compileMarkers, declaredMarkers, DEFAULT_MARKERS } from './markers';
 import {
   DEFAULT_TERMINALS_SETTINGS,
   ITerminalsSettings,
@@ -115,7 +115,9 @@ export const terminalsPlugin: JupyterFrontEndPlugin<void> = {
     const updateTopology = () => {
       const panel = notebooks.currentWidget;
       const notebook = panel?.content.model ?? null;
-      const declared = declaredNodes(notebook?.getMetadata(METADATA_KEY));
+      const record = notebook?.getMetadata(METADATA_KEY);
+      const declared = declaredNodes(record);
+      const wordings = declaredMarkers(record, trans);
       const state = placeholders
         ? panel
           ? placeholders.forPanel(panel)
@@ -129,8 +131,17 @@ export const terminalsPlugin: JupyterFrontEndPlugin<void> = {
       }
       const before = nodeNames(model).join();
       model.topology = {
-        result: labTopology(model.settings, declared.nodes, values),
-        problems: [...declared.problems, ...markerProblems]
+        result: labTopology(
+          model.settings,
+          declared.nodes,
+          values,
+          state?.placeholders
+        ),
+        problems: [
+          ...declared.problems,
+          ...wordings.problems,
+          ...markerProblems
+        ]
       };
       if (nodeNames(model).join() !== before) {
         buttons.forEach(b => b.refresh());

@@ -107,29 +107,35 @@ export const PRESETS: { [id in Exclude<PresetId, 'custom'>]: IPreset } = {
 function fieldProblem(
   node: INode,
   field: string,
-  value: string
+  value: string,
+  known: IPlaceholder[]
 ): string | null {
-  const placeholder = ALL_PLACEHOLDERS.find(p => p.field === field);
+  const placeholder = known.find(p => p.field === field);
   if (!placeholder) {
     return `${node.name}: the host refers to {${field}}, which is not a placeholder field.`;
   }
   if (value === '') {
-    const what =
-      placeholder.label[0].toLowerCase() + placeholder.label.slice(1);
+    // "Floating IP" reads "floating IP" mid-sentence; "GPU address" stays.
+    const what = /^[A-Z][a-z]/.test(placeholder.label)
+      ? placeholder.label[0].toLowerCase() + placeholder.label.slice(1)
+      : placeholder.label;
     return `Set the ${what} first (Testbed sidebar ▸ Placeholders).`;
   }
-  return checkValue(placeholder, value, ALL_PLACEHOLDERS);
+  return checkValue(placeholder, value, known);
 }
 
 /**
  * The lab's nodes with the student's values filled in, or what to fix
- * first. `custom` is the student's own list, used for the custom preset.
+ * first. `custom` is the student's own list, used for the custom preset;
+ * `declared` are the notebook's placeholders, whose fields a host may name.
  */
 export function labNodes(
   preset: PresetId,
   values: { [field: string]: string | undefined },
-  custom: INode[] = []
+  custom: INode[] = [],
+  declared: IPlaceholder[] = []
 ): NodesResult {
+  const known = [...declared, ...ALL_PLACEHOLDERS];
   const nodes = preset === 'custom' ? custom : PRESETS[preset].nodes;
   if (nodes.length === 0) {
     return {
@@ -142,7 +148,7 @@ export function labNodes(
     ...node,
     host: node.host.replace(/\{([^{}]*)\}/g, (_, field: string) => {
       const value = (values[field] ?? '').trim();
-      const problem = fieldProblem(node, field, value);
+      const problem = fieldProblem(node, field, value, known);
       if (problem) {
         problems.add(problem);
       }

@@ -10,15 +10,16 @@
  * contents are untrusted: the bars are built from text nodes only.
  */
 import type { Cell, ICellModel, MarkdownCell } from '@jupyterlab/cells';
-import type { Notebook } from '@jupyterlab/notebook';
+import type { INotebookModel, Notebook } from '@jupyterlab/notebook';
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { nullTranslator } from '@jupyterlab/translation';
 import type { IDisposable } from '@lumino/disposable';
 import { Signal } from '@lumino/signaling';
 import { el } from '../dom';
+import { METADATA_KEY } from '../metadata/format';
 import { SHOWN_FOR_TOKEN } from '../notebook/reveal';
 import { firstLine } from '../notebook/steps';
-import { nodeList, runLabel, targetNodes } from './markers';
+import { declaredMarkers, nodeList, runLabel, targetNodes } from './markers';
 
 /** A block to run or copy, read when its button is clicked. */
 export interface IRunTarget {
@@ -40,7 +41,10 @@ export interface IRunTarget {
 export namespace RunButtons {
   export interface IOptions {
     notebook: Notebook;
-    /** The current marker patterns. */
+    /**
+     * The marker patterns of the settings; the wordings the notebook
+     * declares are added to them.
+     */
     markers: () => RegExp[];
     /** The current lab's node names. */
     nodeNames: () => string[];
@@ -57,6 +61,22 @@ export const RUN_BUTTON_CLASS = 'jp-testbed-RunButton';
 export const COPY_BUTTON_CLASS = 'jp-testbed-CopyButton';
 /** The attribute of a run button holding its nodes, joined with `,`. */
 export const RUN_ATTRIBUTE = 'data-testbed-run';
+
+/**
+ * The markers of a notebook: the settings' patterns, then those of the
+ * wordings its metadata declares (`# exec on`).
+ */
+export function notebookMarkers(
+  settings: RegExp[],
+  model: INotebookModel | null
+): RegExp[] {
+  const declared = model
+    ? declaredMarkers(model.getMetadata(METADATA_KEY))
+    : null;
+  return declared?.patterns.length
+    ? [...settings, ...declared.patterns]
+    : settings;
+}
 
 /**
  * A rendered block's text as the author wrote it: values shown in place of
@@ -90,6 +110,8 @@ export class RunButtons implements IDisposable {
       childList: true,
       subtree: true
     });
+    options.notebook.model?.metadataChanged.connect(this._onMetadata, this);
+    this._wordings = this._readWordings();
     this.refresh();
   }
 
@@ -136,6 +158,32 @@ export class RunButtons implements IDisposable {
     remove(notebook.node);
     this._dirtyNodes.clear();
     this._dirtyModels.clear();
+  }
+
+  /** The settings' markers and the notebook's own wordings. */
+  private _markers(): RegExp[] {
+    const declared = this._wordings.patterns;
+    return declared.length
+      ? [...this._options.markers(), ...declared]
+      : this._options.markers();
+  }
+
+  private _readWordings(): { key: string; patterns: RegExp[] } {
+    const model = this._options.notebook.model;
+    const declared = declaredMarkers(model?.getMetadata(METADATA_KEY));
+    return { key: declared.wordings.join('\n'), patterns: declared.patterns };
+  }
+
+  /** The notebook's wordings may have changed: redo the bars if they did. */
+  private _onMetadata(_: unknown, change: { key: string }): void {
+    if (change.key !== METADATA_KEY) {
+      return;
+    }
+    const wordings = this._readWordings();
+    if (wordings.key !== this._wordings.key) {
+      this._wordings = wordings;
+      this.refresh();
+    }
   }
 
   private _onMutations(records: MutationRecord[]): void {
@@ -252,7 +300,7 @@ export class RunButtons implements IDisposable {
         bar.remove();
       }
     });
-    const markers = this._options.markers();
+    const markers = this._markers();
     const names = this._options.nodeNames();
     for (const pre of Array.from(host.getElementsByTagName('pre'))) {
       if (pre.closest(`.${RUN_BAR_CLASS}`)) {
@@ -285,7 +333,7 @@ export class RunButtons implements IDisposable {
       return;
     }
     const names = this._options.nodeNames();
-    const nodes = targetNodes(source, this._options.markers(), names);
+    const nodes = targetNodes(source, this._markers(), names);
     let bar = Array.from(host.children).find(Private.isBar) as
       HTMLElement | undefined;
     if (!nodes.length) {
@@ -409,11 +457,7 @@ export class RunButtons implements IDisposable {
       text = cell.model.sharedModel.getSource();
     }
     return {
-      nodes: targetNodes(
-        text,
-        this._options.markers(),
-        this._options.nodeNames()
-      ),
+      nodes: targetNodes(text, this._markers(), this._options.nodeNames()),
       text,
       cellId: cell.model.id,
       kind
@@ -422,6 +466,7 @@ export class RunButtons implements IDisposable {
 
   private _options: RunButtons.IOptions;
   private _trans: TranslationBundle;
+  private _wordings: { key: string; patterns: RegExp[] };
   private _observer: MutationObserver;
   private _isDisposed = false;
   private _frame:

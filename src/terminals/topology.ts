@@ -6,11 +6,12 @@
  * placeholders' and a bad one is named, never half-used.
  */
 import { readNotebookRecord } from '../metadata/format';
+import type { IPlaceholder } from '../placeholders/definitions';
 import { labNodes, NodesResult, PresetId, PRESETS } from './presets';
 import { checkLab, INode } from './sshconfig';
 
 /** At most this many nodes are read from one notebook. */
-const MAX_DECLARED = 20;
+export const MAX_DECLARED_NODES = 20;
 
 /** The terminals' settings that shape the topology. */
 export interface ITopologySettings {
@@ -48,7 +49,7 @@ export function declaredNodes(notebookMetadata: unknown): IDeclaredNodes {
   }
   const problems: string[] = [];
   const nodes: INode[] = [];
-  declared.slice(0, MAX_DECLARED).forEach((entry, index) => {
+  declared.slice(0, MAX_DECLARED_NODES).forEach((entry, index) => {
     const node = readNode(entry);
     if (typeof node === 'string') {
       problems.push(`Node ${index + 1} of the notebook ${node}.`);
@@ -56,8 +57,8 @@ export function declaredNodes(notebookMetadata: unknown): IDeclaredNodes {
       nodes.push(node);
     }
   });
-  if (declared.length > MAX_DECLARED) {
-    problems.push(`Only the first ${MAX_DECLARED} nodes are used.`);
+  if (declared.length > MAX_DECLARED_NODES) {
+    problems.push(`Only the first ${MAX_DECLARED_NODES} nodes are used.`);
   }
   // A lab with a node left out would send blocks to the wrong place.
   return problems.length
@@ -65,7 +66,8 @@ export function declaredNodes(notebookMetadata: unknown): IDeclaredNodes {
     : { nodes, problems };
 }
 
-function readNode(entry: unknown): INode | string {
+/** A declared node, or what is wrong with it (to follow "Node N of the notebook"). */
+export function readNode(entry: unknown): INode | string {
   if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
     return 'is not an object';
   }
@@ -97,12 +99,14 @@ function readNode(entry: unknown): INode | string {
 
 /**
  * The nodes to connect to, with the student's values filled in, or what to
- * fix first.
+ * fix first. A host may name the field of one of the notebook's
+ * `placeholders` (`{gpuIp}`).
  */
 export function labTopology(
   settings: ITopologySettings,
   declared: INode[] | null,
-  values: { [field: string]: string | undefined }
+  values: { [field: string]: string | undefined },
+  placeholders: IPlaceholder[] = []
 ): NodesResult {
   const listed =
     declared ??
@@ -116,7 +120,7 @@ export function labTopology(
   const nodes = keyFile
     ? listed.map(node => ({ ...node, identityFile: keyFile }))
     : listed;
-  const result = labNodes('custom', values, nodes);
+  const result = labNodes('custom', values, nodes, placeholders);
   if (!result.ok) {
     return result;
   }

@@ -1,0 +1,82 @@
+"""List a folder without following links, for "Prepare for publishing".
+
+The contents API follows symbolic links and does not say which entries are
+links, so a lab folder with a link to ``~/.ssh`` would be copied into a
+published artifact through it. This endpoint tells links, folders, files and
+anything else apart with ``lstat``, inside the server's root only.
+"""
+
+import json
+import os
+import stat
+
+import tornado.web
+from jupyter_server.auth.decorator import authorized
+from jupyter_server.base.handlers import APIHandler
+from jupyter_server.utils import url_path_join
+
+# A folder this large is not a lab; the front end's walk has its own bounds.
+MAX_ENTRIES = 5000
+
+
+def _kind(mode):
+    if stat.S_ISLNK(mode):
+        return "link"
+    if stat.S_ISDIR(mode):
+        return "directory"
+    if stat.S_ISREG(mode):
+        return "file"
+    return "other"
+
+
+def _is_real_folder(path):
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+class TreeHandler(APIHandler):
+    # Listing a folder is reading contents: the same permission applies.
+    auth_resource = "contents"
+
+    @tornado.web.authenticated
+    @authorized
+    def get(self):
+        path = self.get_query_argument("path", "").strip("/")
+        parts = [part for part in path.split("/") if part]
+        if any(part in (".", "..") for part in parts) or "\0" in path:
+            raise tornado.web.HTTPError(400, "the path must stay inside the server's root")
+        manager = self.contents_manager
+        root = os.path.realpath(manager.root_dir)
+        # Every step of the path must be a real folder, not a link out of the root.
+        current = root
+        for part in parts:
+            current = os.path.join(current, part)
+            if not _is_real_folder(current):
+                raise tornado.web.HTTPError(404, f"{path} is not a folder")
+        allow_hidden = getattr(manager, "allow_hidden", False)
+        items = []
+        with os.scandir(current) as entries:
+            for entry in entries:
+                if len(items) >= MAX_ENTRIES:
+                    break
+                info = entry.stat(follow_symlinks=False)
+                kind = _kind(info.st_mode)
+                item = {
+                    "name": entry.name,
+                    "kind": kind,
+                    "size": info.st_size if kind == "file" else None,
+                }
+                if entry.name.startswith(".") and not allow_hidden and kind != "link":
+                    # The contents API refuses hidden files; say why they stay behind.
+                    item["kind"] = "other"
+                    item["why"] = "a hidden file, which JupyterLab does not copy"
+                items.append(item)
+        items.sort(key=lambda item: item["name"])
+        self.finish(json.dumps({"items": items, "truncated": len(items) >= MAX_ENTRIES}))
+
+
+def setup_tree_handlers(web_app):
+    route = url_path_join(web_app.settings["base_url"], "jupyterlab-testbed", "tree")
+    web_app.add_handlers(".*$", [(route, TreeHandler)])

@@ -1,0 +1,253 @@
+/**
+ * Authoring on a real JupyterLab: an author declares a placeholder and a
+ * node in author mode and sees the lab as a student will, then turns the
+ * sample lab, used as a student (filled, run with the real bash kernel,
+ * ticked), into a clean folder to publish, with trovi.json; the check of
+ * the used lab lists the leaks.
+ */
+import {
+  expect,
+  galata,
+  IJupyterLabPageFixture,
+  test
+} from '@jupyterlab/galata';
+import { openNotebook, prepare } from './lab';
+
+const METADATA_KEY = 'jupyterlab-testbed';
+const AUTHOR = '#jp-testbed-author';
+const REPORT = '.jp-testbed-Report';
+const VALUES = {
+  netID: 'ff524',
+  project: 'CHI-231095',
+  floatingIp: '129.114.25.134',
+  sharednetIp: '10.56.2.117'
+};
+
+test.use({ autoGoto: false });
+
+const execute = (
+  page: IJupyterLabPageFixture,
+  command: string,
+  args: { [key: string]: unknown } = {}
+) =>
+  page.evaluate(
+    ({ id, args }) => (window as any).jupyterapp.commands.execute(id, args),
+    { id: command, args }
+  );
+
+/** A file of the server as text, through the page's contents manager. */
+const readText = (page: IJupyterLabPageFixture, path: string) =>
+  page.evaluate(
+    async (file: string) =>
+      (
+        await (window as any).jupyterapp.serviceManager.contents.get(file, {
+          type: 'file',
+          format: 'text',
+          content: true
+        })
+      ).content as string,
+    path
+  );
+
+/** The names in a folder of the server. */
+const listing = (page: IJupyterLabPageFixture, path: string) =>
+  page.evaluate(
+    async (folder: string) =>
+      (
+        await (window as any).jupyterapp.serviceManager.contents.get(folder)
+      ).content
+        .map((item: { name: string }) => item.name)
+        .sort(),
+    path
+  );
+
+const notebookRecord = (page: IJupyterLabPageFixture) =>
+  page.evaluate(
+    key =>
+      (window as any).jupyterapp.shell.currentWidget.content.model.getMetadata(
+        key
+      ),
+    METADATA_KEY
+  );
+
+test.describe('a lab author', () => {
+  test.use({
+    mockSettings: {
+      ...galata.DEFAULT_SETTINGS,
+      'jupyterlab-testbed:authoring': { authorMode: true }
+    }
+  });
+
+  test('declares a placeholder and a node and sees the lab as a student will', async ({
+    page,
+    tmpPath
+  }) => {
+    await prepare(page, tmpPath);
+    await openNotebook(page, tmpPath, '2_docker_kubernetes.ipynb');
+    await execute(page, 'testbed:show-sidebar');
+    const section = page.locator(AUTHOR);
+    await expect(section).toBeVisible();
+    const preview = section.locator('.jp-testbed-author-preview');
+    await expect(preview).toContainText('Run buttons: node1');
+    await expect(preview).toContainText('A.B.C.D: 7 cells');
+
+    await section.getByRole('button', { name: 'Add Placeholder' }).click();
+    const token = section.getByLabel('Token').last();
+    await token.fill('http://A.B.C.D:32000');
+    await section.getByLabel('Label').last().fill('Service URL');
+    await section.getByLabel('Pattern').last().fill('http://[0-9.:]+');
+    await section.getByLabel('Example').last().fill('not a url');
+    await expect(
+      section.locator('.jp-mod-invalid .jp-testbed-author-problem')
+    ).toContainText('does not match the pattern');
+    await section.getByLabel('Example').last().fill('http://10.0.0.1:32000');
+    await expect(
+      section.locator('.jp-testbed-author-row.jp-mod-invalid')
+    ).toHaveCount(0);
+    await expect
+      .poll(async () => (await notebookRecord(page))?.placeholders?.[0]?.token)
+      .toBe('http://A.B.C.D:32000');
+    // The longer token wins where both match, as when filling.
+    await expect(preview).toContainText('http://A.B.C.D:32000: 2 cells');
+    await expect(preview).toContainText('A.B.C.D: 5 cells');
+
+    await section.getByRole('button', { name: 'Add Node' }).click();
+    await section.getByLabel('Name').last().fill('node4');
+    await section.getByLabel('Host').last().fill('192.168.1.14');
+    await section.getByLabel('Jump').last().fill('nowhere');
+    await expect(
+      section.locator('.jp-mod-invalid .jp-testbed-author-problem')
+    ).toContainText('nowhere');
+    await section.getByLabel('Jump').last().fill('');
+    await expect
+      .poll(async () =>
+        ((await notebookRecord(page))?.nodes ?? []).map(
+          (node: { name: string }) => node.name
+        )
+      )
+      .toContain('node4');
+    // The lab's blocks say node1, which the declared list no longer has.
+    await expect(preview).toContainText('names no node of this lab');
+  });
+});
+
+test.describe('a lab author who tried the lab as a student', () => {
+  test.use({
+    mockSettings: {
+      ...galata.DEFAULT_SETTINGS,
+      'jupyterlab-testbed:placeholders': {
+        values: VALUES,
+        checkBeforeRun: 'off'
+      }
+    }
+  });
+
+  test('prepares the used lab for publishing: the copy has nothing of the student, the original is kept', async ({
+    page,
+    tmpPath
+  }) => {
+    await prepare(page, `${tmpPath}/lab`);
+    await openNotebook(page, `${tmpPath}/lab`, '1_provision_cli.ipynb');
+    await execute(page, 'testbed:placeholders-fill');
+    for (const index of [2, 4, 8, 11]) {
+      await page.notebook.runCell(index);
+    }
+    await page.notebook.selectCells(33);
+    await execute(page, 'testbed:progress-tick-cell');
+    await page.notebook.save();
+    const used = await readText(page, `${tmpPath}/lab/1_provision_cli.ipynb`);
+    expect(used).toContain(VALUES.netID);
+    expect(used).toContain('"ticks"');
+
+    // The check of the used lab names the leaks, a click from their cells.
+    await execute(page, 'testbed:authoring-lint', { path: `${tmpPath}/lab` });
+    const check = page.locator(REPORT).last();
+    await expect(check.locator('.jp-testbed-Report-status')).toContainText(
+      'leaks'
+    );
+    await expect(
+      check.locator('.jp-testbed-Report-finding.jp-mod-leak').first()
+    ).toBeVisible();
+    await expect(check).toContainText(VALUES.project);
+
+    // The command waits for the dialog: start it without waiting.
+    await page.evaluate(path => {
+      void (window as any).jupyterapp.commands.execute(
+        'testbed:authoring-prepare',
+        { path }
+      );
+    }, `${tmpPath}/lab`);
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog.getByLabel('Name of the copy')).toHaveValue(
+      'lab-publish'
+    );
+    await dialog.getByLabel('Title').fill('Provision a cloud lab');
+    await dialog
+      .getByLabel('Short description (at most 70 characters)')
+      .fill('Networks, ports and servers with the openstack CLI');
+    await dialog
+      .getByLabel('Keywords (Trovi’s tags), separated by commas')
+      .fill('education, networking');
+    await dialog
+      .getByLabel('Authors, one a line: name; affiliation; e-mail')
+      .fill('Fraida Fund; NYU');
+    await dialog.getByRole('button', { name: 'Prepare' }).click();
+
+    const report = page.locator(REPORT).last();
+    await expect(report.locator('.jp-testbed-Report-status')).toContainText(
+      'Clean:',
+      { timeout: 30000 }
+    );
+    await expect(report).toContainText('trovi.json written');
+
+    const copy = `${tmpPath}/lab-publish`;
+    expect(await listing(page, copy)).toEqual([
+      '0_intro.ipynb',
+      '1_provision_cli.ipynb',
+      '2_docker_kubernetes.ipynb',
+      'trovi.json'
+    ]);
+    for (const name of [
+      '0_intro.ipynb',
+      '1_provision_cli.ipynb',
+      '2_docker_kubernetes.ipynb'
+    ]) {
+      const text = await readText(page, `${copy}/${name}`);
+      for (const value of Object.values(VALUES)) {
+        expect(text, `${value} in ${name}`).not.toContain(value);
+      }
+      const notebook = JSON.parse(text);
+      expect(notebook.metadata[METADATA_KEY]?.log).toBeUndefined();
+      for (const cell of notebook.cells) {
+        const record = cell.metadata[METADATA_KEY] ?? {};
+        expect(record.run).toBeUndefined();
+        expect(record.ticks).toBeUndefined();
+        expect(record.fill).toBeUndefined();
+        if (cell.cell_type === 'code') {
+          expect(cell.outputs).toEqual([]);
+          expect(cell.execution_count).toBeNull();
+        }
+      }
+    }
+    const cleaned = JSON.parse(
+      await readText(page, `${copy}/1_provision_cli.ipynb`)
+    );
+    expect(cleaned.cells[11].source.join('')).toBe(
+      'openstack network show private_cloud_net_netID'
+    );
+    // The author's manual step stays a step.
+    expect(cleaned.cells[33].metadata[METADATA_KEY]).toEqual({
+      v: 1,
+      step: 'manual'
+    });
+    const trovi = JSON.parse(await readText(page, `${copy}/trovi.json`));
+    const root = trovi['@graph'].find(
+      (entity: { '@id': string }) => entity['@id'] === './'
+    );
+    expect(root.name).toBe('Provision a cloud lab');
+    // The student's lab itself is as it was.
+    expect(await readText(page, `${tmpPath}/lab/1_provision_cli.ipynb`)).toBe(
+      used
+    );
+  });
+});
