@@ -70,8 +70,7 @@ class TreeHandler(APIHandler):
                 }
                 if entry.name.startswith(".") and not allow_hidden and kind != "link":
                     # The contents API refuses hidden files; say why they stay behind.
-                    item["kind"] = "other"
-                    item["why"] = "a hidden file, which JupyterLab does not copy"
+                    item["why"] = "hidden, and this server does not copy hidden files"
                 items.append(item)
         items.sort(key=lambda item: item["name"])
         self.finish(json.dumps({"items": items, "truncated": len(items) >= MAX_ENTRIES}))

@@ -116,4 +116,5 @@ export namespace CommandIDs {
   export const lintLab = 'testbed:authoring-lint';
   export const prepareLab = 'testbed:authoring-prepare';
   export const keepOutputs = 'testbed:authoring-keep-outputs';
+  export const shareDeclarations = 'testbed:authoring-share-declarations';
 }

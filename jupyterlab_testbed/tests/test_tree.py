@@ -35,7 +35,7 @@ async def test_links_are_named_not_followed(lab, jp_fetch):
         "images": "directory",
         "keys": "link",
         "id_rsa": "link",
-        ".ipynb_checkpoints": "other",
+        ".ipynb_checkpoints": "directory",
     }
     sizes = {item["name"]: item["size"] for item in body["items"]}
     assert sizes["1_intro.ipynb"] == 2

@@ -2,7 +2,9 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { fingerprint } from '../notebook/hash';
+import type * as nbformat from '@jupyterlab/nbformat';
+import { sourceLines } from '../authoring/clean';
+import { STUDENT, useAsStudent } from './student';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -12,10 +14,8 @@ const CLI = path.join(tmp, 'build', 'cli', 'check.js');
 /** No JupyterLab settings of the developer running the tests are read. */
 const CONFIG = path.join(tmp, 'jupyter-config');
 
-/** A student's values left in the lab. */
-const NET_ID = 'zq9981';
-const PROJECT = 'CHI-777123';
-const FLOATING_IP = '129.114.30.77';
+/** The student's values left in the lab. */
+const { netID: NET_ID, project: PROJECT } = STUDENT;
 
 function check(
   args: string[],
@@ -34,76 +34,44 @@ function check(
   };
 }
 
-function lines(source: string): string[] {
-  return source.split(/(?<=\n)/);
-}
-
-/**
- * A notebook after a student used it: a filled cell with its output and
- * count, its fill and run records, the notebook's log.
- */
-function usedNotebook(): object {
-  const template = 'openstack server show node1-cloud-netID';
-  const filled = `openstack server show node1-cloud-${NET_ID}`;
+/** A lab as its author wrote it: two cells to fill. */
+function authoredNotebook(): nbformat.INotebookContent {
   return {
     nbformat: 4,
     nbformat_minor: 4,
     metadata: {
-      kernelspec: { name: 'bash', display_name: 'Bash', language: 'bash' },
-      'jupyterlab-testbed': {
-        v: 1,
-        by: '0.1.0',
-        log: ['2026-11-23T16:20:05Z ok 3f9a1b2c']
-      }
+      kernelspec: { name: 'bash', display_name: 'Bash', language: 'bash' }
     },
     cells: [
       {
         cell_type: 'markdown',
         metadata: {},
-        source: lines('# Check node1\n\nRun the cell below.')
+        source: sourceLines('# Check node1\n\nRun the cell below.')
       },
       {
         cell_type: 'code',
-        metadata: {
-          'jupyterlab-testbed': {
-            v: 1,
-            fill: {
-              tpl: 'export OS_PROJECT_NAME="CHI-XXXXXX"',
-              out: fingerprint(`export OS_PROJECT_NAME="${PROJECT}"`)
-            }
-          }
-        },
-        execution_count: 1,
+        metadata: {},
+        execution_count: null,
         outputs: [],
-        source: lines(`export OS_PROJECT_NAME="${PROJECT}"`)
+        source: sourceLines('export OS_PROJECT_NAME="CHI-XXXXXX"')
       },
       {
         cell_type: 'code',
-        metadata: {
-          'jupyterlab-testbed': {
-            v: 1,
-            fill: { tpl: template, out: fingerprint(filled) },
-            run: {
-              n: 1,
-              last: '2026-11-23T16:20:05Z',
-              ms: 812,
-              src: fingerprint(filled),
-              c: 2
-            }
-          }
-        },
-        execution_count: 2,
-        outputs: [
-          {
-            output_type: 'stream',
-            name: 'stdout',
-            text: [`| addresses | sharednet1=${FLOATING_IP} |\n`]
-          }
-        ],
-        source: lines(filled)
+        metadata: {},
+        execution_count: null,
+        outputs: [],
+        source: sourceLines('openstack server show node1-cloud-netID')
       }
     ]
   };
+}
+
+/**
+ * The lab after a student used it: both cells filled and run, with
+ * outputs and counts, their fill and run records, the notebook's log.
+ */
+function usedNotebook(): nbformat.INotebookContent {
+  return useAsStudent(authoredNotebook()).used;
 }
 
 function writeLab(dir: string): string {

@@ -2,119 +2,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { cleanNotebookText, sourceLines } from '../authoring/clean';
 import { ILintFinding, isLeak, lintNotebookText } from '../authoring/lint';
-import {
-  CELL_TICK,
-  METADATA_KEY,
-  readCellRecord,
-  readNotebookRecord,
-  withFill,
-  withKeptOutputs,
-  withLogEntries,
-  withRun,
-  withTick
-} from '../metadata/format';
+import { METADATA_KEY, readCellRecord, withFill } from '../metadata/format';
 import { sourceText } from '../notebook/file';
 import { fingerprint } from '../notebook/hash';
-import { definitionsOf } from '../placeholders/authored';
-import { planFill } from '../placeholders/engine';
-import { fillable, hasReal, REAL_DIR, SAMPLE_DIR } from './helpers';
+import { hasReal, REAL_DIR, SAMPLE_DIR } from './helpers';
+import { STUDENT, useAsStudent } from './student';
 
 type Json = { [key: string]: any };
 
-/** A fake student's values, as entered in the Placeholders form. */
-const STUDENT = {
-  netID: 'zz9999',
-  project: 'CHI-424242',
-  floatingIp: '129.114.99.7',
-  sharednetIp: '10.56.7.8'
-};
 const PROFILE = Object.values(STUDENT);
-const AT = new Date('2026-11-20T10:00:00Z');
-
-/**
- * A notebook as a student leaves it: every code cell filled the way the
- * Fill command does (template and fingerprint kept), run, with outputs
- * holding the student's values and JupyterLab's timings; manual steps and
- * command blocks ticked; the event log written.
- */
-function useAsStudent(
-  original: Json,
-  options: { keep?: number } = {}
-): { used: Json; filled: number[]; code: number[] } {
-  const used = JSON.parse(JSON.stringify(original));
-  const { values, problems } = fillable(
-    STUDENT,
-    definitionsOf(used.metadata?.[METADATA_KEY]).placeholders
-  );
-  expect(problems).toEqual([]);
-  const filled: number[] = [];
-  const code: number[] = [];
-  const events: { at: Date; result: string; ref: string }[] = [];
-  used.cells.forEach((cell: Json, index: number) => {
-    const read = readCellRecord(cell.metadata[METADATA_KEY]);
-    let record = read.status === 'ok' ? read.record : null;
-    if (cell.cell_type === 'code') {
-      code.push(index);
-      if (index === options.keep) {
-        record = withKeptOutputs(record, true);
-      }
-      const plan = planFill(sourceText(cell.source), record?.fill, values);
-      if (plan.kind === 'write') {
-        cell.source = sourceLines(plan.source);
-        record = withFill(record, plan.fill);
-        filled.push(index);
-      }
-      const src = fingerprint(sourceText(cell.source));
-      record = withRun(record, {
-        start: AT,
-        ms: 800,
-        ok: true,
-        src,
-        count: index + 1
-      });
-      events.push({ at: AT, result: 'ok', ref: src });
-      cell.execution_count = index + 1;
-      cell.outputs = [
-        {
-          output_type: 'stream',
-          name: 'stdout',
-          text: [
-            'Created port2_zz9999 in CHI-424242\n',
-            'node1: 129.114.99.7 (10.56.7.8)\n'
-          ]
-        },
-        {
-          output_type: 'execute_result',
-          execution_count: index + 1,
-          metadata: {},
-          data: { 'text/plain': ['ssh cc@129.114.99.7'] }
-        }
-      ];
-      cell.metadata.execution = {
-        'iopub.status.busy': '2026-11-20T10:00:00.000Z',
-        'iopub.status.idle': '2026-11-20T10:00:00.800Z'
-      };
-    } else if (cell.cell_type === 'markdown') {
-      const tick = { at: '2026-11-20T10:05:00Z', via: 'node1' };
-      if (record?.step === 'manual') {
-        record = withTick(record, CELL_TICK, { ...tick, via: 'tick' });
-      }
-      if (sourceText(cell.source).includes('```')) {
-        record = withTick(record, 'c0ffee00', tick);
-      }
-    }
-    if (record) {
-      cell.metadata[METADATA_KEY] = record;
-    }
-  });
-  const notebookRecord = readNotebookRecord(used.metadata[METADATA_KEY]);
-  used.metadata[METADATA_KEY] = withLogEntries(
-    notebookRecord.status === 'ok' ? notebookRecord.record : null,
-    events,
-    100
-  );
-  return { used, filled, code };
-}
 
 const write = (nb: Json) => JSON.stringify(nb, null, 1) + '\n';
 
@@ -255,11 +151,14 @@ describe('a lab used as a student, then cleaned', () => {
     const [lab] = labs(SAMPLE_DIR).filter(
       l => l.name === '1_provision_cli.ipynb'
     );
-    const { used, code } = useAsStudent(JSON.parse(lab.text), { keep: 8 });
+    const { used, code } = useAsStudent(JSON.parse(lab.text), {
+      keep: { cell: 8 }
+    });
     const cleaned = cleanNotebookText(write(used));
     const result = JSON.parse(cleaned.text!);
     expect(result.cells[8].outputs).toEqual(used.cells[8].outputs);
-    expect(result.cells[8].execution_count).toBe(9);
+    // The fourth code cell run.
+    expect(result.cells[8].execution_count).toBe(4);
     expect(result.cells[8].metadata[METADATA_KEY]).toEqual({
       v: 1,
       keep: true

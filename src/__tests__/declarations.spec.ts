@@ -5,6 +5,7 @@ import {
   IDeclarations,
   isValid,
   readDeclarations,
+  sharedDeclarations,
   withDeclarations,
   withField
 } from '../authoring/declarations';
@@ -249,6 +250,38 @@ describe('the record to store', () => {
     expect(definitionsOf(record).placeholders.map(p => p.token)).toContain(
       '<gpu-ip>'
     );
+  });
+
+  it("replaces another notebook's declarations and keeps its student's log", () => {
+    const shared = sharedDeclarations(
+      {
+        v: 1,
+        log: ['2026-01-01T00:00:00Z ok 1234abcd'],
+        placeholders: [{ token: '<old>' }],
+        markers: ['# old on']
+      },
+      declarations({ nodes: [{ name: 'gpu', host: '10.0.0.2' }] })
+    );
+    expect(shared).toEqual({
+      ok: true,
+      record: {
+        v: 1,
+        log: ['2026-01-01T00:00:00Z ok 1234abcd'],
+        nodes: [{ name: 'gpu', host: '10.0.0.2' }]
+      }
+    });
+    expect(
+      sharedDeclarations(undefined, declarations({ markers: ['# exec on'] }))
+    ).toEqual({ ok: true, record: { v: 1, markers: ['# exec on'] } });
+  });
+
+  it('never writes over another notebook whose record cannot be read', () => {
+    expect(sharedDeclarations({ v: 99 }, declarations())).toEqual({
+      ok: false,
+      problem:
+        'its record cannot be read (written by a newer version of jupyterlab-testbed (format 99))'
+    });
+    expect(sharedDeclarations('broken', declarations()).ok).toBe(false);
   });
 
   it('is nothing when only the version would be left', () => {

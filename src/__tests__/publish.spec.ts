@@ -11,27 +11,10 @@ import {
 } from '../authoring/publish';
 import { ILintFinding, isLeak } from '../authoring/lint';
 import { publishFs } from '../cli/publishfs';
-import {
-  CELL_TICK,
-  ICellRecord,
-  METADATA_KEY,
-  withFill,
-  withLogEntries,
-  withRun,
-  withTick
-} from '../metadata/format';
-import { fingerprint } from '../notebook/hash';
+import { ICellRecord, METADATA_KEY } from '../metadata/format';
 import { sourceText } from '../notebook/file';
-import { planFill } from '../placeholders/engine';
-import { fillable, readNotebook, SAMPLE_DIR } from './helpers';
-
-/** A student's values, as the Placeholders form would hold them. */
-const STUDENT = {
-  netID: 'zq9981',
-  project: 'CHI-777123',
-  floatingIp: '129.114.30.77',
-  sharednetIp: '10.56.3.4'
-};
+import { readNotebook, SAMPLE_DIR } from './helpers';
+import { STUDENT, useAsStudent } from './student';
 
 const LINT = { profileValues: Object.values(STUDENT) };
 
@@ -64,70 +47,22 @@ afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /**
  * The sample lab's provisioning notebook after a student's session, as the
- * extension writes it: every code cell filled and run with outputs, the
- * manual step and a command block ticked, the log kept. One cell's outputs
- * are marked by the author to be kept.
+ * extension writes it. One cell's outputs are marked by the author to be
+ * kept: they show no value of the student's.
  */
 function usedNotebook(): nbformat.INotebookContent {
   const notebook = readNotebook(path.join(SAMPLE_DIR, '1_provision_cli.ipynb'));
-  const { values } = fillable(STUDENT);
-  const start = new Date('2026-11-23T16:00:00Z');
-  let count = 0;
-  notebook.cells.forEach((cell, index) => {
-    const previous = (cell.metadata[METADATA_KEY] ??
-      null) as ICellRecord | null;
-    let record = previous;
-    if (cell.cell_type === 'code') {
-      const code = cell as nbformat.ICodeCell;
-      const plan = planFill(sourceText(code.source), undefined, values);
-      if (plan.kind === 'write') {
-        code.source = plan.source;
-        record = withFill(record, plan.fill);
-      }
-      const source = sourceText(code.source);
-      count++;
-      record = withRun(record, {
-        start: new Date(start.getTime() + index * 60000),
-        ms: 800,
-        ok: true,
-        src: fingerprint(source),
-        count
-      });
-      code.execution_count = count;
-      code.outputs = [
-        {
-          output_type: 'stream',
-          name: 'stdout',
-          text: `ran for ${STUDENT.netID} on ${STUDENT.floatingIp}\n`
-        }
-      ];
-      if (source === 'openstack catalog list') {
-        record = { ...record!, keep: true };
-        code.outputs = [
-          { output_type: 'stream', name: 'stdout', text: 'compute  nova\n' }
-        ];
-      }
-    } else if (record?.step === 'manual') {
-      record = withTick(record, CELL_TICK, {
-        at: '2026-11-23T16:40:00Z',
-        via: 'tick'
-      });
-    } else if (sourceText(cell.source).includes('```bash')) {
-      record = withTick(record, fingerprint('ssh -A cc@A.B.C.D'), {
-        at: '2026-11-23T16:45:00Z',
-        via: 'node1'
-      });
+  const catalog = notebook.cells.findIndex(
+    cell => sourceText(cell.source) === 'openstack catalog list'
+  );
+  return useAsStudent(notebook, {
+    keep: {
+      cell: catalog,
+      outputs: [
+        { output_type: 'stream', name: 'stdout', text: 'compute  nova\n' }
+      ]
     }
-    if (record) {
-      cell.metadata[METADATA_KEY] = record as any;
-    }
-  });
-  notebook.metadata[METADATA_KEY] = withLogEntries(
-    null,
-    [{ at: start, result: 'ok', ref: '3f9a1b2c' }],
-    100
-  ) as any;
-  return notebook;
+  }).used;
 }
 
 function nbText(notebook: unknown): string {
@@ -502,6 +437,43 @@ describe('prepareFolder', () => {
     expect(sources(path.join(lab, '1_provision_cli.ipynb'))).toEqual(
       sources(path.join(SAMPLE_DIR, '1_provision_cli.ipynb'))
     );
+  });
+});
+
+describe('a file system that cannot copy some files', () => {
+  it('names them with its reason, and still knows the checkpoints', async () => {
+    const lab = usedLab();
+    write(path.join(lab, '.gitignore'), '*.log\n');
+    const real = publishFs(tmp);
+    // As JupyterLab's server, which does not copy hidden files.
+    const hiding: IPublishFs = {
+      ...real,
+      list: async folder =>
+        (await real.list(folder)).map(item =>
+          item.name.startsWith('.')
+            ? {
+                ...item,
+                why: 'hidden, and this server does not copy hidden files'
+              }
+            : item
+        )
+    };
+    const report = await prepareFolder(hiding, {
+      source: 'lab',
+      target: 'lab-publish',
+      lint: LINT
+    });
+    expect(report.skipped).toContainEqual({
+      path: '.gitignore',
+      why: 'hidden, and this server does not copy hidden files'
+    });
+    expect(
+      report.skipped.find(skip => skip.path === '.ipynb_checkpoints')?.why
+    ).toMatch(/checkpoints/);
+    expect(fs.existsSync(path.join(tmp, 'lab-publish', '.gitignore'))).toBe(
+      false
+    );
+    expect(report.clean).toBe(true);
   });
 });
 

@@ -182,6 +182,27 @@ export function withDeclarations(
   return Object.keys(next).every(key => key === 'v') ? null : next;
 }
 
+/**
+ * Another notebook's record with these declarations instead of its own
+ * (its log and other fields kept), or why it is left as it is: a record
+ * that cannot be read is never written over.
+ */
+export function sharedDeclarations(
+  notebookMetadata: unknown,
+  declarations: IDeclarations
+):
+  | { ok: true; record: INotebookRecord | null }
+  | { ok: false; problem: string } {
+  const read = readNotebookRecord(notebookMetadata);
+  if (read.status === 'newer' || read.status === 'corrupt') {
+    return {
+      ok: false,
+      problem: `its record cannot be read (${describeProblem(read)})`
+    };
+  }
+  return { ok: true, record: withDeclarations(read.record, declarations) };
+}
+
 /** Whether two sets of declarations would be stored alike. */
 export function sameDeclarations(a: IDeclarations, b: IDeclarations): boolean {
   return DECLARATION_KINDS.every(

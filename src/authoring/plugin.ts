@@ -14,6 +14,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { DEFAULT_STEP_RULES } from '../notebook/steps';
 import { addToPalette } from '../palette';
 import { IOutlineOptions, outlineOptionsOf } from '../progress/outline';
+import { DEFAULT_MARKERS } from '../terminals/markers';
 import { PresetId, PRESETS } from '../terminals/presets';
 import { CommandIDs, IPlaceholders, ITestbedSidebar } from '../tokens';
 import { addAuthoringCommands } from './commands';
@@ -68,9 +69,11 @@ export const authoringPlugin: JupyterFrontEndPlugin<void> = {
       }
       return (PRESETS[preset] ?? PRESETS.chameleon).nodes.map(n => n.name);
     };
+    /** The setting's markers, when they are not the built-in one. */
     const markers = (): string[] => {
       const sources = terminals?.composite.markers;
-      return Array.isArray(sources) ? sources.map(String) : [];
+      const own = Array.isArray(sources) ? sources.map(String) : [];
+      return own.join('\n') === DEFAULT_MARKERS.join('\n') ? [] : own;
     };
 
     addAuthoringCommands(app, {
@@ -89,7 +92,9 @@ export const authoringPlugin: JupyterFrontEndPlugin<void> = {
       translator: translator ?? nullTranslator,
       presetNodes,
       markers,
-      outlineOptions: () => outlineOptions
+      outlineOptions: () => outlineOptions,
+      shareToFolder: () =>
+        void app.commands.execute(CommandIDs.shareDeclarations)
     });
     section.id = 'jp-testbed-author';
     let authorMode = false;

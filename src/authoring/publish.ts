@@ -22,6 +22,8 @@ export interface IPublishItem {
   name: string;
   kind: 'file' | 'directory' | 'link' | 'other';
   size: number | null;
+  /** Why the file system cannot copy it (a hidden file the server refuses). */
+  why?: string;
 }
 
 export interface IPublishFs {
@@ -57,6 +59,7 @@ export interface IPrepareReport {
     changes: ICleanChanges | null;
     problem?: string;
   }[];
+  /** Files written to the copy, notebooks included, or to the backup in place. */
   copied: number;
   /** Links (never followed), special files, checkpoints, oversized or unreadable files, with why. */
   skipped: { path: string; why: string }[];
@@ -308,6 +311,12 @@ namespace Private {
     }
     if (/[/\\]/.test(item.name)) {
       return 'a name with a slash; not copied';
+    }
+    if (item.kind === 'directory' && SKIPPED_FOLDERS.has(item.name)) {
+      return SKIPPED_FOLDERS.get(item.name)!;
+    }
+    if (item.why) {
+      return item.why;
     }
     switch (item.kind) {
       case 'link':

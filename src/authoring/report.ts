@@ -92,11 +92,17 @@ export class LabReport extends Widget {
       fact(trans.__('The originals are kept in %1', report.backup));
     }
     fact(
-      trans.__(
-        '%1 notebooks cleaned, %2 other files copied.',
-        report.notebooks.length,
-        report.copied
-      )
+      report.backup
+        ? trans.__(
+            '%1 files backed up, %2 notebooks cleaned.',
+            report.copied,
+            report.notebooks.length
+          )
+        : trans.__(
+            '%1 files copied, %2 notebooks cleaned.',
+            report.copied,
+            report.notebooks.length
+          )
     );
     if (report.trovi) {
       fact(trans.__('trovi.json written for Trovi.'));
@@ -136,11 +142,16 @@ export class LabReport extends Widget {
   private _changes(changes: ICleanChanges): string {
     const trans = this._trans;
     const parts = [
-      trans.__('%1 cells restored to their template', changes.restored),
-      trans.__('%1 outputs cleared', changes.outputsCleared),
-      trans.__('%1 execution counts cleared', changes.countsCleared),
-      trans.__('%1 cell records cleaned', changes.records)
-    ];
+      changes.restored &&
+        trans.__('%1 cells restored to their template', changes.restored),
+      changes.outputsCleared &&
+        trans.__('%1 outputs cleared', changes.outputsCleared),
+      changes.countsCleared &&
+        trans.__('%1 execution counts cleared', changes.countsCleared),
+      changes.records && trans.__('%1 cell records cleaned', changes.records),
+      changes.otherMetadata &&
+        trans.__('%1 run timings removed', changes.otherMetadata)
+    ].filter((part): part is string => typeof part === 'string');
     if (changes.log) {
       parts.push(trans.__('the progress log removed'));
     }
@@ -152,7 +163,7 @@ export class LabReport extends Widget {
         )
       );
     }
-    return parts.join('; ');
+    return parts.length ? parts.join('; ') : trans.__('already clean');
   }
 
   private _notes(title: string, notes: string[]): void {
@@ -207,7 +218,8 @@ export class LabReport extends Widget {
         this._options.open(path, finding.cell)
       );
       const message = el('span', 'jp-testbed-Report-message');
-      message.textContent = finding.message;
+      // The link before it already says where (the command line needs both).
+      message.textContent = finding.message.replace(Private.WHERE_PREFIX, '');
       item.append(kind, where, message);
       list.appendChild(item);
     }
@@ -219,6 +231,9 @@ export class LabReport extends Widget {
 }
 
 namespace Private {
+  /** `Cell 12, line 3: ` or `Cell 12, output 1: ` at the start of a message. */
+  export const WHERE_PREFIX = /^Cell \d+(?:, (?:line|output) \d+)?: /;
+
   export function rank(finding: ILintFinding): number {
     return finding.severity === 'leak' ? 0 : 1;
   }

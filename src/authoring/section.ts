@@ -23,6 +23,7 @@ import {
   withKeptOutputs,
   withManualStep
 } from '../metadata/format';
+import { plainText } from '../notebook/markdown';
 import { revealCell } from '../notebook/reveal';
 import {
   commandLabel,
@@ -66,6 +67,8 @@ export namespace AuthorSection {
     markers: () => string[];
     /** What Progress counts as sections and steps; default: its default settings. */
     outlineOptions?: () => IOutlineOptions;
+    /** Write these declarations into the lab folder's other notebooks. */
+    shareToFolder?: () => void;
   }
 }
 
@@ -124,6 +127,16 @@ export class AuthorSection extends Widget {
     const markers = this._part(trans.__('Markers'));
     this._builtInMarkers = el('p', 'jp-testbed-author-hint');
     markers.append(this._builtInMarkers, this._list('markers').node);
+    if (options.shareToFolder) {
+      const share = el('button', 'jp-mod-styled jp-testbed-author-share');
+      share.type = 'button';
+      share.textContent = trans.__('Use in Every Notebook of the Folder');
+      share.title = trans.__(
+        'Write these placeholders, nodes and marker wordings into the other notebooks of this lab folder'
+      );
+      share.addEventListener('click', options.shareToFolder);
+      markers.append(share);
+    }
 
     this._preview = el('section', 'jp-testbed-author-preview');
     const heading = el('h3', 'jp-testbed-author-heading');
@@ -581,7 +594,7 @@ export class AuthorSection extends Widget {
           this._markedCell(
             index,
             cell.id,
-            markdownLabel(cell.source),
+            plainText(markdownLabel(cell.source)),
             trans.__('Not a manual step'),
             trans.__('Unmark this manual step'),
             record => withManualStep(record, false)
@@ -634,7 +647,9 @@ export class AuthorSection extends Widget {
     );
     const button = el('button', 'jp-mod-styled jp-testbed-author-unmark');
     button.type = 'button';
-    button.textContent = unmark;
+    // A short word leaves the narrow sidebar to the cell's text.
+    button.textContent = this._trans.__('Unmark');
+    button.setAttribute('aria-label', unmark);
     button.title = unmarkTitle;
     button.addEventListener('click', () => {
       const cell = this._cellById(id);
@@ -740,6 +755,7 @@ export class AuthorSection extends Widget {
     const button = el('button', 'jp-testbed-author-cellLink');
     button.type = 'button';
     button.textContent = text;
+    button.title = text;
     button.addEventListener('click', () => {
       const panel = this._panel;
       if (!panel) {

@@ -128,6 +128,24 @@ test.describe('a lab author', () => {
       .toContain('node4');
     // The lab's blocks say node1, which the declared list no longer has.
     await expect(preview).toContainText('names no node of this lab');
+
+    // The same declarations for the lab's other notebooks, in their files.
+    await section
+      .getByRole('button', { name: 'Use in Every Notebook of the Folder' })
+      .click();
+    await page
+      .locator('.jp-Dialog')
+      .getByRole('button', { name: 'Replace' })
+      .click();
+    for (const name of ['0_intro.ipynb', '1_provision_cli.ipynb']) {
+      await expect
+        .poll(async () => {
+          const record = JSON.parse(await readText(page, `${tmpPath}/${name}`))
+            .metadata[METADATA_KEY];
+          return [record?.placeholders?.[0]?.token, record?.nodes?.[0]?.name];
+        })
+        .toEqual(['http://A.B.C.D:32000', 'node4']);
+    }
   });
 });
 
