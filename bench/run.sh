@@ -10,6 +10,9 @@
 #      ssh typed by hand, and node2 over node1's master vs a fresh jump.
 #   6. the class overview of 300 submissions of a 60-cell lab vs fetching the
 #      same files through the contents API (the I/O floor).
+#   7. Prepare for Publishing of a used lab folder (15 students' hand-ins and
+#      a 2,000-cell notebook) vs copying the same folder through the same
+#      APIs (the I/O floor).
 #
 # It starts two private JupyterLab servers, identical but for a page config
 # that disables the extension on one, in throw-away directories, and removes
@@ -21,13 +24,14 @@
 #                         per run-all; see fast_bash_kernel.py)
 #   BENCH_TERMINAL_ROUNDS=9  counted rounds per kind in part 5 (at least 7)
 #   BENCH_PARTS="4 6"     run only these parts (default: all)
+#   BENCH_PUBLISH_ROUNDS=9  counted rounds in part 7 (default 7, at least 3)
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(dirname "$BENCH_DIR")"
 RUNS="${BENCH_RUNS:-3}"
 KERNEL="${BENCH_KERNEL:-fast}"
-PARTS=" ${BENCH_PARTS:-1 2 3 4 5 6} "
+PARTS=" ${BENCH_PARTS:-1 2 3 4 5 6 7} "
 wanted() { [[ "$PARTS" == *" $1 "* ]]; }
 
 if [[ -f "$REPO_DIR/.venv/bin/activate" ]]; then
@@ -159,6 +163,14 @@ cp "$REPO_DIR/notebooks/1_provision_cli.ipynb" "$WORK/enabled/root/"
 # unreadable submissions in nbgrader's layout).
 node "$REPO_DIR/lib-cli/cli/grade.js" --sample "$WORK/enabled/root/class-300" \
   --students 300 --cells 60 --layout nbgrader >/dev/null
+# Part 7's lab folder: a used lab as a class hands it in, one folder per
+# student (runs, fills, ticks, logs and outputs by the extension's own
+# writers), and a long notebook beside them.
+if wanted 7; then
+  node "$REPO_DIR/lib-cli/cli/grade.js" --sample "$WORK/enabled/root/lab-15" \
+    --students 15 --layout per-student >/dev/null
+  python "$BENCH_DIR/make_notebook.py" 2000 "$WORK/enabled/root/lab-15/long-2000.ipynb"
+fi
 # The supported way to disable a prebuilt extension, as
 # `jupyter labextension disable` would write it, but in this server's own
 # config directory only.
@@ -209,6 +221,20 @@ fi
 if wanted 6; then
   run_bench "6. class overview of 300 submissions" 600 grading.mjs \
     --port "$ENABLED_PORT" --folder class-300/submitted --rounds 5
+fi
+if wanted 7; then
+  # What the server logged meanwhile (warnings and errors, by kind) is shown
+  # after the figures: every request of the command goes through it.
+  log_from="$(wc -l <"$WORK/enabled/server.log")"
+  run_bench "7. prepare for publishing vs copying the folder" 300 publish.mjs \
+    --port "$ENABLED_PORT" --folder lab-15 --rounds "${BENCH_PUBLISH_ROUNDS:-7}"
+  # Requests by their access-log line (the handler's own line for a 404
+  # would count them twice), the rounds' copy names as one.
+  echo "server log during part 7 (warnings and errors, by kind):"
+  tail -n "+$((log_from + 1))" "$WORK/enabled/server.log" |
+    grep -E '^\[[EC] |^\[W .* [0-9.]+ms( |$)' |
+    sed -E 's/^\[([WEC]) [^]]*\] /\1 /; s/ [0-9.]+ms.*$//; s/[?(].*$//; s/-r[0-9]+/-r<n>/g' |
+    sort | uniq -c | sort -rn | head -n 10 || true
 fi
 
 # 5. Terminals, on the SSH testbed (testbed/testbed.sh: three sshd in network
@@ -330,4 +356,5 @@ summary_line 4 "refill"
 summary_line 5 "click-to-prompt"
 summary_line 5 "node2 over node1's master"
 summary_line 6 "class overview"
+summary_line 7 "prepare for publishing"
 exit "$FAILED"

@@ -13,10 +13,9 @@ import {
   showErrorMessage
 } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
-import type { Contents } from '@jupyterlab/services';
 import type { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
-import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
+import type { ITranslator } from '@jupyterlab/translation';
 import {
   describeProblem,
   METADATA_KEY,
@@ -28,17 +27,11 @@ import { revealCell } from '../notebook/reveal';
 import { addToPalette } from '../palette';
 import { CommandIDs } from '../tokens';
 import { contentsFs } from './contentsfs';
-import {
-  checkDeclarations,
-  isValid,
-  readDeclarations,
-  sharedDeclarations
-} from './declarations';
 import type { ILintOptions } from './lint';
-import { IPrepareChoice, PrepareForm } from './preparedialog';
-import { IPublishFs, lintFolder, prepareFolder } from './publish';
+import { askPrepareChoice } from './preparedialog';
+import { lintFolder, prepareFolder } from './publish';
 import { LabReport } from './report';
-import { checkTroviForm, readTroviCrate, TROVI_FILE } from './trovi';
+import { shareDeclarations } from './share';
 
 export interface IAuthoringCommandsOptions {
   tracker: INotebookTracker;
@@ -62,18 +55,27 @@ export function addAuthoringCommands(
   const fs = contentsFs(contents, app.serviceManager.serverSettings);
 
   /** The folder a command is about: its argument, else the current notebook's or the file browser's. */
-  const labFolder = (args: { path?: unknown }): string => {
-    if (typeof args.path === 'string') {
-      return args.path.replace(/^\/+|\/+$/g, '');
-    }
-    const notebook = tracker.currentWidget;
-    if (notebook) {
-      return PathExt.dirname(contents.localPath(notebook.context.path));
-    }
+  /** The file browser's selected folder, else the one it shows. */
+  const browserFolder = (): string => {
     const selected = browser?.selectedItems().next();
     return selected && !selected.done && selected.value.type === 'directory'
       ? selected.value.path
       : (browser?.model.path ?? '');
+  };
+
+  /**
+   * The folder a command is about: its argument, the file browser's from
+   * its context menu, else the current notebook's.
+   */
+  const labFolder = (args: { path?: unknown; browser?: unknown }): string => {
+    if (typeof args.path === 'string') {
+      return args.path.replace(/^\/+|\/+$/g, '');
+    }
+    const notebook = tracker.currentWidget;
+    if (notebook && args.browser !== true) {
+      return PathExt.dirname(contents.localPath(notebook.context.path));
+    }
+    return browserFolder();
   };
 
   const showReport = (
@@ -138,7 +140,7 @@ export function addAuthoringCommands(
         return;
       }
       await Private.saveOpenNotebooks(app, folder);
-      const choice = await Private.ask(trans, fs, folder);
+      const choice = await askPrepareChoice(trans, fs, folder);
       if (!choice) {
         return;
       }
@@ -230,16 +232,22 @@ export function addAuthoringCommands(
     execute: async () => {
       const panel = tracker.currentWidget;
       if (panel) {
-        await Private.shareDeclarations(app, tracker, trans, panel);
+        await shareDeclarations(app, tracker, trans, panel);
       }
     }
   });
 
-  app.contextMenu.addItem({
-    command: CommandIDs.prepareLab,
-    selector: '.jp-DirListing-item[data-isdir="true"]',
-    rank: 61
-  });
+  for (const [command, rank] of [
+    [CommandIDs.lintLab, 61],
+    [CommandIDs.prepareLab, 62]
+  ] as const) {
+    app.contextMenu.addItem({
+      command,
+      args: { browser: true },
+      selector: '.jp-DirListing-item[data-isdir="true"]',
+      rank
+    });
+  }
   addToPalette(palette, trans, [
     CommandIDs.lintLab,
     CommandIDs.prepareLab,
@@ -282,192 +290,6 @@ namespace Private {
       }
     }
     await Promise.all(saves);
-  }
-
-  /**
-   * Ask where the clean lab goes and how to describe it, again (with what
-   * was entered) until the answers can be used or the author cancels.
-   */
-  export async function ask(
-    trans: TranslationBundle,
-    fs: IPublishFs,
-    folder: string
-  ): Promise<IPrepareChoice | null> {
-    const name = PathExt.basename(folder);
-    const parent = PathExt.dirname(folder);
-    let existing = null;
-    try {
-      existing = readTroviCrate(
-        JSON.parse(await fs.readText(`${folder}/${TROVI_FILE}`))
-      );
-    } catch {
-      // No description yet: the form starts from the folder's name.
-    }
-    let choice: IPrepareChoice = {
-      mode: 'copy',
-      copyName: `${name}-publish`,
-      trovi: existing ?? { ...PrepareForm.emptyTrovi(), name }
-    };
-    for (;;) {
-      const result = await showDialog({
-        title: trans.__('Prepare %1 for Publishing', folder),
-        body: new PrepareForm(trans, choice),
-        buttons: [
-          Dialog.cancelButton(),
-          Dialog.okButton({ label: trans.__('Prepare') })
-        ],
-        focusNodeSelector: 'input'
-      });
-      if (!result.button.accept || !result.value) {
-        return null;
-      }
-      choice = result.value;
-      const problems = choice.trovi ? checkTroviForm(choice.trovi) : [];
-      const copyName = choice.copyName;
-      if (choice.mode === 'copy') {
-        if (!copyName || /[/\\]/.test(copyName) || /^\.+$/.test(copyName)) {
-          problems.unshift(
-            trans.__('The copy needs a folder name without “/”.')
-          );
-        } else if (
-          await fs.exists(parent ? `${parent}/${copyName}` : copyName)
-        ) {
-          problems.unshift(
-            trans.__(
-              '%1 already exists: choose another name, nothing is written over.',
-              copyName
-            )
-          );
-        }
-      }
-      if (!problems.length) {
-        return choice;
-      }
-      await showErrorMessage(
-        trans.__('Prepare for Publishing'),
-        problems.join('\n')
-      );
-    }
-  }
-
-  /**
-   * Write a notebook's declarations into the other notebooks of its
-   * folder: into the model of one that is open (the author saves it), else
-   * into the file. A notebook whose record cannot be read is left alone.
-   */
-  export async function shareDeclarations(
-    app: JupyterFrontEnd,
-    tracker: INotebookTracker,
-    trans: TranslationBundle,
-    panel: NotebookPanel
-  ): Promise<void> {
-    const title = trans.__('Declarations for the Whole Lab');
-    const read = readDeclarations(panel.model?.getMetadata(METADATA_KEY));
-    if (!read.ok || !isValid(checkDeclarations(read.declarations))) {
-      await showErrorMessage(
-        title,
-        read.ok
-          ? trans.__(
-              'Some declarations of this notebook are not valid yet: fix the rows marked in the Author section first.'
-            )
-          : read.problem
-      );
-      return;
-    }
-    const contents = app.serviceManager.contents;
-    const local = (path: string) => contents.localPath(path);
-    const path = local(panel.context.path);
-    const folder = PathExt.dirname(path);
-    const listing = await contents.get(folder, { content: true });
-    const others = (listing.content as Contents.IModel[]).filter(
-      item => item.type === 'notebook' && item.path !== path
-    );
-    if (!others.length) {
-      await showErrorMessage(
-        title,
-        trans.__('%1 holds no other notebook.', folder || '/')
-      );
-      return;
-    }
-    const answer = await showDialog({
-      title,
-      body: trans.__(
-        'Replace the placeholders, nodes and marker wordings of %1 with those of %2? Nothing else in them changes.',
-        others.map(item => item.name).join(', '),
-        PathExt.basename(path)
-      ),
-      buttons: [
-        Dialog.cancelButton(),
-        Dialog.okButton({ label: trans.__('Replace') })
-      ]
-    });
-    if (!answer.button.accept) {
-      return;
-    }
-    const done: string[] = [];
-    const problems: string[] = [];
-    for (const item of others) {
-      const open = tracker.find(w => local(w.context.path) === item.path);
-      try {
-        if (open?.model) {
-          const shared = sharedDeclarations(
-            open.model.getMetadata(METADATA_KEY),
-            read.declarations
-          );
-          if (!shared.ok) {
-            problems.push(`${item.name}: ${shared.problem}`);
-            continue;
-          }
-          if (shared.record) {
-            open.model.setMetadata(METADATA_KEY, shared.record as any);
-          } else {
-            open.model.deleteMetadata(METADATA_KEY);
-          }
-        } else {
-          const model = await contents.get(item.path, {
-            type: 'notebook',
-            content: true
-          });
-          const content = model.content as { metadata?: any };
-          content.metadata = content.metadata ?? {};
-          const shared = sharedDeclarations(
-            content.metadata[METADATA_KEY],
-            read.declarations
-          );
-          if (!shared.ok) {
-            problems.push(`${item.name}: ${shared.problem}`);
-            continue;
-          }
-          if (shared.record) {
-            content.metadata[METADATA_KEY] = shared.record;
-          } else {
-            delete content.metadata[METADATA_KEY];
-          }
-          await contents.save(item.path, {
-            type: 'notebook',
-            format: 'json',
-            content
-          });
-        }
-        done.push(item.name);
-      } catch (error) {
-        problems.push(
-          `${item.name}: ${error instanceof Error ? error.message : error}`
-        );
-      }
-    }
-    const message = trans.__(
-      'Declarations written into %1 of %2 notebooks.',
-      done.length,
-      others.length
-    );
-    if (problems.length) {
-      Notification.warning(`${message}\n${problems.join('\n')}`, {
-        autoClose: false
-      });
-    } else {
-      Notification.success(message, { autoClose: 5000 });
-    }
   }
 
   /** Run a task with a notification; an error is shown, not thrown. */

@@ -2,11 +2,20 @@
  * The form of "Prepare for publishing": a clean copy or the folder itself,
  * and the artifact's description for Trovi (`trovi.json`).
  */
-import type { Dialog } from '@jupyterlab/apputils';
+import { Dialog, showDialog, showErrorMessage } from '@jupyterlab/apputils';
+import { PathExt } from '@jupyterlab/coreutils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 import { el } from '../dom';
-import { ITroviAuthor, ITroviForm, MAX_SHORT_DESCRIPTION } from './trovi';
+import type { IPublishFs } from './publish';
+import {
+  checkTroviForm,
+  ITroviAuthor,
+  ITroviForm,
+  MAX_SHORT_DESCRIPTION,
+  readTroviCrate,
+  TROVI_FILE
+} from './trovi';
 
 /** What the author chose. */
 export interface IPrepareChoice {
@@ -184,4 +193,66 @@ export class PrepareForm
   private _description: HTMLTextAreaElement;
   private _keywords: HTMLInputElement;
   private _authors: HTMLTextAreaElement;
+}
+
+/**
+ * Ask where the clean lab goes and how to describe it, again (with what
+ * was entered) until the answers can be used or the author cancels.
+ */
+export async function askPrepareChoice(
+  trans: TranslationBundle,
+  fs: IPublishFs,
+  folder: string
+): Promise<IPrepareChoice | null> {
+  const name = PathExt.basename(folder);
+  const parent = PathExt.dirname(folder);
+  let existing = null;
+  try {
+    existing = readTroviCrate(
+      JSON.parse(await fs.readText(`${folder}/${TROVI_FILE}`))
+    );
+  } catch {
+    // No description yet: the form starts from the folder's name.
+  }
+  let choice: IPrepareChoice = {
+    mode: 'copy',
+    copyName: `${name}-publish`,
+    trovi: existing ?? { ...PrepareForm.emptyTrovi(), name }
+  };
+  for (;;) {
+    const result = await showDialog({
+      title: trans.__('Prepare %1 for Publishing', folder),
+      body: new PrepareForm(trans, choice),
+      buttons: [
+        Dialog.cancelButton(),
+        Dialog.okButton({ label: trans.__('Prepare') })
+      ],
+      focusNodeSelector: 'input'
+    });
+    if (!result.button.accept || !result.value) {
+      return null;
+    }
+    choice = result.value;
+    const problems = choice.trovi ? checkTroviForm(choice.trovi) : [];
+    const copyName = choice.copyName;
+    if (choice.mode === 'copy') {
+      if (!copyName || /[/\\]/.test(copyName) || /^\.+$/.test(copyName)) {
+        problems.unshift(trans.__('The copy needs a folder name without “/”.'));
+      } else if (await fs.exists(parent ? `${parent}/${copyName}` : copyName)) {
+        problems.unshift(
+          trans.__(
+            '%1 already exists: choose another name, nothing is written over.',
+            copyName
+          )
+        );
+      }
+    }
+    if (!problems.length) {
+      return choice;
+    }
+    await showErrorMessage(
+      trans.__('Prepare for Publishing'),
+      problems.join('\n')
+    );
+  }
 }

@@ -7,29 +7,14 @@
  * the notebook; a record that cannot be read is shown, never written over.
  * Everything read from the notebook is set as text.
  */
-import type { ICellModel } from '@jupyterlab/cells';
 import type { INotebookModel, NotebookPanel } from '@jupyterlab/notebook';
-import type { IObservableList } from '@jupyterlab/observables';
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { nullTranslator } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 import { el } from '../dom';
-import { writableRecord, storeRecord } from '../metadata/cell';
-import {
-  ICellRecord,
-  METADATA_KEY,
-  readCellRecord,
-  readNotebookRecord,
-  withKeptOutputs,
-  withManualStep
-} from '../metadata/format';
-import { plainText } from '../notebook/markdown';
+import { METADATA_KEY, readNotebookRecord } from '../metadata/format';
 import { revealCell } from '../notebook/reveal';
-import {
-  commandLabel,
-  DEFAULT_STEP_RULES,
-  markdownLabel
-} from '../notebook/steps';
+import { DEFAULT_STEP_RULES } from '../notebook/steps';
 import { CHAMELEON_PLACEHOLDERS } from '../placeholders/definitions';
 import type { ICellInput, IOutlineOptions } from '../progress/outline';
 import { wordingPattern } from '../terminals/markers';
@@ -48,14 +33,16 @@ import {
   withDeclarations,
   withField
 } from './declarations';
+import { MarkedCells } from './markedcells';
+import { NotebookWatch } from './notebookwatch';
 import {
   countMarked,
-  IPreview,
   IPreviewBlock,
   previewBlocks,
   previewLab,
   settingsMarkers
 } from './preview';
+import { PreviewView } from './previewview';
 import { DeclarationRows } from './rows';
 
 export namespace AuthorSection {
@@ -77,9 +64,6 @@ const SAVE_DELAY = 400;
 
 /** At most one preview per this many milliseconds while the notebook changes. */
 const PREVIEW_DELAY = 300;
-
-/** Blocks naming no node listed one by one; the rest are counted. */
-const MAX_LISTED = 10;
 
 export class AuthorSection extends Widget {
   constructor(options: AuthorSection.IOptions) {
@@ -105,24 +89,13 @@ export class AuthorSection extends Widget {
     nodes.append(this._nodesHint, this._list('nodes').node);
 
     const steps = this._part(trans.__('Manual steps'));
-    const stepsHint = el('p', 'jp-testbed-author-hint');
-    stepsHint.textContent = trans.__(
-      'Select a markdown cell and use Manual Step: Done Outside the Notebook in its context menu.'
-    );
-    this._manual = el('ul', 'jp-testbed-author-cells');
-    this._manual.setAttribute('aria-label', trans.__('Manual steps'));
-    const kept = el('h4', 'jp-testbed-author-subheading');
-    kept.textContent = trans.__('Outputs kept when publishing');
-    const keptHint = el('p', 'jp-testbed-author-hint');
-    keptHint.textContent = trans.__(
-      'Select a code cell and use Keep This Cell’s Outputs When Publishing in its context menu.'
-    );
-    this._kept = el('ul', 'jp-testbed-author-cells');
-    this._kept.setAttribute(
-      'aria-label',
-      trans.__('Outputs kept when publishing')
-    );
-    steps.append(stepsHint, this._manual, kept, keptHint, this._kept);
+    this._markedCells = new MarkedCells({
+      trans,
+      model: () => this._model,
+      cellLink: (cell, text) => this._cellLink(cell, text),
+      unmarked: () => this._refreshPreview()
+    });
+    steps.append(...this._markedCells.nodes);
 
     const markers = this._part(trans.__('Markers'));
     this._builtInMarkers = el('p', 'jp-testbed-author-hint');
@@ -138,13 +111,12 @@ export class AuthorSection extends Widget {
       markers.append(share);
     }
 
-    this._preview = el('section', 'jp-testbed-author-preview');
-    const heading = el('h3', 'jp-testbed-author-heading');
-    heading.textContent = trans.__('As a student sees it');
-    this._previewList = el('ul', 'jp-testbed-author-previewLines');
-    this._preview.append(heading, this._previewList);
+    this._preview = new PreviewView({
+      trans,
+      cellLink: (cells, text) => this._cellLink(cells, text)
+    });
 
-    this._parts = [placeholders, nodes, steps, markers, this._preview];
+    this._parts = [placeholders, nodes, steps, markers, this._preview.node];
     this.node.append(this._notes, ...this._parts);
     this._update();
   }
@@ -163,7 +135,7 @@ export class AuthorSection extends Widget {
     this._declarations = null;
     this._dirty = false;
     if (panel) {
-      this._watch(panel);
+      this._notebook.watch(panel);
       // A notebook still loading fills its model later.
       panel.context.ready
         .then(() => {
@@ -458,64 +430,16 @@ export class AuthorSection extends Widget {
     );
   }
 
-  private _watch(panel: NotebookPanel): void {
-    const model = panel.content.model;
-    panel.disposed.connect(this._onPanelDisposed, this);
-    if (!model) {
-      return;
-    }
-    model.metadataChanged.connect(this._onMetadataChanged, this);
-    model.cells.changed.connect(this._onCellsChanged, this);
-    for (let i = 0; i < model.cells.length; i++) {
-      this._watchCell(model.cells.get(i));
-    }
-  }
-
   private _unwatch(): void {
     const panel = this._panel;
     if (!panel) {
       return;
     }
-    panel.disposed.disconnect(this._onPanelDisposed, this);
-    const model = panel.content.model;
-    if (model && !model.isDisposed) {
-      model.metadataChanged.disconnect(this._onMetadataChanged, this);
-      model.cells.changed.disconnect(this._onCellsChanged, this);
-      for (let i = 0; i < model.cells.length; i++) {
-        const cell = model.cells.get(i);
-        cell.contentChanged.disconnect(this._schedulePreview, this);
-        cell.metadataChanged.disconnect(this._schedulePreview, this);
-      }
-    }
-    this._watched = new WeakSet();
+    this._notebook.unwatch(panel);
     this._externalChange = false;
   }
 
-  private _watchCell(cell: ICellModel): void {
-    if (this._watched.has(cell)) {
-      return;
-    }
-    this._watched.add(cell);
-    cell.contentChanged.connect(this._schedulePreview, this);
-    cell.metadataChanged.connect(this._schedulePreview, this);
-  }
-
-  private _onPanelDisposed(): void {
-    this.panel = null;
-  }
-
-  private _onCellsChanged(
-    _: unknown,
-    change: IObservableList.IChangedArgs<ICellModel>
-  ): void {
-    change.newValues.forEach(cell => this._watchCell(cell));
-    this._schedulePreview();
-  }
-
-  private _onMetadataChanged(_: unknown, change: { key: string }): void {
-    if (change.key !== METADATA_KEY) {
-      return;
-    }
+  private _onRecordChanged(): void {
     if (!this._writing) {
       const read = readDeclarations(this._model?.getMetadata(METADATA_KEY));
       const changed =
@@ -574,177 +498,9 @@ export class AuthorSection extends Widget {
       },
       this._blocks
     );
-    this._renderMarkedCells(cells);
-    this._renderPreview(preview);
+    this._markedCells.render(cells);
+    this._preview.render(preview);
     this._check();
-  }
-
-  /** The manual steps and the code cells whose outputs are kept. */
-  private _renderMarkedCells(cells: ICellInput[]): void {
-    const trans = this._trans;
-    const manual: HTMLElement[] = [];
-    const kept: HTMLElement[] = [];
-    cells.forEach((cell, index) => {
-      const read = readCellRecord(cell.record);
-      if (read.status !== 'ok') {
-        return;
-      }
-      if (cell.type === 'markdown' && read.record.step === 'manual') {
-        manual.push(
-          this._markedCell(
-            index,
-            cell.id,
-            plainText(markdownLabel(cell.source)),
-            trans.__('Not a manual step'),
-            trans.__('Unmark this manual step'),
-            record => withManualStep(record, false)
-          )
-        );
-      } else if (cell.type === 'code' && read.record.keep === true) {
-        kept.push(
-          this._markedCell(
-            index,
-            cell.id,
-            commandLabel(cell.source),
-            trans.__('Do not keep'),
-            trans.__('Clear this cell’s outputs when publishing'),
-            record => withKeptOutputs(record, false)
-          )
-        );
-      }
-    });
-    const none = (text: string) => {
-      const item = el('li', 'jp-testbed-author-none');
-      item.textContent = text;
-      return [item];
-    };
-    this._manual.replaceChildren(
-      ...(manual.length ? manual : none(trans.__('No manual steps.')))
-    );
-    this._kept.replaceChildren(
-      ...(kept.length ? kept : none(trans.__('No cell keeps its outputs.')))
-    );
-  }
-
-  private _markedCell(
-    index: number,
-    id: string,
-    label: string,
-    unmark: string,
-    unmarkTitle: string,
-    without: (record: ICellRecord) => ICellRecord
-  ): HTMLElement {
-    const item = el('li', 'jp-testbed-author-cell');
-    item.appendChild(
-      this._cellLink(
-        index,
-        this._trans.__(
-          'Cell %1: %2',
-          index + 1,
-          label || this._trans.__('(empty)')
-        )
-      )
-    );
-    const button = el('button', 'jp-mod-styled jp-testbed-author-unmark');
-    button.type = 'button';
-    // A short word leaves the narrow sidebar to the cell's text.
-    button.textContent = this._trans.__('Unmark');
-    button.setAttribute('aria-label', unmark);
-    button.title = unmarkTitle;
-    button.addEventListener('click', () => {
-      const cell = this._cellById(id);
-      const record = cell ? writableRecord(cell) : undefined;
-      if (cell && record) {
-        storeRecord(cell, without(record));
-        this._refreshPreview();
-      }
-    });
-    item.appendChild(button);
-    return item;
-  }
-
-  private _renderPreview(preview: IPreview): void {
-    const trans = this._trans;
-    const lines: HTMLElement[] = [];
-    const line = (text: string, kind = '') => {
-      const item = el('li', `jp-testbed-author-line ${kind}`.trim());
-      item.textContent = text;
-      lines.push(item);
-      return item;
-    };
-    line(
-      trans.__(
-        '%1 in %2',
-        trans._n('%1 step', '%1 steps', preview.steps),
-        trans._n('%1 section', '%1 sections', preview.sections)
-      )
-    );
-    for (const placeholder of preview.placeholders) {
-      if (!placeholder.cells.length) {
-        line(
-          trans.__('%1: not used in any cell', placeholder.token),
-          'jp-mod-warning'
-        );
-        continue;
-      }
-      const item = el('li', 'jp-testbed-author-line');
-      item.appendChild(
-        this._cellLink(
-          placeholder.cells,
-          trans._n(
-            '%2: %1 cell',
-            '%2: %1 cells',
-            placeholder.cells.length,
-            placeholder.token
-          )
-        )
-      );
-      lines.push(item);
-    }
-    line(
-      preview.nodesDeclared
-        ? trans.__('Nodes (declared here): %1', preview.nodes.join(', '))
-        : trans.__('Nodes (the preset’s): %1', preview.nodes.join(', '))
-    );
-    line(
-      preview.runButtons.length
-        ? trans.__(
-            'Run buttons: %1',
-            preview.runButtons
-              .map(({ node, blocks }) => trans.__('%1 ×%2', node, blocks))
-              .join(', ')
-          )
-        : trans.__('No block gets a run button.')
-    );
-    const unknown = preview.unknownTargets;
-    for (const target of unknown.slice(0, MAX_LISTED)) {
-      const item = el('li', 'jp-testbed-author-line jp-mod-warning');
-      item.appendChild(
-        this._cellLink(
-          target.cell,
-          trans.__(
-            'Cell %1: %2 names no node of this lab',
-            target.cell + 1,
-            target.line
-          )
-        )
-      );
-      lines.push(item);
-    }
-    if (unknown.length > MAX_LISTED) {
-      line(
-        trans._n(
-          '…and %1 more block names no node of this lab.',
-          '…and %1 more blocks name no node of this lab.',
-          unknown.length - MAX_LISTED
-        ),
-        'jp-mod-warning'
-      );
-    }
-    for (const problem of preview.problems) {
-      line(problem, 'jp-mod-warning');
-    }
-    this._previewList.replaceChildren(...lines);
   }
 
   /**
@@ -769,16 +525,6 @@ export class AuthorSection extends Widget {
     return button;
   }
 
-  private _cellById(id: string): ICellModel | null {
-    const model = this._model;
-    for (let i = 0; model && i < model.cells.length; i++) {
-      if (model.cells.get(i).id === id) {
-        return model.cells.get(i);
-      }
-    }
-    return null;
-  }
-
   private _clearTimer(name: '_saveTimer' | '_previewTimer'): void {
     const timer = this[name];
     if (timer !== null) {
@@ -801,15 +547,17 @@ export class AuthorSection extends Widget {
   private _saveTimer: ReturnType<typeof setTimeout> | null = null;
   private _previewTimer: ReturnType<typeof setTimeout> | null = null;
   private _blocks: IPreviewBlock[] = [];
-  private _watched = new WeakSet<ICellModel>();
+  private _notebook = new NotebookWatch({
+    recordChanged: () => this._onRecordChanged(),
+    cellsChanged: () => this._schedulePreview(),
+    closed: () => (this.panel = null)
+  });
   private _rows: { [kind in DeclarationKind]?: DeclarationRows } = {};
   private _notes: HTMLElement;
   private _nodesHint: HTMLElement;
-  private _manual: HTMLElement;
-  private _kept: HTMLElement;
+  private _markedCells: MarkedCells;
   private _builtInMarkers: HTMLElement;
-  private _preview: HTMLElement;
-  private _previewList: HTMLElement;
+  private _preview: PreviewView;
   private _parts: HTMLElement[];
 }
 

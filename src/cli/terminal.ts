@@ -9,3 +9,8 @@ export function printable(text: string): string {
     '?'
   );
 }
+
+/** Why something failed, as text to print. */
+export function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
