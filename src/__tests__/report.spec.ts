@@ -114,6 +114,32 @@ describe('the report of Prepare for Publishing', () => {
     expect(text).toContain('trovi.json written for Trovi.');
   });
 
+  it('says why a lab without a leak is still not clean, and shows what was left', () => {
+    const view = new LabReport({ open: () => undefined });
+    view.showPrepare(
+      report({
+        clean: false,
+        backup: 'course/lab.originals-20261130-140000',
+        skipped: [
+          {
+            path: '.ipynb_checkpoints',
+            why: 'JupyterLab’s checkpoints: not cleaned; delete the folder before publishing'
+          }
+        ]
+      })
+    );
+    expect(
+      view.node.querySelector('.jp-testbed-Report-status')!.textContent
+    ).toBe(
+      'NOT clean: course/lab-publish/ still holds files that were not cleaned or not checked (below).'
+    );
+    const notes = view.node.querySelector('details')!;
+    expect(notes.open).toBe(true);
+    expect(notes.querySelector('summary')!.textContent).toBe(
+      'Left as they were (1)'
+    );
+  });
+
   it('refuses to call a copy that still leaks clean, and names the originals', () => {
     const view = new LabReport({ open: () => undefined });
     view.showPrepare(

@@ -76,10 +76,15 @@ export class LabReport extends Widget {
             'Clean: %1 holds nothing of a student’s or of yours. It is ready to publish.',
             Private.shown(report.folder)
           )
-        : trans.__(
-            'NOT clean: %1 still leaks (below). Fix the cells, then prepare again.',
-            Private.shown(report.folder)
-          )
+        : isLeak(report.findings)
+          ? trans.__(
+              'NOT clean: %1 still leaks (below). Fix the cells, then prepare again.',
+              Private.shown(report.folder)
+            )
+          : trans.__(
+              'NOT clean: %1 still holds files that were not cleaned or not checked (below).',
+              Private.shown(report.folder)
+            )
     );
     const facts = el('ul', 'jp-testbed-Report-facts');
     const fact = (text: string) => {
@@ -123,8 +128,9 @@ export class LabReport extends Widget {
     }
     this.node.appendChild(changes);
     this._notes(
-      trans.__('Not copied'),
-      report.skipped.map(skip => `${skip.path}: ${skip.why}`)
+      report.backup ? trans.__('Left as they were') : trans.__('Not copied'),
+      report.skipped.map(skip => `${skip.path}: ${skip.why}`),
+      !clean
     );
     this._findings(report.folder, report.findings);
   }
@@ -166,11 +172,12 @@ export class LabReport extends Widget {
     return parts.length ? parts.join('; ') : trans.__('already clean');
   }
 
-  private _notes(title: string, notes: string[]): void {
+  private _notes(title: string, notes: string[], open = false): void {
     if (!notes.length) {
       return;
     }
     const box = el('details', 'jp-testbed-Report-notes');
+    box.open = open;
     const summary = el('summary', '');
     summary.textContent = `${title} (${notes.length})`;
     box.appendChild(summary);
