@@ -250,8 +250,14 @@ describe('prepareFolder', () => {
     expect(report.folder).toBe('lab');
     expect(report.backup).toBe('lab.originals');
     expect(report.findings.filter(f => f.severity === 'leak')).toEqual([]);
-    // The student's autosaves are still in the lab.
-    expect(report.clean).toBe(false);
+    // The student's autosave is now the cleaned notebook.
+    expect(report.clean).toBe(true);
+    expect(
+      fs.readFileSync(
+        path.join(lab, '.ipynb_checkpoints', '1_provision_cli-checkpoint.ipynb')
+      )
+    ).toEqual(fs.readFileSync(path.join(lab, '1_provision_cli.ipynb')));
+    expect(report.skipped.map(s => s.path)).not.toContain('.ipynb_checkpoints');
 
     const backup = tree(path.join(tmp, 'lab.originals'));
     for (const [name, content] of before) {
@@ -269,24 +275,45 @@ describe('prepareFolder', () => {
       sources(path.join(SAMPLE_DIR, '1_provision_cli.ipynb'))
     );
     const after = tree(lab);
-    // Only the used notebook changed; links stay links.
+    // Only the used notebook and its checkpoint changed; links stay links.
+    const cleaned = [
+      '1_provision_cli.ipynb',
+      path.join('.ipynb_checkpoints', '1_provision_cli-checkpoint.ipynb')
+    ];
     for (const [name, content] of before) {
-      if (name !== '1_provision_cli.ipynb') {
+      if (!cleaned.includes(name)) {
         expect({ name, content: after.get(name) }).toEqual({ name, content });
       }
     }
-    expect(
-      report.skipped.find(s => s.path === '.ipynb_checkpoints')?.why
-    ).toMatch(/delete the folder before publishing/);
 
-    fs.rmSync(path.join(lab, '.ipynb_checkpoints'), { recursive: true });
+    // The autosave of a notebook since deleted cannot be cleaned: named.
+    const used = nbText(usedNotebook());
+    write(path.join(lab, '.ipynb_checkpoints', 'gone-checkpoint.ipynb'), used);
     const again = await prepareFolder(publishFs(tmp), {
       source: 'lab',
       target: '',
       inPlace: { backup: 'lab.originals-2' },
       lint: LINT
     });
-    expect(again.clean).toBe(true);
+    expect(again.clean).toBe(false);
+    expect(again.skipped).toContainEqual({
+      path: '.ipynb_checkpoints',
+      why: 'old copies not brought up to date: gone-checkpoint.ipynb; delete them before publishing'
+    });
+    // A file system that keeps no checkpoints of its own cannot vouch for them.
+    fs.rmSync(path.join(lab, '.ipynb_checkpoints', 'gone-checkpoint.ipynb'));
+    const { checkpoint, ...withoutCheckpoints } = publishFs(tmp);
+    expect(checkpoint).toBeDefined();
+    const blind = await prepareFolder(withoutCheckpoints, {
+      source: 'lab',
+      target: '',
+      inPlace: { backup: 'lab.originals-3' },
+      lint: LINT
+    });
+    expect(blind.clean).toBe(false);
+    expect(
+      blind.skipped.find(s => s.path === '.ipynb_checkpoints')?.why
+    ).toMatch(/not cleaned; delete them before publishing/);
     // A second run finds nothing left to restore.
     expect(
       Object.fromEntries(

@@ -176,6 +176,9 @@ export function addAuthoringCommands(
             trovi: choice.trovi ?? undefined
           })
       );
+      if (report && report.backup) {
+        await Private.reloadOpenNotebooks(app, folder);
+      }
       if (report) {
         showReport(trans.__('Publishing: %1', folder), view =>
           view.showPrepare(report)
@@ -268,6 +271,25 @@ namespace Private {
     );
   }
 
+  /** The notebooks of a folder open in the main area. */
+  function openNotebooks(
+    app: JupyterFrontEnd,
+    folder: string
+  ): NotebookPanel[] {
+    const inside = (path: string) =>
+      !folder || path === folder || path.startsWith(`${folder}/`);
+    const panels: NotebookPanel[] = [];
+    for (const widget of app.shell.widgets('main')) {
+      if (
+        widget instanceof NotebookPanel &&
+        inside(app.serviceManager.contents.localPath(widget.context.path))
+      ) {
+        panels.push(widget);
+      }
+    }
+    return panels;
+  }
+
   /**
    * Save the open notebooks of the folder that have unsaved changes: the
    * lab on disk is what gets checked and copied.
@@ -276,20 +298,26 @@ namespace Private {
     app: JupyterFrontEnd,
     folder: string
   ): Promise<void> {
-    const inside = (path: string) =>
-      !folder || path === folder || path.startsWith(`${folder}/`);
-    const saves: Promise<void>[] = [];
-    for (const widget of app.shell.widgets('main')) {
-      if (
-        widget instanceof NotebookPanel &&
-        widget.context.model.dirty &&
-        !widget.context.model.readOnly &&
-        inside(app.serviceManager.contents.localPath(widget.context.path))
-      ) {
-        saves.push(widget.context.save());
-      }
-    }
-    await Promise.all(saves);
+    await Promise.all(
+      openNotebooks(app, folder)
+        .filter(
+          panel => panel.context.model.dirty && !panel.context.model.readOnly
+        )
+        .map(panel => panel.context.save())
+    );
+  }
+
+  /**
+   * After cleaning in place, show the open notebooks as they now are on
+   * disk: a later save of the old view would put the student's data back.
+   */
+  export async function reloadOpenNotebooks(
+    app: JupyterFrontEnd,
+    folder: string
+  ): Promise<void> {
+    await Promise.all(
+      openNotebooks(app, folder).map(panel => panel.context.revert())
+    );
   }
 
   /** Run a task with a notification; an error is shown, not thrown. */

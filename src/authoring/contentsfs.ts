@@ -59,6 +59,9 @@ export function contentsFs(
     makeDir: async path => {
       await contents.save(path, { type: 'directory' });
     },
+    checkpoint: async path => {
+      await contents.createCheckpoint(path);
+    },
     exists: async path => {
       try {
         await contents.get(path, { content: false });

@@ -10,6 +10,7 @@
  * named with the reason.
  */
 import { DEFAULT_MAX_BYTES } from '../grading/reader';
+import { CHECKPOINTS, refreshCheckpoints } from './checkpoints';
 import { cleanNotebookText, ICleanChanges } from './clean';
 import { ILintFinding, ILintOptions, isLeak, lintNotebookText } from './lint';
 import { checkTroviForm, ITroviForm, TROVI_FILE, troviCrate } from './trovi';
@@ -40,6 +41,12 @@ export interface IPublishFs {
   copyFile(from: string, to: string): Promise<void>;
   makeDir(path: string): Promise<void>;
   exists(path: string): Promise<boolean>;
+  /**
+   * Make the checkpoint of a file (JupyterLab's `.ipynb_checkpoints`) what
+   * the file is now. Without it, checkpoints left in a lab cleaned in place
+   * keep the lab from being called clean.
+   */
+  checkpoint?(path: string): Promise<void>;
 }
 
 export interface IPrepareOptions {
@@ -172,19 +179,35 @@ export async function prepareFolder(
       await writer.copy(file.path);
     }
   }
+  let checkpointsLeft = false;
+  if (inPlace) {
+    const folders = report.skipped.filter(
+      skip =>
+        skip.path.split('/').pop() === CHECKPOINTS &&
+        walk.skipped.some(
+          w =>
+            w.path === skip.path && w.why === SKIPPED_FOLDERS.get(CHECKPOINTS)
+        )
+    );
+    const left = await refreshCheckpoints(
+      fs,
+      source,
+      folders.map(skip => skip.path),
+      new Set(walk.files.map(file => file.path))
+    );
+    report.skipped = [
+      ...report.skipped.filter(skip => !folders.includes(skip)),
+      ...left
+    ];
+    checkpointsLeft = left.length > 0;
+  }
   if (troviGiven) {
     report.trovi = await writer.writeTrovi(options.trovi!);
   }
   const lint = await lintFolder(fs, report.folder, options.lint);
   report.findings = lint.findings;
-  // In place, what the walk left out stays in the lab, unchecked, and
-  // checkpoints hold the notebooks as the student last saved them.
-  const leftBehind =
-    inPlace &&
-    (!walk.complete ||
-      walk.skipped.some(
-        ({ why }) => why === SKIPPED_FOLDERS.get('.ipynb_checkpoints')
-      ));
+  // In place, what the walk left out stays in the lab, unchecked.
+  const leftBehind = inPlace && (!walk.complete || checkpointsLeft);
   report.clean = !isLeak(lint.findings) && !writer.failed && !leftBehind;
   return report;
 }

@@ -25,12 +25,11 @@ export const SKIPPED_FOLDERS = new Map([
   ['.git', 'a Git folder; a copy for publishing does not carry it']
 ]);
 
-/** The same folders, when the lab is cleaned in place: they stay in it. */
+/**
+ * The same folders, when the lab is cleaned in place: they stay in it (the
+ * checkpoints are brought up to date, see checkpoints.ts).
+ */
 const IN_PLACE_FOLDERS = new Map([
-  [
-    '.ipynb_checkpoints',
-    'JupyterLab’s checkpoints (autosaved copies that may hold a student’s work): not cleaned; delete the folder before publishing'
-  ],
   ['.git', 'a Git folder; not backed up, left as it is']
 ]);
 

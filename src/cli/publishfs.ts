@@ -114,6 +114,28 @@ export function publishFs(root: string): IPublishFs {
         await input.close();
       }
     },
+    checkpoint: async relative => {
+      // Where JupyterLab keeps it; a checkpoint that is not a plain file is
+      // left for the walk to name.
+      const file = full(relative);
+      const { dir, name, ext } = path.parse(file);
+      const saved = path.join(
+        dir,
+        '.ipynb_checkpoints',
+        `${name}-checkpoint${ext}`
+      );
+      await regularFile(saved);
+      const handle = await fs.open(
+        saved,
+        constants.O_WRONLY | constants.O_TRUNC | noFollow
+      );
+      try {
+        await regularFile(file);
+        await handle.writeFile(await fs.readFile(file));
+      } finally {
+        await handle.close();
+      }
+    },
     makeDir: async relative => {
       await fs.mkdir(full(relative));
     },

@@ -268,4 +268,61 @@ test.describe('a lab author who tried the lab as a student', () => {
       used
     );
   });
+
+  test('cleans the lab in place: originals kept beside it, the open notebook shows the clean text', async ({
+    page,
+    tmpPath
+  }) => {
+    await prepare(page, `${tmpPath}/lab`);
+    await openNotebook(page, `${tmpPath}/lab`, '1_provision_cli.ipynb');
+    await execute(page, 'testbed:placeholders-fill');
+    await page.notebook.save();
+    const used = await readText(page, `${tmpPath}/lab/1_provision_cli.ipynb`);
+    expect(used).toContain(VALUES.netID);
+
+    await page.evaluate(path => {
+      void (window as any).jupyterapp.commands.execute(
+        'testbed:authoring-prepare',
+        { path }
+      );
+    }, `${tmpPath}/lab`);
+    const dialog = page.locator('.jp-Dialog');
+    await dialog.getByText('This folder itself').click();
+    await dialog.getByLabel('Write trovi.json').uncheck();
+    await dialog.getByRole('button', { name: 'Prepare' }).click();
+    await page
+      .locator('.jp-Dialog')
+      .getByRole('button', { name: 'Clean in Place' })
+      .click();
+
+    const report = page.locator(REPORT).last();
+    await expect(report.locator('.jp-testbed-Report-status')).toContainText(
+      'Clean:',
+      { timeout: 30000 }
+    );
+    const cleaned = await readText(
+      page,
+      `${tmpPath}/lab/1_provision_cli.ipynb`
+    );
+    for (const value of Object.values(VALUES)) {
+      expect(cleaned).not.toContain(value);
+    }
+    // The open notebook was reloaded: saving it cannot bring the values back.
+    expect(
+      await page.evaluate(() => {
+        const app = (window as any).jupyterapp;
+        const panel = [...app.shell.widgets('main')].find((widget: any) =>
+          widget.context?.path.endsWith('1_provision_cli.ipynb')
+        );
+        return panel.content.model.cells.get(11).sharedModel.getSource();
+      })
+    ).toBe('openstack network show private_cloud_net_netID');
+    const backup = (await listing(page, tmpPath)).find((name: string) =>
+      name.startsWith('lab.originals-')
+    );
+    expect(backup).toBeDefined();
+    expect(
+      await readText(page, `${tmpPath}/${backup}/1_provision_cli.ipynb`)
+    ).toBe(used);
+  });
 });
