@@ -31,9 +31,9 @@ import {
   parseArguments,
   readProfile,
   readTrovi,
-  USAGE,
-  UsageError
+  USAGE
 } from './checkargs';
+import { UsageError } from './args';
 import { findingLines, legend, prepareLines, writeJSON } from './checkreport';
 import { publishFs } from './publishfs';
 import { printable, reason } from './terminal';

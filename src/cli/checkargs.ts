@@ -10,6 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { profileValues } from '../authoring/profile';
 import { ITroviForm, readTroviCrate } from '../authoring/trovi';
+import { commandLine, UsageError } from './args';
 import { printable, reason } from './terminal';
 
 export const NAME = 'jupyterlab-testbed-check';
@@ -61,8 +62,6 @@ export interface IArguments {
   help: boolean;
 }
 
-export class UsageError extends Error {}
-
 export function parseArguments(argv: string[]): IArguments {
   const args: IArguments = {
     values: [],
@@ -71,15 +70,7 @@ export function parseArguments(argv: string[]): IArguments {
     help: false
   };
   const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const next = argv[++i];
-      if (next === undefined || (next.startsWith('--') && next !== '-')) {
-        throw new UsageError(`${arg} needs a value`);
-      }
-      return next;
-    };
+  for (const { arg, value } of commandLine(argv)) {
     switch (arg) {
       case '--values':
         args.values.push(...parseValues(value()));

@@ -28,6 +28,7 @@ import {
   toJSON
 } from '../grading/table';
 import { FLAG_KINDS, FlagKind } from '../grading/types';
+import { commandLine, UsageError } from './args';
 import { fileSystemSource } from './fssource';
 import { printable } from './terminal';
 
@@ -60,8 +61,6 @@ interface IArguments {
   help: boolean;
 }
 
-class UsageError extends Error {}
-
 async function main(argv: string[]): Promise<number> {
   let args: IArguments;
   try {
@@ -86,15 +85,7 @@ async function main(argv: string[]): Promise<number> {
 function parseArguments(argv: string[]): IArguments {
   const args: IArguments = { flagged: false, sampleOptions: {}, help: false };
   const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const next = argv[++i];
-      if (next === undefined || (next.startsWith('--') && next !== '-')) {
-        throw new UsageError(`${arg} needs a value`);
-      }
-      return next;
-    };
+  for (const { arg, value } of commandLine(argv)) {
     switch (arg) {
       case '--csv':
         args.csv = value();
