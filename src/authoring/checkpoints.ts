@@ -8,9 +8,6 @@
 import type { IPublishFs, IPublishItem } from './publish';
 import { join, message } from './walk';
 
-/** The folder JupyterLab keeps checkpoints in, beside the files. */
-export const CHECKPOINTS = '.ipynb_checkpoints';
-
 /** `name-checkpoint.ext` is the checkpoint of `name.ext`. */
 const CHECKPOINT_NAME = /^(.+)-checkpoint(\.[^.]*)?$/;
 
@@ -27,12 +24,12 @@ export async function refreshCheckpoints(
   folders: string[],
   files: Set<string>
 ): Promise<{ path: string; why: string }[]> {
+  const checkpoint = fs.checkpoint?.bind(fs);
+  if (!checkpoint) {
+    return folders.map(folder => ({ path: folder, why: Private.CANNOT }));
+  }
   const left: { path: string; why: string }[] = [];
   for (const folder of folders) {
-    if (!fs.checkpoint) {
-      left.push({ path: folder, why: Private.CANNOT });
-      continue;
-    }
     let items: IPublishItem[];
     try {
       items = await fs.list(join(source, folder));
@@ -53,7 +50,7 @@ export async function refreshCheckpoints(
         continue;
       }
       try {
-        await fs.checkpoint(join(source, original));
+        await checkpoint(join(source, original));
       } catch (error) {
         stale.push(`${item.name} (${message(error)})`);
       }

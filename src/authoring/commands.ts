@@ -24,6 +24,7 @@ import {
 } from '../metadata/format';
 import { storeRecord, writableRecord } from '../metadata/cell';
 import { revealCell } from '../notebook/reveal';
+import { selectedFolder } from '../browser';
 import { addToPalette } from '../palette';
 import { CommandIDs } from '../tokens';
 import { contentsFs } from './contentsfs';
@@ -54,15 +55,6 @@ export function addAuthoringCommands(
   const contents = app.serviceManager.contents;
   const fs = contentsFs(contents, app.serviceManager.serverSettings);
 
-  /** The folder a command is about: its argument, else the current notebook's or the file browser's. */
-  /** The file browser's selected folder, else the one it shows. */
-  const browserFolder = (): string => {
-    const selected = browser?.selectedItems().next();
-    return selected && !selected.done && selected.value.type === 'directory'
-      ? selected.value.path
-      : (browser?.model.path ?? '');
-  };
-
   /**
    * The folder a command is about: its argument, the file browser's from
    * its context menu, else the current notebook's.
@@ -75,7 +67,7 @@ export function addAuthoringCommands(
     if (notebook && args.browser !== true) {
       return PathExt.dirname(contents.localPath(notebook.context.path));
     }
-    return browserFolder();
+    return selectedFolder(browser);
   };
 
   const showReport = (

@@ -36,7 +36,7 @@ export interface ILeakContext {
 }
 
 /** Profile values shorter than this are ignored (`cc` would be everywhere). */
-export const MIN_PROFILE_VALUE = 3;
+const MIN_PROFILE_VALUE = 3;
 
 /** At most this many profile values are used, each at most this long. */
 const MAX_PROFILE_VALUES = 200;
@@ -134,7 +134,7 @@ export function shorten(value: string, max = 40): string {
 }
 
 /** A secret shown without giving it away: its first few characters. */
-export function mask(value: string): string {
+function mask(value: string): string {
   const shown = Math.min(4, Math.max(1, Math.floor(value.length / 3)));
   return `${value.slice(0, shown)}…`;
 }

@@ -67,7 +67,7 @@ export interface ILintOptions {
 export { MAX_FINDINGS } from './findings';
 
 /** The nodes of a lab that declares none, when no preset is given. */
-export const DEFAULT_NODES = ['node1', 'node2', 'node3'];
+const DEFAULT_NODES = ['node1', 'node2', 'node3'];
 
 /** What each rule looks for, for the README, the report and the CLI. */
 export const RULE_MEANINGS: { [rule in LintRule]: string } = {

@@ -81,11 +81,14 @@ export const authoringPlugin: JupyterFrontEndPlugin<void> = {
       translator: translator ?? nullTranslator,
       browser,
       palette,
-      lintOptions: () => ({
-        profileValues: profileValues(placeholders?.model.stored),
-        presetNodes: presetNodes(),
-        markers: markers().length ? markers() : undefined
-      })
+      lintOptions: () => {
+        const own = markers();
+        return {
+          profileValues: profileValues(placeholders?.model.stored),
+          presetNodes: presetNodes(),
+          markers: own.length ? own : undefined
+        };
+      }
     });
 
     const section = new AuthorSection({

@@ -10,18 +10,11 @@
  * named with the reason.
  */
 import { DEFAULT_MAX_BYTES } from '../grading/reader';
-import { CHECKPOINTS, refreshCheckpoints } from './checkpoints';
+import { refreshCheckpoints } from './checkpoints';
 import { cleanNotebookText, ICleanChanges } from './clean';
 import { ILintFinding, ILintOptions, isLeak, lintNotebookText } from './lint';
 import { checkTroviForm, ITroviForm, TROVI_FILE, troviCrate } from './trovi';
-import {
-  IFolderWalk,
-  join,
-  leftInPlace,
-  message,
-  SKIPPED_FOLDERS,
-  walkFolder
-} from './walk';
+import { IFolderWalk, join, leftInPlace, message, walkFolder } from './walk';
 
 export interface IPublishItem {
   name: string;
@@ -181,22 +174,14 @@ export async function prepareFolder(
   }
   let checkpointsLeft = false;
   if (inPlace) {
-    const folders = report.skipped.filter(
-      skip =>
-        skip.path.split('/').pop() === CHECKPOINTS &&
-        walk.skipped.some(
-          w =>
-            w.path === skip.path && w.why === SKIPPED_FOLDERS.get(CHECKPOINTS)
-        )
-    );
     const left = await refreshCheckpoints(
       fs,
       source,
-      folders.map(skip => skip.path),
+      walk.checkpoints,
       new Set(walk.files.map(file => file.path))
     );
     report.skipped = [
-      ...report.skipped.filter(skip => !folders.includes(skip)),
+      ...report.skipped.filter(skip => !walk.checkpoints.includes(skip.path)),
       ...left
     ];
     checkpointsLeft = left.length > 0;

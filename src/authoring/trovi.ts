@@ -29,11 +29,11 @@ export interface ITroviForm {
 export const TROVI_FILE = 'trovi.json';
 
 /** Trovi's limits (its settings `ARTIFACT_*_MAX_CHARS`): longer is refused on import. */
-export const MAX_TITLE = 70;
+const MAX_TITLE = 70;
 export const MAX_SHORT_DESCRIPTION = 70;
-export const MAX_DESCRIPTION = 5000;
-export const MAX_KEYWORD = 32;
-export const MAX_AUTHOR_TEXT = 200;
+const MAX_DESCRIPTION = 5000;
+const MAX_KEYWORD = 32;
+const MAX_AUTHOR_TEXT = 200;
 
 const CONTEXT = 'https://w3id.org/ro/crate/1.1/context';
 const CONFORMS_TO = 'https://w3id.org/ro/crate/1.1';

@@ -12,14 +12,19 @@ export interface IFolderWalk {
   folders: string[];
   files: { path: string; size: number | null }[];
   skipped: { path: string; why: string }[];
+  /** JupyterLab's checkpoint folders, skipped with the rest. */
+  checkpoints: string[];
   /** False when a folder could not be listed or a limit left files out. */
   complete: boolean;
 }
 
+/** The folder JupyterLab keeps checkpoints in, beside the files. */
+export const CHECKPOINTS = '.ipynb_checkpoints';
+
 /** Folders never entered, and why. */
 export const SKIPPED_FOLDERS = new Map([
   [
-    '.ipynb_checkpoints',
+    CHECKPOINTS,
     'JupyterLab’s checkpoints (autosaved copies that may hold a student’s work); not entered'
   ],
   ['.git', 'a Git folder; a copy for publishing does not carry it']
@@ -48,6 +53,7 @@ export async function walkFolder(
     folders: [],
     files: [],
     skipped: [],
+    checkpoints: [],
     complete: true
   };
   let level = [''];
@@ -85,6 +91,9 @@ export async function walkFolder(
         const why = Private.skipReason(item);
         if (why) {
           walk.skipped.push({ path, why });
+          if (item.kind === 'directory' && item.name === CHECKPOINTS) {
+            walk.checkpoints.push(path);
+          }
         } else if (item.kind === 'directory') {
           below.push(path);
         } else if (walk.files.length < MAX_LIST_FILES) {
@@ -145,8 +154,6 @@ namespace Private {
         return 'a link; not followed';
       case 'other':
         return 'a special file (not a file or a folder); not copied';
-      case 'directory':
-        return SKIPPED_FOLDERS.get(item.name) ?? null;
       default:
         return null;
     }

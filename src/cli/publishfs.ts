@@ -7,6 +7,7 @@
 import { constants, promises as fs } from 'fs';
 import * as path from 'path';
 import type { IPublishFs, IPublishItem } from '../authoring/publish';
+import { CHECKPOINTS } from '../authoring/walk';
 
 /** Bytes copied at a time. */
 const CHUNK = 1024 * 1024;
@@ -119,21 +120,22 @@ export function publishFs(root: string): IPublishFs {
       // left for the walk to name.
       const file = full(relative);
       const { dir, name, ext } = path.parse(file);
-      const saved = path.join(
-        dir,
-        '.ipynb_checkpoints',
-        `${name}-checkpoint${ext}`
-      );
+      const saved = path.join(dir, CHECKPOINTS, `${name}-checkpoint${ext}`);
       await regularFile(saved);
-      const handle = await fs.open(
-        saved,
-        constants.O_WRONLY | constants.O_TRUNC | noFollow
-      );
+      await regularFile(file);
+      const input = await fs.open(file, constants.O_RDONLY | noFollow);
       try {
-        await regularFile(file);
-        await handle.writeFile(await fs.readFile(file));
+        const output = await fs.open(
+          saved,
+          constants.O_WRONLY | constants.O_TRUNC | noFollow
+        );
+        try {
+          await output.writeFile(await input.readFile());
+        } finally {
+          await output.close();
+        }
       } finally {
-        await handle.close();
+        await input.close();
       }
     },
     makeDir: async relative => {

@@ -12,6 +12,7 @@ import {
 import { PathExt } from '@jupyterlab/coreutils';
 import type { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import type { ITranslator } from '@jupyterlab/translation';
+import { selectedFolder } from '../browser';
 import { addToPalette } from '../palette';
 import { CommandIDs, IGrading } from '../tokens';
 import { EXTENSION_VERSION } from '../version';
@@ -41,13 +42,6 @@ export function addOverview(
     namespace: 'jupyterlab-testbed-class'
   });
   const current = () => tracker.currentWidget?.content ?? null;
-  /** The folder selected in the file browser, else the one it shows. */
-  const selectedFolder = (): string => {
-    const selected = browser?.selectedItems().next();
-    return selected && !selected.done && selected.value.type === 'directory'
-      ? selected.value.path
-      : (browser?.model.path ?? '');
-  };
 
   const open = async (root: string) => {
     const existing = tracker.find(widget => widget.content.model.root === root);
@@ -100,7 +94,7 @@ export function addOverview(
           label: trans.__(
             'Folder of submissions (nbgrader’s submitted/, one folder per student, or a folder of downloads)'
           ),
-          text: selectedFolder(),
+          text: selectedFolder(browser),
           okLabel: trans.__('Open')
         });
         if (!answer.button.accept || answer.value === null) {
@@ -117,7 +111,7 @@ export function addOverview(
     caption: trans.__('Progress of every handed-in notebook in this folder'),
     execute: () =>
       app.commands.execute(CommandIDs.classOverview, {
-        path: selectedFolder()
+        path: selectedFolder(browser)
       })
   });
 

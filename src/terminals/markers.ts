@@ -91,7 +91,7 @@ export function compileMarkers(
 export const MAX_DECLARED_MARKERS = 10;
 
 /** The longest wording read from a notebook. */
-export const MAX_WORDING_LENGTH = 100;
+const MAX_WORDING_LENGTH = 100;
 
 /**
  * The marker wordings an author declared under `jupyterlab-testbed.markers`

@@ -70,12 +70,10 @@ export function notebookMarkers(
   settings: RegExp[],
   model: INotebookModel | null
 ): RegExp[] {
-  const declared = model
-    ? declaredMarkers(model.getMetadata(METADATA_KEY))
-    : null;
-  return declared?.patterns.length
-    ? [...settings, ...declared.patterns]
-    : settings;
+  return [
+    ...settings,
+    ...declaredMarkers(model?.getMetadata(METADATA_KEY)).patterns
+  ];
 }
 
 /**
@@ -162,6 +160,7 @@ export class RunButtons implements IDisposable {
 
   /** The settings' markers and the notebook's own wordings. */
   private _markers(): RegExp[] {
+    // Called per cell: no copy for the usual notebook without wordings.
     const declared = this._wordings.patterns;
     return declared.length
       ? [...this._options.markers(), ...declared]
