@@ -13,6 +13,7 @@ except ImportError:
 
 from jupyter_server.extension.application import ExtensionApp
 
+from .compat import jupyterlab_version, unsupported_message
 from .handlers import setup_handlers
 from .ssh import TestbedSSH, setup_ssh_handlers
 from .tree import setup_tree_handlers
@@ -34,6 +35,10 @@ class TestbedExtension(ExtensionApp):
     ssh = None
 
     def initialize_settings(self):
+        problem = unsupported_message(jupyterlab_version(), __version__)
+        if problem:
+            # The operator reads the server log; the page says it too.
+            self.log.error(problem)
         self.ssh = TestbedSSH(config=self.serverapp.config, log=self.log)
         self.settings["jupyterlab_testbed_ssh"] = self.ssh
 
