@@ -13,6 +13,11 @@
 #   7. Prepare for Publishing of a used lab folder (15 students' hand-ins and
 #      a 2,000-cell notebook) vs copying the same folder through the same
 #      APIs (the I/O floor).
+#   8. extension start (page load to the sidebar's tab) on JupyterLab 4.4.1
+#      vs the newest 4.x, both from the released wheel: not run here, as it
+#      needs the fresh venvs of the release smoke;
+#      `RELEASE_SMOKE_BENCH=9 bash scripts/release-smoke.sh` runs it
+#      (bench/sidebar-start.mjs).
 #
 # It starts two private JupyterLab servers, identical but for a page config
 # that disables the extension on one, in throw-away directories, and removes
