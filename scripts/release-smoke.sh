@@ -53,8 +53,9 @@ fail() {
   failed=$((failed + 1))
   echo "release-smoke: FAILED: $*" >&2
 }
+waited=0
 finish() {
-  echo "release-smoke: took $((SECONDS - started)) s"
+  echo "release-smoke: took $((SECONDS - started - waited)) s (and $waited s waiting for the lock)"
   echo "release-smoke: $passed passed, $failed failed"
   [ "$failed" = 0 ]
   exit
@@ -268,10 +269,12 @@ fi
 if [ -n "${RELEASE_SMOKE_LOCK:-}" ]; then
   exec 9>>"$RELEASE_SMOKE_LOCK"
   echo "release-smoke: waiting for $RELEASE_SMOKE_LOCK"
+  waiting_from=$SECONDS
   flock -w 1800 9 || {
     fail "the lock $RELEASE_SMOKE_LOCK stayed taken for 30 minutes"
     finish
   }
+  waited=$((SECONDS - waiting_from))
 fi
 testbed_state=${TESTBED_STATE_DIR:-${TMPDIR:-/tmp}/jupyterlab-testbed-ssh}
 # The testbed's sshd and the servers must not keep the lock's descriptor.

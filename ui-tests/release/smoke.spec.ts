@@ -13,6 +13,7 @@ import { expect, Page, test } from '@playwright/test';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { cellSource } from '../tests/lab';
 
 const TESTBED = path.resolve(__dirname, '../../testbed/testbed.sh');
 const SIDEBAR = '#jp-testbed-sidebar';
@@ -53,15 +54,6 @@ async function runCell(page: Page, index: number): Promise<void> {
     await app.commands.execute('notebook:run-cell');
   }, index);
 }
-
-const cellSource = (page: Page, index: number) =>
-  page.evaluate(
-    (i: number) =>
-      (window as any).jupyterapp.shell.currentWidget.content.model.cells
-        .get(i)
-        .sharedModel.getSource(),
-    index
-  );
 
 const cellOutput = (page: Page, index: number) =>
   page.evaluate(
@@ -175,7 +167,7 @@ test('every capability once, with no shared-package version warning', async ({
     ).toHaveCount(3);
     await expect(
       evidence.locator('.jp-testbed-Evidence-fact', {
-        hasText: /^3 of \d+ steps done\.$/
+        hasText: /^3 of \d+ steps done; 0 failed at their last run\.$/
       })
     ).toHaveCount(1);
     await execute(page, 'testbed:grading-toggle');

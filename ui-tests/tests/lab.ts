@@ -3,6 +3,7 @@
  * browser reaches it, and opening a notebook.
  */
 import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
+import type { Page } from '@playwright/test';
 import * as path from 'path';
 
 export const SAMPLE_LAB = path.resolve(__dirname, '../../notebooks');
@@ -65,3 +66,13 @@ export function notebookText(
 export function serverUrl(baseURL: string, path: string): string {
   return `${baseURL.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
 }
+
+/** The source of cell `index` of the current notebook. */
+export const cellSource = (page: Page, index: number): Promise<string> =>
+  page.evaluate(
+    (i: number) =>
+      (window as any).jupyterapp.shell.currentWidget.content.model.cells
+        .get(i)
+        .sharedModel.getSource(),
+    index
+  );

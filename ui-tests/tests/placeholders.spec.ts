@@ -10,7 +10,7 @@ import {
   IJupyterLabPageFixture,
   test
 } from '@jupyterlab/galata';
-import { openNotebook, prepare } from './lab';
+import { cellSource, openNotebook, prepare } from './lab';
 
 const FORM = '#jp-testbed-placeholders';
 
@@ -20,15 +20,6 @@ test.beforeEach(async ({ page, tmpPath }) => {
   await prepare(page, tmpPath);
   await openNotebook(page, tmpPath, '1_provision_cli.ipynb');
 });
-
-const source = (page: IJupyterLabPageFixture, index: number) =>
-  page.evaluate(
-    (i: number) =>
-      (window as any).jupyterapp.shell.currentWidget.content.model.cells
-        .get(i)
-        .sharedModel.getSource(),
-    index
-  );
 
 const execute = (page: IJupyterLabPageFixture, command: string) =>
   page.evaluate(
@@ -81,9 +72,9 @@ test.describe('a new student', () => {
     await form.getByRole('button', { name: 'Fill', exact: true }).click();
 
     await expect
-      .poll(() => source(page, 4))
+      .poll(() => cellSource(page, 4))
       .toContain('OS_PROJECT_NAME="CHI-231095"');
-    expect(await source(page, 11)).toBe(
+    expect(await cellSource(page, 11)).toBe(
       'openstack network show private_cloud_net_ff524'
     );
     await expect(
@@ -111,12 +102,12 @@ test.describe('a new student', () => {
     await form.getByLabel('Sharednet address of node1').fill('10.56.2.200');
     await netID.fill('gg777');
     await expect
-      .poll(() => source(page, 30), { timeout: 10_000 })
+      .poll(() => cellSource(page, 30), { timeout: 10_000 })
       .toBe('openstack floating ip list --fixed-ip-address 10.56.2.200');
     await expect
-      .poll(() => source(page, 11))
+      .poll(() => cellSource(page, 11))
       .toBe('openstack network show private_cloud_net_gg777');
-    expect(await source(page, 10)).toBe(
+    expect(await cellSource(page, 10)).toBe(
       'openstack network list | grep ff524 # mine'
     );
   });
@@ -145,7 +136,7 @@ test.describe('a new student', () => {
     await startCell(page, 4);
     await dialog.getByRole('button', { name: 'Fill, Then Run' }).click();
     await expect.poll(() => executionCount(page, 4)).not.toBeNull();
-    expect(await source(page, 4)).toContain('OS_PROJECT_NAME="CHI-231095"');
+    expect(await cellSource(page, 4)).toContain('OS_PROJECT_NAME="CHI-231095"');
   });
 });
 
@@ -197,7 +188,7 @@ test.describe('a student with values', () => {
     await expect(cell.locator('code').first()).toHaveText(
       'private_cloud_net_ff524'
     );
-    expect(await source(page, 9)).toContain(
+    expect(await cellSource(page, 9)).toContain(
       '<code>private_cloud_net_<b>netID</b></code>'
     );
     // The code cell's token is highlighted until it is filled.
@@ -209,13 +200,13 @@ test.describe('a student with values', () => {
   test('restores the original text and keeps a cell edited by hand; one undo reverts a fill', async ({
     page
   }) => {
-    const original = await source(page, 11);
+    const original = await cellSource(page, 11);
     await execute(page, 'testbed:placeholders-fill');
-    expect(await source(page, 11)).toBe(
+    expect(await cellSource(page, 11)).toBe(
       'openstack network show private_cloud_net_ff524'
     );
     await execute(page, 'testbed:placeholders-undo');
-    expect(await source(page, 11)).toBe(original);
+    expect(await cellSource(page, 11)).toBe(original);
 
     await execute(page, 'testbed:placeholders-fill');
     await page.notebook.setCell(
@@ -227,8 +218,8 @@ test.describe('a student with values', () => {
     await expect(page.locator('.Toastify__toast').last()).toContainText(
       'edited by hand'
     );
-    expect(await source(page, 11)).toBe(original);
-    expect(await source(page, 10)).toBe(
+    expect(await cellSource(page, 11)).toBe(original);
+    expect(await cellSource(page, 10)).toBe(
       'openstack network list | grep ff524 # mine'
     );
   });
