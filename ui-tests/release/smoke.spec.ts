@@ -81,7 +81,7 @@ const terminalText = (page: Page, name: string) =>
     for (let i = 0; i < buffer.length; i++) {
       lines.push(buffer.getLine(i)?.translateToString(true) ?? '');
     }
-    return lines.join('\n').replace(/[ \t]+$/gm, '');
+    return lines.join('\n').replace(/\s+$/, '');
   }, name);
 
 function checkRoutes(): void {
@@ -94,14 +94,34 @@ function checkRoutes(): void {
   }
 }
 
-test('every capability once, with no shared-package version warning', async ({
-  page
-}, testInfo) => {
-  const messages: { type: string; text: string }[] = [];
+/** The page's console messages, from its first load. */
+let messages: { type: string; text: string }[] = [];
+
+test.beforeEach(({ page }) => {
+  messages = [];
   page.on('console', message =>
     messages.push({ type: message.type(), text: message.text() })
   );
+});
 
+// Also after a step failed: the count is reported for every server.
+test.afterEach((_, testInfo) => {
+  const warnings = messages.filter(m => m.type === 'warning');
+  const versionWarnings = messages.filter(m => VERSION_WARNING.test(m.text));
+  fs.writeFileSync(
+    testInfo.outputPath('console.json'),
+    JSON.stringify(messages, null, 1)
+  );
+  // One line per server for the script's summary.
+  console.log(
+    `release-smoke console: ${testInfo.project.name}: ${messages.length} messages, ${warnings.length} warnings, ${versionWarnings.length} version warnings`
+  );
+  expect(versionWarnings.map(m => m.text)).toEqual([]);
+});
+
+test('every capability once, with no shared-package version warning', async ({
+  page
+}, testInfo) => {
   await test.step('the sidebar starts with the page', async () => {
     await page.goto('lab');
     await expect(
@@ -204,16 +224,4 @@ test('every capability once, with no shared-package version warning', async ({
       .poll(() => terminalText(page, 'node1'), { timeout: CONNECT_MS })
       .toMatch(/^ran-on-node1$/m);
   });
-
-  const warnings = messages.filter(m => m.type === 'warning');
-  const versionWarnings = messages.filter(m => VERSION_WARNING.test(m.text));
-  fs.writeFileSync(
-    testInfo.outputPath('console.json'),
-    JSON.stringify(messages, null, 1)
-  );
-  // One line per server for the script's summary.
-  console.log(
-    `release-smoke console: ${testInfo.project.name}: ${warnings.length} warnings, ${versionWarnings.length} version warnings`
-  );
-  expect(versionWarnings.map(m => m.text)).toEqual([]);
 });
