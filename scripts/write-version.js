@@ -15,10 +15,10 @@ const TARGET = path.join(ROOT, 'src', 'version.ts');
 /** Semantic versions, as npm and hatch-nodejs-version accept them. */
 const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 
-/** The version in package.json, refused unless it is a plain semver. */
-function packageVersion() {
+/** The version in a package.json, refused unless it is a plain semver. */
+function packageVersion(root = ROOT) {
   const { version } = JSON.parse(
-    fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8')
+    fs.readFileSync(path.join(root, 'package.json'), 'utf-8')
   );
   // Checked before it goes into a string literal of the source.
   if (typeof version !== 'string' || !SEMVER.test(version)) {
@@ -55,7 +55,7 @@ function writeVersion() {
   return version;
 }
 
-module.exports = { writeVersion };
+module.exports = { packageVersion, writeVersion };
 
 if (require.main === module) {
   try {

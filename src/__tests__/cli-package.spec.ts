@@ -12,6 +12,9 @@ const ROOT = path.resolve(__dirname, '../..');
 const { foreignRequires } = require('../../scripts/build-cli') as {
   foreignRequires: (dir: string) => string[];
 };
+const { packageVersion } = require('../../scripts/write-version') as {
+  packageVersion: (root: string) => string;
+};
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'testbed-cli-package-'));
 const BUILD = path.join(tmp, 'build');
@@ -155,6 +158,29 @@ describe('the CLI build', () => {
       'cli/main.js: @lumino/coreutils is neither a file of the package nor a Node.js built-in module',
       'cli/main.js: ../../outside is not a file of the package'
     ]);
+  });
+
+  it('takes only a plain version from package.json into the code', () => {
+    const root = path.join(tmp, 'versions');
+    fs.mkdirSync(root);
+    const withVersion = (version: unknown): string => {
+      fs.writeFileSync(
+        path.join(root, 'package.json'),
+        JSON.stringify({ version })
+      );
+      return packageVersion(root);
+    };
+    expect(withVersion('1.2.3-rc.1')).toBe('1.2.3-rc.1');
+    for (const bad of [
+      "1.0.0'; require('child_process').exec('id'); '",
+      '1.0.0\nexport const X = 1;',
+      '1.0',
+      7
+    ]) {
+      expect(() => withVersion(bad)).toThrow(
+        /^package\.json: "version" must be a semantic version such as 1\.2\.3, not /
+      );
+    }
   });
 
   it('leaves the command lines out of the labextension package', () => {
