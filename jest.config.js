@@ -1,4 +1,8 @@
 const jestJupyterLab = require('@jupyterlab/testutils/lib/jest-config');
+const { writeVersion } = require('./scripts/write-version');
+
+// src/version.ts is generated from package.json; tests may run before a build.
+writeVersion();
 
 const esModules = [
   '@codemirror',
@@ -24,6 +28,12 @@ module.exports = {
   collectCoverageFrom: ['src/**/*.{ts,tsx}', '!src/**/*.d.ts', '!src/**/.ipynb_checkpoints/*'],
   coverageReporters: ['lcov', 'text-summary'],
   testRegex: 'src/.*/.*.spec.ts[x]?$',
-  modulePathIgnorePatterns: ['<rootDir>/.venv', '<rootDir>/ui-tests', '<rootDir>/jupyterlab_testbed'],
+  modulePathIgnorePatterns: [
+    '<rootDir>/.venv',
+    '<rootDir>/ui-tests',
+    '<rootDir>/jupyterlab_testbed',
+    // The CLI package built from cli/package.json has the same name.
+    '<rootDir>/lib-cli'
+  ],
   transformIgnorePatterns: [`/node_modules/(?!${esModules}).+`]
 };

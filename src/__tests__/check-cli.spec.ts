@@ -9,8 +9,9 @@ import { STUDENT, useAsStudent } from './student';
 const ROOT = path.resolve(__dirname, '../..');
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'testbed-check-'));
-// Built apart from lib-cli/, which the grade CLI's tests build at the same time.
-const CLI = path.join(tmp, 'build', 'cli', 'check.js');
+// The CLI package, built apart from lib-cli/ (see cli-package.spec.ts).
+const BUILD = path.join(tmp, 'build');
+const CLI = path.join(BUILD, 'cli', 'check.js');
 /** No JupyterLab settings of the developer running the tests are read. */
 const CONFIG = path.join(tmp, 'jupyter-config');
 
@@ -88,13 +89,7 @@ beforeAll(() => {
   // Always from the current sources: a stale build would test old code.
   execFileSync(
     process.execPath,
-    [
-      path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
-      '-p',
-      'tsconfig.cli.json',
-      '--outDir',
-      path.join(tmp, 'build')
-    ],
+    [path.join(ROOT, 'scripts', 'build-cli.js'), '--outdir', BUILD],
     { cwd: ROOT, stdio: 'pipe' }
   );
 }, 120000);
@@ -104,10 +99,9 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 describe('jupyterlab-testbed-check', () => {
   it('is the package’s node script, with a pre-commit example in its help', () => {
     const pkg = JSON.parse(
-      fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8')
+      fs.readFileSync(path.join(BUILD, 'package.json'), 'utf-8')
     );
-    expect(pkg.bin['jupyterlab-testbed-check']).toBe('lib-cli/cli/check.js');
-    expect(pkg.scripts['build:cli']).toContain('check');
+    expect(pkg.bin['jupyterlab-testbed-check']).toBe('cli/check.js');
     expect(fs.readFileSync(CLI, 'utf-8').split('\n')[0]).toBe(
       '#!/usr/bin/env node'
     );
