@@ -16,6 +16,12 @@ def lab(jp_root_dir, tmp_path_factory):
     (folder / "1_intro.ipynb").write_text("{}")
     (folder / "images" / "net.png").write_bytes(b"\x89PNG")
     (folder / ".ipynb_checkpoints").mkdir()
+    (folder / ".ipynb_checkpoints" / "1_intro-checkpoint.ipynb").write_text("{}")
+    (folder / ".env").write_text("OS_PASSWORD=secret\n")
+    (folder / ".secrets").mkdir()
+    (folder / ".secrets" / "token").write_text("secret")
+    (folder / "__pycache__").mkdir()
+    os.symlink(outside, folder / ".hidden-link")
     os.symlink(outside, folder / "keys")
     os.symlink(outside / "id_rsa", folder / "id_rsa")
     os.symlink(outside, jp_root_dir / "linked")
@@ -40,9 +46,43 @@ async def test_links_are_named_not_followed(lab, jp_fetch):
     sizes = {item["name"]: item["size"] for item in body["items"]}
     assert sizes["1_intro.ipynb"] == 2
     assert sizes["keys"] is None
-    hidden = next(item for item in body["items"] if item["name"] == ".ipynb_checkpoints")
-    assert "hidden" in hidden["why"]
     assert body["truncated"] is False
+
+
+async def test_what_the_contents_api_hides_stays_hidden(lab, jp_fetch):
+    """Hidden files, hidden links and hide_globs are counted, never named."""
+    body = await listing(jp_fetch, "lab")
+    names = {item["name"] for item in body["items"]}
+    assert not names & {".env", ".secrets", ".hidden-link", "__pycache__"}
+    assert body["hidden"] == 4
+    contents = json.loads((await jp_fetch("api", "contents", "lab")).body)
+    shown = {item["name"] for item in contents["content"]}
+    # The listing names what the contents API names, and the checkpoint folder.
+    assert names == shown | {".ipynb_checkpoints"}
+    for path in ("lab/.secrets", "lab/__pycache__"):
+        with pytest.raises(HTTPClientError) as error:
+            await jp_fetch(*ENDPOINT, params={"path": path})
+        assert error.value.code == 404
+    # The checkpoints are copies of the lab's files, which Prepare brings up to date.
+    inside = await listing(jp_fetch, "lab/.ipynb_checkpoints")
+    assert [item["name"] for item in inside["items"]] == ["1_intro-checkpoint.ipynb"]
+
+
+@pytest.fixture
+def jp_server_config():
+    return {
+        "ServerApp": {"jpserver_extensions": {"jupyterlab_testbed": True}},
+        "ContentsManager": {"allow_hidden": False},
+    }
+
+
+async def test_hidden_files_are_listed_when_the_server_shows_them(lab, jp_fetch, jp_serverapp):
+    jp_serverapp.contents_manager.allow_hidden = True
+    body = await listing(jp_fetch, "lab")
+    names = {item["name"] for item in body["items"]}
+    assert {".env", ".secrets", ".hidden-link"} <= names
+    assert "__pycache__" not in names
+    assert (await listing(jp_fetch, "lab/.secrets"))["items"][0]["name"] == "token"
 
 
 async def test_subfolder_listing(lab, jp_fetch):
