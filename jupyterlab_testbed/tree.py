@@ -15,6 +15,7 @@ when it cleans a lab in place.
 import json
 import os
 import stat
+from datetime import datetime, timezone
 
 import tornado.web
 from jupyter_server.auth.decorator import authorized
@@ -56,6 +57,11 @@ def _shown(manager, os_path, name):
         return not is_file_hidden(os_path, stat_res=os.lstat(os_path))
     except OSError:
         return False
+
+
+def _modified(info):
+    """The time of the last change, as the contents API gives it."""
+    return datetime.fromtimestamp(info.st_mtime, tz=timezone.utc).isoformat()
 
 
 def _is_real_folder(path):
@@ -104,6 +110,7 @@ class TreeHandler(APIHandler):
                     "name": entry.name,
                     "kind": kind,
                     "size": info.st_size if kind == "file" else None,
+                    "modified": _modified(info) if kind == "file" else None,
                 }
                 items.append(item)
         items.sort(key=lambda item: item["name"])
