@@ -8,8 +8,12 @@ answers, and tell whether a terminal is already running ssh.
 
 The server runs as the student, so none of this grants new powers; still,
 commands only ever run from argument lists (never through a shell), with
-stdin closed and a timeout, and the config written is checked so that it
-cannot run commands itself.
+stdin closed and a timeout, and the config written passes an allow-list
+(sshconfig.py) so that it cannot run commands itself. What the page may ask
+is bounded by that config: the probe and Forget reach only its hosts and
+ports, the agent endpoint answers only about its key files (and the
+layouts' own), and everything that connects or changes state is a POST or
+PUT, which jupyter_server checks for the XSRF token.
 """
 
 import asyncio

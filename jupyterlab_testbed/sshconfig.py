@@ -259,7 +259,8 @@ def _agent(value, context):
 def _forward_agent(value, context):
     if value.lower() in ("yes", "no") or _is_agent(value, context):
         return None
-    return f"must be yes, no or the lab's agent ({', '.join(context.agent_sockets)}), not “{value}”"
+    agents = ", ".join(context.agent_sockets)
+    return f"must be yes, no or the lab's agent ({agents}), not “{value}”"
 
 
 def _known_hosts(value, context):
@@ -276,7 +277,9 @@ def _control_path(value, context):
 
 
 def _duration(value, context):
-    return None if DURATION.fullmatch(value) else f"“{value}” is not a time such as 10m, 1h or no"
+    if DURATION.fullmatch(value):
+        return None
+    return f"“{value}” is not a time such as 10m, 1h or no"
 
 
 def _listen(spec):
@@ -297,7 +300,8 @@ def _local_forward(value, context):
     parts = value.split(" ")
     if len(parts) != 2 or not _listen(parts[0]) or not _jump(parts[1]) or "@" in parts[1]:
         return (
-            f"“{value}” must be “[localhost:]port host:port”, listening on this machine only"
+            f"“{value}” must be “[localhost:]port host:port”, "
+            "listening on this machine only"
         )
     if ":" not in parts[1].rpartition("]")[2]:
         return f"“{value}” must name the target's port: host:port"
@@ -305,7 +309,9 @@ def _local_forward(value, context):
 
 
 def _algorithms(value, context):
-    return None if ALGORITHMS.fullmatch(value) else f"“{value}” is not a list of algorithm names"
+    if ALGORITHMS.fullmatch(value):
+        return None
+    return f"“{value}” is not a list of algorithm names"
 
 
 RULES = {

@@ -672,22 +672,24 @@ async def test_post_with_only_a_session_cookie_is_refused(jp_fetch, state_dir, c
     cookie = await login_cookie(jp_fetch)
     # The cookie alone does authenticate: a GET goes through.
     await jp_fetch(*ENDPOINT, headers={"Authorization": "", "Cookie": cookie})
-    for path, body in (
-        ("probe", {"host": "127.0.0.1", "port": 22}),
-        ("forget", {"host": "127.0.0.1", "port": 22}),
-        ("agent", {"keys": ["~/.ssh/id_rsa_chameleon"]}),
+    for path, method, body in (
+        ("probe", "POST", {"host": "127.0.0.1", "port": 22}),
+        ("forget", "POST", {"host": "127.0.0.1", "port": 22}),
+        ("agent", "POST", {"keys": ["~/.ssh/id_rsa_chameleon"]}),
+        ("config", "PUT", {"text": "Host node1\n"}),
     ):
         with pytest.raises(HTTPClientError) as error:
             await jp_fetch(
                 *ENDPOINT,
                 path,
-                method="POST",
+                method=method,
                 body=json.dumps(body),
                 headers={"Authorization": "", "Cookie": cookie},
             )
         assert error.value.code == 403
         assert b"_xsrf" in error.value.response.body
     assert not control_dir.exists()
+    assert not state_dir.exists()
 
 
 async def test_probe_as_get_is_gone(jp_fetch):

@@ -43,7 +43,12 @@ def config(*lines):
 def test_the_generators_config_is_allowed():
     assert config_problem(config(), CONTEXT) is None
     assert hosts(config("  Port 2222")) == [
-        {"alias": "node2", "host": "192.168.1.12", "port": 2222, "keys": ["~/.ssh/id_rsa_chameleon"]}
+        {
+            "alias": "node2",
+            "host": "192.168.1.12",
+            "port": 2222,
+            "keys": ["~/.ssh/id_rsa_chameleon"],
+        }
     ]
 
 
@@ -68,7 +73,7 @@ def test_options_as_the_front_end_checks_them(case):
     "line, expected",
     [
         ("  ProxyJump node1;touch /tmp/pwned", "ProxyJump cannot contain a space"),
-        ("  ProxyJump node1;id", "ProxyJump cannot contain “;”: a shell would read it as a command"),
+        ("  ProxyJump node1;id", "ProxyJump cannot contain “;”: a shell would read it"),
         ("  ProxyJump $(id)", "ProxyJump cannot contain “$”"),
         ("  ProxyJump cc@node1:2222,10.0.0.1", None),
         ("  ProxyJump [fe80::1]:22", None),
@@ -77,8 +82,8 @@ def test_options_as_the_front_end_checks_them(case):
         ("  HostName %d.example.org", "HostName cannot contain “%”"),
         ("  HostName evil_host", "HostName “evil_host” is not a host name or IP address"),
         ("  IdentityFile ~/.ssh/%d/key", "IdentityFile cannot contain “%”"),
-        ("  IdentityFile ~root/.ssh/id_rsa", "IdentityFile “~root/.ssh/id_rsa” must be an absolute"),
-        ("  IdentityFile id_rsa", "IdentityFile “id_rsa” must be an absolute path or start with ~/"),
+        ("  IdentityFile ~root/.ssh/id_rsa", "“~root/.ssh/id_rsa” must be an absolute"),
+        ("  IdentityFile id_rsa", "IdentityFile “id_rsa” must be an absolute path"),
         ("  IdentityAgent /tmp/other/agent.sock", "IdentityAgent must be the lab's agent"),
         ("  ForwardAgent /tmp/other.sock", "ForwardAgent must be yes, no or the lab's agent"),
         ("  ForwardAgent $SSH_AUTH_SOCK", "ForwardAgent cannot contain “$”"),
@@ -87,7 +92,7 @@ def test_options_as_the_front_end_checks_them(case):
         ("  StrictHostKeyChecking no", "StrictHostKeyChecking must be yes or ask or accept-new"),
         ("  ControlPath /tmp/%r@%h", "ControlPath must be /tmp/tb-ssh-1000/%C"),
         ("  ControlPersist 10m;id", "ControlPersist cannot contain “;”"),
-        ("  ServerAliveInterval 99999", "ServerAliveInterval must be a whole number from 0 to 3600"),
+        ("  ServerAliveInterval 99999", "must be a whole number from 0 to 3600"),
         ("  User root;id", "User cannot contain “;”"),
         ("  User=cc", "the “Keyword=value” form is not allowed: write “Keyword value”"),
         ("  User = cc", "User cannot contain a space"),
@@ -113,7 +118,9 @@ def test_values_are_checked_by_their_keyword(line, expected):
 
 def test_options_only_inside_a_host_block():
     problem = config_problem("Port 22\n" + config(), CONTEXT)
-    assert problem == 'Line 1 ("Port 22"): Port must come after a Host line, inside the node\'s block.'
+    assert problem == (
+        'Line 1 ("Port 22"): Port must come after a Host line, inside the node\'s block.'
+    )
 
 
 def test_refusal_shows_no_raw_control_characters():
