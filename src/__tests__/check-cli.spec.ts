@@ -1,10 +1,11 @@
-import { execFileSync, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type * as nbformat from '@jupyterlab/nbformat';
 import { sourceLines } from '../authoring/clean';
 import { STUDENT, useAsStudent } from './student';
+import { buildCli } from './buildcli';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -85,18 +86,7 @@ function writeLab(dir: string): string {
 }
 
 beforeAll(() => {
-  // Always from the current sources: a stale build would test old code.
-  execFileSync(
-    process.execPath,
-    [
-      path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
-      '-p',
-      'tsconfig.cli.json',
-      '--outDir',
-      path.join(tmp, 'build')
-    ],
-    { cwd: ROOT, stdio: 'pipe' }
-  );
+  buildCli(path.join(tmp, 'build'));
 }, 120000);
 
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

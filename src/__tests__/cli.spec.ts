@@ -1,7 +1,8 @@
-import { execFileSync, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { buildCli } from './buildcli';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'lib-cli', 'cli', 'grade.js');
@@ -32,16 +33,7 @@ function line(stdout: string, student: string): string {
 }
 
 beforeAll(() => {
-  // Always from the current sources: a stale build would test old code.
-  execFileSync(
-    process.execPath,
-    [
-      path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
-      '-p',
-      'tsconfig.cli.json'
-    ],
-    { cwd: ROOT, stdio: 'pipe' }
-  );
+  buildCli();
   fs.chmodSync(CLI, 0o755);
   const written = grade(
     '--sample',

@@ -4,11 +4,12 @@
  * heading or a cell), the reports, CSV and JSON both CLIs write carry none
  * of it raw. The hostile notebook is adversarial/output-controls.ipynb.
  */
-import { execFileSync, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { fieldText, printable, safeJSON } from '../invisible';
+import { buildCli } from './buildcli';
 
 const ROOT = path.resolve(__dirname, '../..');
 const HOSTILE = path.join(ROOT, 'adversarial', 'output-controls.ipynb');
@@ -46,17 +47,7 @@ const classDir = path.join(tmp, 'class');
 const lab = path.join(tmp, 'lab');
 
 beforeAll(() => {
-  execFileSync(
-    process.execPath,
-    [
-      path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
-      '-p',
-      'tsconfig.cli.json',
-      '--outDir',
-      BUILD
-    ],
-    { cwd: ROOT, stdio: 'pipe' }
-  );
+  buildCli(BUILD);
   for (const student of [STUDENT, 'alice']) {
     fs.mkdirSync(path.join(classDir, student), { recursive: true });
     fs.copyFileSync(HOSTILE, path.join(classDir, student, '1_lab.ipynb'));
