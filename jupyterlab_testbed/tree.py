@@ -78,7 +78,13 @@ class TreeHandler(APIHandler):
     @tornado.web.authenticated
     @authorized
     def get(self):
-        path = self.get_query_argument("path", "").strip("/")
+        # Tornado's get_query_argument turns control characters into spaces,
+        # and a student may well have named a folder with them: the raw value.
+        raw = self.request.query_arguments.get("path", [b""])[-1]
+        try:
+            path = raw.decode("utf-8").strip("/")
+        except UnicodeDecodeError:
+            raise tornado.web.HTTPError(400, "the path is not UTF-8") from None
         parts = [part for part in path.split("/") if part]
         if any(part in (".", "..") for part in parts) or "\0" in path:
             raise tornado.web.HTTPError(400, "the path must stay inside the server's root")

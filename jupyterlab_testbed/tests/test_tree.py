@@ -111,3 +111,13 @@ async def test_unauthenticated_request_is_refused(lab, jp_fetch):
     with pytest.raises(HTTPClientError) as error:
         await jp_fetch(*ENDPOINT, params={"path": "lab"}, headers={"Authorization": ""})
     assert error.value.code in (401, 403)
+
+
+async def test_names_with_control_characters_are_listed_as_they_are(jp_root_dir, jp_fetch):
+    # A student's folder in a class, named to move a grader's cursor.
+    name = "\x1b[2J\x1b]0;owned\x07mallory"
+    (jp_root_dir / "class" / name).mkdir(parents=True)
+    (jp_root_dir / "class" / name / "lab.ipynb").write_text("{}")
+    assert [item["name"] for item in (await listing(jp_fetch, "class"))["items"]] == [name]
+    inside = await listing(jp_fetch, f"class/{name}")
+    assert [item["name"] for item in inside["items"]] == ["lab.ipynb"]
