@@ -8,8 +8,12 @@ answers, and tell whether a terminal is already running ssh.
 
 The server runs as the student, so none of this grants new powers; still,
 commands only ever run from argument lists (never through a shell), with
-stdin closed and a timeout, and the config written is checked so that it
-cannot run commands itself.
+stdin closed and a timeout, and the config written passes an allow-list
+(sshconfig.py) so that it cannot run commands itself. What the page may ask
+is bounded by that config: the probe and Forget reach only its hosts and
+ports, the agent endpoint answers only about its key files (and the
+layouts' own), and everything that connects or changes state is a POST or
+PUT, which jupyter_server checks for the XSRF token.
 """
 
 import asyncio
@@ -17,7 +21,7 @@ import atexit
 import contextlib
 import errno
 import functools
-import ipaddress
+import hashlib
 import json
 import os
 import re
@@ -34,33 +38,14 @@ from jupyter_server.utils import url_path_join
 from traitlets import Unicode, default
 from traitlets.config import LoggingConfigurable
 
-CONFIG_LIMIT = 64 * 1024
-
-# Keywords that run commands, load code or pull in other files, and why. The
-# front end refuses them already; the server refuses them again because it is
-# the one that writes the file ssh will obey.
-REFUSED_KEYWORDS = {
-    "proxycommand": "it runs a local command",
-    "localcommand": "it runs a local command",
-    "permitlocalcommand": "it lets a LocalCommand run",
-    "knownhostscommand": "it runs a local command",
-    "remotecommand": "it replaces the shell the student expects",
-    "pkcs11provider": "it loads a library into ssh",
-    "securitykeyprovider": "it loads a library into ssh",
-    "include": "it reads another file into the config",
-    "match": "its exec criterion runs a local command",
-}
-
-# Checking stays on: a changed host key must be reported, not accepted.
-STRICT_HOST_KEY_CHECKING = {"yes", "ask", "accept-new", "true"}
-
-# `Keyword value` with a space or tab between: the `Keyword=value` form is
-# refused too, since the generator never writes it.
-CONFIG_LINE = re.compile(r"[ \t]*([A-Za-z][A-Za-z0-9]*)[ \t]+(\S.*)")
-CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+from .sshconfig import CONFIG_LIMIT, Context, config_problem, hosts, is_host
 
 MAX_KEYS = 10
 MAX_PATH = 4096
+
+# The layouts' own key files (src/terminals/presets.ts): the agent endpoint
+# answers about these even before a config names them.
+PRESET_KEYS = ("~/.ssh/id_rsa_chameleon", "~/.ssh/kube-keys.pem")
 
 # sun_path is 104 bytes on macOS and BSD, 108 on Linux: the smaller is safe.
 SOCKET_PATH_LIMIT = 104
@@ -69,9 +54,6 @@ AGENT_START_TIMEOUT = 3
 COMMAND_TIMEOUT = 10
 PROBE_TIMEOUT = 3
 BANNER_LIMIT = 255
-
-DNS_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-DNS_NAME = re.compile(rf"{DNS_LABEL}(?:\.{DNS_LABEL})*")
 
 PASSPHRASE_MESSAGE = (
     "The key {path} has a passphrase: type it once in the node1 terminal "
@@ -112,6 +94,8 @@ class TestbedSSH(LoggingConfigurable):
         self._agent = None
         self._agent_lock = None
         self._ssh_version = None
+        # The SHA-256 of the config text this process last wrote.
+        self._written = None
 
     @property
     def state_path(self):
@@ -156,8 +140,19 @@ class TestbedSSH(LoggingConfigurable):
                     self._ssh_version = error.strip().splitlines()[0]
         return self._ssh_version
 
+    def check_context(self):
+        """What only this server can say is the lab's, for checking a config."""
+        sockets = [self.agent_socket_path]
+        if os.environ.get("SSH_AUTH_SOCK"):
+            sockets.append(os.path.normpath(os.environ["SSH_AUTH_SOCK"]))
+        return Context(
+            known_hosts_file=self.known_hosts_file,
+            control_dir=self.control_path,
+            agent_sockets=tuple(sockets),
+        )
+
     def write_config(self, text):
-        problem = config_problem(text)
+        problem = config_problem(text, self.check_context())
         if problem:
             raise RequestError(problem)
         self.ensure_control_dir()
@@ -167,6 +162,73 @@ class TestbedSSH(LoggingConfigurable):
             raise RequestError(
                 f"Could not write {self.config_file}: {error.strerror}.", 500
             ) from None
+        self._written = hashlib.sha256(text.encode()).hexdigest()
+
+    def topology(self):
+        """The Host blocks of the config this server wrote, as it wrote them.
+
+        Probing, forgetting and key questions are limited to these, so the
+        endpoints cannot reach hosts, ports or files the lab does not use.
+        After a restart the config on disk counts when it passes the checks.
+        """
+        path = self.config_file
+        try:
+            with open(path, "rb") as file:
+                data = file.read(CONFIG_LIMIT + 1)
+        except OSError:
+            raise RequestError(
+                "The lab has no ssh config yet: open its nodes in the Terminals section first.",
+                403,
+            ) from None
+        if self._written and hashlib.sha256(data).hexdigest() != self._written:
+            raise RequestError(
+                f"{path} changed since this server wrote it: open a terminal of the lab "
+                "again, so the server writes it anew.",
+                403,
+            )
+        text = data.decode("utf-8", errors="replace")
+        problem = config_problem(text, self.check_context())
+        if problem:
+            raise RequestError(f"{path} is not a config this server would write. {problem}", 403)
+        return hosts(text)
+
+    def check_lab_host(self, host, port):
+        """Refuse a host and port that are not a HostName and Port of the lab's config."""
+        blocks = self.topology()
+        ports = {block["port"] for block in blocks if block["host"] == host}
+        if not ports:
+            raise RequestError(
+                f"{host} is not a host of the lab's ssh config: the server only reaches "
+                "the lab's own nodes.",
+                403,
+            )
+        if port not in ports:
+            listed = ", ".join(str(p) for p in sorted(ports))
+            raise RequestError(
+                f"{host} is in the lab's ssh config with port {listed}, not {port}: "
+                "the server only reaches the lab's own nodes.",
+                403,
+            )
+
+    def check_lab_keys(self, paths):
+        """Refuse key paths that are neither the config's IdentityFiles nor a layout's key."""
+        allowed = {_local_path(path) for path in self.lab_key_paths()}
+        for path in paths:
+            if _local_path(path) not in allowed:
+                raise RequestError(
+                    f"{path} is not a key file of the lab: the server answers only about "
+                    "the IdentityFile paths of the lab's ssh config and the layouts' keys.",
+                    403,
+                )
+
+    def lab_key_paths(self):
+        paths = list(PRESET_KEYS)
+        if os.environ.get("OS_KEYPAIR_PRIVATE_KEY"):
+            paths.append(os.environ["OS_KEYPAIR_PRIVATE_KEY"])
+        with contextlib.suppress(RequestError):
+            for block in self.topology():
+                paths.extend(block["keys"])
+        return paths
 
     def ensure_control_dir(self):
         """Create the socket directory, refusing one someone else could reach.
@@ -370,44 +432,6 @@ class TestbedSSH(LoggingConfigurable):
         return host_key_state(known, scanned)
 
 
-def config_problem(text):
-    """Why the config text must not be written, or None."""
-    if not isinstance(text, str):
-        return "The config text must be a string."
-    if len(text.encode()) > CONFIG_LIMIT:
-        return f"The config is longer than {CONFIG_LIMIT // 1024} KiB."
-    for number, line in enumerate(text.split("\n"), start=1):
-        problem = _line_problem(line)
-        if problem:
-            shown = line.strip()
-            shown = shown if len(shown) <= 60 else shown[:59] + "…"
-            return f"Line {number} ({json.dumps(shown)}): {problem}."
-    return None
-
-
-def _line_problem(line):
-    control = CONTROL_CHARACTER.search(line)
-    if control:
-        return {
-            "\0": "it contains a NUL character",
-            "\r": "it contains a carriage return; write the config with Unix line endings",
-        }.get(control.group(), "it contains a control character")
-    if not line.strip() or line.lstrip().startswith("#"):
-        return None
-    match = CONFIG_LINE.fullmatch(line)
-    if not match:
-        return "it is not a “Keyword value” line"
-    keyword, value = match.groups()
-    refused = REFUSED_KEYWORDS.get(keyword.lower())
-    if refused:
-        return f"{keyword} is not allowed: {refused}"
-    if keyword.lower() == "stricthostkeychecking":
-        setting = value.split()[0]
-        if setting.strip("\"'").lower() not in STRICT_HOST_KEY_CHECKING:
-            return f"{keyword} {setting} is not allowed: a changed host key must be reported"
-    return None
-
-
 def host_key_state(known, scanned):
     """Compare `ssh-keygen -F` output with `ssh-keyscan` output.
 
@@ -440,15 +464,8 @@ def check_host(host):
     """Refuse anything but an IP address or DNS name: it becomes a command argument."""
     if host is None or host == "":
         raise RequestError("The request needs a “host”.")
-    shown = json.dumps(host)[:80] if isinstance(host, str) else "The host"
-    if not isinstance(host, str) or len(host) > 253:
-        raise RequestError(f"{shown} is not a host name or IP address.")
-    try:
-        ipaddress.ip_address(host)
-        is_ip = "%" not in host
-    except ValueError:
-        is_ip = False
-    if not (is_ip or DNS_NAME.fullmatch(host)):
+    if not is_host(host):
+        shown = json.dumps(host)[:80] if isinstance(host, str) else "The host"
         raise RequestError(f"{shown} is not a host name or IP address.")
     return host
 
@@ -478,6 +495,10 @@ def check_key_paths(paths):
                 f"The key path {json.dumps(path)} must be absolute or start with ~/."
             )
     return paths
+
+
+def _local_path(path):
+    return os.path.normpath(os.path.expanduser(path))
 
 
 def _known_hosts_name(host, port):
@@ -762,6 +783,7 @@ class AgentHandler(SSHHandler):
     @_replies_to_errors
     async def get(self):
         paths = check_key_paths(self.get_arguments("key", strip=False))
+        self.ssh.check_lab_keys(paths)
         self.reply(await self.ssh.agent_status(paths))
 
     @tornado.web.authenticated
@@ -769,6 +791,7 @@ class AgentHandler(SSHHandler):
     @_replies_to_errors
     async def post(self):
         paths = check_key_paths(self.json_body().get("keys", []))
+        self.ssh.check_lab_keys(paths)
         self.reply(await self.ssh.load_keys(paths))
 
 
@@ -779,17 +802,20 @@ class ForgetHandler(SSHHandler):
     async def post(self):
         body = self.json_body()
         host, port = self.host_and_port(body.get("host"), body.get("port"))
+        self.ssh.check_lab_host(host, port)
         self.reply({"removed": await self.ssh.forget(host, port)})
 
 
 class ProbeHandler(SSHHandler):
+    # POST: it opens network connections, so it takes the XSRF check that
+    # jupyter_server applies to POST and never to GET.
     @tornado.web.authenticated
     @authorized
     @_replies_to_errors
-    async def get(self):
-        host, port = self.host_and_port(
-            self.get_argument("host", None, strip=False), self.get_argument("port", None)
-        )
+    async def post(self):
+        body = self.json_body()
+        host, port = self.host_and_port(body.get("host"), body.get("port"))
+        self.ssh.check_lab_host(host, port)
         self.reply(await self.ssh.probe(host, port))
 
 

@@ -4,15 +4,23 @@ The contents API follows symbolic links and does not say which entries are
 links, so a lab folder with a link to ``~/.ssh`` would be copied into a
 published artifact through it. This endpoint tells links, folders, files and
 anything else apart with ``lstat``, inside the server's root only.
+
+It shows no more than the contents API would: entries the contents manager
+hides (hidden files unless ``allow_hidden``, names matching ``hide_globs``)
+are left out and only counted. The one exception is the checkpoint folder,
+whose copies of the lab's files "Prepare for publishing" brings up to date
+when it cleans a lab in place.
 """
 
 import json
 import os
 import stat
+from datetime import datetime, timezone
 
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
+from jupyter_core.paths import is_file_hidden
 from jupyter_server.utils import url_path_join
 
 # A folder this large is not a lab; the front end's walk has its own bounds.
@@ -29,6 +37,33 @@ def _kind(mode):
     return "other"
 
 
+def _checkpoint_folder(manager):
+    checkpoints = getattr(manager, "checkpoints", None)
+    return getattr(checkpoints, "checkpoint_dir", ".ipynb_checkpoints")
+
+
+def _shown(manager, os_path, name):
+    """Whether the contents manager would list this entry (or it is the checkpoint folder).
+
+    The file manager's own test, entry by entry: the folder above was checked already.
+    """
+    if not manager.should_list(name):
+        return False
+    if getattr(manager, "allow_hidden", False) or name == _checkpoint_folder(manager):
+        return True
+    if name.startswith("."):
+        return False
+    try:
+        return not is_file_hidden(os_path, stat_res=os.lstat(os_path))
+    except OSError:
+        return False
+
+
+def _modified(info):
+    """The time of the last change, as the contents API gives it."""
+    return datetime.fromtimestamp(info.st_mtime, tz=timezone.utc).isoformat()
+
+
 def _is_real_folder(path):
     try:
         return stat.S_ISDIR(os.lstat(path).st_mode)
@@ -43,37 +78,53 @@ class TreeHandler(APIHandler):
     @tornado.web.authenticated
     @authorized
     def get(self):
-        path = self.get_query_argument("path", "").strip("/")
+        # Tornado's get_query_argument turns control characters into spaces,
+        # and a student may well have named a folder with them: the raw value.
+        raw = self.request.query_arguments.get("path", [b""])[-1]
+        try:
+            path = raw.decode("utf-8").strip("/")
+        except UnicodeDecodeError:
+            raise tornado.web.HTTPError(400, "the path is not UTF-8") from None
         parts = [part for part in path.split("/") if part]
         if any(part in (".", "..") for part in parts) or "\0" in path:
             raise tornado.web.HTTPError(400, "the path must stay inside the server's root")
         manager = self.contents_manager
         root = os.path.realpath(manager.root_dir)
-        # Every step of the path must be a real folder, not a link out of the root.
+        # Every step of the path must be a real folder, not a link out of the
+        # root, and one the contents manager would show.
         current = root
         for part in parts:
             current = os.path.join(current, part)
             if not _is_real_folder(current):
                 raise tornado.web.HTTPError(404, f"{path} is not a folder")
-        allow_hidden = getattr(manager, "allow_hidden", False)
+            if not _shown(manager, current, part):
+                raise tornado.web.HTTPError(
+                    404, f"{path} is hidden, and this server does not show hidden files"
+                )
         items = []
+        hidden = 0
         with os.scandir(current) as entries:
             for entry in entries:
                 if len(items) >= MAX_ENTRIES:
                     break
+                if not _shown(manager, entry.path, entry.name):
+                    hidden += 1
+                    continue
                 info = entry.stat(follow_symlinks=False)
                 kind = _kind(info.st_mode)
                 item = {
                     "name": entry.name,
                     "kind": kind,
                     "size": info.st_size if kind == "file" else None,
+                    "modified": _modified(info) if kind == "file" else None,
                 }
-                if entry.name.startswith(".") and not allow_hidden and kind != "link":
-                    # The contents API refuses hidden files; say why they stay behind.
-                    item["why"] = "hidden, and this server does not copy hidden files"
                 items.append(item)
         items.sort(key=lambda item: item["name"])
-        self.finish(json.dumps({"items": items, "truncated": len(items) >= MAX_ENTRIES}))
+        self.finish(
+            json.dumps(
+                {"items": items, "hidden": hidden, "truncated": len(items) >= MAX_ENTRIES}
+            )
+        )
 
 
 def setup_tree_handlers(web_app):

@@ -14,17 +14,35 @@ from jupyterlab_testbed.ssh import _process_children, host_key_state
 
 ENDPOINT = ("jupyterlab-testbed", "ssh")
 
-# Like what the front end writes, %C token included.
-CONFIG = """# Written by jupyterlab-testbed for this lab; changes here are overwritten.
+HEADER = "# Written by jupyterlab-testbed for this lab; changes here are overwritten.\n"
 
-Host node1
-  HostName 129.114.25.134
-  User cc
-  IdentityFile ~/.ssh/id_rsa_chameleon
-  StrictHostKeyChecking accept-new
-  ControlPath /tmp/tb-cm/%C
-\tControlPersist 10m
-"""
+
+def lab_config(state_dir, control_dir, *nodes):
+    """A config like the one the front end writes; nodes are (host, port, key file)."""
+    blocks = [HEADER]
+    for number, (host, port, key) in enumerate(nodes, start=1):
+        lines = [f"Host node{number}", f"  HostName {host}", "  User cc"]
+        if port != 22:
+            lines.append(f"  Port {port}")
+        if key:
+            lines += [f"  IdentityFile {key}", "  IdentitiesOnly yes"]
+        lines += [
+            "  StrictHostKeyChecking accept-new",
+            f"  UserKnownHostsFile {state_dir}/known_hosts",
+            "  ServerAliveInterval 15",
+            "  ServerAliveCountMax 4",
+            "  ControlMaster auto",
+            f"  ControlPath {control_dir}/%C",
+            "\tControlPersist 10m",
+        ]
+        blocks.append("\n".join(lines) + "\n")
+    return "\n".join(blocks)
+
+
+async def write_lab(jp_fetch, state_dir, control_dir, *nodes):
+    text = lab_config(state_dir, control_dir, *nodes)
+    await call(jp_fetch, "config", method="PUT", body={"text": text})
+    return text
 
 
 @pytest.fixture
@@ -144,10 +162,11 @@ async def test_paths_come_from_config(jp_fetch, state_dir, control_dir):
 
 
 async def test_config_is_written_private_and_whole(jp_fetch, state_dir, control_dir):
-    body = await call(jp_fetch, "config", method="PUT", body={"text": CONFIG})
+    text = lab_config(state_dir, control_dir, ("129.114.25.134", 22, "~/.ssh/id_rsa_chameleon"))
+    body = await call(jp_fetch, "config", method="PUT", body={"text": text})
     assert body == await call(jp_fetch)
     config = state_dir / "config"
-    assert config.read_text() == CONFIG
+    assert config.read_text() == text
     assert mode(config) == 0o600
     for directory in (state_dir, state_dir.parent, control_dir):
         assert mode(directory) == 0o700
@@ -174,15 +193,18 @@ async def test_config_is_written_private_and_whole(jp_fetch, state_dir, control_
         (
             'Host a\n  StrictHostKeyChecking "OFF"\n',
             'Line 2 ("StrictHostKeyChecking \\"OFF\\""): '
-            'StrictHostKeyChecking "OFF" is not allowed',
+            "StrictHostKeyChecking cannot contain “\"”",
         ),
-        ("Host a\n  ProxyCommand=nc %h\n", 'Line 2 ("ProxyCommand=nc %h"): it is not a'),
+        (
+            "Host a\n  ProxyCommand=nc %h\n",
+            'Line 2 ("ProxyCommand=nc %h"): the “Keyword=value” form is not allowed',
+        ),
         ("Host a\n  User: cc\n", 'Line 2 ("User: cc"): it is not a'),
         ("Host a\n= ProxyCommand x\n", 'Line 2 ("= ProxyCommand x"): it is not a'),
         ('Host a\n  "User" cc\n', 'Line 2 ("\\"User\\" cc"): it is not a'),
         ("Host a\n  User\n", 'Line 2 ("User"): it is not a'),
         ("Host a\r\n  User cc\r\n", 'Line 1 ("Host a"): it contains a carriage return'),
-        ("Host a\n  User c\0c\n", 'Line 2 ("User c\\u0000c"): it contains a NUL character'),
+        ("Host a\n  User c\0c\n", 'Line 2 ("User c?c"): it contains a NUL character'),
     ],
 )
 async def test_config_that_could_run_commands_is_refused(jp_fetch, state_dir, text, expected):
@@ -197,7 +219,7 @@ async def test_config_that_could_run_commands_is_refused(jp_fetch, state_dir, te
         ({"text": "# " + "x" * 64 * 1024}, "The config is longer than 64 KiB."),
         ({"text": ["Host a"]}, "The config text must be a string."),
         ({}, "The request body needs the config as “text”."),
-        ([CONFIG], "The request body must be a JSON object."),
+        (["Host a\n"], "The request body must be a JSON object."),
     ],
 )
 async def test_config_request_must_be_text(jp_fetch, state_dir, body, expected):
@@ -206,6 +228,7 @@ async def test_config_request_must_be_text(jp_fetch, state_dir, body, expected):
 
 
 async def test_shared_control_dir_is_refused(jp_fetch, state_dir, control_dir):
+    CONFIG = lab_config(state_dir, control_dir, ("10.0.0.1", 22, None))
     control_dir.mkdir(mode=0o777)
     control_dir.chmod(0o777)
     message = await refusal(jp_fetch, "config", method="PUT", body={"text": CONFIG}, status=500)
@@ -221,12 +244,23 @@ async def test_shared_control_dir_is_refused(jp_fetch, state_dir, control_dir):
 
 
 @pytest.fixture
-def keys(tmp_path, monkeypatch):
-    """Paths as the front end sends them: under ~ (here tmp_path) or absolute."""
+def keys(tmp_path, monkeypatch, ssh, state_dir, control_dir):
+    """Paths as the front end sends them: under ~ (here tmp_path) or absolute.
+
+    The lab's config names them, so the agent endpoint answers about them.
+    """
     monkeypatch.setenv("HOME", str(tmp_path))
     (tmp_path / ".ssh").mkdir()
     keygen(tmp_path / ".ssh" / "plain")
     keygen(tmp_path / ".ssh" / "locked", passphrase="correct horse")
+    text = lab_config(
+        state_dir,
+        control_dir,
+        ("10.0.0.1", 22, "~/.ssh/plain"),
+        ("10.0.0.2", 22, str(tmp_path / ".ssh" / "locked")),
+        ("10.0.0.3", 22, "~/.ssh/missing"),
+    )
+    ssh.write_config(text)
     return {
         "plain": "~/.ssh/plain",
         "locked": str(tmp_path / ".ssh" / "locked"),
@@ -287,7 +321,6 @@ async def test_agent_loads_keys_and_stops_with_server(
 
 async def test_one_agent_for_simultaneous_requests(jp_fetch, keys, control_dir):
     # A socket left by an agent that died must not stop a new one.
-    control_dir.mkdir(mode=0o700)
     stale = socket.socket(socket.AF_UNIX)
     stale.bind(str(control_dir / "agent.sock"))
     stale.close()
@@ -298,14 +331,14 @@ async def test_one_agent_for_simultaneous_requests(jp_fetch, keys, control_dir):
     assert len(agents_on(control_dir / "agent.sock")) == 1
 
 
-async def test_agent_socket_that_cannot_be_made(jp_fetch, ssh, keys, control_dir):
+async def test_agent_socket_that_cannot_be_made(jp_fetch, ssh, keys, state_dir, control_dir):
     # A file where the socket goes is not removed: only a dead agent's socket is.
-    control_dir.mkdir(mode=0o700)
     (control_dir / "agent.sock").write_text("notes")
     body = {"keys": [keys["plain"]]}
     message = await refusal(jp_fetch, "agent", method="POST", body=body, status=500)
     assert message == f"{control_dir / 'agent.sock'} exists and is not a socket: remove it."
     ssh.control_dir = str(control_dir / ("d" * 100))
+    ssh.write_config(lab_config(state_dir, ssh.control_path, ("10.0.0.1", 22, keys["plain"])))
     message = await refusal(jp_fetch, "agent", method="POST", body=body, status=500)
     assert message.startswith(f"The agent socket path {ssh.agent_socket_path} is too long")
     assert ssh.agent_pid is None
@@ -325,7 +358,7 @@ async def test_agent_status_without_agent(jp_fetch, keys, control_dir):
             }
         ],
     }
-    assert not control_dir.exists()
+    assert not (control_dir / "agent.sock").exists()
 
 
 @pytest.mark.parametrize(
@@ -347,13 +380,15 @@ async def test_agent_status_without_agent(jp_fetch, keys, control_dir):
 async def test_bad_key_paths_are_refused(jp_fetch, control_dir, keys, expected):
     message = await refusal(jp_fetch, "agent", method="POST", body={"keys": keys})
     assert message == expected
-    assert not control_dir.exists()
+    assert not (control_dir / "agent.sock").exists()
 
 
 @pytest.fixture
-def known_hosts(state_dir, tmp_path):
-    """A known_hosts file with one host on port 22 and one on 2222."""
-    state_dir.mkdir(parents=True)
+def known_hosts(ssh, state_dir, control_dir, tmp_path):
+    """A lab of two hosts, one on port 22 and one on 2222, and their known_hosts."""
+    ssh.write_config(
+        lab_config(state_dir, control_dir, ("10.0.0.1", 22, None), ("10.0.0.2", 2222, None))
+    )
     path = state_dir / "known_hosts"
     first = keygen(tmp_path / "host1")
     second = keygen(tmp_path / "host2")
@@ -374,10 +409,11 @@ async def test_forget_removes_only_that_host(jp_fetch, known_hosts):
     ) == {"removed": True}
 
 
-async def test_forget_without_known_hosts(jp_fetch, state_dir):
+async def test_forget_without_known_hosts(jp_fetch, state_dir, control_dir):
+    await write_lab(jp_fetch, state_dir, control_dir, ("node1.example.org", 22, None))
     body = {"host": "node1.example.org", "port": 22}
     assert await call(jp_fetch, "forget", method="POST", body=body) == {"removed": False}
-    assert not state_dir.exists()
+    assert os.listdir(state_dir) == ["config"]
 
 
 @pytest.mark.parametrize(
@@ -420,9 +456,14 @@ async def fake_sshd():
     await server.wait_closed()
 
 
-async def test_probe_reads_the_banner(jp_fetch):
+async def probe(jp_fetch, host, port):
+    return await call(jp_fetch, "probe", method="POST", body={"host": host, "port": port})
+
+
+async def test_probe_reads_the_banner(jp_fetch, state_dir, control_dir):
     async with fake_sshd() as port:
-        body = await call(jp_fetch, "probe", params={"host": "127.0.0.1", "port": port})
+        await write_lab(jp_fetch, state_dir, control_dir, ("127.0.0.1", port, None))
+        body = await probe(jp_fetch, "127.0.0.1", port)
     assert body == {
         "reachable": True,
         "banner": "SSH-2.0-Test",
@@ -431,21 +472,24 @@ async def test_probe_reads_the_banner(jp_fetch):
     }
 
 
-async def test_probe_with_known_host_that_shows_no_key(jp_fetch, state_dir, tmp_path):
+async def test_probe_with_known_host_that_shows_no_key(
+    jp_fetch, state_dir, control_dir, tmp_path
+):
     # The fake server gives ssh-keyscan no key to compare: no verdict.
-    state_dir.mkdir(parents=True)
     key = public_key(keygen(tmp_path / "host"))
     async with fake_sshd() as port:
+        await write_lab(jp_fetch, state_dir, control_dir, ("127.0.0.1", port, None))
         (state_dir / "known_hosts").write_text(f"[127.0.0.1]:{port} {key}\n")
-        body = await call(jp_fetch, "probe", params={"host": "127.0.0.1", "port": port})
+        body = await probe(jp_fetch, "127.0.0.1", port)
     assert body == {"reachable": True, "banner": "SSH-2.0-Test", "error": None, "hostKey": None}
 
 
-async def test_probe_closed_port(jp_fetch):
+async def test_probe_closed_port(jp_fetch, state_dir, control_dir):
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
-    body = await call(jp_fetch, "probe", params={"host": "127.0.0.1", "port": port})
+    await write_lab(jp_fetch, state_dir, control_dir, ("127.0.0.1", port, None))
+    body = await probe(jp_fetch, "127.0.0.1", port)
     assert body == {
         "reachable": False,
         "banner": None,
@@ -455,7 +499,8 @@ async def test_probe_closed_port(jp_fetch):
 
 
 async def test_probe_refuses_option_as_host(jp_fetch):
-    message = await refusal(jp_fetch, "probe", params={"host": "-oProxyCommand=x", "port": 22})
+    body = {"host": "-oProxyCommand=x", "port": 22}
+    message = await refusal(jp_fetch, "probe", method="POST", body=body)
     assert message == '"-oProxyCommand=x" is not a host name or IP address.'
 
 
@@ -521,8 +566,133 @@ async def test_unauthenticated_request_is_refused(jp_fetch, state_dir):
             *ENDPOINT,
             "config",
             method="PUT",
-            body=json.dumps({"text": CONFIG}),
+            body=json.dumps({"text": "Host node1\n"}),
             headers={"Authorization": ""},
         )
     assert error.value.code == 403
     assert not state_dir.exists()
+
+
+LAB_ONLY = "the server only reaches the lab's own nodes."
+
+
+async def test_probe_refuses_hosts_outside_the_lab(jp_fetch, state_dir, control_dir):
+    message = await refusal(jp_fetch, "probe", method="POST", status=403, body={"host": "10.0.0.1"})
+    assert message == (
+        "The lab has no ssh config yet: open its nodes in the Terminals section first."
+    )
+    async with fake_sshd() as port:
+        await write_lab(jp_fetch, state_dir, control_dir, ("127.0.0.1", port, None))
+        body = {"host": "10.0.0.9", "port": 22}
+        message = await refusal(jp_fetch, "probe", method="POST", status=403, body=body)
+    assert message == f"10.0.0.9 is not a host of the lab's ssh config: {LAB_ONLY}"
+
+
+async def test_probe_cannot_scan_ports(jp_fetch, jp_http_port, state_dir, control_dir):
+    """Other ports of a lab host are refused before any connection is made."""
+    connections = []
+
+    async def count(reader, writer):
+        connections.append(1)
+        writer.close()
+
+    other = await asyncio.start_server(count, "127.0.0.1", 0)
+    other_port = other.sockets[0].getsockname()[1]
+    try:
+        async with fake_sshd() as port:
+            await write_lab(jp_fetch, state_dir, control_dir, ("127.0.0.1", port, None))
+            for scanned in (22, 80, jp_http_port, other_port):
+                body = {"host": "127.0.0.1", "port": scanned}
+                message = await refusal(jp_fetch, "probe", method="POST", status=403, body=body)
+                assert message == (
+                    f"127.0.0.1 is in the lab's ssh config with port {port}, not {scanned}: "
+                    + LAB_ONLY
+                )
+    finally:
+        other.close()
+        await other.wait_closed()
+    assert connections == []
+
+
+async def test_probe_refuses_a_config_changed_behind_the_server(jp_fetch, state_dir, control_dir):
+    text = await write_lab(jp_fetch, state_dir, control_dir, ("10.0.0.1", 22, None))
+    (state_dir / "config").write_text(text.replace("10.0.0.1", "10.0.0.66"))
+    body = {"host": "10.0.0.66", "port": 22}
+    message = await refusal(jp_fetch, "probe", method="POST", status=403, body=body)
+    assert message.startswith(f"{state_dir / 'config'} changed since this server wrote it")
+
+
+async def test_config_on_disk_counts_after_a_restart(jp_fetch, ssh, state_dir, control_dir):
+    # A config left by an earlier server process is the lab's when it passes the checks.
+    state_dir.mkdir(parents=True)
+    (state_dir / "config").write_text(lab_config(state_dir, control_dir, ("10.0.0.1", 22, None)))
+    assert [block["host"] for block in ssh.topology()] == ["10.0.0.1"]
+    (state_dir / "config").write_text("Host node1\n  ProxyCommand nc %h %p\n")
+    body = {"host": "10.0.0.1", "port": 22}
+    message = await refusal(jp_fetch, "probe", method="POST", status=403, body=body)
+    assert message.startswith(f"{state_dir / 'config'} is not a config this server would write.")
+
+
+async def test_forget_refuses_hosts_outside_the_lab(jp_fetch, known_hosts):
+    before = known_hosts.read_text()
+    for body in ({"host": "10.0.0.3", "port": 22}, {"host": "10.0.0.1", "port": 2222}):
+        await refusal(jp_fetch, "forget", method="POST", status=403, body=body)
+    assert known_hosts.read_text() == before
+
+
+@pytest.mark.parametrize("path", ["/etc/shadow", "~/.ssh/somethingelse", "~/.ssh/plain/../x"])
+async def test_agent_answers_only_about_the_labs_keys(jp_fetch, keys, control_dir, path):
+    expected = (
+        f"{path} is not a key file of the lab: the server answers only about the "
+        "IdentityFile paths of the lab's ssh config and the layouts' keys."
+    )
+    assert await refusal(jp_fetch, "agent", status=403, params={"key": path}) == expected
+    body = {"keys": [keys["plain"], path]}
+    assert await refusal(jp_fetch, "agent", method="POST", status=403, body=body) == expected
+    assert not (control_dir / "agent.sock").exists()
+
+
+async def test_agent_answers_about_the_layouts_keys_before_any_config(jp_fetch, tmp_path):
+    body = await call(jp_fetch, "agent", params={"key": "~/.ssh/id_rsa_chameleon"})
+    assert body["keys"][0]["path"] == "~/.ssh/id_rsa_chameleon"
+    await refusal(jp_fetch, "agent", status=403, params={"key": "~/.ssh/id_rsa"})
+
+
+async def login_cookie(jp_fetch):
+    """The session cookie a browser holds after logging in with the token."""
+    response = await jp_fetch("api", "status")
+    cookies = [value.split(";")[0] for value in response.headers.get_list("Set-Cookie")]
+    session = [cookie for cookie in cookies if cookie.startswith("username-")]
+    assert session, cookies
+    return session[0]
+
+
+async def test_post_with_only_a_session_cookie_is_refused(jp_fetch, state_dir, control_dir):
+    """A page on another site can make the browser send the cookie, never the XSRF token."""
+    cookie = await login_cookie(jp_fetch)
+    # The cookie alone does authenticate: a GET goes through.
+    await jp_fetch(*ENDPOINT, headers={"Authorization": "", "Cookie": cookie})
+    for path, method, body in (
+        ("probe", "POST", {"host": "127.0.0.1", "port": 22}),
+        ("forget", "POST", {"host": "127.0.0.1", "port": 22}),
+        ("agent", "POST", {"keys": ["~/.ssh/id_rsa_chameleon"]}),
+        ("config", "PUT", {"text": "Host node1\n"}),
+    ):
+        with pytest.raises(HTTPClientError) as error:
+            await jp_fetch(
+                *ENDPOINT,
+                path,
+                method=method,
+                body=json.dumps(body),
+                headers={"Authorization": "", "Cookie": cookie},
+            )
+        assert error.value.code == 403
+        assert b"_xsrf" in error.value.response.body
+    assert not control_dir.exists()
+    assert not state_dir.exists()
+
+
+async def test_probe_as_get_is_gone(jp_fetch):
+    with pytest.raises(HTTPClientError) as error:
+        await jp_fetch(*ENDPOINT, "probe", params={"host": "127.0.0.1", "port": 22})
+    assert error.value.code == 405

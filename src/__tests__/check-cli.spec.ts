@@ -1,12 +1,11 @@
-import { execFileSync, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type * as nbformat from '@jupyterlab/nbformat';
 import { sourceLines } from '../authoring/clean';
 import { STUDENT, useAsStudent } from './student';
-
-const ROOT = path.resolve(__dirname, '../..');
+import { buildCli } from './buildcli';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'testbed-check-'));
 // The CLI package, built apart from lib-cli/ (see cli-package.spec.ts).
@@ -86,12 +85,7 @@ function writeLab(dir: string): string {
 }
 
 beforeAll(() => {
-  // Always from the current sources: a stale build would test old code.
-  execFileSync(
-    process.execPath,
-    [path.join(ROOT, 'scripts', 'build-cli.js'), '--outdir', BUILD],
-    { cwd: ROOT, stdio: 'pipe' }
-  );
+  buildCli(BUILD);
 }, 120000);
 
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

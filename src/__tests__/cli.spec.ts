@@ -1,9 +1,8 @@
-import { execFileSync, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-
-const ROOT = path.resolve(__dirname, '../..');
+import { buildCli } from './buildcli';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'testbed-grade-'));
 // The CLI package, built apart from lib-cli/ (see cli-package.spec.ts).
@@ -33,16 +32,7 @@ function line(stdout: string, student: string): string {
 }
 
 beforeAll(() => {
-  // Always from the current sources: a stale build would test old code.
-  execFileSync(
-    process.execPath,
-    [
-      path.join(ROOT, 'scripts', 'build-cli.js'),
-      '--outdir',
-      path.join(tmp, 'build')
-    ],
-    { cwd: ROOT, stdio: 'pipe' }
-  );
+  buildCli(path.join(tmp, 'build'));
   const written = grade(
     '--sample',
     sample,

@@ -270,14 +270,17 @@ describe('validation', () => {
       { identityFile: 'id_rsa' },
       'node1: the key file “id_rsa” must be an absolute path or start with ~/.'
     ],
-    [{ identityFile: '/k/a;b' }, 'node1: the key file cannot contain “;”.'],
+    [
+      { identityFile: '/k/a;b' },
+      'node1: the key file cannot contain “;”: a shell would read it as a command.'
+    ],
     [
       { identityFile: '/k/~x' },
       'node1: the key file can contain “~” only at the start, as ~/.'
     ],
     [
       { options: { StrictHostKeyChecking: 'no' } },
-      'node1: option StrictHostKeyChecking is not allowed: the lab always uses accept-new, so a changed host key is reported.'
+      "node1: option StrictHostKeyChecking is set from the node's fields, not from options."
     ],
     [
       { options: { proxycommand: 'nc' } },
@@ -285,7 +288,7 @@ describe('validation', () => {
     ],
     [
       { options: { Match: 'all' } },
-      'node1: option Match is not allowed: it starts a new block.'
+      'node1: option Match is not allowed: its exec criterion runs a local command.'
     ],
     [
       { options: { hostname: 'other' } },
@@ -296,16 +299,20 @@ describe('validation', () => {
       'node1: option “Port 22\nHost” is not an ssh_config keyword.'
     ],
     [
-      { options: { LocalForward: '8888 localhost:8888' } },
-      'node1: option LocalForward cannot contain a space: it would split the value in two.'
+      { options: { LocalForward: '0.0.0.0:8888 localhost:8888' } },
+      'node1: option LocalForward “0.0.0.0:8888 localhost:8888” must be “[localhost:]port host:port”, listening on this machine only.'
     ],
     [
       { options: { Port: '22#' } },
       'node1: option Port cannot contain “#”: it would start a comment.'
     ],
     [
-      { options: { Ciphers: 'aes;x' } },
-      'node1: option Ciphers: “aes;x” contains a character not allowed in an option value.'
+      { options: { Ciphers: 'aes128-ctr' } },
+      "node1: option Ciphers is not allowed: the lab's config never needs it."
+    ],
+    [
+      { options: { HostKeyAlgorithms: 'aes;x' } },
+      'node1: option HostKeyAlgorithms cannot contain “;”: a shell would read it as a command.'
     ],
     [{ jump: 'node1' }, 'node1: it cannot jump through itself.'],
     [
@@ -348,8 +355,8 @@ describe('validation', () => {
       "The lab's known_hosts file cannot contain a space: it would split the value in two.",
       "The lab's connection directory cannot contain “#”: it would start a comment.",
       '“forever” is not a valid ControlPersist time (for example 10m).',
-      "The lab's serverAliveInterval must be a whole number of 0 or more.",
-      "The lab's serverAliveCountMax must be a whole number of 0 or more."
+      "The lab's serverAliveInterval must be a whole number from 0 to 3600.",
+      "The lab's serverAliveCountMax must be a whole number from 0 to 100."
     ]);
   });
 

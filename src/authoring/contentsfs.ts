@@ -4,9 +4,9 @@
  * written and copied through the contents API, so the server's own checks
  * and its root apply to every file.
  */
-import { URLExt } from '@jupyterlab/coreutils';
 import { Contents, ServerConnection } from '@jupyterlab/services';
-import type { IPublishFs, IPublishItem } from './publish';
+import { listServerFolder } from '../servertree';
+import type { IPublishFs } from './publish';
 
 /**
  * The contents manager's files, with links named by the server.
@@ -16,20 +16,7 @@ export function contentsFs(
   settings: ServerConnection.ISettings = ServerConnection.makeSettings()
 ): IPublishFs {
   return {
-    list: async path => {
-      const url = URLExt.join(settings.baseUrl, 'jupyterlab-testbed', 'tree');
-      const query = URLExt.objectToQueryString({ path });
-      const response = await ServerConnection.makeRequest(
-        url + query,
-        {},
-        settings
-      );
-      if (!response.ok) {
-        throw new Error(await Private.reason(response, path));
-      }
-      const body = await response.json();
-      return Array.isArray(body?.items) ? (body.items as IPublishItem[]) : [];
-    },
+    list: path => listServerFolder(path, settings),
     readText: async path => {
       const model = await contents.get(path, {
         type: 'file',
@@ -83,20 +70,5 @@ namespace Private {
   export function parent(path: string): string {
     const index = path.lastIndexOf('/');
     return index < 0 ? '' : path.slice(0, index);
-  }
-
-  export async function reason(
-    response: Response,
-    path: string
-  ): Promise<string> {
-    let message = '';
-    try {
-      message = (await response.json())?.message ?? '';
-    } catch {
-      // The status says enough.
-    }
-    return `${path || 'the server root'} cannot be listed: ${
-      message || response.statusText || response.status
-    }`;
   }
 }

@@ -10,6 +10,7 @@
  * named with the reason.
  */
 import { DEFAULT_MAX_BYTES } from '../grading/reader';
+import { safeJSON } from '../invisible';
 import { refreshCheckpoints } from './checkpoints';
 import { cleanNotebookText, ICleanChanges } from './clean';
 import { ILintFinding, ILintOptions, isLeak, lintNotebookText } from './lint';
@@ -377,7 +378,7 @@ namespace Private {
 
     /** trovi.json at the result's root; whether it was written. */
     async writeTrovi(form: ITroviForm): Promise<boolean> {
-      const text = `${JSON.stringify(troviCrate(form), null, 2)}\n`;
+      const text = `${safeJSON(troviCrate(form), 2)}\n`;
       try {
         await this.fs.writeText(join(this.report.folder, TROVI_FILE), text);
         return true;

@@ -11,6 +11,7 @@ import type { ICleanChanges } from '../authoring/clean';
 import { plural } from '../authoring/findings';
 import { ILintFinding, LintRule, RULE_MEANINGS } from '../authoring/lint';
 import type { IPrepareReport } from '../authoring/publish';
+import { safeJSON } from '../invisible';
 import { IArguments, NAME } from './checkargs';
 import { printable, reason } from './terminal';
 
@@ -147,7 +148,7 @@ export function legend(findings: ILintFinding[]): string[] {
 
 /** The JSON report to a file or standard output; false when it failed. */
 export function writeJSON(target: string, body: object): boolean {
-  const text = `${JSON.stringify({ format: NAME, v: 1, ...body }, null, 2)}\n`;
+  const text = `${safeJSON({ format: NAME, v: 1, ...body }, 2)}\n`;
   try {
     if (target === '-') {
       process.stdout.write(text);

@@ -62,6 +62,15 @@ export function fileSystemSource(root: string): IFileSource {
       if (!(await fs.lstat(file)).isFile()) {
         throw new Error('not a regular file');
       }
+      // A folder on the way may have become a link since it was listed:
+      // O_NOFOLLOW guards the last step only.
+      const [real, realBase] = await Promise.all([
+        fs.realpath(file),
+        fs.realpath(base)
+      ]);
+      if (!real.startsWith(realBase + path.sep)) {
+        throw new Error('it leads out of the folder through a link');
+      }
       // Should it have become a link since, opening it fails.
       const handle = await fs.open(
         file,

@@ -1,8 +1,12 @@
 /**
  * A class folder read through JupyterLab's contents manager. Nothing is
- * ever saved through it.
+ * ever saved through it. It is listed by the server extension, which names
+ * links: the contents API follows them, also out of the class folder and out
+ * of the server's root, so a hand-in could make the grader's page read any
+ * file the server can. A link is skipped and named, never read.
  */
-import type { Contents } from '@jupyterlab/services';
+import { Contents, ServerConnection } from '@jupyterlab/services';
+import { IServerTreeItem, listServerFolder } from '../servertree';
 import { IFileSource, IFolderItem, listFolder } from './reader';
 
 /**
@@ -10,19 +14,16 @@ import { IFileSource, IFolderItem, listFolder } from './reader';
  */
 export function contentsSource(
   contents: Contents.IManager,
-  root: string
+  root: string,
+  settings: ServerConnection.ISettings = ServerConnection.makeSettings()
 ): IFileSource {
   const base = root.replace(/^\/+|\/+$/g, '');
   const full = (path: string) => [base, path].filter(part => part).join('/');
   return {
     list: () =>
-      listFolder(async folder => {
-        const model = await contents.get(full(folder), { content: true });
-        if (model.type !== 'directory' || !Array.isArray(model.content)) {
-          throw new Error('not a folder');
-        }
-        return (model.content as Contents.IModel[]).map(Private.toItem);
-      }),
+      listFolder(async folder =>
+        (await listServerFolder(full(folder), settings)).map(Private.toItem)
+      ),
     read: async path => {
       // Raw text: parsing it here is faster than the server's nbformat
       // validation, and a broken file gets our explanation, not a 400.
@@ -40,12 +41,14 @@ export function contentsSource(
 }
 
 namespace Private {
-  export function toItem(model: Contents.IModel): IFolderItem {
+  export function toItem(item: IServerTreeItem): IFolderItem {
     return {
-      name: model.name,
-      kind: model.type === 'directory' ? 'directory' : 'file',
-      size: typeof model.size === 'number' ? model.size : null,
-      modified: model.last_modified || null
+      name: item.name,
+      // Links and special files: named in the notes, never read.
+      kind:
+        item.kind === 'directory' || item.kind === 'file' ? item.kind : 'other',
+      size: typeof item.size === 'number' ? item.size : null,
+      modified: item.modified ?? null
     };
   }
 }

@@ -51,7 +51,11 @@ export function addOverview(
     }
     const model = new OverviewModel({
       root,
-      source: contentsSource(app.serviceManager.contents, root),
+      source: contentsSource(
+        app.serviceManager.contents,
+        root,
+        app.serviceManager.serverSettings
+      ),
       readOptions: () => ({
         ...options.outlineOptions(),
         version: EXTENSION_VERSION

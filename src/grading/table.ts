@@ -3,6 +3,7 @@
  * its exports. Every name in it comes from students' file names: exports
  * keep them inert text.
  */
+import { fieldText, safeJSON } from '../invisible';
 import { compareNames } from '../progress/lab';
 import { EXTENSION_VERSION } from '../version';
 import type { IClassEntry } from './reader';
@@ -192,7 +193,7 @@ export function toCSV(entries: IClassEntry[]): string {
  * The class as versioned JSON: each handed-in notebook with its summary.
  */
 export function toJSON(entries: IClassEntry[]): string {
-  return JSON.stringify(
+  return safeJSON(
     {
       format: 'jupyterlab-testbed-class',
       v: 1,
@@ -206,7 +207,6 @@ export function toJSON(entries: IClassEntry[]): string {
         summary
       }))
     },
-    null,
     1
   );
 }
@@ -288,11 +288,8 @@ namespace Private {
    * formula, and terminals (`--csv -`) from taking it for escape sequences.
    */
   export function csvField(value: string | number | undefined): string {
-    let text = (value === undefined ? '' : String(value)).replace(
-      /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g,
-      '\ufffd'
-    );
-    if (/^[=+\-@\t\r]/.test(text)) {
+    let text = fieldText(value === undefined ? '' : String(value));
+    if (/^[=+\-@\t]/.test(text)) {
       text = `'${text}`;
     }
     return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;

@@ -10,7 +10,7 @@ import {
 import { ISignal, Signal } from '@lumino/signaling';
 import type { NodesResult } from './presets';
 import type { IAgentStatus, IProbe, ISshPaths, SshServer } from './server';
-import { sshCommand, sshConfig } from './sshconfig';
+import { INode, sshCommand, sshConfig } from './sshconfig';
 import { ITopologySettings, keyFiles } from './topology';
 
 /** The terminals' settings, as in `schema/terminals.json`. */
@@ -97,24 +97,37 @@ export class TerminalsModel {
     return node ? { name: node.name, host: node.host } : null;
   }
 
-  /** Ask the server about the key and node1, without changing anything. */
+  /**
+   * Ask the server about the key and node1. The lab's config is written
+   * first: the server answers only about the hosts and keys it names.
+   */
   async check(): Promise<void> {
     const result = this._topology?.result;
     if (!result?.ok) {
       return;
     }
     const entry = this.entryNode;
-    const [agent, probe] = await Promise.all([
-      this.server.agent(keyFiles(result.nodes)).catch(() => null),
-      entry
-        ? this.server.probe(entry.host).catch((reason: Error): IProbe => ({
-            reachable: false,
-            banner: null,
-            error: reason.message,
-            hostKey: null
-          }))
-        : Promise.resolve(null)
-    ]);
+    const failed = (reason: Error): IProbe => ({
+      reachable: false,
+      banner: null,
+      error: reason.message,
+      hostKey: null
+    });
+    const refused = await this._writeConfig(
+      result.nodes,
+      this._agent?.agentSocket
+    ).then(
+      () => null,
+      (reason: Error) => reason
+    );
+    const [agent, probe] = refused
+      ? [null, failed(refused)]
+      : await Promise.all([
+          this.server.agent(keyFiles(result.nodes)).catch(() => null),
+          entry
+            ? this.server.probe(entry.host).catch(failed)
+            : Promise.resolve(null)
+        ]);
     this._agent = agent;
     this._probe =
       entry && probe
@@ -152,6 +165,9 @@ export class TerminalsModel {
     if (!result.nodes.some(n => n.name === node)) {
       throw new Error(trans.__('This lab has no node called “%1”.', node));
     }
+    // The server loads only keys its config names: write it, then again
+    // with the agent that holds them.
+    await this._writeConfig(result.nodes, this._agent?.agentSocket);
     const agent = await this.loadKeys();
     const missing = agent?.keys.find(key => !key.exists);
     if (missing) {
@@ -162,18 +178,7 @@ export class TerminalsModel {
         )
       );
     }
-    const paths = await this._paths();
-    const config = sshConfig({
-      nodes: result.nodes,
-      knownHostsFile: paths.knownHostsFile,
-      controlDir: paths.controlDir,
-      agentSocket: agent?.agentSocket ?? undefined,
-      controlPersist: this._settings.controlPersist
-    });
-    if (!config.ok) {
-      throw new Error(config.problems.join(' '));
-    }
-    await this.server.writeConfig(config.text);
+    const paths = await this._writeConfig(result.nodes, agent?.agentSocket);
     return sshCommand(paths.configFile, node);
   }
 
@@ -182,6 +187,26 @@ export class TerminalsModel {
     const { removed } = await this.server.forgetHost(host, port);
     await this.check();
     return removed;
+  }
+
+  /** Write the lab's config on the server; throws what stops it. */
+  private async _writeConfig(
+    nodes: INode[],
+    agentSocket: string | null | undefined
+  ): Promise<ISshPaths> {
+    const paths = await this._paths();
+    const config = sshConfig({
+      nodes,
+      knownHostsFile: paths.knownHostsFile,
+      controlDir: paths.controlDir,
+      agentSocket: agentSocket ?? undefined,
+      controlPersist: this._settings.controlPersist
+    });
+    if (!config.ok) {
+      throw new Error(config.problems.join(' '));
+    }
+    await this.server.writeConfig(config.text);
+    return paths;
   }
 
   private async _paths(): Promise<ISshPaths> {

@@ -77,8 +77,13 @@ export class SshServer {
     return this._request('forget', 'POST', { host, port });
   }
 
+  /**
+   * Whether a node of the lab answers. A POST, as it opens a connection:
+   * the server checks the XSRF token, and answers only for a host and port
+   * of the config it last wrote (`writeConfig`).
+   */
   probe(host: string, port = 22): Promise<IProbe> {
-    return this._request(`probe?host=${encodeURIComponent(host)}&port=${port}`);
+    return this._request('probe', 'POST', { host, port });
   }
 
   /** Whether each running terminal's shell is running ssh, by name. */

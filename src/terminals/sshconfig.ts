@@ -60,8 +60,11 @@ const HOSTNAME = new RegExp(`^${DNS_LABEL}(?:\\.${DNS_LABEL})*$`);
 const IPV4_OCTET = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 const IPV6 = /^[0-9A-Fa-f]*:[0-9A-Fa-f:]*:[0-9A-Fa-f.]*$/;
 const OPTION_KEY = /^[A-Za-z][A-Za-z0-9]*$/;
-const OPTION_VALUE = /^[A-Za-z0-9._/+@,:=-]+$/;
-const DURATION = /^(\d+[smhdwSMHDW]?)+$|^(yes|no)$/;
+const DURATION = /^(\d{1,6}[smhdwSMHDW]?){1,4}$|^(yes|no)$/i;
+const PORT_TEXT = /^[0-9]{1,5}$/;
+const ALGORITHMS = /^[+^-]?[A-Za-z0-9@._-]+(,[A-Za-z0-9@._-]+){0,31}$/;
+/** Where a forward may listen: this machine only, never every interface. */
+const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
 
 /** Characters that would change what a config line means, and why. */
 const CONFIG_MEANINGS: [RegExp, string][] = [
@@ -72,42 +75,101 @@ const CONFIG_MEANINGS: [RegExp, string][] = [
   [/%/, 'ssh would expand it as a token (%h, %u, …)'],
   [/\$/, 'ssh would substitute an environment variable'],
   [/[*?!]/, 'ssh would read it as a host pattern'],
-  [/[\x00-\x1f\x7f]/, 'it is a control character']
+  [/[;&|`<>()]/, 'a shell would read it as a command'],
+  [/[\x00-\x1f\x7f-\x9f]/, 'it is a control character']
 ];
+
+/*
+ * The allow-list, as the server's jupyterlab_testbed/ssh_keywords.json has
+ * it (a jest test compares the two): the keywords the generator writes from
+ * the node's fields, the options a custom node may add with the rule each
+ * value must pass, and why some well-known keywords are refused.
+ */
 
 /** Keywords the generator writes itself, from the node's fields. */
-const MANAGED = [
-  'HostName',
-  'User',
-  'IdentityFile',
-  'IdentitiesOnly',
-  'ProxyJump',
-  'ForwardAgent',
-  'IdentityAgent',
-  'AddKeysToAgent',
-  'UserKnownHostsFile',
-  'ServerAliveInterval',
-  'ServerAliveCountMax',
-  'ControlMaster',
-  'ControlPath',
-  'ControlPersist'
-];
+export const MANAGED: { [keyword: string]: string } = {
+  HostName: 'host',
+  User: 'user',
+  IdentityFile: 'path',
+  IdentitiesOnly: 'yes-no',
+  ProxyJump: 'jumps',
+  IdentityAgent: 'agent',
+  AddKeysToAgent: 'yes-no',
+  ForwardAgent: 'forward-agent',
+  StrictHostKeyChecking: 'strict',
+  UserKnownHostsFile: 'known-hosts',
+  ServerAliveInterval: 'alive-interval',
+  ServerAliveCountMax: 'alive-count',
+  ControlMaster: 'control-master',
+  ControlPath: 'control-path',
+  ControlPersist: 'duration'
+};
 
-/** Keywords refused in options, and why. */
-const REFUSED: { [lowerKey: string]: string } = {
-  stricthostkeychecking:
-    'the lab always uses accept-new, so a changed host key is reported',
+/** Keywords a custom node's options may set, and the rule of each value. */
+export const OPTIONS: { [keyword: string]: string } = {
+  Port: 'port',
+  DynamicForward: 'dynamic-forward',
+  LocalForward: 'local-forward',
+  ExitOnForwardFailure: 'yes-no',
+  Compression: 'yes-no',
+  TCPKeepAlive: 'yes-no',
+  CheckHostIP: 'yes-no',
+  ConnectTimeout: 'timeout',
+  ConnectionAttempts: 'attempts',
+  AddressFamily: 'address-family',
+  LogLevel: 'log-level',
+  RequestTTY: 'request-tty',
+  HostKeyAlgorithms: 'algorithms',
+  PubkeyAcceptedAlgorithms: 'algorithms'
+};
+
+/** Keywords refused with a reason of their own. */
+export const REFUSED: { [lowerKey: string]: string } = {
   proxycommand: 'it runs a local command',
   localcommand: 'it runs a local command',
   permitlocalcommand: 'it lets a LocalCommand run',
   knownhostscommand: 'it runs a local command',
   remotecommand: 'it replaces the shell the student expects',
+  xauthlocation: 'it names a program ssh runs for X11 forwarding',
+  forwardx11: "it lets the node reach the student's display",
+  forwardx11trusted: "it lets the node reach the student's display",
   pkcs11provider: 'it loads a library into ssh',
   securitykeyprovider: 'it loads a library into ssh',
   include: 'it reads another file into the config',
-  match: 'it starts a new block',
-  host: 'it starts a new block'
+  match: 'its exec criterion runs a local command',
+  remoteforward: "it lets the node open connections on the student's side",
+  setenv: 'it sets environment variables on the node',
+  sendenv: "it sends the server's environment to the node"
 };
+
+const OPTION_ENUMS: { [rule: string]: string[] } = {
+  'yes-no': ['yes', 'no'],
+  'address-family': ['any', 'inet', 'inet6'],
+  'log-level': [
+    'quiet',
+    'fatal',
+    'error',
+    'info',
+    'verbose',
+    'debug',
+    'debug1',
+    'debug2',
+    'debug3'
+  ],
+  'request-tty': ['yes', 'no', 'force', 'auto']
+};
+
+const OPTION_RANGES: { [rule: string]: [number, number] } = {
+  port: [1, 65535],
+  timeout: [1, 600],
+  attempts: [1, 10]
+};
+
+/** The lab-wide keep-alive settings, with the server's bounds. */
+const ALIVE_RANGES = {
+  serverAliveInterval: [0, 3600],
+  serverAliveCountMax: [0, 100]
+} as const;
 
 const BLANKS: { [char: string]: string } = {
   ' ': 'a space',
@@ -117,12 +179,12 @@ const BLANKS: { [char: string]: string } = {
 };
 
 /** Why a free-form value cannot go into a config line, or null. */
-function lineProblem(value: string): string | null {
+function lineProblem(value: string, allowSpace = false): string | null {
   if (value === '') {
     return 'it is empty';
   }
   for (const [pattern, why] of CONFIG_MEANINGS) {
-    const found = pattern.exec(value);
+    const found = pattern.exec(allowSpace ? value.replace(/ /g, '') : value);
     if (found) {
       const shown = BLANKS[found[0]] ?? `“${found[0]}”`;
       return `it cannot contain ${shown}: ${why}`;
@@ -175,25 +237,111 @@ function about(subject: string, problem: string): string {
   return `${subject} ${problem.replace(/^it /, '')}`;
 }
 
-function checkOption(key: string, value: string): string | null {
+/** Whether one hop or target is [user@]host[:port], host a name or address. */
+function isHostPort(spec: string): boolean {
+  const at = spec.lastIndexOf('@');
+  const user = at >= 0 ? spec.slice(0, at) : '';
+  const rest = spec.slice(at + 1);
+  if (at >= 0 && !USER.test(user)) {
+    return false;
+  }
+  let address: string;
+  let port: string;
+  if (rest.startsWith('[')) {
+    const close = rest.indexOf(']');
+    address = rest.slice(1, close < 0 ? undefined : close);
+    const after = close < 0 ? '' : rest.slice(close + 1);
+    if (close < 0 || (after && !after.startsWith(':'))) {
+      return false;
+    }
+    port = after.slice(1);
+    if (!address.includes(':')) {
+      return false;
+    }
+  } else {
+    const colon = rest.indexOf(':');
+    address = colon < 0 ? rest : rest.slice(0, colon);
+    port = colon < 0 ? '' : rest.slice(colon + 1);
+  }
+  return (
+    hostProblem(address) === null &&
+    (!port || (PORT_TEXT.test(port) && +port >= 1 && +port <= 65535))
+  );
+}
+
+/** Whether a forward's listening side is a port, on this machine only. */
+function isListen(spec: string): boolean {
+  const colon = spec.lastIndexOf(':');
+  const address = colon < 0 ? '' : spec.slice(0, colon);
+  const port = spec.slice(colon + 1);
+  if (address && !LOOPBACK.includes(address.toLowerCase())) {
+    return false;
+  }
+  return PORT_TEXT.test(port) && +port >= 1 && +port <= 65535;
+}
+
+/** Why an option's value fails its keyword's rule, worded to follow the keyword. */
+function optionValueProblem(rule: string, value: string): string | null {
+  const meaning = lineProblem(value, rule === 'local-forward');
+  if (meaning) {
+    return meaning.replace(/^it /, '');
+  }
+  const choices = OPTION_ENUMS[rule];
+  if (choices) {
+    return choices.includes(value.toLowerCase())
+      ? null
+      : `must be ${choices.join(' or ')}, not “${value}”`;
+  }
+  const range = OPTION_RANGES[rule];
+  if (range) {
+    const [low, high] = range;
+    return PORT_TEXT.test(value) && +value >= low && +value <= high
+      ? null
+      : `must be a whole number from ${low} to ${high}, not “${value}”`;
+  }
+  if (rule === 'dynamic-forward') {
+    return isListen(value)
+      ? null
+      : `“${value}” must be a port, optionally after localhost: (never every interface)`;
+  }
+  if (rule === 'local-forward') {
+    const parts = value.split(' ');
+    if (
+      parts.length !== 2 ||
+      !isListen(parts[0]) ||
+      !isHostPort(parts[1]) ||
+      parts[1].includes('@')
+    ) {
+      return `“${value}” must be “[localhost:]port host:port”, listening on this machine only`;
+    }
+    return parts[1].split(']').pop()!.includes(':')
+      ? null
+      : `“${value}” must name the target's port: host:port`;
+  }
+  return ALGORITHMS.test(value)
+    ? null
+    : `“${value}” is not a list of algorithm names`;
+}
+
+/** Why a custom node's option cannot be written, worded to follow “option ”. */
+export function checkOption(key: string, value: string): string | null {
   if (!OPTION_KEY.test(key)) {
     return `“${key}” is not an ssh_config keyword`;
   }
-  const managed = MANAGED.find(k => k.toLowerCase() === key.toLowerCase());
+  const lower = key.toLowerCase();
+  if (lower === 'host') {
+    return `${key} is not allowed: it starts a new block`;
+  }
+  const managed = Object.keys(MANAGED).find(k => k.toLowerCase() === lower);
   if (managed) {
     return `${managed} is set from the node's fields, not from options`;
   }
-  const refused = REFUSED[key.toLowerCase()];
-  if (refused) {
-    return `${key} is not allowed: ${refused}`;
+  const allowed = Object.keys(OPTIONS).find(k => k.toLowerCase() === lower);
+  if (!allowed) {
+    return `${key} is not allowed: ${REFUSED[lower] ?? "the lab's config never needs it"}`;
   }
-  const problem = lineProblem(value);
-  if (problem) {
-    return about(key, problem);
-  }
-  return OPTION_VALUE.test(value)
-    ? null
-    : `${key}: “${value}” contains a character not allowed in an option value`;
+  const problem = optionValueProblem(OPTIONS[allowed], value);
+  return problem ? `${key} ${problem}` : null;
 }
 
 /** The longest socket path the lab's ControlPath can give. */
@@ -230,12 +378,16 @@ function labProblems(lab: ILab): string[] {
       `“${lab.controlPersist}” is not a valid ControlPersist time (for example 10m).`
     );
   }
-  for (const [field, value] of [
-    ['serverAliveInterval', lab.serverAliveInterval],
-    ['serverAliveCountMax', lab.serverAliveCountMax]
-  ] as const) {
-    if (value !== undefined && !(Number.isInteger(value) && value >= 0)) {
-      problems.push(`The lab's ${field} must be a whole number of 0 or more.`);
+  for (const field of ['serverAliveInterval', 'serverAliveCountMax'] as const) {
+    const value = lab[field];
+    const [low, high] = ALIVE_RANGES[field];
+    if (
+      value !== undefined &&
+      !(Number.isInteger(value) && value >= low && value <= high)
+    ) {
+      problems.push(
+        `The lab's ${field} must be a whole number from ${low} to ${high}.`
+      );
     }
   }
   return problems;

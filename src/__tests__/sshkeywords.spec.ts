@@ -1,0 +1,80 @@
+/**
+ * The front end's checker and the server's keep one allow-list: the server's
+ * file (jupyterlab_testbed/ssh_keywords.json) is read here and compared, and
+ * both sides run the same cases (adversarial/server-sshoptions.json).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ServerConnection } from '@jupyterlab/services';
+import { SshServer } from '../terminals/server';
+import { checkOption, MANAGED, OPTIONS, REFUSED } from '../terminals/sshconfig';
+
+const ROOT = path.join(__dirname, '..', '..');
+const read = (file: string) =>
+  JSON.parse(fs.readFileSync(path.join(ROOT, file), 'utf-8'));
+
+describe('the ssh keyword allow-list', () => {
+  const server = read('jupyterlab_testbed/ssh_keywords.json');
+
+  it('is the server’s, keyword for keyword and rule for rule', () => {
+    expect(MANAGED).toEqual(server.managed);
+    expect(OPTIONS).toEqual(server.options);
+    expect(REFUSED).toEqual(server.refused);
+  });
+
+  const cases: { keyword: string; value: string; refusal: string | null }[] =
+    read('adversarial/server-sshoptions.json').cases;
+
+  it.each(cases)(
+    '$keyword $value: as the server says',
+    ({ keyword, value, refusal }) => {
+      expect(checkOption(keyword, value)).toBe(
+        refusal === null ? null : `${keyword} ${refusal}`
+      );
+    }
+  );
+
+  it('refuses the keywords the generator writes itself', () => {
+    expect(checkOption('ProxyJump', 'node1')).toBe(
+      "ProxyJump is set from the node's fields, not from options"
+    );
+    expect(checkOption('Host', 'x')).toBe(
+      'Host is not allowed: it starts a new block'
+    );
+  });
+});
+
+describe('the probe request', () => {
+  it('is a POST with the host in the body, not a GET with a query', async () => {
+    const requests: Request[] = [];
+    const fetch = async (request: RequestInfo | URL) => {
+      requests.push(request as Request);
+      return new Response(
+        JSON.stringify({
+          reachable: true,
+          banner: 'SSH-2.0-x',
+          error: null,
+          hostKey: 'known'
+        }),
+        { status: 200 }
+      );
+    };
+    const settings = ServerConnection.makeSettings({
+      baseUrl: 'http://localhost:9300/',
+      fetch: fetch as typeof globalThis.fetch
+    });
+    await new SshServer(settings).probe('129.114.25.134', 22);
+    expect(requests).toHaveLength(1);
+    const [request] = requests;
+    // makeRequest adds a cache-busting query: the host is not in it.
+    expect(request.url.split('?')[0]).toBe(
+      'http://localhost:9300/jupyterlab-testbed/ssh/probe'
+    );
+    expect(request.url).not.toContain('129.114');
+    expect(request.method).toBe('POST');
+    expect(JSON.parse(await request.text())).toEqual({
+      host: '129.114.25.134',
+      port: 22
+    });
+  });
+});
