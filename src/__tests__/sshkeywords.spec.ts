@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ServerConnection } from '@jupyterlab/services';
+import { TerminalsModel } from '../terminals/model';
 import { SshServer } from '../terminals/server';
 import { checkOption, MANAGED, OPTIONS, REFUSED } from '../terminals/sshconfig';
 
@@ -76,5 +77,67 @@ describe('the probe request', () => {
       host: '129.114.25.134',
       port: 22
     });
+  });
+});
+
+describe('the terminals model', () => {
+  /** A server that records each request as "METHOD path". */
+  function recording(): {
+    settings: ServerConnection.ISettings;
+    calls: string[];
+  } {
+    const calls: string[] = [];
+    const fetch = async (request: RequestInfo | URL) => {
+      const { method, url } = request as Request;
+      const path = new URL(url).pathname.replace('/jupyterlab-testbed/ssh', '');
+      calls.push(`${method} ${path || '/'}`);
+      const body =
+        path === ''
+          ? {
+              configFile: '/home/cc/.ssh/jupyterlab-testbed/config',
+              knownHostsFile: '/home/cc/.ssh/jupyterlab-testbed/known_hosts',
+              controlDir: '/tmp/tb-ssh-0',
+              agentSocket: null
+            }
+          : path === '/agent'
+            ? { agentSocket: null, running: false, keys: [] }
+            : {
+                reachable: true,
+                banner: 'SSH-2.0-x',
+                error: null,
+                hostKey: 'known'
+              };
+      return new Response(JSON.stringify(body), { status: 200 });
+    };
+    return {
+      calls,
+      settings: ServerConnection.makeSettings({
+        baseUrl: 'http://localhost:9300/',
+        fetch: fetch as typeof globalThis.fetch
+      })
+    };
+  }
+
+  it('writes the lab’s config before it asks about its hosts and keys', async () => {
+    const { settings, calls } = recording();
+    const model = new TerminalsModel(new SshServer(settings));
+    model.topology = {
+      result: {
+        ok: true,
+        nodes: [
+          {
+            name: 'node1',
+            host: '129.114.25.134',
+            user: 'cc',
+            identityFile: '~/.ssh/id_rsa_chameleon'
+          }
+        ]
+      },
+      problems: []
+    };
+    await model.check();
+    expect(calls.slice(0, 2)).toEqual(['GET /', 'PUT /config']);
+    expect(calls.slice(2).sort()).toEqual(['GET /agent', 'POST /probe']);
+    expect(model.probe?.result.reachable).toBe(true);
   });
 });
