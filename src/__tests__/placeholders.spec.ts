@@ -16,7 +16,8 @@ import {
   hasReal,
   readNotebook,
   REAL_DIR,
-  SAMPLE_DIR
+  SAMPLE_DIR,
+  TOKENS
 } from './helpers';
 
 const STUDENT = {
@@ -177,7 +178,7 @@ describe('fill, refill and reset', () => {
     if (refill.kind !== 'write') {
       throw new Error();
     }
-    expect(planReset(refill.source, refill.fill!)).toEqual({
+    expect(planReset(refill.source, refill.fill!, TOKENS)).toEqual({
       kind: 'write',
       source: template,
       fill: null
@@ -191,7 +192,7 @@ describe('fill, refill and reset', () => {
     }
     const edited = `${first.source}\necho my own line`;
     expect(planFill(edited, first.fill!, values())).toEqual({ kind: 'edited' });
-    expect(planReset(edited, first.fill!)).toEqual({ kind: 'edited' });
+    expect(planReset(edited, first.fill!, TOKENS)).toEqual({ kind: 'edited' });
   });
 
   it('keeps edits made before the first fill in the template', () => {
@@ -209,7 +210,7 @@ describe('fill, refill and reset', () => {
     if (first.kind !== 'write') {
       throw new Error();
     }
-    expect(planFill(first.source, first.fill!, new Map())).toEqual({
+    expect(planFill(first.source, first.fill!, new Map(), TOKENS)).toEqual({
       kind: 'write',
       source: template,
       fill: null
@@ -229,7 +230,7 @@ describe('fill, refill and reset', () => {
           expect(plan.source).not.toMatch(
             /netID|CHI-XXXXXX|A\.B\.C\.D|10\.56\.X\.Y/
           );
-          expect(planReset(plan.source, plan.fill!)).toEqual({
+          expect(planReset(plan.source, plan.fill!, TOKENS)).toEqual({
             kind: 'write',
             source,
             fill: null
@@ -256,7 +257,7 @@ describe('fill, refill and reset', () => {
         const filled = plan.kind === 'write' ? plan.source : source;
         expect(filled).not.toMatch(/netID|CHI-XXXXXX/);
         if (plan.kind === 'write') {
-          expect(planReset(filled, plan.fill!)).toEqual({
+          expect(planReset(filled, plan.fill!, TOKENS)).toEqual({
             kind: 'write',
             source,
             fill: null

@@ -14,6 +14,7 @@ import { refreshCheckpoints } from './checkpoints';
 import { cleanNotebookText, ICleanChanges } from './clean';
 import { ILintFinding, ILintOptions, isLeak, lintNotebookText } from './lint';
 import { checkTroviForm, ITroviForm, TROVI_FILE, troviCrate } from './trovi';
+import type { KnownValues } from './profile';
 import { IFolderWalk, join, leftInPlace, message, walkFolder } from './walk';
 
 export interface IPublishItem {
@@ -154,7 +155,13 @@ export async function prepareFolder(
     clean: false,
     trovi: false
   };
-  const writer = new Private.Writer(fs, source, copyTo, report);
+  const writer = new Private.Writer(
+    fs,
+    source,
+    copyTo,
+    report,
+    options.lint.knownValues ?? {}
+  );
   await writer.makeFolders(walk.folders);
   const troviGiven = options.trovi !== undefined;
   for (const file of walk.files) {
@@ -193,7 +200,12 @@ export async function prepareFolder(
   report.findings = lint.findings;
   // In place, what the walk left out stays in the lab, unchecked.
   const leftBehind = inPlace && (!walk.complete || checkpointsLeft);
-  report.clean = !isLeak(lint.findings) && !writer.failed && !leftBehind;
+  // A refused template keeps a cell as someone wrote it, unexplained.
+  const refused = report.notebooks.some(
+    notebook => notebook.changes?.refusedTemplates.length
+  );
+  report.clean =
+    !isLeak(lint.findings) && !writer.failed && !leftBehind && !refused;
   return report;
 }
 
@@ -261,7 +273,8 @@ namespace Private {
       private fs: IPublishFs,
       private source: string,
       private copyTo: string,
-      private report: IPrepareReport
+      private report: IPrepareReport,
+      private known: KnownValues
     ) {}
 
     /**
@@ -302,7 +315,7 @@ namespace Private {
         this.report.skipped.push({ path, why });
         return;
       }
-      const cleaned = cleanNotebookText(text);
+      const cleaned = cleanNotebookText(text, this.known);
       if (cleaned.text === null) {
         this.notebookProblem(
           path,
@@ -352,7 +365,7 @@ namespace Private {
         this.notebookProblem(path, `could not be read (${message(error)})`);
         return;
       }
-      const cleaned = cleanNotebookText(text);
+      const cleaned = cleanNotebookText(text, this.known);
       if (cleaned.text === null) {
         this.notebookProblem(
           path,

@@ -134,9 +134,13 @@ export function addCommands(options: {
   ) =>
     change(
       panel,
-      (source, record) => planFill(source, record, values),
+      (source, record) => planFill(source, record, values, tokensOf(panel)),
       onlyFilled
     );
+
+  /** Every placeholder token of a notebook, filled or not. */
+  const tokensOf = (panel: NotebookPanel) =>
+    placeholders.forPanel(panel).placeholders.map(p => p.token);
 
   const undo = (panel: NotebookPanel) => {
     const changes = lastChange.get(panel);
@@ -216,7 +220,18 @@ export function addCommands(options: {
     isEnabled: () => !!current(),
     execute: () => {
       const panel = writable();
-      const applied = panel ? change(panel, planReset, true) : null;
+      const state = panel ? placeholders.forPanel(panel) : null;
+      const applied =
+        panel && state
+          ? change(
+              panel,
+              (source, record) =>
+                planReset(source, record, tokensOf(panel), {
+                  hints: state.values
+                }),
+              true
+            )
+          : null;
       if (panel && applied) {
         report(
           panel,
