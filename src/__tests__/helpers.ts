@@ -147,6 +147,3 @@ export async function openPanel(
   const panel: NotebookPanel = NBTestUtils.createNotebookPanel(context);
   return { panel, context, manager };
 }
-
-/** The built-in placeholder tokens, as the lab passes them to the fill. */
-export const TOKENS = CHAMELEON_PLACEHOLDERS.map(p => p.token);

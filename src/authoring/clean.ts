@@ -18,6 +18,7 @@ import {
 import { readNotebookFile, sourceText } from '../notebook/file';
 import type { KnownValues } from './profile';
 import { definitionsOf } from '../placeholders/authored';
+import type { IPlaceholder } from '../placeholders/definitions';
 import { planReset } from '../placeholders/engine';
 import type { ITemplateValues } from '../placeholders/template';
 
@@ -108,7 +109,7 @@ export function cleanNotebookText(
   }
   const { placeholders } = definitionsOf(metadata[METADATA_KEY]);
   const restoring = {
-    tokens: placeholders.map(p => p.token),
+    placeholders,
     values: {
       only: new Map(
         placeholders.map(p => [p.token, new Set(known[p.field] ?? [])])
@@ -152,7 +153,7 @@ namespace Private {
     cell: { [key: string]: unknown },
     index: number,
     changes: ICleanChanges,
-    restoring: { tokens: string[]; values: ITemplateValues }
+    restoring: { placeholders: IPlaceholder[]; values: ITemplateValues }
   ): void {
     const metadata = isObject(cell.metadata) ? cell.metadata : null;
     const read = readCellRecord(metadata?.[METADATA_KEY]);
@@ -162,7 +163,7 @@ namespace Private {
       const plan = planReset(
         sourceText(cell.source),
         record.fill,
-        restoring.tokens,
+        restoring.placeholders,
         restoring.values
       );
       if (plan.kind === 'write') {

@@ -78,6 +78,11 @@ export function readDefinition(entry: unknown): IPlaceholder | string {
   if (token.length > MAX_TOKEN_LENGTH || /[\r\n]/.test(token)) {
     return `has a token that is too long or spans lines`;
   }
+  // Restore writes tokens back into cells: one must not run or chain a
+  // command there (`<your-ip>` stays a plain word a shell refuses).
+  if (/[$`;|&]/.test(token)) {
+    return `(“${token}”) has a token with $ \` ; | or &, which would run or chain commands once restored`;
+  }
   for (const key of ['field', 'label', 'description', 'pattern', 'example']) {
     const value = raw[key];
     if (

@@ -134,13 +134,13 @@ export function addCommands(options: {
   ) =>
     change(
       panel,
-      (source, record) => planFill(source, record, values, tokensOf(panel)),
+      (source, record) => planFill(source, record, values, definedFor(panel)),
       onlyFilled
     );
 
-  /** Every placeholder token of a notebook, filled or not. */
-  const tokensOf = (panel: NotebookPanel) =>
-    placeholders.forPanel(panel).placeholders.map(p => p.token);
+  /** Every placeholder of a notebook, filled or not. */
+  const definedFor = (panel: NotebookPanel) =>
+    placeholders.forPanel(panel).placeholders;
 
   const undo = (panel: NotebookPanel) => {
     const changes = lastChange.get(panel);
@@ -226,7 +226,7 @@ export function addCommands(options: {
           ? change(
               panel,
               (source, record) =>
-                planReset(source, record, tokensOf(panel), {
+                planReset(source, record, state.placeholders, {
                   hints: state.values
                 }),
               true

@@ -7,6 +7,7 @@
  * cell's text with values turned back into tokens (./template.ts).
  */
 import { fingerprint } from '../notebook/hash';
+import { checkValue, IPlaceholder } from './definitions';
 import { ITemplateValues, refuseTemplate } from './template';
 import { TokenScanner } from './tokenscan';
 
@@ -58,20 +59,17 @@ export function countTokens(
 /**
  * Fill a cell, or refill it from its template after a value changed.
  *
- * @param tokens - every placeholder token of the notebook, filled or not.
+ * @param placeholders - every placeholder of the notebook, filled or not.
  */
 export function planFill(
   source: string,
   record: IFillRecord | undefined,
   values: Map<string, string>,
-  tokens: string[] = []
+  placeholders: IPlaceholder[] = []
 ): CellPlan {
-  const believed = recordedTemplate(
-    source,
-    record,
-    [...values.keys(), ...tokens],
-    { hints: values }
-  );
+  const believed = recordedTemplate(source, record, placeholders, {
+    hints: values
+  });
   if (typeof believed !== 'string') {
     return believed;
   }
@@ -93,13 +91,13 @@ export function planFill(
 export function planReset(
   source: string,
   record: IFillRecord | undefined,
-  tokens: string[],
+  placeholders: IPlaceholder[],
   values: ITemplateValues = {}
 ): CellPlan {
   if (!record) {
     return { kind: 'unchanged' };
   }
-  const believed = recordedTemplate(source, record, tokens, values);
+  const believed = recordedTemplate(source, record, placeholders, values);
   return typeof believed === 'string'
     ? { kind: 'write', source: believed, fill: null }
     : believed;
@@ -113,7 +111,7 @@ export function planReset(
 function recordedTemplate(
   source: string,
   record: IFillRecord | undefined,
-  tokens: string[],
+  placeholders: IPlaceholder[],
   values: ITemplateValues
 ): string | CellPlan {
   if (!record) {
@@ -122,12 +120,15 @@ function recordedTemplate(
   if (fingerprint(source) !== record.out) {
     return { kind: 'edited' };
   }
-  const refused = refuseTemplate(
-    source,
-    record.tpl,
-    new TokenScanner(tokens),
-    values
-  );
+  const byToken = new Map(placeholders.map(p => [p.token, p]));
+  const tokens = [...(values.hints?.keys() ?? []), ...byToken.keys()];
+  const refused = refuseTemplate(source, record.tpl, new TokenScanner(tokens), {
+    ...values,
+    check: (token, value) => {
+      const placeholder = byToken.get(token);
+      return placeholder ? checkValue(placeholder, value, placeholders) : null;
+    }
+  });
   return refused === null ? record.tpl : { kind: 'edited', refused };
 }
 

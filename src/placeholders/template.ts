@@ -9,8 +9,9 @@
  * the source's, and where a token stands the source holds a value that
  * token could have (the token itself when it was left unfilled; otherwise a
  * single word without anything a shell reads, at most MAX_VALUE_LENGTH
- * long, holding no token, the same for every occurrence of the token, and
- * one of the known values when they are given for the token). Putting such a template
+ * long, holding no token, passing the placeholder's own check (its
+ * pattern), the same for every occurrence of the token, and one of the
+ * known values when they are given for the token). Putting such a template
  * back changes nothing but values into tokens.
  *
  * The check walks the template and the source once, left to right, without
@@ -30,7 +31,12 @@ export interface ITemplateValues {
   hints?: ReadonlyMap<string, string>;
   /** For a token, the only values it may stand for when filled (the author's own). */
   only?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Why a value cannot be a token's (its placeholder's check), or null. */
+  check?: (token: string, value: string) => string | null;
 }
+
+/** Candidates that fit are checked in full at most this many times a token. */
+const MAX_CHECKED = 4;
 
 type Piece = string | { token: string };
 
@@ -127,19 +133,21 @@ namespace Private {
       value.length <= MAX_VALUE_LENGTH &&
       !shellMeaning(value) &&
       (!only || only.has(value));
-    let found: string | null = null;
-    const hint = values.hints?.get(token);
-    if (hint !== undefined && allowed(hint) && fits(hint)) {
-      found = hint;
-    } else if (fits(token)) {
-      return token;
-    } else if (only) {
-      found = [...only].find(value => allowed(value) && fits(value)) ?? null;
-    } else {
-      found = wordsAt(source, at).find(fits) ?? null;
-    }
+    let checked = 0;
     // A value never holds a token: filling it would have filled that too.
-    return found !== null && !tokens.occursIn(found) ? found : null;
+    const valid = (value: string) =>
+      checked++ < MAX_CHECKED &&
+      !tokens.occursIn(value) &&
+      (values.check?.(token, value) ?? null) === null;
+    const hint = values.hints?.get(token);
+    if (hint !== undefined && allowed(hint) && fits(hint) && valid(hint)) {
+      return hint;
+    }
+    if (fits(token)) {
+      return token;
+    }
+    const candidates = only ? [...only].filter(allowed) : wordsAt(source, at);
+    return candidates.find(value => fits(value) && valid(value)) ?? null;
   }
 
   /** The runs of value characters starting at `at`, longest first. */
