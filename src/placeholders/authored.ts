@@ -4,6 +4,7 @@
  * is checked: a bad entry is left out and named, the rest still apply.
  */
 import { readNotebookRecord } from '../metadata/format';
+import { MAX_REPEAT } from './pattern';
 import {
   CHAMELEON_PLACEHOLDERS,
   IPlaceholder,
@@ -103,7 +104,7 @@ export function readDefinition(entry: unknown): IPlaceholder | string {
   const unsupported = safePattern(pattern);
   if (typeof unsupported === 'string') {
     return validRegExp(pattern)
-      ? `(“${token}”) has a pattern placeholders do not support (it ${unsupported}; see the README's pattern syntax)`
+      ? `(“${token}”) has a pattern placeholders do not support (it ${unsupported}; a pattern may use characters, escapes, [classes], ., ^ $, groups, | and ? * + {m,n} up to ${MAX_REPEAT})`
       : `(“${token}”) has a pattern that is not a valid regular expression`;
   }
   return {
