@@ -104,6 +104,16 @@ const files = {
     markdown(`\`\`\`bash\n# run on node1${' '.repeat(BIG)}x\necho hi\n\`\`\``),
     code(`# run on node1${' '.repeat(BIG)}x\necho hi`)
   ]),
+  // 2,000 blocks whose marker lines just fit the 1,000-character cap: each
+  // cost the marker expression a million steps.
+  'regex-marker-lines': notebook([
+    markdown(
+      Array.from(
+        { length: 2000 },
+        () => `\`\`\`bash\n# run on node1${' '.repeat(980)}x\necho hi\n\`\`\``
+      ).join('\n\n')
+    )
+  ]),
   'regex-block-blank-lines': notebook([
     markdown(
       `\`\`\`bash\necho hi${' '.repeat(BIG)}x\n${'\n'.repeat(BIG / 2)}x\n\`\`\``

@@ -147,9 +147,7 @@ function randomString(random: Random, long = false): string {
   const count = random.int(long ? 24 : 8);
   for (let i = 0; i < count; i++) {
     const piece = random.pick(PIECES);
-    parts.push(
-      random.chance(0.05) ? piece.repeat(1 + random.int(500)) : piece
-    );
+    parts.push(random.chance(0.05) ? piece.repeat(1 + random.int(500)) : piece);
   }
   return parts.join('');
 }
