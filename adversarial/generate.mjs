@@ -104,12 +104,12 @@ const files = {
     markdown(`\`\`\`bash\n# run on node1${' '.repeat(BIG)}x\necho hi\n\`\`\``),
     code(`# run on node1${' '.repeat(BIG)}x\necho hi`)
   ]),
-  // 2,000 blocks whose marker lines just fit the 1,000-character cap: each
+  // 1,000 blocks whose marker lines just fit the 1,000-character cap: each
   // cost the marker expression a million steps.
   'regex-marker-lines': notebook([
     markdown(
       Array.from(
-        { length: 2000 },
+        { length: 1000 },
         () => `\`\`\`bash\n# run on node1${' '.repeat(980)}x\necho hi\n\`\`\``
       ).join('\n\n')
     )
@@ -128,7 +128,7 @@ const files = {
     }))
   }),
   'regex-log-ticks': (() => {
-    const ticks = 20000;
+    const ticks = 8000;
     const start = Date.UTC(2026, 10, 23, 16, 0, 0);
     const iso = ms => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const log = [];
