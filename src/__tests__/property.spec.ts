@@ -144,10 +144,10 @@ const PIECES = [
 
 function randomString(random: Random, long = false): string {
   const parts: string[] = [];
-  const count = random.int(long ? 24 : 8);
+  const count = random.int(long ? 16 : 6);
   for (let i = 0; i < count; i++) {
     const piece = random.pick(PIECES);
-    parts.push(random.chance(0.05) ? piece.repeat(1 + random.int(500)) : piece);
+    parts.push(random.chance(0.05) ? piece.repeat(1 + random.int(200)) : piece);
   }
   return parts.join('');
 }
