@@ -96,7 +96,8 @@ describe('class 3: a fill record cannot author code', () => {
         true
       );
       expect(applied.written).toEqual([]);
-      expect(applied.edited).toEqual([2]);
+      expect(applied.refused).toEqual([2]);
+      expect(applied.edited).toEqual([]);
       expect(model.cells.get(1).sharedModel.getSource()).toBe(before);
     });
 

@@ -63,6 +63,14 @@ export function addCommands(options: {
         )
       );
     }
+    if (applied.refused.length) {
+      parts.push(
+        trans.__(
+          'Cells whose fill record is not their text with your values turned back into placeholders were left as they are (the record may have been crafted): %1.',
+          applied.refused.join(', ')
+        )
+      );
+    }
     if (applied.unreadable.length) {
       parts.push(
         trans.__(
@@ -80,7 +88,11 @@ export function addCommands(options: {
         ]
       : [];
     const message = parts.join(' ');
-    if (applied.edited.length || applied.unreadable.length) {
+    if (
+      applied.edited.length ||
+      applied.refused.length ||
+      applied.unreadable.length
+    ) {
       Notification.warning(message, { autoClose: false, actions });
     } else {
       Notification.success(message, { actions });
@@ -179,7 +191,10 @@ export function addCommands(options: {
     const applied = fill(panel, false, values);
     if (
       applied &&
-      (always || applied.written.length || applied.edited.length)
+      (always ||
+        applied.written.length ||
+        applied.edited.length ||
+        applied.refused.length)
     ) {
       report(
         panel,
@@ -313,7 +328,11 @@ export function addCommands(options: {
         return;
       }
       const applied = fill(panel, true, state.values);
-      if (applied?.written.length || applied?.edited.length) {
+      if (
+        applied?.written.length ||
+        applied?.edited.length ||
+        applied?.refused.length
+      ) {
         report(
           panel,
           applied,
