@@ -6,12 +6,13 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { chromium } = require('../ui-tests/node_modules/playwright');
 
 /** Long enough for a 2,000-cell notebook and a bash kernel on 2 slow cores. */
 const STEP_TIMEOUT = 120_000;
 
 export async function launchBrowser() {
+  // Loaded here: the Node-only benchmarks use the statistics without it.
+  const { chromium } = require('../ui-tests/node_modules/playwright');
   return chromium.launch(require('../ui-tests/chromium.js'));
 }
 
@@ -23,14 +24,18 @@ export async function launchBrowser() {
  * how a run proves that the extension is on or off as intended.
  */
 export async function openLab(browser, baseUrl) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const context = await browser.newContext({
+    viewport: { width: 1400, height: 900 }
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(STEP_TIMEOUT);
   page.on('pageerror', error => console.error(`[page error] ${error.message}`));
   await page.goto(`${baseUrl}/lab?reset`);
   await page.waitForFunction(() => !!window.jupyterapp);
   await page.evaluate(() => window.jupyterapp.restored);
-  const hasSidebar = await page.evaluate(() => !!document.querySelector('#jp-testbed-sidebar'));
+  const hasSidebar = await page.evaluate(
+    () => !!document.querySelector('#jp-testbed-sidebar')
+  );
   return { page, hasSidebar };
 }
 
@@ -43,7 +48,10 @@ export async function openLab(browser, baseUrl) {
 export async function openNotebook(page, path) {
   await page.evaluate(async path => {
     const app = window.jupyterapp;
-    const panel = await app.commands.execute('docmanager:open', { path, factory: 'Notebook' });
+    const panel = await app.commands.execute('docmanager:open', {
+      path,
+      factory: 'Notebook'
+    });
     await panel.context.ready;
     await panel.sessionContext.ready;
     await panel.revealed;
@@ -68,7 +76,10 @@ export async function waitForKernelIdle(page) {
 export async function within(ms, what, promise) {
   let timer;
   const deadline = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no result after ${ms / 1000} s`)), ms);
+    timer = setTimeout(
+      () => reject(new Error(`${what}: no result after ${ms / 1000} s`)),
+      ms
+    );
   });
   try {
     return await Promise.race([promise, deadline]);

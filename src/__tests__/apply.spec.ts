@@ -3,6 +3,7 @@ import * as path from 'path';
 import { METADATA_KEY } from '../metadata/format';
 import { applyPlans, undoChanges } from '../placeholders/apply';
 import { planFill, planReset } from '../placeholders/engine';
+import { CHAMELEON_PLACEHOLDERS } from '../placeholders/definitions';
 import { fillable, readNotebook, SAMPLE_DIR } from './helpers';
 
 const valuesOf = (sharednetIp: string) =>
@@ -61,7 +62,11 @@ describe('filling a live notebook', () => {
     expect(edited.sharedModel.getSource()).toMatch(/echo mine$/);
     expect(sources(model).join('\n')).toContain('10.56.2.200');
 
-    const reset = applyPlans(model, planReset, true);
+    const reset = applyPlans(
+      model,
+      (s, r) => planReset(s, r, CHAMELEON_PLACEHOLDERS),
+      true
+    );
     expect(reset.edited).toEqual([editedIndex + 1]);
     const after = sources(model);
     after.forEach((source, i) => {
@@ -122,7 +127,11 @@ describe('filling a live notebook', () => {
     expect(records()).toEqual(filledRecords);
 
     // Undoing a full fill where one cell was edited in the meantime.
-    const again = applyPlans(model, planReset, true);
+    const again = applyPlans(
+      model,
+      (s, r) => planReset(s, r, CHAMELEON_PLACEHOLDERS),
+      true
+    );
     const edited = model.cells.get(again.written[0] - 1);
     edited.sharedModel.setSource('echo mine');
     expect(undoChanges(model, again.undo)).toEqual({

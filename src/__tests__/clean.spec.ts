@@ -73,6 +73,7 @@ function checkLab(name: string, text: string): { filled: number } {
   expect(cleaned.changes).toEqual({
     restored: filled.length,
     editedAfterFill: [],
+    refusedTemplates: [],
     records: used.cells.filter((c: Json) => {
       const read = readCellRecord(c.metadata[METADATA_KEY]);
       return read.status === 'ok' && (read.record.run || read.record.ticks);
@@ -182,6 +183,7 @@ describe('a lab used as a student, then cleaned', () => {
       expect(twice.changes).toEqual({
         restored: 0,
         editedAfterFill: [],
+        refusedTemplates: [],
         records: 0,
         outputsCleared: 0,
         countsCleared: 0,
@@ -266,6 +268,7 @@ describe('cleaning one notebook', () => {
     expect(result.changes).toEqual({
       restored: 0,
       editedAfterFill: [],
+      refusedTemplates: [],
       records: 2,
       outputsCleared: 1,
       countsCleared: 1,
@@ -321,6 +324,7 @@ describe('cleaning one notebook', () => {
     expect(result.changes).toMatchObject({
       restored: 0,
       editedAfterFill: [],
+      refusedTemplates: [],
       records: 0,
       countsCleared: 1
     });

@@ -177,7 +177,9 @@ describe('fill, refill and reset', () => {
     if (refill.kind !== 'write') {
       throw new Error();
     }
-    expect(planReset(refill.source, refill.fill!)).toEqual({
+    expect(
+      planReset(refill.source, refill.fill!, CHAMELEON_PLACEHOLDERS)
+    ).toEqual({
       kind: 'write',
       source: template,
       fill: null
@@ -191,7 +193,9 @@ describe('fill, refill and reset', () => {
     }
     const edited = `${first.source}\necho my own line`;
     expect(planFill(edited, first.fill!, values())).toEqual({ kind: 'edited' });
-    expect(planReset(edited, first.fill!)).toEqual({ kind: 'edited' });
+    expect(planReset(edited, first.fill!, CHAMELEON_PLACEHOLDERS)).toEqual({
+      kind: 'edited'
+    });
   });
 
   it('keeps edits made before the first fill in the template', () => {
@@ -209,7 +213,9 @@ describe('fill, refill and reset', () => {
     if (first.kind !== 'write') {
       throw new Error();
     }
-    expect(planFill(first.source, first.fill!, new Map())).toEqual({
+    expect(
+      planFill(first.source, first.fill!, new Map(), CHAMELEON_PLACEHOLDERS)
+    ).toEqual({
       kind: 'write',
       source: template,
       fill: null
@@ -229,7 +235,9 @@ describe('fill, refill and reset', () => {
           expect(plan.source).not.toMatch(
             /netID|CHI-XXXXXX|A\.B\.C\.D|10\.56\.X\.Y/
           );
-          expect(planReset(plan.source, plan.fill!)).toEqual({
+          expect(
+            planReset(plan.source, plan.fill!, CHAMELEON_PLACEHOLDERS)
+          ).toEqual({
             kind: 'write',
             source,
             fill: null
@@ -256,11 +264,13 @@ describe('fill, refill and reset', () => {
         const filled = plan.kind === 'write' ? plan.source : source;
         expect(filled).not.toMatch(/netID|CHI-XXXXXX/);
         if (plan.kind === 'write') {
-          expect(planReset(filled, plan.fill!)).toEqual({
-            kind: 'write',
-            source,
-            fill: null
-          });
+          expect(planReset(filled, plan.fill!, CHAMELEON_PLACEHOLDERS)).toEqual(
+            {
+              kind: 'write',
+              source,
+              fill: null
+            }
+          );
         }
       }
     }

@@ -27,6 +27,7 @@ const warning: ILintFinding = {
 const changes: ICleanChanges = {
   restored: 12,
   editedAfterFill: [9],
+  refusedTemplates: [],
   records: 14,
   outputsCleared: 4,
   countsCleared: 4,

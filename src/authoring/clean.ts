@@ -16,13 +16,23 @@ import {
   readNotebookRecord
 } from '../metadata/format';
 import { readNotebookFile, sourceText } from '../notebook/file';
+import type { KnownValues } from './profile';
+import { definitionsOf } from '../placeholders/authored';
+import type { IPlaceholder } from '../placeholders/definitions';
 import { planReset } from '../placeholders/engine';
+import type { ITemplateValues } from '../placeholders/template';
 
 export interface ICleanChanges {
   /** Filled cells put back to their template. */
   restored: number;
   /** Indices of cells filled and then edited by hand: their text is kept (the lint will show what is left). */
   editedAfterFill: number[];
+  /**
+   * Cells whose fill record's template is not their text with values turned
+   * back into tokens (a crafted record): their text is kept, and the copy is
+   * not called clean.
+   */
+  refusedTemplates: { cell: number; why: string }[];
   /** Cell records from which runs, ticks or fills were removed (author's `step`/`keep` stay). */
   records: number;
   /** Code cells whose outputs were cleared. */
@@ -54,11 +64,18 @@ const TIMING_FIELDS = ['execution', 'ExecuteTime'];
 
 /**
  * Clean the text of a notebook file.
+ *
+ * @param known - the author's own placeholder values by field: a filled
+ *   cell is restored only if the values of these fields in it are among them.
  */
-export function cleanNotebookText(text: string): ICleanResult {
+export function cleanNotebookText(
+  text: string,
+  known: KnownValues = {}
+): ICleanResult {
   const changes: ICleanChanges = {
     restored: 0,
     editedAfterFill: [],
+    refusedTemplates: [],
     records: 0,
     outputsCleared: 0,
     countsCleared: 0,
@@ -90,9 +107,18 @@ export function cleanNotebookText(text: string): ICleanResult {
       `its jupyterlab-testbed record cannot be read (${problem}); it is left as it is`
     );
   }
+  const { placeholders } = definitionsOf(metadata[METADATA_KEY]);
+  const restoring = {
+    placeholders,
+    values: {
+      only: new Map(
+        placeholders.map(p => [p.token, new Set(known[p.field] ?? [])])
+      )
+    }
+  };
   notebook.cells.forEach((cell, index) => {
     if (Private.isObject(cell)) {
-      Private.cleanCell(cell, index, changes);
+      Private.cleanCell(cell, index, changes, restoring);
     }
   });
   if (read.status === 'ok') {
@@ -126,17 +152,25 @@ namespace Private {
   export function cleanCell(
     cell: { [key: string]: unknown },
     index: number,
-    changes: ICleanChanges
+    changes: ICleanChanges,
+    restoring: { placeholders: IPlaceholder[]; values: ITemplateValues }
   ): void {
     const metadata = isObject(cell.metadata) ? cell.metadata : null;
     const read = readCellRecord(metadata?.[METADATA_KEY]);
     // An unreadable record is the lint's to report: cleaning leaves it.
     const record = read.status === 'ok' ? read.record : null;
     if (metadata && record) {
-      const plan = planReset(sourceText(cell.source), record.fill);
+      const plan = planReset(
+        sourceText(cell.source),
+        record.fill,
+        restoring.placeholders,
+        restoring.values
+      );
       if (plan.kind === 'write') {
         cell.source = sourceLines(plan.source);
         changes.restored++;
+      } else if (plan.kind === 'edited' && plan.refused) {
+        changes.refusedTemplates.push({ cell: index, why: plan.refused });
       } else if (plan.kind === 'edited') {
         changes.editedAfterFill.push(index);
       }

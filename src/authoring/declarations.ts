@@ -20,7 +20,7 @@ import {
   MAX_DEFINITIONS,
   readDefinition
 } from '../placeholders/authored';
-import { checkValue } from '../placeholders/definitions';
+import { checkValue, safePattern } from '../placeholders/definitions';
 import { checkWording, MAX_DECLARED_MARKERS } from '../terminals/markers';
 import { checkLab } from '../terminals/sshconfig';
 import { MAX_DECLARED_NODES, readNode } from '../terminals/topology';
@@ -247,7 +247,8 @@ function checkPlaceholders(entries: unknown[]): (string | null)[] {
     }
     tokens.add(read.token);
     if (read.example) {
-      if (!new RegExp(`^(?:${read.pattern})$`).test(read.example)) {
+      const pattern = safePattern(read.pattern);
+      if (typeof pattern !== 'string' && !pattern.test(read.example)) {
         return `The example “${read.example}” does not match the pattern.`;
       }
       const problem = checkValue(read, read.example, []);

@@ -20,6 +20,7 @@ import {
 } from '../terminals/markers';
 import { declaredNodes } from '../terminals/topology';
 import { Findings } from './findings';
+import type { KnownValues } from './profile';
 import { addressesIn, leakContext, shorten } from './leaks';
 import { checkCell, ILab } from './lintcells';
 import { Budget } from './linttext';
@@ -57,6 +58,8 @@ export interface ILintFinding {
 export interface ILintOptions {
   /** The author's own placeholder values: each is a leak wherever it appears (values shorter than 3 chars ignored). */
   profileValues: string[];
+  /** The same by placeholder field: Prepare restores a filled cell only when its values are these (where a field has any). */
+  knownValues?: KnownValues;
   /** Node names of the lab when the notebook declares none (the terminals' preset); default node1..node3. */
   presetNodes?: string[];
   /** Marker sources (regular expression sources, as the terminals' `markers` setting); default DEFAULT_MARKERS. */

@@ -18,7 +18,7 @@ import { DEFAULT_MARKERS } from '../terminals/markers';
 import { PresetId, PRESETS } from '../terminals/presets';
 import { CommandIDs, IPlaceholders, ITestbedSidebar } from '../tokens';
 import { addAuthoringCommands } from './commands';
-import { profileValues } from './profile';
+import { profileFields, profileValues } from './profile';
 import { AuthorSection } from './section';
 
 const PLUGIN_ID = 'jupyterlab-testbed:authoring';
@@ -85,6 +85,7 @@ export const authoringPlugin: JupyterFrontEndPlugin<void> = {
         const own = markers();
         return {
           profileValues: profileValues(placeholders?.model.stored),
+          knownValues: profileFields(placeholders?.model.stored),
           presetNodes: presetNodes(),
           markers: own.length ? own : undefined
         };

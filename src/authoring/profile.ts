@@ -3,20 +3,34 @@
  * trying their lab. Each of them in a published notebook is a leak.
  */
 
+/** The author's values by placeholder field. */
+export type KnownValues = { [field: string]: string[] };
+
 /**
  * Every value of a placeholders settings object (`{values, folders}`),
  * once each. The settings may have been edited by hand: anything that is
  * not a text is passed over.
  */
 export function profileValues(settings: unknown): string[] {
-  const found = new Set<string>();
+  return [...new Set(Object.values(profileFields(settings)).flat())];
+}
+
+/**
+ * The values of a placeholders settings object by field, once each: what a
+ * filled cell of the author's may hold (Prepare for Publishing restores a
+ * cell only when its values are these).
+ */
+export function profileFields(settings: unknown): KnownValues {
+  const found = new Map<string, Set<string>>();
   const addAll = (values: unknown) => {
     if (!Private.isObject(values)) {
       return;
     }
-    for (const value of Object.values(values)) {
+    for (const [field, value] of Object.entries(values)) {
       if (typeof value === 'string' && value.trim()) {
-        found.add(value.trim());
+        const set = found.get(field) ?? new Set();
+        set.add(value.trim());
+        found.set(field, set);
       }
     }
   };
@@ -26,7 +40,11 @@ export function profileValues(settings: unknown): string[] {
       Object.values(settings.folders).forEach(addAll);
     }
   }
-  return [...found];
+  const known: KnownValues = {};
+  found.forEach((values, field) => {
+    known[field] = [...values];
+  });
+  return known;
 }
 
 namespace Private {

@@ -15,6 +15,7 @@ import { refreshCheckpoints } from './checkpoints';
 import { cleanNotebookText, ICleanChanges } from './clean';
 import { ILintFinding, ILintOptions, isLeak, lintNotebookText } from './lint';
 import { checkTroviForm, ITroviForm, TROVI_FILE, troviCrate } from './trovi';
+import type { KnownValues } from './profile';
 import { IFolderWalk, join, leftInPlace, message, walkFolder } from './walk';
 
 export interface IPublishItem {
@@ -155,7 +156,13 @@ export async function prepareFolder(
     clean: false,
     trovi: false
   };
-  const writer = new Private.Writer(fs, source, copyTo, report);
+  const writer = new Private.Writer(
+    fs,
+    source,
+    copyTo,
+    report,
+    options.lint.knownValues ?? {}
+  );
   await writer.makeFolders(walk.folders);
   const troviGiven = options.trovi !== undefined;
   for (const file of walk.files) {
@@ -194,7 +201,12 @@ export async function prepareFolder(
   report.findings = lint.findings;
   // In place, what the walk left out stays in the lab, unchecked.
   const leftBehind = inPlace && (!walk.complete || checkpointsLeft);
-  report.clean = !isLeak(lint.findings) && !writer.failed && !leftBehind;
+  // A refused template keeps a cell as someone wrote it, unexplained.
+  const refused = report.notebooks.some(
+    notebook => notebook.changes?.refusedTemplates.length
+  );
+  report.clean =
+    !isLeak(lint.findings) && !writer.failed && !leftBehind && !refused;
   return report;
 }
 
@@ -262,7 +274,8 @@ namespace Private {
       private fs: IPublishFs,
       private source: string,
       private copyTo: string,
-      private report: IPrepareReport
+      private report: IPrepareReport,
+      private known: KnownValues
     ) {}
 
     /**
@@ -303,7 +316,7 @@ namespace Private {
         this.report.skipped.push({ path, why });
         return;
       }
-      const cleaned = cleanNotebookText(text);
+      const cleaned = cleanNotebookText(text, this.known);
       if (cleaned.text === null) {
         this.notebookProblem(
           path,
@@ -353,7 +366,7 @@ namespace Private {
         this.notebookProblem(path, `could not be read (${message(error)})`);
         return;
       }
-      const cleaned = cleanNotebookText(text);
+      const cleaned = cleanNotebookText(text, this.known);
       if (cleaned.text === null) {
         this.notebookProblem(
           path,

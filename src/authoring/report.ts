@@ -169,6 +169,15 @@ export class LabReport extends Widget {
         )
       );
     }
+    if (changes.refusedTemplates.length) {
+      parts.push(
+        trans.__(
+          'the fill records of cells %1 were refused (%2): their text was kept, and the lab is not called clean until you check them',
+          changes.refusedTemplates.map(refused => refused.cell + 1).join(', '),
+          changes.refusedTemplates[0].why
+        )
+      );
+    }
     return parts.length ? parts.join('; ') : trans.__('already clean');
   }
 

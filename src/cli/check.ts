@@ -67,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     const trovi = args.trovi === undefined ? undefined : readTrovi(args.trovi);
-    const lint: ILintOptions = { profileValues: readProfile(args) };
+    const lint: ILintOptions = readProfile(args);
     if (args.nodes) {
       lint.presetNodes = args.nodes;
     }

@@ -8,7 +8,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { profileValues } from '../authoring/profile';
+import type { ILintOptions } from '../authoring/lint';
+import {
+  KnownValues,
+  profileFields,
+  profileValues
+} from '../authoring/profile';
 import { ITroviForm, readTroviCrate } from '../authoring/trovi';
 import { commandLine, UsageError } from './args';
 import { printable, reason } from './terminal';
@@ -51,7 +56,8 @@ const SETTINGS_FILE = path.join(
 
 export interface IArguments {
   target?: string;
-  values: string[];
+  /** `--values` by field. */
+  values: KnownValues;
   profile?: string;
   nodes?: string[];
   json?: string;
@@ -64,7 +70,7 @@ export interface IArguments {
 
 export function parseArguments(argv: string[]): IArguments {
   const args: IArguments = {
-    values: [],
+    values: {},
     inPlace: false,
     yes: false,
     help: false
@@ -73,7 +79,9 @@ export function parseArguments(argv: string[]): IArguments {
   for (const { arg, value } of commandLine(argv)) {
     switch (arg) {
       case '--values':
-        args.values.push(...parseValues(value()));
+        for (const [field, given] of parseValues(value())) {
+          args.values[field] = [...(args.values[field] ?? []), given];
+        }
         break;
       case '--profile':
         args.profile = value();
@@ -143,8 +151,8 @@ export function parseArguments(argv: string[]): IArguments {
   return args;
 }
 
-/** `netID=ff524,project=CHI-231095`: the values, the fields only name them. */
-function parseValues(text: string): string[] {
+/** `netID=ff524,project=CHI-231095`: the fields and their values. */
+function parseValues(text: string): [string, string][] {
   return text
     .split(',')
     .filter(pair => pair.trim())
@@ -155,18 +163,20 @@ function parseValues(text: string): string[] {
           `--values takes <field>=<value> pairs separated by commas, not “${pair}”`
         );
       }
-      return pair.slice(equals + 1).trim();
+      return [pair.slice(0, equals).trim(), pair.slice(equals + 1).trim()];
     })
-    .filter(value => value);
+    .filter((pair): pair is [string, string] => !!pair[1]);
 }
 
 /**
  * The author's values: --values, and the placeholder settings of --profile
  * or of the user's JupyterLab when that file exists.
  */
-export function readProfile(args: IArguments): string[] {
+export function readProfile(
+  args: IArguments
+): Pick<ILintOptions, 'profileValues' | 'knownValues'> {
   const file = args.profile ?? defaultProfile();
-  const values = [...args.values];
+  const known: KnownValues = { ...args.values };
   if (file !== null) {
     let settings: unknown;
     try {
@@ -176,17 +186,22 @@ export function readProfile(args: IArguments): string[] {
         `cannot read the settings ${file}: ${reason(error)}`
       );
     }
-    const found = profileValues(settings);
+    const found = profileFields(settings);
     process.stderr.write(
-      `${NAME}: ${found.length} value(s) of yours read from ${printable(file)}\n`
+      `${NAME}: ${profileValues(settings).length} value(s) of yours read from ${printable(file)}\n`
     );
-    values.push(...found);
-  } else if (!values.length) {
+    for (const [field, values] of Object.entries(found)) {
+      known[field] = [...(known[field] ?? []), ...values];
+    }
+  } else if (!Object.keys(known).length) {
     process.stderr.write(
       `${NAME}: no values of yours to look for (no placeholder settings found; use --values or --profile)\n`
     );
   }
-  return [...new Set(values)];
+  return {
+    profileValues: [...new Set(Object.values(known).flat())],
+    knownValues: known
+  };
 }
 
 /** The user's placeholder settings, where JupyterLab keeps them, if any. */

@@ -81,7 +81,11 @@ function describeChanges(changes: ICleanChanges): string {
     changes.editedAfterFill.length &&
       `${plural(changes.editedAfterFill.length, 'cell')} edited after filling kept as they are (cell ${changes.editedAfterFill
         .map(cell => cell + 1)
-        .join(', ')})`
+        .join(', ')})`,
+    changes.refusedTemplates.length &&
+      `fill record refused in ${plural(changes.refusedTemplates.length, 'cell')}, kept as they are and not called clean (cell ${changes.refusedTemplates
+        .map(refused => `${refused.cell + 1}: ${refused.why}`)
+        .join('; ')})`
   ].filter((part): part is string => typeof part === 'string');
   return parts.length ? parts.join(', ') : 'already clean';
 }

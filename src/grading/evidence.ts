@@ -302,9 +302,7 @@ namespace Private {
       if (!this.log.length || at <= this.log[0].ms + LOG_MATCH_MS) {
         return;
       }
-      const found = this.log.some(
-        entry => entry.ref === ref && Math.abs(entry.ms - at) <= LOG_MATCH_MS
-      );
+      const found = this._loggedNear(ref, at);
       if (!found) {
         this._flag(
           'unlogged',
@@ -314,6 +312,41 @@ namespace Private {
         );
       }
     }
+
+    /**
+     * Whether the log holds `ref` within LOG_MATCH_MS of `at`. The log is
+     * in time order (else emptied), so each reference's times are sorted
+     * and searched by halves: a scan of the whole log per record was
+     * quadratic on a crafted file of thousands of ticks and log lines.
+     */
+    private _loggedNear(ref: string, at: number): boolean {
+      if (!this._byRef) {
+        this._byRef = new Map();
+        for (const entry of this.log) {
+          const times = this._byRef.get(entry.ref);
+          if (times) {
+            times.push(entry.ms);
+          } else {
+            this._byRef.set(entry.ref, [entry.ms]);
+          }
+        }
+      }
+      const times = this._byRef.get(ref) ?? [];
+      let low = 0;
+      let high = times.length;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if (times[middle] < at - LOG_MATCH_MS) {
+          low = middle + 1;
+        } else {
+          high = middle;
+        }
+      }
+      return low < times.length && times[low] <= at + LOG_MATCH_MS;
+    }
+
+    /** The log's times by reference, built when first needed. */
+    private _byRef: Map<string, number[]> | null = null;
 
     private _readLog(lines: string[]): void {
       let malformed = 0;

@@ -30,9 +30,13 @@ export interface IFencedBlock {
 
 export type MarkdownPart = IHeading | IFencedBlock;
 
-const ATX = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
+// Lines are scanned by hand, not by regular expressions that backtrack:
+// the cell is the notebook's, and a crafted line of a few hundred KB
+// (`# ` and spaces, backticks and a carriage return) made those quadratic.
 const SETEXT = /^ {0,3}(=+|-+)[ \t]*$/;
-const FENCE = /^([ \t]*)(`{3,}|~{3,})(.*)$/;
+
+/** Heading markup longer than this is cut before it is made plain text. */
+const MAX_HEADING_MARKUP = 1000;
 
 /**
  * List the headings and fenced blocks of a markdown source in order.
@@ -64,25 +68,19 @@ export function parseMarkdown(source: string): MarkdownPart[] {
       }
       continue;
     }
-    const open = FENCE.exec(line);
-    // A backtick fence's info string may not contain backticks (CommonMark).
-    if (open && !(open[2][0] === '`' && open[3].includes('`'))) {
-      fence = {
-        marker: open[2],
-        indent: open[1].length,
-        info: open[3].trim(),
-        line: i
-      };
+    const open = Private.fence(line);
+    if (open) {
+      fence = { ...open, line: i };
       body = [];
       paragraph = null;
       continue;
     }
-    const atx = ATX.exec(line);
+    const atx = Private.atx(line);
     if (atx) {
       parts.push({
         kind: 'heading',
-        level: atx[1].length,
-        text: plainText(atx[2] ?? ''),
+        level: atx.level,
+        text: plainText(atx.markup.slice(0, MAX_HEADING_MARKUP)),
         line: i
       });
       paragraph = null;
@@ -131,6 +129,85 @@ export function plainText(markup: string): string {
 }
 
 namespace Private {
+  const isBlank = (char: string | undefined) => char === ' ' || char === '\t';
+  /** What `.` in a regular expression does not match: not part of a line. */
+  const LINE_BREAK = /[\r\u2028\u2029]/;
+
+  /**
+   * An opening fence: indentation, three or more backticks or tildes, and
+   * the info string (a backtick fence's may not hold backticks).
+   */
+  export function fence(
+    line: string
+  ): { marker: string; indent: number; info: string } | null {
+    let indent = 0;
+    while (isBlank(line[indent])) {
+      indent++;
+    }
+    const char = line[indent];
+    if (char !== '`' && char !== '~') {
+      return null;
+    }
+    let end = indent;
+    while (line[end] === char) {
+      end++;
+    }
+    const info = line.slice(end);
+    if (
+      end - indent < 3 ||
+      LINE_BREAK.test(info) ||
+      (char === '`' && info.includes('`'))
+    ) {
+      return null;
+    }
+    return { marker: line.slice(indent, end), indent, info: info.trim() };
+  }
+
+  /**
+   * An ATX heading (CommonMark): up to three spaces, one to six `#`, then
+   * the markup after spaces, without a closing run of `#` after spaces.
+   */
+  export function atx(line: string): { level: number; markup: string } | null {
+    let start = 0;
+    while (start < 3 && line[start] === ' ') {
+      start++;
+    }
+    let hashes = start;
+    while (line[hashes] === '#') {
+      hashes++;
+    }
+    const level = hashes - start;
+    const rest = line.slice(hashes);
+    if (
+      level < 1 ||
+      level > 6 ||
+      (rest && !isBlank(rest[0])) ||
+      LINE_BREAK.test(rest)
+    ) {
+      return null;
+    }
+    let end = rest.length;
+    while (isBlank(rest[end - 1])) {
+      end--;
+    }
+    let closing = end;
+    while (closing > 0 && rest[closing - 1] === '#') {
+      closing--;
+    }
+    // The closing run needs blanks of its own after the opening's.
+    if (closing < end && closing >= 2 && isBlank(rest[closing - 1])) {
+      end = closing;
+      while (isBlank(rest[end - 1])) {
+        end--;
+      }
+    }
+    let from = 0;
+    while (from < end && isBlank(rest[from])) {
+      from++;
+    }
+    return { level, markup: rest.slice(from, end) };
+  }
+
   export function block(
     info: string,
     lines: string[],

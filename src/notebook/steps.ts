@@ -13,8 +13,12 @@ export const DEFAULT_STEP_RULES: IStepRules = {
   commandLanguages: ['bash', 'sh', 'shell', 'console', 'zsh']
 };
 
-/** A first line such as `# run on node1 host` or `# runs inside alpine container`. */
-const WHERE_MARKER = /^#\s*runs?\s+(?:on|in|inside)\s+(.+?)\s*$/i;
+/**
+ * The start of a first line such as `# run on node1 host` or `# runs inside
+ * alpine container`; the rest of the (trimmed) line says where. Matched as
+ * a prefix: `(.+?)\s*$` backtracked quadratically over a long line of spaces.
+ */
+const WHERE_MARKER = /^#\s*runs?\s+(?:on|in|inside)\s+(?=\S)/i;
 
 /**
  * Whether a fenced block is a command the student is meant to run.
@@ -35,7 +39,9 @@ export function isCommandBlock(
 export function whereToRun(body: string): string | null {
   const first = firstLine(body);
   const match = WHERE_MARKER.exec(first);
-  return match ? match[1] : null;
+  const where = match ? first.slice(match[0].length) : '';
+  // `.` never matched a line break: a line holding one was no marker.
+  return where && !/[\r\u2028\u2029]/.test(where) ? where : null;
 }
 
 /**

@@ -13,6 +13,8 @@ import type { CellPlan, IFillRecord } from './engine';
 export interface IApplied {
   written: number[];
   edited: number[];
+  /** Cells whose fill record's template is not their text with values turned back into tokens. */
+  refused: number[];
   unreadable: number[];
   /** What each written cell held before, to undo the whole change. */
   undo: ICellChange[];
@@ -38,6 +40,7 @@ export function applyPlans(
   const applied: IApplied = {
     written: [],
     edited: [],
+    refused: [],
     unreadable: [],
     undo: []
   };
@@ -58,7 +61,7 @@ export function applyPlans(
       }
       const result = plan(cell.sharedModel.getSource(), fill);
       if (result.kind === 'edited') {
-        applied.edited.push(i + 1);
+        (result.refused ? applied.refused : applied.edited).push(i + 1);
       } else if (result.kind === 'write') {
         applied.undo.push({
           cell,

@@ -4,7 +4,12 @@
  * is checked: a bad entry is left out and named, the rest still apply.
  */
 import { readNotebookRecord } from '../metadata/format';
-import { CHAMELEON_PLACEHOLDERS, IPlaceholder } from './definitions';
+import { MAX_REPEAT } from './pattern';
+import {
+  CHAMELEON_PLACEHOLDERS,
+  IPlaceholder,
+  safePattern
+} from './definitions';
 
 /** At most this many definitions are read from one notebook. */
 export const MAX_DEFINITIONS = 50;
@@ -74,6 +79,11 @@ export function readDefinition(entry: unknown): IPlaceholder | string {
   if (token.length > MAX_TOKEN_LENGTH || /[\r\n]/.test(token)) {
     return `has a token that is too long or spans lines`;
   }
+  // Restore writes tokens back into cells: one must not run or chain a
+  // command there (`<your-ip>` stays a plain word a shell refuses).
+  if (/[$`;|&]/.test(token)) {
+    return `(“${token}”) has a token with $ \` ; | or &, which would run or chain commands once restored`;
+  }
   for (const key of ['field', 'label', 'description', 'pattern', 'example']) {
     const value = raw[key];
     if (
@@ -88,12 +98,14 @@ export function readDefinition(entry: unknown): IPlaceholder | string {
   if (raw.field !== undefined && !FIELD_NAME.test(field)) {
     return `(“${token}”) has a field name that is not a simple name`;
   }
-  const pattern =
-    (raw.pattern as string | undefined) ?? builtIn?.pattern ?? '.+';
-  try {
-    new RegExp(`^(?:${pattern})$`);
-  } catch {
-    return `(“${token}”) has a pattern that is not a valid regular expression`;
+  const fallback = builtIn?.pattern ?? '.+';
+  const pattern = (raw.pattern as string | undefined) ?? fallback;
+  // Compiled by our linear-time matcher, never by RegExp: see ./pattern.ts.
+  const unsupported = safePattern(pattern);
+  if (typeof unsupported === 'string') {
+    return validRegExp(pattern)
+      ? `(“${token}”) has a pattern placeholders do not support (it ${unsupported}; a pattern may use characters, escapes, [classes], ., ^ $, groups, | and ? * + {m,n} up to ${MAX_REPEAT})`
+      : `(“${token}”) has a pattern that is not a valid regular expression`;
   }
   return {
     token,
@@ -104,4 +116,14 @@ export function readDefinition(entry: unknown): IPlaceholder | string {
     pattern,
     example: (raw.example as string | undefined) ?? builtIn?.example ?? ''
   };
+}
+
+/** Whether a source compiles as a regular expression (it is never run). */
+function validRegExp(source: string): boolean {
+  try {
+    new RegExp(`^(?:${source})$`);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -63,6 +63,14 @@ export function addCommands(options: {
         )
       );
     }
+    if (applied.refused.length) {
+      parts.push(
+        trans.__(
+          'Cells whose fill record is not their text with your values turned back into placeholders were left as they are (the record may have been crafted): %1.',
+          applied.refused.join(', ')
+        )
+      );
+    }
     if (applied.unreadable.length) {
       parts.push(
         trans.__(
@@ -80,7 +88,11 @@ export function addCommands(options: {
         ]
       : [];
     const message = parts.join(' ');
-    if (applied.edited.length || applied.unreadable.length) {
+    if (
+      applied.edited.length ||
+      applied.refused.length ||
+      applied.unreadable.length
+    ) {
       Notification.warning(message, { autoClose: false, actions });
     } else {
       Notification.success(message, { actions });
@@ -134,9 +146,13 @@ export function addCommands(options: {
   ) =>
     change(
       panel,
-      (source, record) => planFill(source, record, values),
+      (source, record) => planFill(source, record, values, definedFor(panel)),
       onlyFilled
     );
+
+  /** Every placeholder of a notebook, filled or not. */
+  const definedFor = (panel: NotebookPanel) =>
+    placeholders.forPanel(panel).placeholders;
 
   const undo = (panel: NotebookPanel) => {
     const changes = lastChange.get(panel);
@@ -175,7 +191,10 @@ export function addCommands(options: {
     const applied = fill(panel, false, values);
     if (
       applied &&
-      (always || applied.written.length || applied.edited.length)
+      (always ||
+        applied.written.length ||
+        applied.edited.length ||
+        applied.refused.length)
     ) {
       report(
         panel,
@@ -216,7 +235,18 @@ export function addCommands(options: {
     isEnabled: () => !!current(),
     execute: () => {
       const panel = writable();
-      const applied = panel ? change(panel, planReset, true) : null;
+      const state = panel ? placeholders.forPanel(panel) : null;
+      const applied =
+        panel && state
+          ? change(
+              panel,
+              (source, record) =>
+                planReset(source, record, state.placeholders, {
+                  hints: state.values
+                }),
+              true
+            )
+          : null;
       if (panel && applied) {
         report(
           panel,
@@ -298,7 +328,11 @@ export function addCommands(options: {
         return;
       }
       const applied = fill(panel, true, state.values);
-      if (applied?.written.length || applied?.edited.length) {
+      if (
+        applied?.written.length ||
+        applied?.edited.length ||
+        applied?.refused.length
+      ) {
         report(
           panel,
           applied,

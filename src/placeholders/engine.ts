@@ -2,9 +2,14 @@
  * Filling placeholders into cell sources, reversibly. A filled cell keeps
  * its template and a fingerprint of what was filled in, so a refill or a
  * reset happens only while the cell still holds exactly that text: an edit
- * made by hand is never overwritten.
+ * made by hand is never overwritten. The record is the notebook's, which
+ * anyone may have written: its template is put back only when it is the
+ * cell's text with values turned back into tokens (./template.ts).
  */
 import { fingerprint } from '../notebook/hash';
+import { checkValue, IPlaceholder } from './definitions';
+import { ITemplateValues, refuseTemplate } from './template';
+import { TokenScanner } from './tokenscan';
 
 /** Stored on a filled cell, under the metadata key as `fill`. */
 export interface IFillRecord {
@@ -18,7 +23,8 @@ export interface IFillRecord {
 export type CellPlan =
   | { kind: 'write'; source: string; fill: IFillRecord | null }
   | { kind: 'unchanged' }
-  | { kind: 'edited' };
+  /** Left as it is: edited by hand, or (`refused`) its template is not its text. */
+  | { kind: 'edited'; refused?: string };
 
 /**
  * Replace every token by its value in one pass, longest token first, so a
@@ -26,10 +32,14 @@ export type CellPlan =
  * that looks like a token are never replaced twice or in part.
  */
 export function substitute(text: string, values: Map<string, string>): string {
-  const pattern = tokenPattern([...values.keys()]);
-  return pattern
-    ? text.replace(pattern, token => values.get(token) ?? token)
-    : text;
+  const scanner = new TokenScanner(values.keys());
+  let filled = '';
+  let from = 0;
+  for (const { token, at } of scanner.scan(text)) {
+    filled += text.slice(from, at) + values.get(token)!;
+    from = at + token.length;
+  }
+  return from ? filled + text.slice(from) : text;
 }
 
 /**
@@ -40,26 +50,30 @@ export function countTokens(
   tokens: string[]
 ): Map<string, number> {
   const counts = new Map<string, number>();
-  const pattern = tokenPattern(tokens);
-  for (let match = pattern?.exec(text); match; match = pattern!.exec(text)) {
-    counts.set(match[0], (counts.get(match[0]) ?? 0) + 1);
+  for (const { token } of new TokenScanner(tokens).scan(text)) {
+    counts.set(token, (counts.get(token) ?? 0) + 1);
   }
   return counts;
 }
 
 /**
  * Fill a cell, or refill it from its template after a value changed.
+ *
+ * @param placeholders - every placeholder of the notebook, filled or not.
  */
 export function planFill(
   source: string,
   record: IFillRecord | undefined,
-  values: Map<string, string>
+  values: Map<string, string>,
+  placeholders: IPlaceholder[] = []
 ): CellPlan {
-  if (record && fingerprint(source) !== record.out) {
-    return { kind: 'edited' };
+  const believed = recordedTemplate(source, record, placeholders, {
+    hints: values
+  });
+  if (typeof believed !== 'string') {
+    return believed;
   }
-  const template = record?.tpl ?? source;
-  const filled = substitute(template, values);
+  const filled = substitute(believed, values);
   if (filled === source) {
     return { kind: 'unchanged' };
   }
@@ -67,7 +81,7 @@ export function planFill(
     kind: 'write',
     source: filled,
     fill:
-      filled === template ? null : { tpl: template, out: fingerprint(filled) }
+      filled === believed ? null : { tpl: believed, out: fingerprint(filled) }
   };
 }
 
@@ -76,15 +90,46 @@ export function planFill(
  */
 export function planReset(
   source: string,
-  record: IFillRecord | undefined
+  record: IFillRecord | undefined,
+  placeholders: IPlaceholder[],
+  values: ITemplateValues = {}
 ): CellPlan {
   if (!record) {
     return { kind: 'unchanged' };
   }
+  const believed = recordedTemplate(source, record, placeholders, values);
+  return typeof believed === 'string'
+    ? { kind: 'write', source: believed, fill: null }
+    : believed;
+}
+
+/**
+ * The template a cell is filled from: its record's when the cell was not
+ * edited since and the template is its text with values turned back into
+ * tokens, the source itself when there is no record, else why not.
+ */
+function recordedTemplate(
+  source: string,
+  record: IFillRecord | undefined,
+  placeholders: IPlaceholder[],
+  values: ITemplateValues
+): string | CellPlan {
+  if (!record) {
+    return source;
+  }
   if (fingerprint(source) !== record.out) {
     return { kind: 'edited' };
   }
-  return { kind: 'write', source: record.tpl, fill: null };
+  const byToken = new Map(placeholders.map(p => [p.token, p]));
+  const tokens = [...(values.hints?.keys() ?? []), ...byToken.keys()];
+  const refused = refuseTemplate(source, record.tpl, new TokenScanner(tokens), {
+    ...values,
+    check: (token, value) => {
+      const placeholder = byToken.get(token);
+      return placeholder ? checkValue(placeholder, value, placeholders) : null;
+    }
+  });
+  return refused === null ? record.tpl : { kind: 'edited', refused };
 }
 
 /**

@@ -384,11 +384,21 @@ export function sentTickKey(
 
 /** Block text as keyed: without trailing spaces and surrounding blank lines. */
 function normalizeBlock(body: string): string {
-  return body
+  // Trimmed by hand: `\s+$` and `\n+$` backtrack quadratically over a
+  // crafted block of a few hundred KB of spaces or blank lines.
+  const text = body
     .split('\n')
-    .map(line => line.replace(/\s+$/, ''))
-    .join('\n')
-    .replace(/^\n+|\n+$/g, '');
+    .map(line => line.trimEnd())
+    .join('\n');
+  let start = 0;
+  let end = text.length;
+  while (start < end && text[start] === '\n') {
+    start++;
+  }
+  while (end > start && text[end - 1] === '\n') {
+    end--;
+  }
+  return text.slice(start, end);
 }
 
 namespace Private {

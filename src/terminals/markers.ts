@@ -223,10 +223,13 @@ export function targetNodes(
  * first non-blank line is no marker.
  */
 export function whereText(text: string, patterns: RegExp[]): string | null {
-  const line = firstLine(text);
-  if (!line || line.length > MAX_LINE_LENGTH) {
+  const first = firstLine(text);
+  if (!first || first.length > MAX_LINE_LENGTH) {
     return null;
   }
+  // The markers end in `(.+?)\s*$`, which backtracks over every run of
+  // spaces: one space each keeps a crafted line linear (words stay words).
+  const line = first.replace(/\s+/g, ' ');
   for (const pattern of patterns) {
     pattern.lastIndex = 0;
     const match = pattern.exec(line);
