@@ -7,8 +7,10 @@ that have students upload a key of their own document ``~/.ssh/id_rsa_chameleon`
 instead, which is the fallback.
 
 Each interactive bash shell of the image runs ``eval $(ssh-agent)`` and adds
-the key: the agent listens at a random path, ``$TMPDIR/ssh-XXXXXXXXXX/agent.<pid>``,
-named only in that shell's environment; no fixed socket, no file to source.
+the key (its guard tests ``$SSH_AGENT_SOCK``, which nothing sets, so every
+shell starts one): the agent listens at a random path,
+``/tmp/ssh-XXXXXXXXXX/agent.<pid>``, named only in that shell's environment;
+no fixed socket, no file to source.
 The server finds such agents the way ssh-agent makes them (a folder of the
 user's own, 0700, holding a socket of the user's own) and uses one that
 answers instead of starting yet another.
@@ -26,6 +28,8 @@ AGENT_SOCKET = re.compile(r"agent\.[0-9]{1,10}")
 # A busy server has a shell or two per terminal; more is not worth a look.
 MAX_AGENT_CANDIDATES = 32
 MAX_PATH = 4096
+# Where ssh-agent makes its folder; OpenSSH 9 does not follow $TMPDIR there.
+AGENT_TMP = "/tmp"
 
 
 def chameleon_key(environ=None):
@@ -92,7 +96,7 @@ def _file_problem(path, from_variable):
     return None
 
 
-def shell_agents(uid=None, temp_dir=None):
+def shell_agents(uid=None):
     """Sockets of ssh-agents the user's shells started, newest first.
 
     Only what ssh-agent itself makes counts: a folder owned by the user that
@@ -100,13 +104,8 @@ def shell_agents(uid=None, temp_dir=None):
     another user could have placed is skipped.
     """
     uid = os.getuid() if uid is None else uid
-    temp_dir = temp_dir or os.environ.get("TMPDIR") or "/tmp"
     found = []
-    try:
-        folders = [entry for entry in os.scandir(temp_dir) if AGENT_FOLDER.fullmatch(entry.name)]
-    except OSError:
-        return []
-    for folder in folders:
+    for folder in _agent_folders():
         if not _private_to(folder, uid, stat.S_ISDIR):
             continue
         try:
@@ -120,6 +119,16 @@ def shell_agents(uid=None, temp_dir=None):
         if len(found) >= MAX_AGENT_CANDIDATES:
             break
     return [path for _, path in sorted(found, reverse=True)[:MAX_AGENT_CANDIDATES]]
+
+
+def _agent_folders():
+    folders = []
+    for temp in dict.fromkeys(filter(None, (os.environ.get("TMPDIR"), AGENT_TMP))):
+        try:
+            folders.extend(e for e in os.scandir(temp) if AGENT_FOLDER.fullmatch(e.name))
+        except OSError:
+            continue
+    return folders
 
 
 def _owned_by(entry, uid, is_kind):
