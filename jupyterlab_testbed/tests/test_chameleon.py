@@ -1,6 +1,7 @@
 import json
 import os
 import re
+import secrets
 import subprocess
 import tempfile
 
@@ -32,7 +33,8 @@ def shell_agent():
     ssh-agent always picks /tmp itself; the test names the same layout in its
     own folder, so agents of other users of this machine stay out of it.
     """
-    folder = tempfile.mkdtemp(prefix="ssh-", dir=chameleon.AGENT_TMP)
+    folder = os.path.join(chameleon.AGENT_TMP, f"ssh-{secrets.token_hex(5)}")
+    os.mkdir(folder, 0o700)
     output = subprocess.run(
         ["ssh-agent", "-s", "-a", os.path.join(folder, f"agent.{os.getpid()}")],
         capture_output=True,
