@@ -227,7 +227,7 @@ def not_writable_message(path):
     return (
         f"The work folder {path} is not writable: your values are kept in this "
         "browser tab and the home folder only, which a server restart may wipe. "
-        "Ask your hub's operator to fix its permissions."
+        "Ask your hub’s operator to fix its permissions."
     )
 
 
