@@ -15,6 +15,7 @@ from jupyter_server.extension.application import ExtensionApp
 
 from .compat import jupyterlab_version, unsupported_message
 from .handlers import setup_handlers
+from .persistence import TestbedPersistence, setup_persistence_handlers, user_settings_dirs
 from .ssh import TestbedSSH, setup_ssh_handlers
 from .tree import setup_tree_handlers
 
@@ -39,13 +40,19 @@ class TestbedExtension(ExtensionApp):
         if problem:
             # The operator reads the server log; the page says it too.
             self.log.error(problem)
-        self.ssh = TestbedSSH(config=self.serverapp.config, log=self.log)
+        config = self.serverapp.config
+        persistence = TestbedPersistence(config=config, log=self.log)
+        # Before the first request, so every settings read sees the work folder's.
+        persistence.start(user_settings_dirs(self.serverapp))
+        self.settings["jupyterlab_testbed_persistence"] = persistence
+        self.ssh = TestbedSSH(config=config, log=self.log, persisted_state_dir=persistence.ssh_dir)
         self.settings["jupyterlab_testbed_ssh"] = self.ssh
 
     def initialize_handlers(self):
         web_app = self.serverapp.web_app
         setup_handlers(web_app)
         setup_ssh_handlers(web_app)
+        setup_persistence_handlers(web_app)
         setup_tree_handlers(web_app)
         self.log.info("Registered jupyterlab_testbed server extension")
 

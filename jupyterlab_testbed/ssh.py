@@ -38,6 +38,7 @@ from jupyter_server.utils import url_path_join
 from traitlets import Unicode, default
 from traitlets.config import LoggingConfigurable
 
+from .chameleon import chameleon_key, shell_agents
 from .sshconfig import CONFIG_LIMIT, Context, config_problem, hosts, is_host
 
 MAX_KEYS = 10
@@ -74,9 +75,18 @@ class TestbedSSH(LoggingConfigurable):
     """Where the lab's SSH state lives, and the ssh-agent the server runs."""
 
     state_dir = Unicode(
-        "~/.ssh/jupyterlab-testbed",
-        help="Directory for the generated OpenSSH config and the lab's known_hosts.",
+        help="""Directory for the generated OpenSSH config and the lab's known_hosts.
+
+        Default: ssh/ in the work folder's store when TestbedPersistence keeps
+        one, else ~/.ssh/jupyterlab-testbed.""",
     ).tag(config=True)
+
+    # Set by the extension from TestbedPersistence; an explicit state_dir wins.
+    persisted_state_dir = Unicode("")
+
+    @default("state_dir")
+    def _default_state_dir(self):
+        return self.persisted_state_dir or "~/.ssh/jupyterlab-testbed"
 
     control_dir = Unicode(
         help="""Directory for ssh ControlMaster sockets and the agent socket.
@@ -130,6 +140,7 @@ class TestbedSSH(LoggingConfigurable):
             "controlDir": self.control_path,
             "agentSocket": await self.agent_socket(),
             "sshVersion": await self.ssh_version(),
+            "chameleonKey": chameleon_key(),
         }
 
     async def ssh_version(self):
@@ -222,9 +233,8 @@ class TestbedSSH(LoggingConfigurable):
                 )
 
     def lab_key_paths(self):
-        paths = list(PRESET_KEYS)
-        if os.environ.get("OS_KEYPAIR_PRIVATE_KEY"):
-            paths.append(os.environ["OS_KEYPAIR_PRIVATE_KEY"])
+        # The chameleon preset's key as the page is told it, checked the same way.
+        paths = [*PRESET_KEYS, chameleon_key()["path"]]
         with contextlib.suppress(RequestError):
             for block in self.topology():
                 paths.extend(block["keys"])
@@ -253,8 +263,9 @@ class TestbedSSH(LoggingConfigurable):
             raise RequestError(f"{path} is writable by other users. {advice}", 500)
 
     async def agent_socket(self):
-        """The agent the lab should use: the server's own, else ours, else None."""
-        for path in (os.environ.get("SSH_AUTH_SOCK"), self.agent_socket_path):
+        """The agent the lab should use: the server's own, else ours, else one
+        the user's shells started (as on Chameleon), else None."""
+        for path in (os.environ.get("SSH_AUTH_SOCK"), self.agent_socket_path, *shell_agents()):
             if path and await _agent_answers(path):
                 return path
         return None

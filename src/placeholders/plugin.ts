@@ -2,7 +2,7 @@ import type {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette, Notification } from '@jupyterlab/apputils';
+import { ICommandPalette } from '@jupyterlab/apputils';
 import { IEditorExtensionRegistry } from '@jupyterlab/codemirror';
 import {
   INotebookCellExecutor,
@@ -12,6 +12,11 @@ import {
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { isGraded } from '../grading/readonly';
+import {
+  fetchPersistence,
+  notSavedMessage,
+  persistenceNote
+} from '../persistence';
 import { addToPalette } from '../palette';
 import {
   CommandIDs,
@@ -25,6 +30,7 @@ import { PlaceholderForm } from './form';
 import { TokenHighlighter } from './highlight';
 import { PlaceholdersModel, RunCheck } from './model';
 import { RenderedValues } from './rendered';
+import { ValueSaver } from './saving';
 import { CheckingCellExecutor } from './runcheck';
 import { unfilledInNotebook } from './unfilled';
 import { folderOf, IStoredValues, Values } from './values';
@@ -109,50 +115,45 @@ export const placeholdersPlugin: JupyterFrontEndPlugin<IPlaceholders> = {
       CommandIDs.undoFill
     ]);
 
-    /**
-     * Saves run one after the other, each from what the settings hold by
-     * then, so two fields saved together do not overwrite each other.
-     */
-    let saving = Promise.resolve();
-    const save = (field: string, value: string, folder: string | null) => {
-      saving = saving.then(async () => {
+    const serverSettings = app.serviceManager.serverSettings;
+    const saver = new ValueSaver({
+      write: async (field, value, folder) => {
         if (!settings) {
           return;
         }
         const user = settings.user as { values?: unknown; folders?: unknown };
-        try {
-          if (folder === null) {
-            await settings.set(
-              'values',
-              Private.withValue(Private.texts(user.values), field, value)
-            );
-          } else {
-            await settings.set(
-              'folders',
-              Private.withFolderValue(
-                Private.folders(user.folders),
-                folder,
-                field,
-                value
-              )
-            );
-          }
-        } catch (reason) {
-          console.error('jupyterlab-testbed: cannot save a value.', reason);
-          Notification.error(
-            trans.__(
-              'Your value could not be saved in the settings: %1',
-              String(reason)
+        if (folder === null) {
+          await settings.set(
+            'values',
+            Private.withValue(Private.texts(user.values), field, value)
+          );
+        } else {
+          await settings.set(
+            'folders',
+            Private.withFolderValue(
+              Private.folders(user.folders),
+              folder,
+              field,
+              value
             )
           );
         }
-      });
-      return saving;
-    };
+      },
+      rewrite: async () => {
+        if (settings) {
+          await settings.save(settings.raw);
+        }
+      },
+      // The settings API answers "Unhandled error" for a full disk: the
+      // server's report of the work folder says what happened.
+      explain: async reason =>
+        notSavedMessage(await fetchPersistence(serverSettings), reason, trans),
+      report: (message, retry) => form.showNotSaved(message, retry)
+    });
 
     const form = new PlaceholderForm({
       translator: translator ?? nullTranslator,
-      save,
+      save: (field, value, folder) => saver.save(field, value, folder),
       fill: () => void app.commands.execute(CommandIDs.fillPlaceholders),
       reset: () => void app.commands.execute(CommandIDs.resetPlaceholders),
       next: token =>
@@ -160,6 +161,10 @@ export const placeholdersPlugin: JupyterFrontEndPlugin<IPlaceholders> = {
     });
     form.id = 'jp-testbed-placeholders';
     sidebar.addSection(form, 200, 2);
+    // Said once, here where values are entered: whether a restart keeps them.
+    void fetchPersistence(serverSettings).then(status =>
+      form.showPersistence(persistenceNote(status, trans))
+    );
     const showForm = () => {
       app.shell.activateById(sidebar.id);
       form.node.querySelector('input')?.focus();
