@@ -4,6 +4,8 @@
  * output cannot choose which host key is forgotten.
  */
 import { Widget } from '@lumino/widgets';
+import * as fs from 'fs';
+import * as path from 'path';
 import { matchBlocks, fencedBlocks } from '../terminals/blocks';
 import { forgetTarget } from '../terminals/commands';
 import type { NodeTerminals } from '../terminals/manager';
@@ -19,7 +21,12 @@ import {
 import { TerminalsSection } from '../terminals/section';
 import { SshServer } from '../terminals/server';
 import { declaredNodes, labTopology } from '../terminals/topology';
-import { unsafeCharacter } from '../terminals/typing';
+import {
+  hostKeyChanged,
+  keystrokes,
+  unsafeCharacter,
+  UnsafeBlockError
+} from '../terminals/typing';
 
 const SETTINGS = {
   preset: 'chameleon' as const,
@@ -296,5 +303,76 @@ describe('forgetting a host key', () => {
       port: 2222
     });
     expect(forgetTarget(model, 'node9')).toBeNull();
+  });
+});
+
+describe('the adversarial notebooks of these classes', () => {
+  const read = (name: string) =>
+    JSON.parse(
+      fs.readFileSync(path.join(__dirname, '../../adversarial', name), 'utf8')
+    ) as { cells: { cell_type: string; source: string }[] };
+
+  it('small-paste-nesting: no block with a nested or split paste-end marker is sent', () => {
+    const cells = read('small-paste-nesting.ipynb').cells;
+    const blocks = [
+      ...fencedBlocks(cells[0].source),
+      ...cells.filter(c => c.cell_type === 'code').map(c => c.source)
+    ];
+    expect(blocks).toHaveLength(4);
+    for (const block of blocks) {
+      expect(unsafeCharacter(block)).toMatch(/^line \d+ holds/);
+      expect(() => keystrokes(block, true)).toThrow(UnsafeBlockError);
+    }
+  });
+
+  it('small-forget-host: output naming another host leaves the forgotten host the node’s', () => {
+    const notebook = read('small-forget-host.ipynb') as any;
+    const printed = fencedBlocks(notebook.cells[0].source)[0]
+      .split('\n')[1]
+      .replace(/\\r\\n/g, '\r\n');
+    expect(hostKeyChanged(printed)).toBe(true);
+    expect(printed).toContain('203.0.113.77');
+    const model = new TerminalsModel(new SshServer());
+    model.topology = {
+      result: labTopology(
+        SETTINGS,
+        declaredNodes(notebook.metadata['jupyterlab-testbed']).nodes,
+        {}
+      ),
+      problems: []
+    };
+    expect(forgetTarget(model, 'node1')).toEqual({
+      host: '10.199.0.2',
+      port: 22
+    });
+  });
+
+  it('nodes-agent-grab: only where the nodes are is read; key, agent and options are ignored', () => {
+    const notebook = read('nodes-agent-grab.ipynb') as any;
+    const declared = declaredNodes(notebook.metadata['jupyterlab-testbed']);
+    expect(declared.ignored).toEqual(['identityFile', 'forwardAgent', 'options']);
+    const result = labTopology(
+      { ...SETTINGS, preset: 'custom', keyFile: '~/.ssh/mine' },
+      declared.nodes,
+      {}
+    );
+    expect(result.ok && result.nodes).toEqual([
+      {
+        name: 'node1',
+        host: '10.199.0.2',
+        user: 'cc',
+        jump: undefined,
+        identityFile: '~/.ssh/mine',
+        forwardAgent: false
+      },
+      {
+        name: 'node2',
+        host: '192.168.1.12',
+        user: 'cc',
+        jump: 'node1',
+        identityFile: '~/.ssh/mine',
+        forwardAgent: false
+      }
+    ]);
   });
 });
