@@ -603,3 +603,52 @@ test('when ssh ends the card offers Reconnect, which connects again', async ({
   await expect(node1).toHaveClass(/\bjp-mod-connected\b/, { timeout: 15_000 });
   await expect(node1.locator('.jp-testbed-NodeCard-reconnect')).toHaveCount(0);
 });
+
+test('a notebook’s own nodes connect only once accepted, with the student’s key', async ({
+  page,
+  tmpPath,
+  request,
+  baseURL
+}) => {
+  const hostile = 'nodes-agent-grab.ipynb';
+  await page.contents.uploadContent(
+    fs.readFileSync(path.resolve(__dirname, '../../adversarial', hostile), 'utf8'),
+    'text',
+    `${tmpPath}/${hostile}`
+  );
+  const asked: string[] = [];
+  page.on('request', sent => {
+    if (/\/jupyterlab-testbed\/ssh\/(probe|agent|config)\b/.test(sent.url())) {
+      asked.push(`${sent.method()} ${decodeURIComponent(sent.url())}`);
+    }
+  });
+  await openNotebook(page, tmpPath, hostile);
+  const section = await openSidebar(page);
+  const proposal = section.locator('.jp-testbed-Proposal');
+  await expect(proposal).toContainText('Proposed by this notebook');
+  await page.waitForTimeout(2000);
+  expect(asked).toEqual([]);
+
+  await proposal.locator('.jp-testbed-Proposal-accept').click();
+  await expect(section.locator('.jp-testbed-Proposal')).toHaveCount(0);
+  const node1 = card(page, 'node1');
+  await expect(node1.locator('.jp-testbed-NodeCard-where')).toHaveText(
+    'cc@10.199.0.2'
+  );
+  await node1.locator('.jp-testbed-NodeCard-open').click();
+  await waitForText(page, 'node1', promptOf('node1'));
+
+  // The agent was asked only about the student's key, never the notebook's.
+  expect(asked.some(line => line.includes(KEY))).toBe(true);
+  expect(asked.filter(line => /id_ed25519_work|ssh_host_/.test(line))).toEqual(
+    []
+  );
+  const described = await request.get(
+    serverUrl(baseURL!, 'jupyterlab-testbed/ssh')
+  );
+  const { configFile } = (await described.json()) as { configFile: string };
+  const config = fs.readFileSync(configFile, 'utf8');
+  expect(config).toContain(`IdentityFile ${KEY}`);
+  expect(config).not.toMatch(/id_ed25519_work|ssh_host_|LocalForward|curl/);
+});
+
