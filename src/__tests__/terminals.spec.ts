@@ -233,7 +233,9 @@ describe('declaredNodes', () => {
       declared.nodes,
       {}
     );
-    expect(own.ok && own.nodes.map(n => [n.identityFile, n.forwardAgent])).toEqual([
+    expect(
+      own.ok && own.nodes.map(n => [n.identityFile, n.forwardAgent])
+    ).toEqual([
       ['~/.ssh/mine', false],
       ['~/.ssh/mine', false]
     ]);

@@ -233,18 +233,17 @@ describe('what is run is the source', () => {
     ].join('\n');
     const fenced = fencedBlocks(source);
     expect(fenced).toEqual(['# run on node1\nls', 'whoami']);
-    expect(matchBlocks(['ls', '# run on node1\nls\n', 'whoami'], fenced)).toEqual(
-      [null, 0, 1]
-    );
+    expect(
+      matchBlocks(['ls', '# run on node1\nls\n', 'whoami'], fenced)
+    ).toEqual([null, 0, 1]);
     // Each fenced block is shown once; order is kept.
     expect(matchBlocks(['whoami', '# run on node1\nls'], fenced)).toEqual([
       1,
       null
     ]);
-    expect(matchBlocks(['# run on node1\nls', '# run on node1\nls'], fenced)).toEqual([
-      0,
-      null
-    ]);
+    expect(
+      matchBlocks(['# run on node1\nls', '# run on node1\nls'], fenced)
+    ).toEqual([0, null]);
   });
 
   it('matches in linear time however many blocks are crafted', () => {
@@ -263,7 +262,14 @@ describe('what is run is the source', () => {
     expect(unsafeCharacter('ls\necho a\u200b')).toBe(
       'line 2 holds the invisible or control character U+200B'
     );
-    for (const hidden of ['\u202e', '\u2066', '\u00ad', '\ufeff', '\x1b', '\x9b']) {
+    for (const hidden of [
+      '\u202e',
+      '\u2066',
+      '\u00ad',
+      '\ufeff',
+      '\x1b',
+      '\x9b'
+    ]) {
       expect(unsafeCharacter(`echo ${hidden}x`)).toMatch(/U\+[0-9A-F]{4}/);
     }
   });
@@ -350,7 +356,11 @@ describe('the adversarial notebooks of these classes', () => {
   it('nodes-agent-grab: only where the nodes are is read; key, agent and options are ignored', () => {
     const notebook = read('nodes-agent-grab.ipynb') as any;
     const declared = declaredNodes(notebook.metadata['jupyterlab-testbed']);
-    expect(declared.ignored).toEqual(['identityFile', 'forwardAgent', 'options']);
+    expect(declared.ignored).toEqual([
+      'identityFile',
+      'forwardAgent',
+      'options'
+    ]);
     const result = labTopology(
       { ...SETTINGS, preset: 'custom', keyFile: '~/.ssh/mine' },
       declared.nodes,

@@ -134,7 +134,16 @@ export function sha256(text: string): string {
         ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) +
           ((a & b) ^ (a & c) ^ (b & c))) >>>
         0;
-      [h, g, f, e, d, c, b, a] = [g, f, e, (d + t1) >>> 0, c, b, a, (t1 + t2) >>> 0];
+      [h, g, f, e, d, c, b, a] = [
+        g,
+        f,
+        e,
+        (d + t1) >>> 0,
+        c,
+        b,
+        a,
+        (t1 + t2) >>> 0
+      ];
     }
     [a, b, c, d, e, f, g, h].forEach((value, i) => (hash[i] += value));
   }

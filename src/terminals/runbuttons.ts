@@ -563,7 +563,8 @@ export class RunButtons implements IDisposable {
       // The source's block, still the one on the page and all of it seen.
       const pre = bar.nextElementSibling;
       const index = this._blocks.get(bar);
-      const fenced = index === undefined ? undefined : fencedBlocks(source)[index];
+      const fenced =
+        index === undefined ? undefined : fencedBlocks(source)[index];
       const host = (cell as MarkdownCell).renderer?.node ?? null;
       if (!Private.isBlock(pre) || fenced !== blockText(pre)) {
         this._update(cell);
@@ -626,7 +627,9 @@ namespace Private {
     const children = Array.from(pre.childNodes).filter(
       node => !(node.nodeType === Node.TEXT_NODE && !node.textContent?.trim())
     );
-    return children.length === 1 && (children[0] as Element).localName === 'code';
+    return (
+      children.length === 1 && (children[0] as Element).localName === 'code'
+    );
   }
 
   /** Whether a record is only the bars' own doing. */

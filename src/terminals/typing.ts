@@ -19,7 +19,8 @@ const PASTE_END = '\x1b[201~';
  * written as the text `\e` or `\033`.
  */
 // eslint-disable-next-line no-control-regex
-const UNSAFE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+const UNSAFE =
+  /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 
 /**
  * Why a block cannot be sent as it is (a control or invisible character,

@@ -612,7 +612,10 @@ test('a notebook’s own nodes connect only once accepted, with the student’s 
 }) => {
   const hostile = 'nodes-agent-grab.ipynb';
   await page.contents.uploadContent(
-    fs.readFileSync(path.resolve(__dirname, '../../adversarial', hostile), 'utf8'),
+    fs.readFileSync(
+      path.resolve(__dirname, '../../adversarial', hostile),
+      'utf8'
+    ),
     'text',
     `${tmpPath}/${hostile}`
   );
@@ -651,4 +654,3 @@ test('a notebook’s own nodes connect only once accepted, with the student’s 
   expect(config).toContain(`IdentityFile ${KEY}`);
   expect(config).not.toMatch(/id_ed25519_work|ssh_host_|LocalForward|curl/);
 });
-

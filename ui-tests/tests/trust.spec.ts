@@ -109,7 +109,7 @@ test('a notebook proposing nodes is shown as a proposal and connects nothing', a
   await expect(section.locator('.jp-testbed-Proposal')).toContainText(
     'You kept your own nodes'
   );
-  await expect(section).toContainText('Set the floating IP first');
+  await expect(section).toContainText('Set the floating IP of node1 first');
   expect(requests).toEqual([]);
 });
 
@@ -120,13 +120,17 @@ test('raw HTML blocks get no bar, and a block with hidden text is refused', asyn
   await upload(page, tmpPath, [RUNTEXT]);
   await openNotebook(page, tmpPath, RUNTEXT);
   const rendered = page.locator('.jp-NotebookPanel .jp-RenderedMarkdown');
-  await expect(rendered.locator('pre')).toHaveCount(7);
+  await expect(rendered.locator('pre')).toHaveCount(8);
   const bars = rendered.locator('.jp-testbed-RunBar');
-  // What each bar says, in order: raw blocks have none.
+  // What each bar says, in order: raw blocks have none. The last raw
+  // block shows part of the fenced block after it, whose text it holds:
+  // it is refused, and that fenced block, whose text it took, has no bar.
   await expect(bars).toHaveText([
-    'Not run or copied: part of the block is hidden on the page.',
     'Copy',
-    'Not run or copied: line 2 holds the invisible or control character U+200B.'
+    'Not run or copied: line 2 holds the invisible or control character U+200B.',
+    'Not run or copied: part of the block is hidden on the page.',
+    // A fenced block in a closed <details>.
+    'Not run or copied: the block is hidden on the page.'
   ]);
   // The honest fenced block is the one with a bar that offers Copy.
   const honest = rendered.locator('.jp-testbed-RunBar + pre', {
