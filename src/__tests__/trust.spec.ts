@@ -9,7 +9,7 @@ import * as path from 'path';
 import { matchBlocks, fencedBlocks } from '../terminals/blocks';
 import { forgetTarget } from '../terminals/commands';
 import type { NodeTerminals } from '../terminals/manager';
-import { TerminalsModel } from '../terminals/model';
+import { DEFAULT_TERMINALS_SETTINGS, TerminalsModel } from '../terminals/model';
 import {
   isAccepted,
   MAX_ACCEPTED,
@@ -28,12 +28,8 @@ import {
   UnsafeBlockError
 } from '../terminals/typing';
 
-const SETTINGS = {
-  preset: 'chameleon' as const,
-  nodes: [],
-  keyFile: '',
-  user: ''
-};
+/** The default settings: the chameleon preset, no key file of the student's. */
+const SETTINGS = DEFAULT_TERMINALS_SETTINGS;
 
 const HOSTILE = {
   v: 1,

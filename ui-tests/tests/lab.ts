@@ -2,7 +2,8 @@
  * What the UI tests share: putting files on the server the way a student's
  * browser reaches it, and opening a notebook.
  */
-import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import type { Locator } from '@playwright/test';
 import * as path from 'path';
 
 export const SAMPLE_LAB = path.resolve(__dirname, '../../notebooks');
@@ -64,4 +65,16 @@ export function notebookText(
  */
 export function serverUrl(baseURL: string, path: string): string {
   return `${baseURL.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}
+
+/** Show the Testbed sidebar and return its Terminals section. */
+export async function openTerminalsSection(
+  page: IJupyterLabPageFixture
+): Promise<Locator> {
+  await page.evaluate(() =>
+    (window as any).jupyterapp.commands.execute('testbed:show-sidebar')
+  );
+  const section = page.locator('#jp-testbed-terminals');
+  await expect(section).toBeVisible();
+  return section;
 }

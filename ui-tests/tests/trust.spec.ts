@@ -13,7 +13,7 @@ import {
 } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
-import { openNotebook, prepare } from './lab';
+import { openNotebook, openTerminalsSection, prepare } from './lab';
 
 const ADVERSARIAL = path.resolve(__dirname, '../../adversarial');
 const NODES = 'nodes-agent-grab.ipynb';
@@ -64,15 +64,6 @@ async function upload(
   });
 }
 
-async function openSidebar(page: IJupyterLabPageFixture) {
-  await page.evaluate(() =>
-    (window as any).jupyterapp.commands.execute('testbed:show-sidebar')
-  );
-  const section = page.locator('#jp-testbed-terminals');
-  await expect(section).toBeVisible();
-  return section;
-}
-
 /** Time for anything opening a notebook would start to have been asked. */
 const settleRequests = (page: IJupyterLabPageFixture) =>
   page.waitForTimeout(3000);
@@ -84,7 +75,7 @@ test('a notebook proposing nodes is shown as a proposal and connects nothing', a
   const requests = recordSshRequests(page);
   await upload(page, tmpPath, [NODES]);
   await openNotebook(page, tmpPath, NODES);
-  const section = await openSidebar(page);
+  const section = await openTerminalsSection(page);
   const proposal = section.locator('.jp-testbed-Proposal');
   await expect(proposal).toContainText('Proposed by this notebook');
   await expect(proposal.locator('li')).toHaveText([
@@ -163,7 +154,7 @@ test('a notebook open for grading asks nothing of ssh', async ({
   await expect(page.locator('.jp-NotebookPanel')).toHaveClass(
     /\bjp-testbed-mod-grading\b/
   );
-  const section = await openSidebar(page);
+  const section = await openTerminalsSection(page);
   await expect(section).toContainText(
     'This notebook is open for grading: its terminals do not connect.'
   );
