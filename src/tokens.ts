@@ -107,6 +107,8 @@ export namespace CommandIDs {
   export const loadKeys = 'testbed:terminals-load-keys';
   export const forgetHostKey = 'testbed:terminals-forget-host-key';
   export const runCellOnNode = 'testbed:terminals-run-cell';
+  export const acceptNodes = 'testbed:terminals-accept-nodes';
+  export const keepOwnNodes = 'testbed:terminals-keep-own-nodes';
   export const gradingToggle = 'testbed:grading-toggle';
   export const classOverview = 'testbed:grading-overview';
   export const classOverviewHere = 'testbed:grading-overview-here';

@@ -18,7 +18,7 @@ const NAMED = {
 
 describe('the chameleon preset’s key', () => {
   it('names the key Chameleon generated and the variable that says so', () => {
-    expect(keyLine(CHAMELEON, false, readPresetKey(NAMED), trans)).toEqual({
+    expect(keyLine(CHAMELEON, readPresetKey(NAMED), trans)).toEqual({
       path: '/work/.ssh/id_rsa',
       text: 'Key: /work/.ssh/id_rsa, Chameleon’s key for this server ($OS_KEYPAIR_PRIVATE_KEY)',
       problem: null
@@ -32,7 +32,7 @@ describe('the chameleon preset’s key', () => {
       source: 'documented',
       problem: 'No key at ~/.ssh/id_rsa_chameleon.'
     };
-    const line = keyLine(CHAMELEON, false, readPresetKey(documented), trans);
+    const line = keyLine(CHAMELEON, readPresetKey(documented), trans);
     expect(line?.text).toBe(
       'Key: ~/.ssh/id_rsa_chameleon, the key Chameleon labs document'
     );
@@ -41,16 +41,13 @@ describe('the chameleon preset’s key', () => {
 
   it('lets the student’s own key file win', () => {
     const own = { preset: 'chameleon' as const, keyFile: ' ~/.ssh/mine ' };
-    expect(keyLine(own, false, readPresetKey(NAMED), trans)?.text).toBe(
+    expect(keyLine(own, readPresetKey(NAMED), trans)?.text).toBe(
       'Key: ~/.ssh/mine, your key file setting'
     );
   });
 
-  it('says nothing when the notebook’s nodes or another layout name keys', () => {
-    expect(keyLine(CHAMELEON, true, readPresetKey(NAMED), trans)).toBeNull();
-    expect(
-      keyLine({ preset: 'direct', keyFile: '' }, false, null, trans)
-    ).toBeNull();
+  it('says nothing when another layout’s nodes name their keys', () => {
+    expect(keyLine({ preset: 'direct', keyFile: '' }, null, trans)).toBeNull();
   });
 
   it('puts the server’s key into the preset’s nodes, the student’s key over it', () => {

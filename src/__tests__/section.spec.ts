@@ -16,13 +16,13 @@ const SETTINGS = {
 /** The terminals as the section sees them: states and host-key reports. */
 class FakeTerminals {
   states: { [node: string]: NodeTerminalState } = {};
-  hostKeys: { [node: string]: string } = {};
+  hostKeys = new Set<string>();
   changed = new Signal<this, void>(this);
   state(node: string): NodeTerminalState {
     return this.states[node] ?? 'closed';
   }
-  hostKeyChange(node: string): string | null {
-    return this.hostKeys[node] ?? null;
+  hostKeyChange(node: string): boolean {
+    return this.hostKeys.has(node);
   }
 }
 
@@ -38,7 +38,9 @@ function setUp(values: { [field: string]: string }) {
     openAll: () => calls.push('openAll'),
     check: () => calls.push('check'),
     loadKeys: () => calls.push('loadKeys'),
-    forgetHostKey: node => calls.push(`forget ${node}`)
+    forgetHostKey: node => calls.push(`forget ${node}`),
+    acceptNodes: () => calls.push('accept'),
+    keepOwnNodes: keep => calls.push(`keep ${keep}`)
   });
   Widget.attach(section, document.body);
   model.topology = {
@@ -91,10 +93,14 @@ describe('TerminalsSection', () => {
 
   it('explains a changed host key and offers to forget it for that address', () => {
     const { terminals, calls, card } = setUp({ floatingIp: '10.199.0.2' });
-    terminals.hostKeys = { node1: '10.199.0.2' };
+    terminals.hostKeys = new Set(['node1']);
     terminals.changed.emit();
     const note = card('node1').querySelector('[role="alert"]')!;
     expect(note.textContent).toContain('Floating IPs are reused');
+    // The node's own address, whatever the terminal printed.
+    expect(note.querySelector('button')!.textContent).toBe(
+      'Forget the Old Key for 10.199.0.2'
+    );
     note.querySelector('button')!.click();
     expect(calls).toEqual(['forget node1']);
   });

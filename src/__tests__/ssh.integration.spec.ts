@@ -637,19 +637,14 @@ if (skip) {
       const declared = declaredNodes({
         v: 1,
         nodes: [
-          { name: 'node-data', host: '{floatingIp}', identityFile: KEY },
-          {
-            name: 'node-ml',
-            host: '192.168.1.13',
-            jump: 'node-data',
-            identityFile: KEY
-          }
+          { name: 'node-data', host: '{floatingIp}' },
+          { name: 'node-ml', host: '192.168.1.13', jump: 'node-data' }
         ]
       });
       expect(declared.problems).toEqual([]);
-      // The preset's key would replace the author's: keyFile '' keeps it.
+      // The key is the student's (a notebook cannot name one).
       const nodes = topology(
-        { preset: 'chameleon', nodes: [], keyFile: '', user: '' },
+        { preset: 'chameleon', nodes: [], keyFile: KEY, user: '' },
         declared.nodes,
         { floatingIp: FLOATING_IP }
       );

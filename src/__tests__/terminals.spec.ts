@@ -2,10 +2,10 @@ import { NotebookModel } from '@jupyterlab/notebook';
 import { sshConfig } from '../terminals/sshconfig';
 import { declaredNodes, labTopology } from '../terminals/topology';
 import {
-  changedHostKey,
   endsWithPrompt,
+  hostKeyChanged,
   keystrokes,
-  splitHostPort
+  UnsafeBlockError
 } from '../terminals/typing';
 import { markRan, progressOf } from './helpers';
 
@@ -23,9 +23,22 @@ describe('keystrokes', () => {
     );
   });
 
-  it('drops a paste-end marker inside the block, which would end the paste early', () => {
-    expect(keystrokes('echo a\x1b[201~rm -rf x', true)).toBe(
-      '\x1b[200~echo arm -rf x\x1b[201~\r'
+  it('refuses a block with an escape, nested or split, rather than cleaning it', () => {
+    // One-pass removal of the end marker would join the rest into another.
+    for (const block of [
+      'echo a\x1b[201~rm -rf x',
+      'echo a\x1b[20\x1b[201~1~rm -rf x',
+      'echo a\x1b[2\n01~rm -rf x',
+      'echo a\x1b',
+      'echo \x9b201~ (C1 CSI)',
+      'echo a\x7f',
+      'echo a\x00'
+    ]) {
+      expect(() => keystrokes(block, true)).toThrow(/was not sent: line \d/);
+      expect(() => keystrokes(block, false)).toThrow(UnsafeBlockError);
+    }
+    expect(keystrokes('printf "\\033[1m%s\\n"\tx', true)).toBe(
+      '\x1b[200~printf "\\033[1m%s\\n"\tx\x1b[201~\r'
     );
   });
 
@@ -42,17 +55,12 @@ describe('reading the terminal', () => {
     expect(endsWithPrompt('Last login: today\r\n')).toBe(false);
   });
 
-  it('names the host of a changed host key as ssh wrote it', () => {
+  it('sees that ssh refused a changed host key, and nothing more', () => {
     const output =
       '@@@@@\r\n@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\r\n' +
       'Host key for 10.199.0.2 has changed and you have requested strict checking.\r\n';
-    expect(changedHostKey(output)).toBe('10.199.0.2');
-    expect(changedHostKey('Host key verification failed.')).toBeNull();
-    expect(splitHostPort('[10.0.0.5]:2222')).toEqual({
-      host: '10.0.0.5',
-      port: 2222
-    });
-    expect(splitHostPort('10.0.0.5')).toEqual({ host: '10.0.0.5', port: 22 });
+    expect(hostKeyChanged(output)).toBe(true);
+    expect(hostKeyChanged('Host key verification failed.')).toBe(false);
   });
 });
 
@@ -177,6 +185,60 @@ describe('declaredNodes', () => {
       declare([{ name: 'n', host: 'h', options: { ProxyCommand: 'x' } }])
     );
     expect(options.nodes?.[0].options).toBeUndefined();
+  });
+
+  it('takes only where a node is from a notebook: key, agent and options are the student’s', () => {
+    const declared = declaredNodes(
+      declare([
+        {
+          name: 'evil',
+          host: '203.0.113.9',
+          identityFile: '~/.ssh/id_ed25519_work',
+          forwardAgent: true,
+          options: { LocalForward: '5000 localhost:5000' },
+          localForward: '1:2'
+        },
+        { name: 'n2', host: 'h2', jump: 'evil', forwardAgent: 'yes' }
+      ])
+    );
+    expect(declared.problems).toEqual([]);
+    expect(declared.ignored).toEqual([
+      'identityFile',
+      'forwardAgent',
+      'options',
+      'localForward'
+    ]);
+    expect(declared.nodes).toEqual([
+      { name: 'evil', host: '203.0.113.9', user: 'cc', jump: undefined },
+      { name: 'n2', host: 'h2', user: 'cc', jump: 'evil' }
+    ]);
+    const custom = labTopology(
+      { ...SETTINGS, preset: 'custom' as const },
+      declared.nodes,
+      {}
+    );
+    expect(custom.ok && custom.nodes[0]).toEqual({
+      name: 'evil',
+      host: '203.0.113.9',
+      user: 'cc',
+      jump: undefined,
+      forwardAgent: false
+    });
+    const chameleon = labTopology(SETTINGS, declared.nodes, {});
+    expect(chameleon.ok && chameleon.nodes[0].identityFile).toBe(
+      '~/.ssh/id_rsa_chameleon'
+    );
+    const own = labTopology(
+      { ...SETTINGS, preset: 'direct' as const, keyFile: '~/.ssh/mine' },
+      declared.nodes,
+      {}
+    );
+    expect(
+      own.ok && own.nodes.map(n => [n.identityFile, n.forwardAgent])
+    ).toEqual([
+      ['~/.ssh/mine', false],
+      ['~/.ssh/mine', false]
+    ]);
   });
 
   it('ignores a notebook without nodes or from a newer format', () => {

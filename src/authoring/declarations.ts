@@ -4,8 +4,9 @@
  * checked row by row as it is typed, and put back into the record.
  *
  * Entries are edited in place, as the objects the notebook holds, so the
- * fields the section has no input for (a placeholder's `field`, a node's
- * `identityFile`, anything a later release adds) are kept. Each row is
+ * fields the section has no input for (a placeholder's `field`, anything a
+ * later release adds) are kept; a node's `identityFile` or `forwardAgent`
+ * is kept too but never used: keys come from the student's settings. Each row is
  * checked by the same readers the students' side uses, so a row accepted
  * here is one the lab will use.
  */

@@ -21,7 +21,7 @@ import type { NodeTerminals } from './manager';
 import { targetNodes } from './markers';
 import type { TerminalsModel } from './model';
 import { IRunTarget, notebookMarkers } from './runbuttons';
-import { splitHostPort } from './typing';
+import { unsafeCharacter } from './typing';
 
 export interface ITerminalsContext {
   app: JupyterFrontEnd;
@@ -41,6 +41,32 @@ export interface ITerminalsContext {
 export function nodeNames(model: TerminalsModel): string[] {
   const result = model.topology?.result;
   return result?.ok ? result.nodes.map(node => node.name) : [];
+}
+
+/**
+ * The known_hosts entry the Forget button removes for a node: its own
+ * address and port in the lab's topology (what ssh records), never a host
+ * read from terminal output.
+ */
+export function forgetTarget(
+  model: TerminalsModel,
+  node: string | undefined
+): { host: string; port: number } | null {
+  const result = model.topology?.result;
+  const found = result?.ok ? result.nodes.find(n => n.name === node) : null;
+  if (!found) {
+    return null;
+  }
+  // ssh keywords are case-insensitive; only the student's own nodes have options.
+  const port = Number(
+    Object.entries(found.options ?? {}).find(
+      ([keyword]) => keyword.toLowerCase() === 'port'
+    )?.[1] ?? 22
+  );
+  return {
+    host: found.host,
+    port: Number.isInteger(port) && port > 0 && port < 65536 ? port : 22
+  };
 }
 
 export function addCommands(context: ITerminalsContext): {
@@ -125,15 +151,10 @@ export function addCommands(context: ITerminalsContext): {
     isEnabled: hasNodes,
     execute: async args => {
       const node = nodeArg(args);
-      const result = model.topology?.result;
-      const address = result?.ok
-        ? result.nodes.find(n => n.name === node)?.host
-        : undefined;
-      if (!node || !address) {
+      const { host, port } = forgetTarget(model, node) ?? {};
+      if (!node || host === undefined || port === undefined) {
         return;
       }
-      const named = terminals.hostKeyChange(node) || address;
-      const { host, port } = splitHostPort(named);
       try {
         const removed = await model.forgetHostKey(host, port);
         terminals.clearHostKeyChange(node);
@@ -181,8 +202,17 @@ export function addCommands(context: ITerminalsContext): {
     return answer.button.accept;
   };
 
+  /** A block with control or invisible characters is neither sent nor copied. */
+  const refused = (target: IRunTarget): boolean => {
+    const unsafe = unsafeCharacter(target.text);
+    if (unsafe) {
+      report(new Error(trans.__('This block was not used: %1.', unsafe)));
+    }
+    return unsafe !== null;
+  };
+
   const run = async (panel: NotebookPanel, target: IRunTarget) => {
-    if (!target.nodes.length || context.isGraded(panel)) {
+    if (!target.nodes.length || context.isGraded(panel) || refused(target)) {
       return;
     }
     const { text, unfilled } = fill(panel, target.text);
@@ -211,6 +241,9 @@ export function addCommands(context: ITerminalsContext): {
   };
 
   const copy = async (panel: NotebookPanel, target: IRunTarget) => {
+    if (refused(target)) {
+      return;
+    }
     const { text, unfilled } = fill(panel, target.text);
     Clipboard.copyToSystem(text);
     Notification.info(

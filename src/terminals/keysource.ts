@@ -28,12 +28,12 @@ export interface IKeyLine {
 export const DOCUMENTED_CHAMELEON_KEY = '~/.ssh/id_rsa_chameleon';
 
 /**
- * The key every node of the lab uses, or null when the nodes say it
- * themselves (a notebook's list, the custom or direct layouts).
+ * The key every node of the lab uses, or null when the layout's nodes say
+ * it themselves (the custom or direct layouts). A notebook's nodes get the
+ * student's key too, never one the notebook names.
  */
 export function keyLine(
   settings: Pick<ITopologySettings, 'preset' | 'keyFile'>,
-  declared: boolean,
   presetKey: IPresetKey | null,
   trans: TranslationBundle
 ): IKeyLine | null {
@@ -45,7 +45,7 @@ export function keyLine(
       problem: null
     };
   }
-  if (declared || settings.preset !== 'chameleon') {
+  if (settings.preset !== 'chameleon') {
     return null;
   }
   if (!presetKey) {

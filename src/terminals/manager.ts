@@ -15,8 +15,8 @@ import type { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 import type { SshServer } from './server';
 import {
-  changedHostKey,
   endsWithPrompt,
+  hostKeyChanged,
   INTERRUPT,
   keystrokes
 } from './typing';
@@ -78,11 +78,12 @@ export class NodeTerminals implements IDisposable {
   }
 
   /**
-   * The host ssh refused in this node's terminal because its key changed
-   * (`''` when ssh did not name it), or null.
+   * Whether ssh refused this node because its host key changed. The host
+   * named in the output is not kept: output is not trusted to say which
+   * key the Forget button removes.
    */
-  hostKeyChange(node: string): string | null {
-    return this._hostKeyChanges.get(node) ?? null;
+  hostKeyChange(node: string): boolean {
+    return this._hostKeyChanges.has(node);
   }
 
   clearHostKeyChange(node: string): void {
@@ -383,9 +384,8 @@ export class NodeTerminals implements IDisposable {
       if (endsWithPrompt(output)) {
         this._started.add(session);
       }
-      const host = changedHostKey(output);
-      if (host !== null) {
-        this._hostKeyChanges.set(session.name, host);
+      if (hostKeyChanged(output) && !this._hostKeyChanges.has(session.name)) {
+        this._hostKeyChanges.add(session.name);
         this._changed.emit();
       }
       this._scheduleRefresh();
@@ -406,7 +406,7 @@ export class NodeTerminals implements IDisposable {
   private _commands: CommandRegistry;
   private _sessions: TerminalService.IManager;
   private _states = new Map<string, boolean>();
-  private _hostKeyChanges = new Map<string, string>();
+  private _hostKeyChanges = new Set<string>();
   /** Connections typed whose node prompt has not come yet. */
   private _connecting = new Map<string, Promise<void>>();
   private _opening = new Map<

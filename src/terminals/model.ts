@@ -10,6 +10,7 @@ import {
 import { ISignal, Signal } from '@lumino/signaling';
 import type { NodesResult } from './presets';
 import { IPresetKey, readPresetKey } from './keysource';
+import type { IAcceptedNodes } from './proposal';
 import type { IAgentStatus, IProbe, ISshPaths, SshServer } from './server';
 import { INode, sshCommand, sshConfig } from './sshconfig';
 import { ITopologySettings, keyFiles } from './topology';
@@ -20,6 +21,8 @@ export interface ITerminalsSettings extends ITopologySettings {
   interruptFirst: boolean;
   bracketedPaste: boolean;
   controlPersist: string;
+  /** The notebooks whose proposed nodes the student accepted. */
+  acceptedNodes: IAcceptedNodes[];
 }
 
 export const DEFAULT_TERMINALS_SETTINGS: ITerminalsSettings = {
@@ -30,16 +33,33 @@ export const DEFAULT_TERMINALS_SETTINGS: ITerminalsSettings = {
   markers: [],
   interruptFirst: false,
   bracketedPaste: true,
-  controlPersist: '10m'
+  controlPersist: '10m',
+  acceptedNodes: []
 };
+
+/**
+ * Nodes a notebook proposes, not accepted yet: nothing connects to them,
+ * nor asks the agent about them, until the student accepts.
+ */
+export interface INodeProposal {
+  /** The notebook's path, as the acceptance is stored. */
+  path: string;
+  fingerprint: string;
+  /** The nodes as declared, with the key and forwarding they would get. */
+  nodes: INode[];
+  /** Fields of the notebook's nodes that are ignored. */
+  ignored: string[];
+  /** The student chose their own nodes for now: the proposal is folded. */
+  declined: boolean;
+}
 
 /** The lab on screen: where its nodes come from and what they are. */
 export interface ILabTopology {
   result: NodesResult;
   /** Declared nodes left unused, and why. */
   problems: string[];
-  /** Whether the nodes are the notebook's own list. */
-  declared?: boolean;
+  /** Nodes the notebook proposes instead, while not accepted. */
+  proposal?: INodeProposal;
 }
 
 export class TerminalsModel {

@@ -2,13 +2,12 @@ import type {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette } from '@jupyterlab/apputils';
+import { ICommandPalette, Notification } from '@jupyterlab/apputils';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITerminalTracker } from '@jupyterlab/terminal';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { METADATA_KEY } from '../metadata/format';
-import { isGraded } from '../grading/readonly';
 import { addToPalette } from '../palette';
 import {
   CommandIDs,
@@ -27,8 +26,14 @@ import {
 } from './model';
 import { RunButtons } from './runbuttons';
 import { TerminalsSection } from './section';
+import {
+  isAccepted,
+  nodesFingerprint,
+  readAccepted,
+  withAccepted
+} from './proposal';
 import { SshServer } from './server';
-import { declaredNodes, labTopology } from './topology';
+import { declaredNodes, labTopology, studentSsh } from './topology';
 
 const PLUGIN_ID = 'jupyterlab-testbed:terminals';
 
@@ -75,7 +80,13 @@ export const terminalsPlugin: JupyterFrontEndPlugin<void> = {
     });
     let markers = compileMarkers(DEFAULT_MARKERS).patterns;
     let markerProblems: string[] = [];
-    const graded = (panel: NotebookPanel) => isGraded(grading, panel);
+    // Grading is known through its token only: a graded notebook's blocks
+    // are not sent and its terminals do not connect.
+    const graded = (panel: NotebookPanel | null) =>
+      !!panel && !!grading?.isGrading(panel.context.path);
+    let settingsObject: ISettingRegistry.ISettings | null = null;
+    /** Proposals the student turned down this session, as `path\nfingerprint`. */
+    const declined = new Set<string>();
     const { run, copy } = addCommands({
       app,
       notebooks,
@@ -106,7 +117,10 @@ export const terminalsPlugin: JupyterFrontEndPlugin<void> = {
       check: () => void app.commands.execute(CommandIDs.checkNodes),
       loadKeys: () => void app.commands.execute(CommandIDs.loadKeys),
       forgetHostKey: node =>
-        void app.commands.execute(CommandIDs.forgetHostKey, { node })
+        void app.commands.execute(CommandIDs.forgetHostKey, { node }),
+      acceptNodes: () => void app.commands.execute(CommandIDs.acceptNodes),
+      keepOwnNodes: (keep: boolean) =>
+        void app.commands.execute(CommandIDs.keepOwnNodes, { keep })
     });
     section.id = 'jp-testbed-terminals';
     sidebar.addSection(section, 300, 3);
@@ -116,8 +130,41 @@ export const terminalsPlugin: JupyterFrontEndPlugin<void> = {
       const panel = notebooks.currentWidget;
       const notebook = panel?.content.model ?? null;
       const record = notebook?.getMetadata(METADATA_KEY);
-      const declared = declaredNodes(record);
       const wordings = declaredMarkers(record, trans);
+      const before = nodeNames(model).join();
+      if (graded(panel)) {
+        model.topology = {
+          result: {
+            ok: false,
+            problems: [
+              trans.__(
+                'This notebook is open for grading: its terminals do not connect.'
+              )
+            ]
+          },
+          problems: []
+        };
+      } else {
+        model.topology = readTopology(panel, record, [
+          ...wordings.problems,
+          ...markerProblems
+        ]);
+      }
+      if (nodeNames(model).join() !== before) {
+        buttons.forEach(b => b.refresh());
+      }
+    };
+
+    /**
+     * The lab's nodes: the notebook's once accepted, else the student's own,
+     * with the notebook's proposal while it waits for an answer.
+     */
+    const readTopology = (
+      panel: NotebookPanel | null,
+      record: unknown,
+      notes: string[]
+    ) => {
+      const declared = declaredNodes(record);
       const state = placeholders
         ? panel
           ? placeholders.forPanel(panel)
@@ -129,29 +176,94 @@ export const terminalsPlugin: JupyterFrontEndPlugin<void> = {
       for (const resolved of state?.resolved ?? []) {
         values[resolved.placeholder.field] = resolved.value;
       }
-      const before = nodeNames(model).join();
-      model.topology = {
-        result: labTopology(
+      const problems = [...declared.problems, ...notes];
+      const topology = (nodes: typeof declared.nodes) =>
+        labTopology(
           model.settings,
-          declared.nodes,
+          nodes,
           values,
           state?.placeholders,
           model.presetKey?.path
-        ),
-        declared: declared.nodes !== null,
-        problems: [
-          ...declared.problems,
-          ...wordings.problems,
-          ...markerProblems
-        ]
-      };
-      if (nodeNames(model).join() !== before) {
-        buttons.forEach(b => b.refresh());
+        );
+      if (!declared.nodes || !panel) {
+        return { result: topology(null), problems };
       }
+      const path = panel.context.path;
+      const fingerprint = nodesFingerprint(declared.nodes);
+      if (isAccepted(model.settings.acceptedNodes, path, fingerprint)) {
+        return { result: topology(declared.nodes), problems };
+      }
+      const own = studentSsh(model.settings, model.presetKey?.path);
+      const proposal = {
+        path,
+        fingerprint,
+        nodes: declared.nodes.map(node => ({ ...node, ...own })),
+        ignored: declared.ignored,
+        declined: declined.has(`${path}\n${fingerprint}`)
+      };
+      // Nothing is probed, asked of the agent or connected for nodes that
+      // are only proposed: no topology to act on until an answer.
+      return {
+        result: proposal.declined
+          ? topology(null)
+          : { ok: false as const, problems: [] },
+        problems,
+        proposal
+      };
     };
 
+    app.commands.addCommand(CommandIDs.acceptNodes, {
+      label: trans.__('Accept the Nodes This Notebook Proposes'),
+      isEnabled: () => !!model.topology?.proposal && !!settingsObject,
+      execute: async () => {
+        const proposal = model.topology?.proposal;
+        if (!proposal || !settingsObject) {
+          return;
+        }
+        const next = withAccepted(
+          model.settings.acceptedNodes,
+          proposal.path,
+          proposal.fingerprint
+        );
+        if (!next) {
+          void Notification.error(
+            trans.__(
+              'The path of this notebook is too long to remember its nodes; move it to a shorter path.'
+            ),
+            { autoClose: false }
+          );
+          return;
+        }
+        declined.delete(`${proposal.path}\n${proposal.fingerprint}`);
+        await settingsObject.set('acceptedNodes', next as any);
+      }
+    });
+    app.commands.addCommand(CommandIDs.keepOwnNodes, {
+      label: args =>
+        args.keep === false
+          ? trans.__('Show the Nodes This Notebook Proposes')
+          : trans.__('Keep My Own Nodes for This Notebook'),
+      isEnabled: () => !!model.topology?.proposal,
+      execute: args => {
+        const proposal = model.topology?.proposal;
+        if (!proposal) {
+          return;
+        }
+        const key = `${proposal.path}\n${proposal.fingerprint}`;
+        if (args.keep === false) {
+          declined.delete(key);
+        } else {
+          declined.add(key);
+        }
+        updateTopology();
+      }
+    });
+
     notebooks.currentChanged.connect(updateTopology);
-    grading?.changed.connect(() => buttons.forEach(b => b.refresh()));
+    grading?.changed.connect(() => {
+      updateTopology();
+      buttons.forEach(b => b.refresh());
+    });
     placeholders?.model.changed.connect(updateTopology);
     notebooks.widgetAdded.connect((_, panel) => {
       void panel.context.ready.then(() => {
@@ -214,7 +326,11 @@ export const terminalsPlugin: JupyterFrontEndPlugin<void> = {
 
     const applySettings = (settings: ISettingRegistry.ISettings) => {
       const composite = settings.composite as Partial<ITerminalsSettings>;
-      const next = { ...DEFAULT_TERMINALS_SETTINGS, ...composite };
+      const next = {
+        ...DEFAULT_TERMINALS_SETTINGS,
+        ...composite,
+        acceptedNodes: readAccepted(composite.acceptedNodes)
+      };
       const compiled = compileMarkers(
         next.markers.length ? next.markers : DEFAULT_MARKERS
       );
@@ -228,6 +344,7 @@ export const terminalsPlugin: JupyterFrontEndPlugin<void> = {
       void settingRegistry
         .load(PLUGIN_ID)
         .then(settings => {
+          settingsObject = settings;
           applySettings(settings);
           settings.changed.connect(applySettings);
         })

@@ -4,6 +4,12 @@
  * whose text other code reads), and on code cells whose first line says
  * where they run.
  *
+ * What is run is what is shown: a block's text is always its source (the
+ * fenced block of the cell's markdown, or the code cell's source), and a
+ * `<pre>` gets a bar only when it shows exactly a fenced block of its cell,
+ * wholly visible; one that holds invisible characters or is partly hidden
+ * gets the reason on its bar instead of buttons.
+ *
  * Cells attach and detach as a windowed notebook scrolls, and a re-render
  * replaces a markdown cell's HTML, so the notebook's DOM is watched and
  * only the cells that changed are looked at again, once per frame. Cell
@@ -19,7 +25,9 @@ import { el } from '../dom';
 import { METADATA_KEY } from '../metadata/format';
 import { SHOWN_FOR_TOKEN } from '../notebook/reveal';
 import { firstLine } from '../notebook/steps';
+import { fencedBlocks, matchBlocks, normaliseBlock } from './blocks';
 import { declaredMarkers, nodeList, runLabel, targetNodes } from './markers';
+import { unsafeCharacter } from './typing';
 
 /** A block to run or copy, read when its button is clicked. */
 export interface IRunTarget {
@@ -59,6 +67,8 @@ export namespace RunButtons {
 export const RUN_BAR_CLASS = 'jp-testbed-RunBar';
 export const RUN_BUTTON_CLASS = 'jp-testbed-RunButton';
 export const COPY_BUTTON_CLASS = 'jp-testbed-CopyButton';
+/** The reason shown on a bar instead of buttons. */
+export const REFUSED_CLASS = 'jp-testbed-RunBar-refused';
 /** The attribute of a run button holding its nodes, joined with `,`. */
 export const RUN_ATTRIBUTE = 'data-testbed-run';
 
@@ -89,7 +99,66 @@ export function blockText(node: Element): string {
     .forEach(shown =>
       shown.replaceWith(shown.getAttribute(SHOWN_FOR_TOKEN) ?? '')
     );
-  return (clone.textContent ?? '').replace(/^\s*\n/, '').replace(/\s+$/, '');
+  return normaliseBlock(clone.textContent ?? '');
+}
+
+/** Elements in one block beyond which it is not checked, only refused. */
+const MAX_BLOCK_ELEMENTS = 5000;
+
+/**
+ * Why part of a rendered block cannot be seen (hidden, transparent, tiny
+ * or cut off by a box around it), or null. Raw HTML and its inline styles
+ * reach the page through the sanitizer; the text of a hidden part would
+ * still be in the block.
+ */
+export function hiddenPart(pre: HTMLElement, host: Element): string | null {
+  if (!pre.isConnected) {
+    return null;
+  }
+  if (
+    typeof pre.checkVisibility === 'function' &&
+    !pre.checkVisibility({ opacityProperty: true, visibilityProperty: true })
+  ) {
+    return 'the block is hidden on the page';
+  }
+  const elements = [pre, ...Array.from(pre.querySelectorAll('*'))];
+  if (elements.length > MAX_BLOCK_ELEMENTS) {
+    return 'the block has too many parts to check';
+  }
+  for (const element of elements) {
+    const style = getComputedStyle(element);
+    if (
+      style.display === 'none' ||
+      style.visibility === 'hidden' ||
+      style.visibility === 'collapse' ||
+      style.opacity === '0' ||
+      parseFloat(style.fontSize) < 4 ||
+      /^transparent$|^rgba\(.*,\s*0(\.0*)?\)$/.test(style.color)
+    ) {
+      return 'part of the block is hidden on the page';
+    }
+  }
+  const box = pre.getBoundingClientRect();
+  for (
+    let ancestor = pre.parentElement;
+    ancestor && ancestor !== host.parentElement;
+    ancestor = ancestor.parentElement
+  ) {
+    const style = getComputedStyle(ancestor);
+    if (style.overflow === 'visible' || !style.overflow) {
+      continue;
+    }
+    const frame = ancestor.getBoundingClientRect();
+    if (
+      frame.bottom < box.bottom - 1 ||
+      frame.right < box.right - 1 ||
+      frame.top > box.top + 1 ||
+      frame.left > box.left + 1
+    ) {
+      return 'part of the block is cut off on the page';
+    }
+  }
+  return null;
 }
 
 /**
@@ -301,18 +370,46 @@ export class RunButtons implements IDisposable {
     });
     const markers = this._markers();
     const names = this._options.nodeNames();
-    for (const pre of Array.from(host.getElementsByTagName('pre'))) {
-      if (pre.closest(`.${RUN_BAR_CLASS}`)) {
-        continue;
-      }
-      const nodes = targetNodes(blockText(pre), markers, names);
+    const fenced = fencedBlocks(cell.model.sharedModel.getSource());
+    const blocks = Array.from(host.getElementsByTagName('pre')).filter(
+      pre => !pre.closest(`.${RUN_BAR_CLASS}`)
+    );
+    const candidates = blocks.filter(Private.isFencedShape);
+    const matched = matchBlocks(candidates.map(blockText), fenced);
+    blocks.forEach(pre => {
+      const at = candidates.indexOf(pre);
+      const index = at < 0 ? null : matched[at];
       let bar = pre.previousElementSibling;
+      if (index === null) {
+        // Not a block of this cell's markdown: no bar at all.
+        if (bar instanceof HTMLElement && Private.isBar(bar)) {
+          bar.remove();
+        }
+        return;
+      }
+      const text = fenced[index];
+      const refusal = this._refusal(text, pre, host);
       if (!(bar instanceof HTMLElement) || !Private.isBar(bar)) {
         bar = this._createBar(cell, 'markdown');
         pre.before(bar);
       }
-      this._render(bar as HTMLElement, nodes, names);
-    }
+      this._blocks.set(bar as HTMLElement, index);
+      const nodes = refusal ? [] : targetNodes(text, markers, names);
+      this._render(bar as HTMLElement, nodes, names, refusal);
+    });
+  }
+
+  /** Why a block may be neither run nor copied, for its bar; or null. */
+  private _refusal(
+    text: string,
+    pre: HTMLElement | null,
+    host: Element | null
+  ): string | null {
+    const reason =
+      unsafeCharacter(text) ?? (pre && host ? hiddenPart(pre, host) : null);
+    return reason
+      ? this._trans.__('Not run or copied: %1.', this._trans.__(reason))
+      : null;
   }
 
   private _updateCode(cell: Cell): void {
@@ -343,7 +440,8 @@ export class RunButtons implements IDisposable {
       bar = this._createBar(cell, 'code');
       host.appendChild(bar);
     }
-    this._render(bar, nodes, names);
+    const refusal = this._refusal(source, null, null);
+    this._render(bar, refusal ? [] : nodes, names, refusal);
   }
 
   private _createBar(cell: Cell, kind: IRunTarget['kind']): HTMLElement {
@@ -352,17 +450,31 @@ export class RunButtons implements IDisposable {
     return bar;
   }
 
-  /** Show the buttons for these nodes, unless they are shown already. */
-  private _render(bar: HTMLElement, nodes: string[], names: string[]): void {
+  /**
+   * Show the buttons for these nodes, or the reason there are none,
+   * unless they are shown already.
+   */
+  private _render(
+    bar: HTMLElement,
+    nodes: string[],
+    names: string[],
+    refusal: string | null = null
+  ): void {
     const trans = this._trans;
     const canRun = this._options.canRun?.() ?? true;
     const label = nodes.length ? runLabel(nodes, names, trans) : '';
-    const state = `${nodes.join('\n')}\n${label}\n${canRun}`;
+    const state = `${nodes.join('\n')}\n${label}\n${canRun}\n${refusal}`;
     if (this._shown.get(bar) === state) {
       return;
     }
     this._shown.set(bar, state);
     bar.textContent = '';
+    if (refusal !== null) {
+      const reason = el('span', REFUSED_CLASS);
+      reason.textContent = refusal;
+      bar.appendChild(reason);
+      return;
+    }
     if (nodes.length && canRun) {
       const run = this._button(
         bar,
@@ -445,15 +557,28 @@ export class RunButtons implements IDisposable {
 
   private _targetOf(bar: HTMLElement, cell: Cell): IRunTarget | null {
     const kind = cell.model.type === 'markdown' ? 'markdown' : 'code';
-    let text: string;
+    const source = cell.model.sharedModel.getSource();
+    let text = source;
     if (kind === 'markdown') {
+      // The source's block, still the one on the page and all of it seen.
       const pre = bar.nextElementSibling;
-      if (!Private.isBlock(pre)) {
+      const index = this._blocks.get(bar);
+      const fenced =
+        index === undefined ? undefined : fencedBlocks(source)[index];
+      const host = (cell as MarkdownCell).renderer?.node ?? null;
+      if (!Private.isBlock(pre) || fenced !== blockText(pre)) {
+        this._update(cell);
         return null;
       }
-      text = blockText(pre);
-    } else {
-      text = cell.model.sharedModel.getSource();
+      text = fenced;
+      const refusal = this._refusal(text, pre, host);
+      if (refusal) {
+        this._render(bar, [], [], refusal);
+        return null;
+      }
+    } else if (this._refusal(text, null, null)) {
+      this._update(cell);
+      return null;
     }
     return {
       nodes: targetNodes(text, this._markers(), this._options.nodeNames()),
@@ -476,6 +601,8 @@ export class RunButtons implements IDisposable {
   private _firstLines = new WeakMap<ICellModel, string>();
   private _cells = new WeakMap<HTMLElement, Cell>();
   private _shown = new WeakMap<HTMLElement, string>();
+  /** The index of a markdown bar's block among its cell's fenced blocks. */
+  private _blocks = new WeakMap<HTMLElement, number>();
 }
 
 namespace Private {
@@ -488,6 +615,21 @@ namespace Private {
 
   export function isBlock(node: Element | null): node is HTMLPreElement {
     return node?.localName === 'pre';
+  }
+
+  /**
+   * A `<pre>` shaped as markdown renders a fenced block: one `<code>` in
+   * it and nothing else. Raw HTML may take this shape too; its text is
+   * then compared with the source's blocks and its parts' visibility
+   * checked.
+   */
+  export function isFencedShape(pre: HTMLElement): boolean {
+    const children = Array.from(pre.childNodes).filter(
+      node => !(node.nodeType === Node.TEXT_NODE && !node.textContent?.trim())
+    );
+    return (
+      children.length === 1 && (children[0] as Element).localName === 'code'
+    );
   }
 
   /** Whether a record is only the bars' own doing. */

@@ -10,7 +10,7 @@ import { Widget } from '@lumino/widgets';
 import { el } from '../dom';
 import type { NodeTerminals, NodeTerminalState } from './manager';
 import { keyLine } from './keysource';
-import type { TerminalsModel } from './model';
+import type { INodeProposal, TerminalsModel } from './model';
 import type { INode } from './sshconfig';
 
 export namespace TerminalsSection {
@@ -24,6 +24,10 @@ export namespace TerminalsSection {
     check: () => void;
     loadKeys: () => void;
     forgetHostKey: (node: string) => void;
+    /** Use the nodes the notebook proposes. */
+    acceptNodes: () => void;
+    /** Keep the student's own nodes (true), or show the proposal again. */
+    keepOwnNodes: (keep: boolean) => void;
     translator?: ITranslator;
   }
 }
@@ -51,12 +55,7 @@ export class TerminalsSection extends Widget {
     for (const problem of topology?.problems ?? []) {
       notes.appendChild(note(problem, 'warning'));
     }
-    const key = keyLine(
-      model.settings,
-      topology?.declared ?? false,
-      model.presetKey,
-      trans
-    );
+    const key = keyLine(model.settings, model.presetKey, trans);
     if (key) {
       notes
         .appendChild(note(key.text, 'info'))
@@ -77,6 +76,9 @@ export class TerminalsSection extends Widget {
       }
     }
     parts.push(notes);
+    if (topology?.proposal) {
+      parts.push(this._proposal(topology.proposal));
+    }
     if (topology?.result.ok) {
       const nodes = topology.result.nodes;
       const cards = el('ul', 'jp-testbed-Terminals-cards');
@@ -125,6 +127,90 @@ export class TerminalsSection extends Widget {
     return node ? `[data-node="${node}"] .${className}` : `.${className}`;
   }
 
+  /**
+   * The nodes a notebook proposes, as it proposes them, with what the
+   * student's own settings add: nothing connects to them before Accept.
+   */
+  private _proposal(proposal: INodeProposal): HTMLElement {
+    const trans = this._trans;
+    const box = el('div', 'jp-testbed-Proposal');
+    if (proposal.declined) {
+      const text = el('p', 'jp-testbed-Proposal-text');
+      text.textContent = trans.__(
+        'You kept your own nodes; this notebook proposes others.'
+      );
+      box.append(
+        text,
+        this._button(
+          trans.__('Show the Proposal'),
+          trans.__('Show the nodes this notebook proposes'),
+          () => this._options.keepOwnNodes(false),
+          'jp-testbed-Proposal-show'
+        )
+      );
+      return box;
+    }
+    box.setAttribute('role', 'region');
+    box.setAttribute('aria-label', trans.__('Nodes proposed by this notebook'));
+    const title = el('p', 'jp-testbed-Proposal-title');
+    title.textContent = trans.__('Proposed by this notebook');
+    const text = el('p', 'jp-testbed-Proposal-text');
+    text.textContent = trans.__(
+      'Whoever wrote this notebook chose these hosts. Nothing connects to them, and your ssh agent is not asked about them, until you accept. Accept only if they are your lab’s nodes.'
+    );
+    const list = el('ul', 'jp-testbed-Proposal-nodes');
+    for (const node of proposal.nodes) {
+      const item = el('li', '');
+      item.dataset.node = node.name;
+      const name = el('span', 'jp-testbed-NodeCard-name');
+      name.textContent = node.name;
+      const where = el('span', 'jp-testbed-Proposal-where');
+      where.textContent = node.jump
+        ? trans.__('%1@%2 via %3', node.user, node.host, node.jump)
+        : trans.__('%1@%2', node.user, node.host);
+      item.append(name, ' ', where);
+      list.appendChild(item);
+    }
+    const first = proposal.nodes[0];
+    const uses = el('p', 'jp-testbed-Proposal-uses');
+    uses.textContent = [
+      first?.identityFile
+        ? trans.__('Key: %1 (from your settings).', first.identityFile)
+        : trans.__('Key: ssh’s default keys.'),
+      first?.forwardAgent
+        ? trans.__('Your ssh agent is forwarded to these nodes.')
+        : trans.__('Your ssh agent is not forwarded.')
+    ].join(' ');
+    box.append(title, text, list, uses);
+    if (proposal.ignored.length) {
+      const ignored = el('p', 'jp-testbed-Proposal-ignored');
+      ignored.textContent = trans.__(
+        'Ignored (only your settings choose these): %1.',
+        proposal.ignored.join(', ')
+      );
+      box.appendChild(ignored);
+    }
+    const actions = el('div', 'jp-testbed-Proposal-actions');
+    actions.append(
+      this._button(
+        trans.__('Accept'),
+        trans.__(
+          'Use these nodes for this notebook; asked again if its nodes change'
+        ),
+        () => this._options.acceptNodes(),
+        'jp-testbed-Proposal-accept'
+      ),
+      this._button(
+        trans.__('Keep My Own Nodes'),
+        trans.__('Use the nodes of your settings for this notebook'),
+        () => this._options.keepOwnNodes(true),
+        'jp-testbed-Proposal-keep'
+      )
+    );
+    box.appendChild(actions);
+    return box;
+  }
+
   private _card(node: INode): HTMLElement {
     const trans = this._trans;
     const { terminals } = this._options;
@@ -163,14 +249,14 @@ export class TerminalsSection extends Widget {
       ? trans.__('%1@%2 via %3', node.user, node.host, node.jump)
       : trans.__('%1@%2', node.user, node.host);
     card.append(head, where);
-    const changed = terminals.hostKeyChange(node.name);
-    if (changed !== null) {
-      card.appendChild(this._hostKeyNote(node, changed));
+    if (terminals.hostKeyChange(node.name)) {
+      card.appendChild(this._hostKeyNote(node));
     }
     return card;
   }
 
-  private _hostKeyNote(node: INode, host: string): HTMLElement {
+  /** The host named is the node's own address, never one read from output. */
+  private _hostKeyNote(node: INode): HTMLElement {
     const trans = this._trans;
     const box = el('div', 'jp-testbed-NodeCard-hostKey');
     box.setAttribute('role', 'alert');
@@ -180,12 +266,12 @@ export class TerminalsSection extends Widget {
         'Floating IPs are reused: a new server at an address you used before has a new key. ' +
         'If you have just created or rebuilt the server, forget the old key and reconnect; ' +
         'otherwise ask your instructor before going on.',
-      host || node.host
+      node.host
     );
     box.append(
       text,
       this._button(
-        trans.__('Forget the Old Key for %1', host || node.host),
+        trans.__('Forget the Old Key for %1', node.host),
         trans.__(
           'Remove the old key from the lab’s known_hosts (a copy is kept as known_hosts.old)'
         ),

@@ -1,9 +1,11 @@
 /**
  * Which nodes the lab on screen has: the author's list from the notebook's
- * metadata when it declares one, else the preset (or custom list) of the
- * settings, with the student's key and user where they gave one. Notebooks
- * are handed in by students, so declared entries are checked like the
- * placeholders' and a bad one is named, never half-used.
+ * metadata once the student accepted it, else the preset (or custom list)
+ * of the settings, with the student's key and user where they gave one.
+ * Notebooks are written by anyone, so declared entries are checked like the
+ * placeholders' and a bad one is named, never half-used; a notebook only
+ * says where nodes are: keys, agent forwarding and ssh options always come
+ * from the student's settings and the preset.
  */
 import { readNotebookRecord } from '../metadata/format';
 import type { IPlaceholder } from '../placeholders/definitions';
@@ -24,10 +26,18 @@ export interface ITopologySettings {
   user: string;
 }
 
+/** The only fields of a declared node that are read. */
+export const DECLARED_NODE_FIELDS = ['name', 'host', 'user', 'jump'];
+
 /** Nodes an author declared, or why they cannot be used. */
 export interface IDeclaredNodes {
   nodes: INode[] | null;
   problems: string[];
+  /**
+   * Fields the notebook set that are ignored (`identityFile`,
+   * `forwardAgent`, `options`...), once each, to show the student.
+   */
+  ignored: string[];
 }
 
 /**
@@ -36,7 +46,7 @@ export interface IDeclaredNodes {
 export function declaredNodes(notebookMetadata: unknown): IDeclaredNodes {
   const read = readNotebookRecord(notebookMetadata);
   if (read.status !== 'ok' || read.record.nodes === undefined) {
-    return { nodes: null, problems: [] };
+    return { nodes: null, problems: [], ignored: [] };
   }
   const declared = read.record.nodes;
   if (!Array.isArray(declared) || declared.length === 0) {
@@ -44,13 +54,20 @@ export function declaredNodes(notebookMetadata: unknown): IDeclaredNodes {
       nodes: null,
       problems: [
         'The notebook’s node list is not a non-empty list; the preset applies.'
-      ]
+      ],
+      ignored: []
     };
   }
+  const ignored = new Set<string>();
   const problems: string[] = [];
   const nodes: INode[] = [];
   declared.slice(0, MAX_DECLARED_NODES).forEach((entry, index) => {
     const node = readNode(entry);
+    if (entry && typeof entry === 'object' && !Array.isArray(entry)) {
+      Object.keys(entry)
+        .filter(key => !DECLARED_NODE_FIELDS.includes(key))
+        .forEach(key => ignored.add(key.slice(0, 40)));
+    }
     if (typeof node === 'string') {
       problems.push(`Node ${index + 1} of the notebook ${node}.`);
     } else {
@@ -61,9 +78,14 @@ export function declaredNodes(notebookMetadata: unknown): IDeclaredNodes {
     problems.push(`Only the first ${MAX_DECLARED_NODES} nodes are used.`);
   }
   // A lab with a node left out would send blocks to the wrong place.
+  const extra = [...ignored].slice(0, 10);
   return problems.length
-    ? { nodes: null, problems: [...problems, 'The preset applies.'] }
-    : { nodes, problems };
+    ? {
+        nodes: null,
+        problems: [...problems, 'The preset applies.'],
+        ignored: extra
+      }
+    : { nodes, problems, ignored: extra };
 }
 
 /** A declared node, or what is wrong with it (to follow "Node N of the notebook"). */
@@ -77,23 +99,39 @@ export function readNode(entry: unknown): INode | string {
       return `has no ${key}`;
     }
   }
-  for (const key of ['user', 'jump', 'identityFile']) {
+  for (const key of ['user', 'jump']) {
     if (raw[key] !== undefined && typeof raw[key] !== 'string') {
       return `has a ${key} that is not text`;
     }
   }
-  if (raw.forwardAgent !== undefined && typeof raw.forwardAgent !== 'boolean') {
-    return 'has a forwardAgent that is not true or false';
-  }
-  // Declared nodes get no free options: a handed-in notebook must not be
-  // able to add ssh behaviour to the student's terminal.
+  // Only where the node is: a notebook must not choose which key is
+  // loaded, who gets the agent, nor add ssh behaviour.
   return {
     name: raw.name as string,
     host: raw.host as string,
     user: (raw.user as string | undefined) ?? 'cc',
-    jump: raw.jump as string | undefined,
-    identityFile: raw.identityFile as string | undefined,
-    forwardAgent: (raw.forwardAgent as boolean | undefined) ?? true
+    jump: raw.jump as string | undefined
+  };
+}
+
+/**
+ * The key and agent forwarding of declared nodes: the student's key file,
+ * else the preset's key and forwarding (none for the custom layout).
+ */
+export function studentSsh(
+  settings: ITopologySettings,
+  chameleonKey?: string
+): Pick<INode, 'identityFile' | 'forwardAgent'> {
+  const preset =
+    settings.preset === 'custom' ? null : PRESETS[settings.preset].nodes[0];
+  const presetKey =
+    settings.preset === 'chameleon' && chameleonKey
+      ? chameleonKey
+      : preset?.identityFile;
+  const keyFile = settings.keyFile.trim() || presetKey;
+  return {
+    ...(keyFile ? { identityFile: keyFile } : {}),
+    forwardAgent: preset?.forwardAgent ?? false
   };
 }
 
@@ -110,9 +148,16 @@ export function labTopology(
   placeholders: IPlaceholder[] = [],
   chameleonKey?: string
 ): NodesResult {
-  const listed =
-    declared ??
-    (settings.preset === 'custom'
+  const own = studentSsh(settings, chameleonKey);
+  const listed = declared
+    ? declared.map(node => ({
+        name: node.name,
+        host: node.host,
+        user: node.user,
+        jump: node.jump,
+        ...own
+      }))
+    : settings.preset === 'custom'
       ? settings.nodes
       : PRESETS[settings.preset].nodes.map(node => ({
           ...node,
@@ -121,7 +166,7 @@ export function labTopology(
             settings.preset === 'chameleon' && chameleonKey
               ? chameleonKey
               : node.identityFile
-        })));
+        }));
   const keyFile = settings.keyFile.trim();
   const nodes = keyFile
     ? listed.map(node => ({ ...node, identityFile: keyFile }))

@@ -2,8 +2,8 @@
  * What the UI tests share: putting files on the server the way a student's
  * browser reaches it, and opening a notebook.
  */
-import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
-import type { Page } from '@playwright/test';
+import { expect, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import type { Locator, Page } from '@playwright/test';
 import * as path from 'path';
 
 export const SAMPLE_LAB = path.resolve(__dirname, '../../notebooks');
@@ -76,3 +76,15 @@ export const cellSource = (page: Page, index: number): Promise<string> =>
         .sharedModel.getSource(),
     index
   );
+
+/** Show the Testbed sidebar and return its Terminals section. */
+export async function openTerminalsSection(
+  page: IJupyterLabPageFixture
+): Promise<Locator> {
+  await page.evaluate(() =>
+    (window as any).jupyterapp.commands.execute('testbed:show-sidebar')
+  );
+  const section = page.locator('#jp-testbed-terminals');
+  await expect(section).toBeVisible();
+  return section;
+}

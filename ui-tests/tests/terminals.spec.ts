@@ -15,7 +15,13 @@ import type { APIRequestContext } from '@playwright/test';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { notebookText, openNotebook, prepare, serverUrl } from './lab';
+import {
+  notebookText,
+  openNotebook,
+  openTerminalsSection,
+  prepare,
+  serverUrl
+} from './lab';
 
 const TESTBED = path.resolve(__dirname, '../../testbed/testbed.sh');
 const FLOATING_IP = '10.199.0.2';
@@ -342,15 +348,6 @@ async function sendKeys(
 /** The node's prompt on the last line: ssh is up and waiting for input. */
 const promptOf = (node: string) => new RegExp(`cc@${node}:~\\$$`);
 
-async function openSidebar(page: IJupyterLabPageFixture) {
-  await page.evaluate(() =>
-    (window as any).jupyterapp.commands.execute('testbed:show-sidebar')
-  );
-  const section = page.locator('#jp-testbed-terminals');
-  await expect(section).toBeVisible();
-  return section;
-}
-
 const card = (page: IJupyterLabPageFixture, node: string) =>
   page.locator(
     `#jp-testbed-terminals li.jp-testbed-NodeCard[data-node="${node}"]`
@@ -373,7 +370,7 @@ test('a card opens its node’s terminal, connected once', async ({
   request,
   baseURL
 }) => {
-  await openSidebar(page);
+  await openTerminalsSection(page);
   const node2 = card(page, 'node2');
   await expect(node2).toHaveClass(/\bjp-mod-closed\b/);
   await expect(node2.locator('.jp-testbed-NodeCard-state')).toHaveText(
@@ -403,7 +400,7 @@ test('after a reload the card shows the same terminal and types nothing', async 
   request,
   baseURL
 }) => {
-  await openSidebar(page);
+  await openTerminalsSection(page);
   await card(page, 'node1').locator('.jp-testbed-NodeCard-open').click();
   await waitForText(page, 'node1', promptOf('node1'));
   // The layout is saved a moment after it changes; reload once it holds
@@ -431,7 +428,7 @@ test('after a reload the card shows the same terminal and types nothing', async 
   });
   const before = await waitForText(page, 'node1', promptOf('node1'));
 
-  await openSidebar(page);
+  await openTerminalsSection(page);
   const node1 = card(page, 'node1');
   await expect(node1).toHaveClass(/\bjp-mod-connected\b/, { timeout: 15_000 });
   const show = node1.locator('.jp-testbed-NodeCard-open');
@@ -487,7 +484,7 @@ test('“Run on node1” opens node1 and runs the whole block there, then ticks 
   expect(await timesTyped(page, 'node1', 'line-one')).toBe(1);
 
   await page.notebook.activate(NOTEBOOK);
-  await openSidebar(page);
+  await openTerminalsSection(page);
   const step = page
     .locator(`#${SIDEBAR} .jp-testbed-Step[data-kind="block"]`)
     .filter({ hasText: 'ran-on-' });
@@ -579,7 +576,7 @@ test('a block without a marker gets a Copy button and no run button', async ({
 test('when ssh ends the card offers Reconnect, which connects again', async ({
   page
 }) => {
-  await openSidebar(page);
+  await openTerminalsSection(page);
   const node1 = card(page, 'node1');
   await node1.locator('.jp-testbed-NodeCard-open').click();
   await waitForText(page, 'node1', promptOf('node1'));
@@ -602,4 +599,55 @@ test('when ssh ends the card offers Reconnect, which connects again', async ({
   expect(count(text, 'ssh -F '), text).toBe(2);
   await expect(node1).toHaveClass(/\bjp-mod-connected\b/, { timeout: 15_000 });
   await expect(node1.locator('.jp-testbed-NodeCard-reconnect')).toHaveCount(0);
+});
+
+test('a notebook’s own nodes connect only once accepted, with the student’s key', async ({
+  page,
+  tmpPath,
+  request,
+  baseURL
+}) => {
+  const hostile = 'nodes-agent-grab.ipynb';
+  await page.contents.uploadContent(
+    fs.readFileSync(
+      path.resolve(__dirname, '../../adversarial', hostile),
+      'utf8'
+    ),
+    'text',
+    `${tmpPath}/${hostile}`
+  );
+  const asked: string[] = [];
+  page.on('request', sent => {
+    if (/\/jupyterlab-testbed\/ssh\/(probe|agent|config)\b/.test(sent.url())) {
+      asked.push(`${sent.method()} ${decodeURIComponent(sent.url())}`);
+    }
+  });
+  await openNotebook(page, tmpPath, hostile);
+  const section = await openTerminalsSection(page);
+  const proposal = section.locator('.jp-testbed-Proposal');
+  await expect(proposal).toContainText('Proposed by this notebook');
+  await page.waitForTimeout(2000);
+  expect(asked).toEqual([]);
+
+  await proposal.locator('.jp-testbed-Proposal-accept').click();
+  await expect(section.locator('.jp-testbed-Proposal')).toHaveCount(0);
+  const node1 = card(page, 'node1');
+  await expect(node1.locator('.jp-testbed-NodeCard-where')).toHaveText(
+    'cc@10.199.0.2'
+  );
+  await node1.locator('.jp-testbed-NodeCard-open').click();
+  await waitForText(page, 'node1', promptOf('node1'));
+
+  // The agent was asked only about the student's key, never the notebook's.
+  expect(asked.some(line => line.includes(KEY))).toBe(true);
+  expect(asked.filter(line => /id_ed25519_work|ssh_host_/.test(line))).toEqual(
+    []
+  );
+  const described = await request.get(
+    serverUrl(baseURL!, 'jupyterlab-testbed/ssh')
+  );
+  const { configFile } = (await described.json()) as { configFile: string };
+  const config = fs.readFileSync(configFile, 'utf8');
+  expect(config).toContain(`IdentityFile ${KEY}`);
+  expect(config).not.toMatch(/id_ed25519_work|ssh_host_|LocalForward|curl/);
 });
