@@ -105,7 +105,7 @@ test.beforeEach(({ page }) => {
 });
 
 // Also after a step failed: the count is reported for every server.
-test.afterEach((_, testInfo) => {
+test.afterEach(({}, testInfo) => {
   const warnings = messages.filter(m => m.type === 'warning');
   const versionWarnings = messages.filter(m => VERSION_WARNING.test(m.text));
   fs.writeFileSync(
