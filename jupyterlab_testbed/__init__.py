@@ -14,6 +14,7 @@ except ImportError:
 from jupyter_server.extension.application import ExtensionApp
 
 from .handlers import setup_handlers
+from .persistence import TestbedPersistence, setup_persistence_handlers, user_settings_dirs
 from .ssh import TestbedSSH, setup_ssh_handlers
 from .tree import setup_tree_handlers
 
@@ -34,13 +35,19 @@ class TestbedExtension(ExtensionApp):
     ssh = None
 
     def initialize_settings(self):
-        self.ssh = TestbedSSH(config=self.serverapp.config, log=self.log)
+        config = self.serverapp.config
+        persistence = TestbedPersistence(config=config, log=self.log)
+        # Before the first request, so every settings read sees the work folder's.
+        persistence.start(user_settings_dirs(self.serverapp))
+        self.settings["jupyterlab_testbed_persistence"] = persistence
+        self.ssh = TestbedSSH(config=config, log=self.log, persisted_state_dir=persistence.ssh_dir)
         self.settings["jupyterlab_testbed_ssh"] = self.ssh
 
     def initialize_handlers(self):
         web_app = self.serverapp.web_app
         setup_handlers(web_app)
         setup_ssh_handlers(web_app)
+        setup_persistence_handlers(web_app)
         setup_tree_handlers(web_app)
         self.log.info("Registered jupyterlab_testbed server extension")
 

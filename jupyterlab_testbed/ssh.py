@@ -34,6 +34,8 @@ from jupyter_server.utils import url_path_join
 from traitlets import Unicode, default
 from traitlets.config import LoggingConfigurable
 
+from .chameleon import chameleon_key, shell_agents
+
 CONFIG_LIMIT = 64 * 1024
 
 # Keywords that run commands, load code or pull in other files, and why. The
@@ -92,9 +94,18 @@ class TestbedSSH(LoggingConfigurable):
     """Where the lab's SSH state lives, and the ssh-agent the server runs."""
 
     state_dir = Unicode(
-        "~/.ssh/jupyterlab-testbed",
-        help="Directory for the generated OpenSSH config and the lab's known_hosts.",
+        help="""Directory for the generated OpenSSH config and the lab's known_hosts.
+
+        Default: ssh/ in the work folder's store when TestbedPersistence keeps
+        one, else ~/.ssh/jupyterlab-testbed.""",
     ).tag(config=True)
+
+    # Set by the extension from TestbedPersistence; an explicit state_dir wins.
+    persisted_state_dir = Unicode("")
+
+    @default("state_dir")
+    def _default_state_dir(self):
+        return self.persisted_state_dir or "~/.ssh/jupyterlab-testbed"
 
     control_dir = Unicode(
         help="""Directory for ssh ControlMaster sockets and the agent socket.
@@ -146,6 +157,7 @@ class TestbedSSH(LoggingConfigurable):
             "controlDir": self.control_path,
             "agentSocket": await self.agent_socket(),
             "sshVersion": await self.ssh_version(),
+            "chameleonKey": chameleon_key(),
         }
 
     async def ssh_version(self):
@@ -191,8 +203,9 @@ class TestbedSSH(LoggingConfigurable):
             raise RequestError(f"{path} is writable by other users. {advice}", 500)
 
     async def agent_socket(self):
-        """The agent the lab should use: the server's own, else ours, else None."""
-        for path in (os.environ.get("SSH_AUTH_SOCK"), self.agent_socket_path):
+        """The agent the lab should use: the server's own, else ours, else one
+        the user's shells started (as on Chameleon), else None."""
+        for path in (os.environ.get("SSH_AUTH_SOCK"), self.agent_socket_path, *shell_agents()):
             if path and await _agent_answers(path):
                 return path
         return None

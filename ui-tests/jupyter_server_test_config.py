@@ -100,3 +100,9 @@ def _remove_ssh_state():
 _sweep_earlier_runs()
 # Runs when the server stops normally; after a SIGKILL the next run sweeps.
 atexit.register(_remove_ssh_state)
+
+# The lab's settings persist in a throw-away work folder, never in the
+# machine's own /work (the default on a Chameleon-like machine).
+_work = tempfile.mkdtemp(prefix=f"{_PREFIX}work-{_pid}-")
+c.TestbedPersistence.work_dir = _work  # noqa: F821
+atexit.register(shutil.rmtree, _work, ignore_errors=True)

@@ -89,7 +89,45 @@ export class PlaceholderForm extends Widget {
       trans.__('Put back the original text of every filled cell'),
       () => this._options.reset()
     );
-    this.node.append(this._notes, scopeLabel, this._fields, actions);
+    this._kept = el('p', 'jp-testbed-Placeholders-kept');
+    this._kept.hidden = true;
+    this._notSaved = el('div', 'jp-testbed-Placeholders-notSaved');
+    this._notSaved.setAttribute('role', 'alert');
+    this._notSaved.hidden = true;
+    this.node.append(
+      this._kept,
+      this._notSaved,
+      this._notes,
+      scopeLabel,
+      this._fields,
+      actions
+    );
+  }
+
+  /** Where values are kept, when the student should know; null hides it. */
+  showPersistence(
+    note: { text: string; kind: 'info' | 'warning' } | null
+  ): void {
+    this._kept.hidden = !note;
+    this._kept.textContent = note?.text ?? '';
+    this._kept.className = `jp-testbed-Placeholders-kept jp-mod-${note?.kind ?? 'info'}`;
+  }
+
+  /** Why the last save failed, with a way to try again; null once saved. */
+  showNotSaved(message: string | null, retry?: () => void): void {
+    this._notSaved.hidden = !message;
+    const text = el('span', '');
+    text.textContent = message ?? '';
+    const parts: HTMLElement[] = [text];
+    if (message && retry) {
+      const again = el('button', 'jp-mod-styled jp-testbed-Placeholders-retry');
+      again.type = 'button';
+      again.textContent = this._trans.__('Try Again');
+      again.title = this._trans.__('Save your values in the settings again');
+      again.addEventListener('click', retry);
+      parts.push(again);
+    }
+    this._notSaved.replaceChildren(...parts);
   }
 
   /** Show a new state (a value stored, a cell run, another notebook). */
@@ -336,6 +374,8 @@ export class PlaceholderForm extends Widget {
   private _state: PlaceholderForm.IState | null = null;
   private _stored: Promise<void> = Promise.resolve();
   private _notes: HTMLElement;
+  private _kept: HTMLElement;
+  private _notSaved: HTMLElement;
   private _scope: HTMLSelectElement;
   private _fields: HTMLElement;
   private _rows = new Map<string, IRow>();

@@ -2,7 +2,7 @@ import type {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette, Notification } from '@jupyterlab/apputils';
+import { ICommandPalette } from '@jupyterlab/apputils';
 import { IEditorExtensionRegistry } from '@jupyterlab/codemirror';
 import {
   INotebookCellExecutor,
@@ -12,6 +12,11 @@ import {
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { isGraded } from '../grading/readonly';
+import {
+  fetchPersistence,
+  notSavedMessage,
+  persistenceNote
+} from '../persistence';
 import { addToPalette } from '../palette';
 import {
   CommandIDs,
@@ -114,20 +119,43 @@ export const placeholdersPlugin: JupyterFrontEndPlugin<IPlaceholders> = {
      * then, so two fields saved together do not overwrite each other.
      */
     let saving = Promise.resolve();
+    const serverSettings = app.serviceManager.serverSettings;
+    // A failed save keeps the value in the form and says why; the next save
+    // (or Try Again) writes everything the settings hold, that value included.
+    const saved = async (write: () => Promise<void>) => {
+      try {
+        await write();
+        form.showNotSaved(null);
+      } catch (reason) {
+        console.error('jupyterlab-testbed: cannot save a value.', reason);
+        const status = await fetchPersistence(serverSettings);
+        form.showNotSaved(notSavedMessage(status, reason, trans), retry);
+      }
+    };
+    const retry = () => {
+      saving = saving.then(() =>
+        saved(async () => {
+          if (settings) {
+            await settings.save(settings.raw);
+          }
+        })
+      );
+    };
     const save = (field: string, value: string, folder: string | null) => {
       saving = saving.then(async () => {
-        if (!settings) {
+        const current = settings;
+        if (!current) {
           return;
         }
-        const user = settings.user as { values?: unknown; folders?: unknown };
-        try {
+        const user = current.user as { values?: unknown; folders?: unknown };
+        await saved(async () => {
           if (folder === null) {
-            await settings.set(
+            await current.set(
               'values',
               Private.withValue(Private.texts(user.values), field, value)
             );
           } else {
-            await settings.set(
+            await current.set(
               'folders',
               Private.withFolderValue(
                 Private.folders(user.folders),
@@ -137,15 +165,7 @@ export const placeholdersPlugin: JupyterFrontEndPlugin<IPlaceholders> = {
               )
             );
           }
-        } catch (reason) {
-          console.error('jupyterlab-testbed: cannot save a value.', reason);
-          Notification.error(
-            trans.__(
-              'Your value could not be saved in the settings: %1',
-              String(reason)
-            )
-          );
-        }
+        });
       });
       return saving;
     };
@@ -160,6 +180,10 @@ export const placeholdersPlugin: JupyterFrontEndPlugin<IPlaceholders> = {
     });
     form.id = 'jp-testbed-placeholders';
     sidebar.addSection(form, 200, 2);
+    // Said once, here where values are entered: whether a restart keeps them.
+    void fetchPersistence(serverSettings).then(status =>
+      form.showPersistence(persistenceNote(status, trans))
+    );
     const showForm = () => {
       app.shell.activateById(sidebar.id);
       form.node.querySelector('input')?.focus();

@@ -9,6 +9,7 @@ import {
 } from '@jupyterlab/translation';
 import { ISignal, Signal } from '@lumino/signaling';
 import type { NodesResult } from './presets';
+import { IPresetKey, readPresetKey } from './keysource';
 import type { IAgentStatus, IProbe, ISshPaths, SshServer } from './server';
 import { sshCommand, sshConfig } from './sshconfig';
 import { ITopologySettings, keyFiles } from './topology';
@@ -37,6 +38,8 @@ export interface ILabTopology {
   result: NodesResult;
   /** Declared nodes left unused, and why. */
   problems: string[];
+  /** Whether the nodes are the notebook's own list. */
+  declared?: boolean;
 }
 
 export class TerminalsModel {
@@ -74,6 +77,18 @@ export class TerminalsModel {
     }
     this._topology = topology;
     this._probe = null;
+    this._changed.emit();
+  }
+
+  /** The chameleon preset's key as the server reports it, once asked. */
+  get presetKey(): IPresetKey | null {
+    return this._presetKey;
+  }
+
+  /** Ask the server where the lab's state lives and which key Chameleon gave. */
+  async readPaths(): Promise<void> {
+    const paths = await this._paths();
+    this._presetKey = readPresetKey(paths.chameleonKey);
     this._changed.emit();
   }
 
@@ -196,6 +211,7 @@ export class TerminalsModel {
   private _settings = DEFAULT_TERMINALS_SETTINGS;
   private _topology: ILabTopology | null = null;
   private _agent: IAgentStatus | null = null;
+  private _presetKey: IPresetKey | null = null;
   private _probe: { node: string; host: string; result: IProbe } | null = null;
   private _pathsPromise: Promise<ISshPaths> | null = null;
   private _changed = new Signal<this, void>(this);

@@ -135,8 +135,10 @@ export const terminalsPlugin: JupyterFrontEndPlugin<void> = {
           model.settings,
           declared.nodes,
           values,
-          state?.placeholders
+          state?.placeholders,
+          model.presetKey?.path
         ),
+        declared: declared.nodes !== null,
         problems: [
           ...declared.problems,
           ...wordings.problems,
@@ -202,6 +204,13 @@ export const terminalsPlugin: JupyterFrontEndPlugin<void> = {
     }, STATE_POLL);
     void terminals.refresh();
     app.restored.then(updateTopology).catch(() => undefined);
+    // Which key Chameleon gave this server; the section says why it failed.
+    void model
+      .readPaths()
+      .then(updateTopology)
+      .catch(reason =>
+        console.warn('jupyterlab-testbed: ssh paths not read.', reason)
+      );
 
     const applySettings = (settings: ISettingRegistry.ISettings) => {
       const composite = settings.composite as Partial<ITerminalsSettings>;

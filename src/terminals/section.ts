@@ -9,6 +9,7 @@ import { nullTranslator } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 import { el } from '../dom';
 import type { NodeTerminals, NodeTerminalState } from './manager';
+import { keyLine } from './keysource';
 import type { TerminalsModel } from './model';
 import type { INode } from './sshconfig';
 
@@ -49,6 +50,22 @@ export class TerminalsSection extends Widget {
     const notes = el('ul', 'jp-testbed-Terminals-notes');
     for (const problem of topology?.problems ?? []) {
       notes.appendChild(note(problem, 'warning'));
+    }
+    const key = keyLine(
+      model.settings,
+      topology?.declared ?? false,
+      model.presetKey,
+      trans
+    );
+    if (key) {
+      notes
+        .appendChild(note(key.text, 'info'))
+        .classList.add('jp-testbed-Terminals-key');
+      if (key.problem) {
+        notes
+          .appendChild(note(key.problem, 'warning'))
+          .classList.add('jp-testbed-Terminals-keyProblem');
+      }
     }
     if (!topology) {
       notes.appendChild(

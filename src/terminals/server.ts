@@ -18,6 +18,8 @@ export interface ISshPaths {
   controlDir: string;
   /** The agent the lab uses, when one answers. */
   agentSocket: string | null;
+  /** The chameleon preset's key and why; read with `readPresetKey`. */
+  chameleonKey?: unknown;
 }
 
 export interface IKeyStatus {

@@ -100,13 +100,15 @@ export function readNode(entry: unknown): INode | string {
 /**
  * The nodes to connect to, with the student's values filled in, or what to
  * fix first. A host may name the field of one of the notebook's
- * `placeholders` (`{gpuIp}`).
+ * `placeholders` (`{gpuIp}`). `chameleonKey` is the chameleon preset's key
+ * the server reports; the student's `keyFile` wins over it.
  */
 export function labTopology(
   settings: ITopologySettings,
   declared: INode[] | null,
   values: { [field: string]: string | undefined },
-  placeholders: IPlaceholder[] = []
+  placeholders: IPlaceholder[] = [],
+  chameleonKey?: string
 ): NodesResult {
   const listed =
     declared ??
@@ -114,7 +116,11 @@ export function labTopology(
       ? settings.nodes
       : PRESETS[settings.preset].nodes.map(node => ({
           ...node,
-          user: settings.user.trim() || node.user
+          user: settings.user.trim() || node.user,
+          identityFile:
+            settings.preset === 'chameleon' && chameleonKey
+              ? chameleonKey
+              : node.identityFile
         })));
   const keyFile = settings.keyFile.trim();
   const nodes = keyFile
