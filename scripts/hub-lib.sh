@@ -85,6 +85,26 @@ hub_install() {
   chmod -R a+rX "$HUB_CACHE"
 }
 
+# The wheel to install, its path on stdout: JLT_HUB_WHEEL, else the release
+# (scripts/build-release.sh) when the project has that script, else one built
+# here from a production build of the sources. Needs the dev venv active.
+hub_wheel() {
+  if [ -n "${JLT_HUB_WHEEL:-}" ]; then
+    echo "$JLT_HUB_WHEEL"
+  elif [ -f "$REPO_DIR/scripts/build-release.sh" ]; then
+    hub_say "building the release (scripts/build-release.sh)" >&2
+    (cd "$REPO_DIR" && bash scripts/build-release.sh) >"$HUB_RUN/build.log" 2>&1 ||
+      { tail -n 20 "$HUB_RUN/build.log" >&2; return 1; }
+    ls -t "$REPO_DIR"/dist/*.whl | head -n 1
+  else
+    python -m build --version >/dev/null 2>&1 || pip install -q build >&2 || return 1
+    hub_say "building the wheel" >&2
+    (cd "$REPO_DIR" && jlpm build:prod && python -m build --wheel --outdir "$HUB_RUN/dist") \
+      >"$HUB_RUN/build.log" 2>&1 || { tail -n 20 "$HUB_RUN/build.log" >&2; return 1; }
+    ls "$HUB_RUN"/dist/*.whl
+  fi
+}
+
 # The processes a test user still runs (agents the shells started, ssh
 # masters), by pid; the hub stops the servers themselves.
 hub_user_pids() { ps -o pid= -u "$1" 2>/dev/null | tr -d ' '; }
@@ -269,6 +289,24 @@ hub_alive() {
   stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
   stat=${stat##*) }
   [ "${stat%% *}" != Z ]
+}
+
+# Each server's first start, as when a student first logs in: the start
+# script generates the user's key, which the testbed's nodes then accept
+# (testbed.sh authorize, the path to it in $1), as python-chi's
+# update_keypair() would install it on a lab's nodes.
+hub_first_start() {
+  local testbed=$1 user
+  for user in "${HUB_USERS[@]}"; do
+    hub_api POST "users/$user/server" >/dev/null || { hub_say "the hub refused to start $user's server"; return 1; }
+  done
+  for user in "${HUB_USERS[@]}"; do
+    if ! hub_wait 90 eval "hub_api GET users/$user | grep -q '\"ready\": *true'"; then
+      hub_say "$user's server did not become ready within 90 s"
+      return 1
+    fi
+    bash "$testbed" authorize "$(hub_work_dir "$user")/.ssh/id_rsa.pub" || return 1
+  done
 }
 
 # The hub stops the users' servers and its proxy as it exits.

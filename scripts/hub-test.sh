@@ -52,21 +52,7 @@ fail() {
   summary 0 1 1
 }
 
-# The released wheel (scripts/build-release.sh) when the project has that
-# script, else one built here from a production build of the sources.
-wheel=${JLT_HUB_WHEEL:-}
-if [ -z "$wheel" ] && [ -f scripts/build-release.sh ]; then
-  hub_say "building the release (scripts/build-release.sh)"
-  bash scripts/build-release.sh >"$HUB_RUN/build.log" 2>&1 ||
-    { tail -n 20 "$HUB_RUN/build.log"; fail "scripts/build-release.sh failed"; }
-  wheel=$(ls -t dist/*.whl | head -n 1)
-elif [ -z "$wheel" ]; then
-  python -m build --version >/dev/null 2>&1 || pip install -q build || fail "cannot install python-build"
-  hub_say "building the wheel"
-  { jlpm build:prod && python -m build --wheel --outdir "$HUB_RUN/dist"; } >"$HUB_RUN/build.log" 2>&1 ||
-    { tail -n 20 "$HUB_RUN/build.log"; fail "the wheel did not build"; }
-  wheel=$(ls "$HUB_RUN"/dist/*.whl)
-fi
+wheel=$(hub_wheel) || fail "no wheel to test"
 hub_install "$wheel" || fail "installing the hub's software failed"
 (cd ui-tests && { [ -d node_modules/@playwright/test ] || jlpm install >/dev/null; }) ||
   fail "installing the ui-tests' Playwright failed"
@@ -76,18 +62,7 @@ bash "$TESTBED" check-routes || fail "the testbed's addresses could leave this m
 hub_users_up || fail "creating the test users failed"
 hub_start || fail "the hub did not start"
 
-# Each server's first start, as when a student first logs in: the start
-# script generates the user's key, which the testbed's nodes then accept,
-# as python-chi's update_keypair() would install it on a lab's nodes.
-for user in "${HUB_USERS[@]}"; do
-  hub_api POST "users/$user/server" >/dev/null || fail "the hub refused to start $user's server"
-done
-for user in "${HUB_USERS[@]}"; do
-  if ! hub_wait 90 eval "hub_api GET users/$user | grep -q '\"ready\": *true'"; then
-    fail "$user's server did not become ready within 90 s"
-  fi
-  bash "$TESTBED" authorize "$(hub_work_dir "$user")/.ssh/id_rsa.pub" || fail "the nodes refused $user's key"
-done
+hub_first_start "$TESTBED" || fail "the users' servers did not start"
 hub_say "set up in $((SECONDS - started)) s"
 
 log=$HUB_RUN/playwright.log
