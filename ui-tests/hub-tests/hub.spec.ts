@@ -9,6 +9,7 @@ import { expect, Page, test } from '@playwright/test';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { terminalText } from '../tests/lab';
 
 const HUB_RUN = process.env.JLT_HUB_RUN ?? '';
 const PROJECT = process.env.JLT_HUB_PROJECT ?? '';
@@ -125,29 +126,6 @@ async function runCell(page: Page, index: number): Promise<string> {
     }
     return text;
   }, index);
-}
-
-/** The text of the terminal whose session is `name`, or null. */
-function terminalText(page: Page, name: string): Promise<string | null> {
-  return page.evaluate((wanted: string) => {
-    const app = (window as any).jupyterapp;
-    const widget = Array.from(app.shell.widgets('main') as Iterable<any>).find(
-      w => w.content?.session?.name === wanted
-    );
-    const buffer = widget?.content?._term?.buffer?.active;
-    if (!buffer) {
-      return null;
-    }
-    let text = '';
-    for (let i = 0; i < buffer.length; i++) {
-      const line = buffer.getLine(i);
-      if (line) {
-        text +=
-          (i > 0 && !line.isWrapped ? '\n' : '') + line.translateToString(true);
-      }
-    }
-    return text.replace(/[ \t]+$/gm, '').replace(/\n+$/, '');
-  }, name);
 }
 
 async function waitForText(page: Page, name: string, pattern: RegExp) {
@@ -400,9 +378,7 @@ test('after the restart, the lab’s known_hosts is kept in the work folder and 
   expect(paths.knownHostsFile).toBe(
     path.join(persistent, 'ssh', 'known_hosts')
   );
-  expect(fs.readFileSync(paths.knownHostsFile!, 'utf8')).toContain(
-    FLOATING_IP
-  );
+  expect(fs.readFileSync(paths.knownHostsFile!, 'utf8')).toContain(FLOATING_IP);
   expect(fs.statSync(persistent).mode & 0o777).toBe(0o700);
   await openSidebar(page);
   await card(page, 'node1').locator('.jp-testbed-NodeCard-open').click();
