@@ -251,6 +251,8 @@ def test_values_and_ssh_state_survive_a_restart_that_wipes_home(tmp_path):
     assert (store / "ssh" / "config").read_text() == CONFIG
     assert (store / "ssh" / "known_hosts").read_text() == KNOWN_HOST
     assert mode(store / "ssh" / "config") == 0o600
+    # JupyterLab writes settings files with the umask; each start tightens them.
+    assert mode(store / "settings" / SETTINGS_FILE) == 0o600
     assert [mode(store), mode(store / "ssh"), mode(store / "settings")] == [0o700] * 3
     # No private key was copied into the work folder.
     for folder, _, files in os.walk(store):

@@ -30,6 +30,7 @@ import { PlaceholderForm } from './form';
 import { TokenHighlighter } from './highlight';
 import { PlaceholdersModel, RunCheck } from './model';
 import { RenderedValues } from './rendered';
+import { ValueSaver } from './saving';
 import { CheckingCellExecutor } from './runcheck';
 import { unfilledInNotebook } from './unfilled';
 import { folderOf, IStoredValues, Values } from './values';
@@ -114,65 +115,45 @@ export const placeholdersPlugin: JupyterFrontEndPlugin<IPlaceholders> = {
       CommandIDs.undoFill
     ]);
 
-    /**
-     * Saves run one after the other, each from what the settings hold by
-     * then, so two fields saved together do not overwrite each other.
-     */
-    let saving = Promise.resolve();
     const serverSettings = app.serviceManager.serverSettings;
-    // A failed save keeps the value in the form and says why; the next save
-    // (or Try Again) writes everything the settings hold, that value included.
-    const saved = async (write: () => Promise<void>) => {
-      try {
-        await write();
-        form.showNotSaved(null);
-      } catch (reason) {
-        console.error('jupyterlab-testbed: cannot save a value.', reason);
-        const status = await fetchPersistence(serverSettings);
-        form.showNotSaved(notSavedMessage(status, reason, trans), retry);
-      }
-    };
-    const retry = () => {
-      saving = saving.then(() =>
-        saved(async () => {
-          if (settings) {
-            await settings.save(settings.raw);
-          }
-        })
-      );
-    };
-    const save = (field: string, value: string, folder: string | null) => {
-      saving = saving.then(async () => {
-        const current = settings;
-        if (!current) {
+    const saver = new ValueSaver({
+      write: async (field, value, folder) => {
+        if (!settings) {
           return;
         }
-        const user = current.user as { values?: unknown; folders?: unknown };
-        await saved(async () => {
-          if (folder === null) {
-            await current.set(
-              'values',
-              Private.withValue(Private.texts(user.values), field, value)
-            );
-          } else {
-            await current.set(
-              'folders',
-              Private.withFolderValue(
-                Private.folders(user.folders),
-                folder,
-                field,
-                value
-              )
-            );
-          }
-        });
-      });
-      return saving;
-    };
+        const user = settings.user as { values?: unknown; folders?: unknown };
+        if (folder === null) {
+          await settings.set(
+            'values',
+            Private.withValue(Private.texts(user.values), field, value)
+          );
+        } else {
+          await settings.set(
+            'folders',
+            Private.withFolderValue(
+              Private.folders(user.folders),
+              folder,
+              field,
+              value
+            )
+          );
+        }
+      },
+      rewrite: async () => {
+        if (settings) {
+          await settings.save(settings.raw);
+        }
+      },
+      // The settings API answers "Unhandled error" for a full disk: the
+      // server's report of the work folder says what happened.
+      explain: async reason =>
+        notSavedMessage(await fetchPersistence(serverSettings), reason, trans),
+      report: (message, retry) => form.showNotSaved(message, retry)
+    });
 
     const form = new PlaceholderForm({
       translator: translator ?? nullTranslator,
-      save,
+      save: (field, value, folder) => saver.save(field, value, folder),
       fill: () => void app.commands.execute(CommandIDs.fillPlaceholders),
       reset: () => void app.commands.execute(CommandIDs.resetPlaceholders),
       next: token =>

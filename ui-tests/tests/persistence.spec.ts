@@ -13,7 +13,7 @@ const NOT_WRITABLE =
 test('the sidebar names Chameleon’s key and a work folder it cannot write', async ({
   page
 }) => {
-  await page.route(/\/jupyterlab-testbed\/persistence$/, route =>
+  await page.route(/\/jupyterlab-testbed\/persistence(\?[^/]*)?$/, route =>
     route.fulfill({
       json: {
         workDir: '/work',
@@ -24,7 +24,7 @@ test('the sidebar names Chameleon’s key and a work folder it cannot write', as
       }
     })
   );
-  await page.route(/\/jupyterlab-testbed\/ssh$/, async route => {
+  await page.route(/\/jupyterlab-testbed\/ssh(\?[^/]*)?$/, async route => {
     const response = await route.fetch();
     const paths = await response.json();
     await route.fulfill({
