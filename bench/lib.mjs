@@ -20,16 +20,25 @@ export async function launchBrowser() {
  * A fresh JupyterLab page, in its own browser context so two servers'
  * pages share nothing. `?reset` ignores any workspace an earlier page saved.
  *
+ * With `hub` ({ url, user, password }), the page first logs in through the
+ * JupyterHub's login form, as a student does.
+ *
  * @returns the page and whether the testbed sidebar exists in it, which is
  * how a run proves that the extension is on or off as intended.
  */
-export async function openLab(browser, baseUrl) {
+export async function openLab(browser, baseUrl, hub = null) {
   const context = await browser.newContext({
     viewport: { width: 1400, height: 900 }
   });
   const page = await context.newPage();
   page.setDefaultTimeout(STEP_TIMEOUT);
   page.on('pageerror', error => console.error(`[page error] ${error.message}`));
+  if (hub) {
+    await page.goto(`${hub.url}/hub/login`);
+    await page.locator('#username_input').fill(hub.user);
+    await page.locator('#password_input').fill(hub.password);
+    await Promise.all([page.waitForURL(`${baseUrl}/**`), page.locator('#login_submit').click()]);
+  }
   await page.goto(`${baseUrl}/lab?reset`);
   await page.waitForFunction(() => !!window.jupyterapp);
   await page.evaluate(() => window.jupyterapp.restored);

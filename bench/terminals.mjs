@@ -35,11 +35,18 @@
  * settings, and its own TestbedSSH state and control directories (bench/run.sh
  * part 5 does all that, under the testbed lock).
  *
+ * Through a JupyterHub (bench/hub.sh): --hub URL --user NAME --password-file F
+ * --token-file F log the page in as that student, ask the student's server
+ * through the hub's proxy with the token, and run ssh (and the hand-typed
+ * command's scratch files) as that Unix user; --parts a keeps to part a.
+ *
  * Usage: node terminals.mjs --port P --key KEY [--rounds 9] [--lab NOTEBOOK]
+ *        node terminals.mjs --hub URL --user NAME --password-file F --token-file F
+ *          --key KEY [--rounds 9] [--lab NOTEBOOK] [--parts a]
  */
 import { execFile } from 'node:child_process';
 import { connect } from 'node:net';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { chown, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
@@ -57,18 +64,40 @@ const { values: args } = parseArgs({
     port: { type: 'string' },
     key: { type: 'string' },
     rounds: { type: 'string', default: '9' },
-    lab: { type: 'string' }
+    lab: { type: 'string' },
+    hub: { type: 'string' },
+    user: { type: 'string' },
+    'password-file': { type: 'string' },
+    'token-file': { type: 'string' },
+    parts: { type: 'string', default: 'abc' }
   }
 });
 const ROUNDS = Number(args.rounds);
-if (!(ROUNDS >= 1) || !args.key) {
-  throw new Error('usage: node terminals.mjs --port P --key KEY [--rounds 9] [--lab NOTEBOOK]');
+const HUB = args.hub
+  ? {
+      url: args.hub.replace(/\/+$/, ''),
+      user: args.user,
+      password: (await readFile(args['password-file'], 'utf8')).trim(),
+      token: (await readFile(args['token-file'], 'utf8')).trim()
+    }
+  : null;
+if (!(ROUNDS >= 1) || !args.key || (HUB && !/^[a-z][a-z0-9_-]*$/.test(HUB.user ?? ''))) {
+  throw new Error(
+    'usage: node terminals.mjs --port P --key KEY [--rounds 9] [--lab NOTEBOOK], or ' +
+      '--hub URL --user NAME --password-file F --token-file F --key KEY [--parts a]'
+  );
 }
-const base = serverUrl(args.port);
-const run = promisify(execFile);
+const base = HUB ? `${HUB.url}/user/${HUB.user}` : serverUrl(args.port);
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+const execute = promisify(execFile);
+// ssh refuses a config file another user owns: through a hub, as the student.
+const run = (command, argv, options) =>
+  HUB ? execute('runuser', ['-u', HUB.user, '--', command, ...argv], options) : execute(command, argv, options);
+const part = letter => args.parts.includes(letter);
 
-const paths = await (await fetch(`${base}/jupyterlab-testbed/ssh`)).json();
+const paths = await (
+  await fetch(`${base}/jupyterlab-testbed/ssh`, HUB ? { headers: { Authorization: `token ${HUB.token}` } } : {})
+).json();
 if (!paths.configFile || !paths.controlDir) {
   throw new Error(`the server's ssh paths are not known: ${JSON.stringify(paths)}`);
 }
@@ -77,6 +106,10 @@ if (!paths.configFile || !paths.controlDir) {
 // hand-typed commands, and for the hand-typed jump a config, since -i and -o
 // apply to the destination only and ssh passes just -F on to the jump host.
 const scratch = await mkdtemp(join(tmpdir(), 'jupyterlab-testbed-terminals-'));
+if (HUB) {
+  const uid = Number((await execute('id', ['-u', HUB.user])).stdout);
+  await chown(scratch, uid, uid);
+}
 const handConfig = join(scratch, 'ssh_config');
 await writeFile(
   handConfig,
@@ -124,7 +157,7 @@ const browser = await launchBrowser();
 let page;
 try {
   let hasSidebar;
-  ({ page, hasSidebar } = await openLab(browser, base));
+  ({ page, hasSidebar } = await openLab(browser, base, HUB));
   if (!hasSidebar) {
     throw new Error('#jp-testbed-sidebar is absent: the extension is not enabled on this server');
   }
@@ -216,7 +249,7 @@ try {
       open({
         how: 'hand',
         name: `bench_plain_${++handCount}`,
-        promptPattern: '^root@[^:\\s]+:.*# ?$',
+        promptPattern: '^[^@\\s]+@[^:\\s]+:.*[#$] ?$',
         timeout: PROMPT_TIMEOUT
       }),
     // ssh alone, without the browser and its terminals: what the reference
@@ -281,12 +314,21 @@ try {
   );
   console.log(`hand-typed node1: ${HAND_NODE1}`);
   console.log(`hand-typed jump:  ${HAND_JUMP}`);
-  console.log('a. node1, no master: click vs hand-typed, and a plain terminal to its local prompt');
-  await series(['click', 'hand', 'plain']);
-  console.log('b. node2 through node1: master live vs none vs hand-typed jump');
-  await series(['reuse', 'fresh', 'handJump']);
-  console.log(`c. ssh alone, no browser: ssh -F <the lab's config> -tt node2 true, master live vs none`);
-  await series(['cliReuse', 'cliFresh']);
+  if (HUB) {
+    console.log(`through the hub at ${HUB.url}, as ${HUB.user}`);
+  }
+  if (part('a')) {
+    console.log('a. node1, no master: click vs hand-typed, and a plain terminal to its local prompt');
+    await series(['click', 'hand', 'plain']);
+  }
+  if (part('b')) {
+    console.log('b. node2 through node1: master live vs none vs hand-typed jump');
+    await series(['reuse', 'fresh', 'handJump']);
+  }
+  if (part('c')) {
+    console.log(`c. ssh alone, no browser: ssh -F <the lab's config> -tt node2 true, master live vs none`);
+    await series(['cliReuse', 'cliFresh']);
+  }
   await reset();
   console.log(`load average at the end ${loadavg().map(l => l.toFixed(2)).join(' ')}`);
 
@@ -297,7 +339,8 @@ try {
   };
   console.log('');
   console.log('kind                              median    p95    min    max   (ms, to the prompt in xterm)');
-  for (const kind of Object.keys(kinds)) {
+  const measured = kind => results[kind].length > 0;
+  for (const kind of Object.keys(kinds).filter(measured)) {
     const totals = results[kind].map(r => r.total);
     console.log(
       `${LABELS[kind].padEnd(32)} ${f(median(totals)).padStart(7)} ${f(percentile(totals, 95)).padStart(6)} ` +
@@ -314,7 +357,7 @@ try {
       'xterm: the prompt in the buffer; busy: long tasks on the main thread'
   );
   console.log('kind                              setup    agent  config  typed    ssh  xterm   busy');
-  for (const kind of ['click', 'hand', 'plain', 'reuse', 'fresh', 'handJump']) {
+  for (const kind of ['click', 'hand', 'plain', 'reuse', 'fresh', 'handJump'].filter(measured)) {
     const request = which => {
       const d = stat(kind, `${which}Duration`);
       return d === undefined ? '-' : `${f(d)}/${f(stat(kind, `${which}Server`))}`;
@@ -329,7 +372,7 @@ try {
   // The extension's and the terminals' requests in the median round of each
   // kind of part a, start-end in ms from the click or the terminal request.
   const short = path => path.replace(/^.*?\/(api|jupyterlab-testbed)\//, '$1/');
-  for (const kind of ['click', 'hand']) {
+  for (const kind of ['click', 'hand'].filter(measured)) {
     const sorted = [...results[kind]].sort((a, b) => a.total - b.total);
     const middle = sorted[Math.ceil(sorted.length / 2) - 1];
     console.log(
@@ -340,23 +383,27 @@ try {
 
   const ratio = (a, b) => median(results[a].map(r => r.total)) / median(results[b].map(r => r.total));
   const m = kind => f(median(results[kind].map(r => r.total)));
-  const clickRatio = ratio('click', 'hand');
-  const reuseRatio = ratio('reuse', 'fresh');
-  const sshRatio = stat('reuse', 'ssh') / stat('fresh', 'ssh');
-  const cliRatio = ratio('cliReuse', 'cliFresh');
   console.log('');
-  console.log(
-    `SUMMARY click-to-prompt: node1 click ${m('click')} ms vs hand-typed ssh ${m('hand')} ms, ` +
-      `ratio ${clickRatio.toFixed(2)} (medians of ${ROUNDS} rounds each; target <= 1.1) ${clickRatio <= 1.1 ? 'met' : 'MISSED'}`
-  );
-  console.log(
-    `SUMMARY node2 over node1's master: ${m('reuse')} ms vs fresh jump ${m('fresh')} ms, ` +
-      `ratio ${reuseRatio.toFixed(2)} (medians of ${ROUNDS} rounds each; target <= 0.55) ${reuseRatio <= 0.55 ? 'met' : 'MISSED'}; ` +
-      `a plain terminal to its local prompt ${m('plain')} ms is in both; ` +
-      `in the terminal from the typed line ${f(stat('reuse', 'ssh'))} vs ${f(stat('fresh', 'ssh'))} ms, ratio ${sshRatio.toFixed(2)}; ` +
-      `without the browser ${m('cliReuse')} vs ${m('cliFresh')} ms, ratio ${cliRatio.toFixed(2)} (reference 249 vs 471, 0.53); ` +
-      `hand-typed ssh -J ${m('handJump')} ms (fresh click / hand ${ratio('fresh', 'handJump').toFixed(2)})`
-  );
+  if (part('a')) {
+    const clickRatio = ratio('click', 'hand');
+    console.log(
+      `SUMMARY click-to-prompt: node1 click ${m('click')} ms vs hand-typed ssh ${m('hand')} ms, ` +
+        `ratio ${clickRatio.toFixed(2)} (medians of ${ROUNDS} rounds each; target <= 1.1) ${clickRatio <= 1.1 ? 'met' : 'MISSED'}`
+    );
+  }
+  if (part('b') && part('c')) {
+    const reuseRatio = ratio('reuse', 'fresh');
+    const sshRatio = stat('reuse', 'ssh') / stat('fresh', 'ssh');
+    const cliRatio = ratio('cliReuse', 'cliFresh');
+    console.log(
+      `SUMMARY node2 over node1's master: ${m('reuse')} ms vs fresh jump ${m('fresh')} ms, ` +
+        `ratio ${reuseRatio.toFixed(2)} (medians of ${ROUNDS} rounds each; target <= 0.55) ${reuseRatio <= 0.55 ? 'met' : 'MISSED'}; ` +
+        `a plain terminal to its local prompt ${m('plain')} ms is in both; ` +
+        `in the terminal from the typed line ${f(stat('reuse', 'ssh'))} vs ${f(stat('fresh', 'ssh'))} ms, ratio ${sshRatio.toFixed(2)}; ` +
+        `without the browser ${m('cliReuse')} vs ${m('cliFresh')} ms, ratio ${cliRatio.toFixed(2)} (reference 249 vs 471, 0.53); ` +
+        `hand-typed ssh -J ${m('handJump')} ms (fresh click / hand ${ratio('fresh', 'handJump').toFixed(2)})`
+    );
+  }
 } catch (error) {
   if (page) {
     const text = await page.evaluate(terminalTexts).catch(() => null);

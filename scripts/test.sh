@@ -37,6 +37,13 @@ ui_log=$(mktemp)
 ) 2>&1 | tee "$ui_log"
 [ "${PIPESTATUS[0]}" = 0 ] || status=1
 
+# The two-user JupyterHub test (docs/hub-test.md): root only, skips otherwise.
+# It takes /tmp/jlt-heavy.lock itself; a caller already holding it sets
+# JLT_HUB_LOCKED=1.
+hub_log=$(mktemp)
+bash scripts/hub-test.sh 2>&1 | tee "$hub_log"
+[ "${PIPESTATUS[0]}" = 0 ] || status=1
+
 count() { grep -oE "[0-9]+ $2" "$1" | tail -n 1 | grep -oE '^[0-9]+' || echo 0; }
 jest_summary=$(grep -E '^Tests:' "$jest_log" | tail -n 1)
 # A suite that fails to compile adds no test to "Tests:", only to "Test Suites:".
@@ -47,5 +54,6 @@ echo "lint: $lint"
 echo "pytest: $(echo "$pytest_summary" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || echo 0) passed, $(echo "$pytest_summary" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || echo 0) failed"
 echo "jest: $(echo "$jest_summary" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || echo 0) passed, $(echo "$jest_summary" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || echo 0) failed, $jest_broken suites failed to run"
 echo "galata: $(count "$ui_log" 'passed') passed, $(count "$ui_log" 'failed') failed"
-rm -f "$pytest_log" "$jest_log" "$ui_log"
+grep -E '^hub: ([0-9]+ passed|skipped)' "$hub_log" | tail -n 1
+rm -f "$pytest_log" "$jest_log" "$ui_log" "$hub_log"
 exit $status

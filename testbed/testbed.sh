@@ -7,6 +7,9 @@
 #   testbed.sh up            build it (does nothing when it is already up)
 #   testbed.sh down          remove everything up made, also after a failed up
 #   testbed.sh status        exit 0 only when the three sshd answer
+#   testbed.sh authorize PUBKEY
+#                            let cc on the nodes accept one more public key
+#                            (a test user's own key) until down
 #   testbed.sh check-routes [ADDR...]
 #                            exit 0 only when the lab's addresses (and ADDR)
 #                            cannot leave this machine: run it before connecting
@@ -23,6 +26,8 @@ FLOATING_IP=10.199.0.2
 LAN=192.168.1.0/24
 # Marks our line in a pre-existing cc's authorized_keys so down removes only it.
 KEY_TAG=jupyterlab-testbed-client
+# Marks the lines authorize added, whatever comment their key file had.
+EXTRA_KEY_TAG=jupyterlab-testbed-extra
 SSHD=/usr/sbin/sshd
 
 say() { echo "testbed: $*"; }
@@ -302,7 +307,7 @@ remove_user() {
   local home
   home=$(getent passwd cc | cut -d: -f6) || return 0
   if [ -f "$home/.ssh/authorized_keys" ]; then
-    sed -i "/ $KEY_TAG\$/d" "$home/.ssh/authorized_keys"
+    sed -i "/ $KEY_TAG\$/d; / $EXTRA_KEY_TAG\$/d" "$home/.ssh/authorized_keys"
   fi
   if [ -s "$STATE/cc-shadow" ]; then
     usermod -p "$(cat "$STATE/cc-shadow")" cc
@@ -315,6 +320,30 @@ down() {
   remove_user
   rm -rf "$STATE"
   say "down"
+}
+
+# One more key for cc, e.g. the key a hub generated for a test user. Only
+# the key's type and body are kept: options such as command= or from= in
+# the file would change what a login may do, and a comment could hide a tag.
+authorize() {
+  need_root
+  local file=${1:-}
+  [ -n "$file" ] || die "usage: testbed.sh authorize PUBKEY"
+  healthy || die "the testbed is not up: run testbed.sh up first"
+  [ -f "$file" ] && [ ! -L "$file" ] || die "$file is not a regular file"
+  [ "$(wc -l <"$file")" -le 1 ] || die "$file holds more than one line: give one public key"
+  ssh-keygen -l -f "$file" >/dev/null 2>&1 || die "$file is not an OpenSSH public key"
+  local type body
+  read -r type body _ <"$file"
+  [[ $type =~ ^(ssh-(rsa|ed25519)|ecdsa-sha2-nistp(256|384|521))$ ]] || die "$file: key type $type is not accepted"
+  [[ $body =~ ^[A-Za-z0-9+/]+=*$ ]] || die "$file: the key body is not base64"
+  local home keys
+  home=$(getent passwd cc | cut -d: -f6)
+  keys=$home/.ssh/authorized_keys
+  if ! grep -qxF "$type $body $EXTRA_KEY_TAG" "$keys"; then
+    echo "$type $body $EXTRA_KEY_TAG" >>"$keys"
+  fi
+  say "cc accepts $(ssh-keygen -l -f "$file" | cut -d' ' -f2) until down"
 }
 
 summary() {
@@ -401,15 +430,15 @@ status() {
 }
 
 case "${1:-}" in
-  up | down)
+  up | down | authorize)
     exec 9<"$0"
     flock -w 60 9 || die "another testbed.sh up/down is still running"
-    "$1"
+    "$@"
     ;;
   status) status ;;
   check-routes)
     shift
     check_routes "$@"
     ;;
-  *) die "usage: testbed.sh up|down|status|check-routes [ADDR...]" ;;
+  *) die "usage: testbed.sh up|down|status|authorize PUBKEY|check-routes [ADDR...]" ;;
 esac

@@ -88,3 +88,32 @@ export async function openTerminalsSection(
   await expect(section).toBeVisible();
   return section;
 }
+
+/**
+ * The text of the terminal whose session is `name`, wrapped lines joined,
+ * or null while it has none on screen. The renderer draws on a canvas, so
+ * this reads xterm's buffer.
+ */
+export function terminalText(page: Page, name: string): Promise<string | null> {
+  return page.evaluate((wanted: string) => {
+    const app = (window as any).jupyterapp;
+    const widget = Array.from(app.shell.widgets('main') as Iterable<any>).find(
+      w => w.content?.session?.name === wanted
+    );
+    const buffer = widget?.content?._term?.buffer?.active;
+    if (!buffer) {
+      return null;
+    }
+    let text = '';
+    for (let i = 0; i < buffer.length; i++) {
+      const line = buffer.getLine(i);
+      if (!line) {
+        continue;
+      }
+      text +=
+        (i > 0 && !line.isWrapped ? '\n' : '') + line.translateToString(true);
+    }
+    // Spaces the shell wrote stay in xterm's cells: drop them at line ends.
+    return text.replace(/[ \t]+$/gm, '').replace(/\n+$/, '');
+  }, name);
+}
