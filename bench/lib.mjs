@@ -37,7 +37,10 @@ export async function openLab(browser, baseUrl, hub = null) {
     await page.goto(`${hub.url}/hub/login`);
     await page.locator('#username_input').fill(hub.user);
     await page.locator('#password_input').fill(hub.password);
-    await Promise.all([page.waitForURL(`${baseUrl}/**`), page.locator('#login_submit').click()]);
+    await Promise.all([
+      page.waitForURL(`${baseUrl}/**`),
+      page.locator('#login_submit').click()
+    ]);
   }
   await page.goto(`${baseUrl}/lab?reset`);
   await page.waitForFunction(() => !!window.jupyterapp);

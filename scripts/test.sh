@@ -37,11 +37,25 @@ ui_log=$(mktemp)
 ) 2>&1 | tee "$ui_log"
 [ "${PIPESTATUS[0]}" = 0 ] || status=1
 
+# The released artifacts, built once (this replaces the development build:
+# the UI tests above are done with it), then installed the ways students
+# meet them on JupyterLab 4.4.1 and the newest 4.x (docs/install.md).
+release_log=$(mktemp)
+wheel=
+if bash scripts/build-release.sh 2>&1 | tee "$release_log"; then
+  wheel=$(ls "$PWD"/dist/jupyterlab_testbed-*.whl)
+  RELEASE_WHEEL=$wheel bash scripts/release-smoke.sh 2>&1 | tee -a "$release_log"
+  [ "${PIPESTATUS[0]}" = 0 ] || status=1
+else
+  status=1
+  echo "release-smoke: 0 passed, 1 failed" | tee -a "$release_log"
+fi
+
 # The two-user JupyterHub test (docs/hub-test.md): root only, skips otherwise.
 # It takes /tmp/jlt-heavy.lock itself; a caller already holding it sets
 # JLT_HUB_LOCKED=1.
 hub_log=$(mktemp)
-bash scripts/hub-test.sh 2>&1 | tee "$hub_log"
+JLT_HUB_WHEEL=$wheel bash scripts/hub-test.sh 2>&1 | tee "$hub_log"
 [ "${PIPESTATUS[0]}" = 0 ] || status=1
 
 count() { grep -oE "[0-9]+ $2" "$1" | tail -n 1 | grep -oE '^[0-9]+' || echo 0; }
@@ -54,6 +68,7 @@ echo "lint: $lint"
 echo "pytest: $(echo "$pytest_summary" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || echo 0) passed, $(echo "$pytest_summary" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || echo 0) failed"
 echo "jest: $(echo "$jest_summary" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || echo 0) passed, $(echo "$jest_summary" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || echo 0) failed, $jest_broken suites failed to run"
 echo "galata: $(count "$ui_log" 'passed') passed, $(count "$ui_log" 'failed') failed"
+grep -E '^release-smoke: [0-9]+ passed' "$release_log" | tail -n 1
 grep -E '^hub: ([0-9]+ passed|skipped)' "$hub_log" | tail -n 1
-rm -f "$pytest_log" "$jest_log" "$ui_log" "$hub_log"
+rm -f "$pytest_log" "$jest_log" "$ui_log" "$release_log" "$hub_log"
 exit $status
