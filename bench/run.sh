@@ -111,6 +111,7 @@ lab_server() {
     JUPYTERLAB_WORKSPACES_DIR="$dir/workspaces" \
     JUPYTER_RUNTIME_DIR="$dir/runtime" \
     JUPYTER_DATA_DIR="$dir/data" \
+    JUPYTERLAB_TESTBED_WORK_DIR="$dir/work" \
     exec setsid jupyter lab --no-browser --allow-root \
     --ServerApp.ip=127.0.0.1 --ServerApp.port="$port" --ServerApp.port_retries=0 \
     --ServerApp.root_dir="$dir/root" \
@@ -126,7 +127,7 @@ lab_server() {
 # and the user's own JupyterLab configuration plays no part.
 start_server() {
   local name="$1" port="$2" dir="$WORK/$1"
-  mkdir -p "$dir/config/labconfig" "$dir/workspaces" "$dir/runtime" \
+  mkdir -p "$dir/config/labconfig" "$dir/workspaces" "$dir/runtime" "$dir/work" \
     "$dir/settings/@jupyterlab/docmanager-extension"
   # An autosave landing inside a timed run-all would slow one side only;
   # the benchmark saves when it measures bytes.
