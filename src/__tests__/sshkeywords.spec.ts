@@ -82,7 +82,7 @@ describe('the probe request', () => {
 
 describe('the terminals model', () => {
   /** A server that records each request as "METHOD path". */
-  function recording(): {
+  function recording(keysInAgent: string[] = []): {
     settings: ServerConnection.ISettings;
     calls: string[];
   } {
@@ -100,7 +100,16 @@ describe('the terminals model', () => {
               agentSocket: null
             }
           : path === '/agent'
-            ? { agentSocket: null, running: false, keys: [] }
+            ? {
+                agentSocket: keysInAgent.length ? '/tmp/tb-ssh-0/agent' : null,
+                running: keysInAgent.length > 0,
+                keys: keysInAgent.map(key => ({
+                  path: key,
+                  exists: true,
+                  fingerprint: 'SHA256:x',
+                  loaded: true
+                }))
+              }
             : {
                 reachable: true,
                 banner: 'SSH-2.0-x',
@@ -117,6 +126,42 @@ describe('the terminals model', () => {
       })
     };
   }
+
+  const NODE1 = {
+    result: {
+      ok: true as const,
+      nodes: [
+        {
+          name: 'node1',
+          host: '129.114.25.134',
+          user: 'cc',
+          identityFile: '~/.ssh/id_rsa_chameleon'
+        }
+      ]
+    },
+    problems: []
+  };
+
+  it('connects with one request when the last check found the key in the agent', async () => {
+    const { settings, calls } = recording(['~/.ssh/id_rsa_chameleon']);
+    const model = new TerminalsModel(new SshServer(settings));
+    model.topology = NODE1;
+    await model.check();
+    calls.length = 0;
+    const line = await model.connectLine('node1');
+    expect(line).toContain('node1');
+    expect(calls).toEqual(['PUT /config']);
+  });
+
+  it('loads the key first when the last check did not find it', async () => {
+    const { settings, calls } = recording();
+    const model = new TerminalsModel(new SshServer(settings));
+    model.topology = NODE1;
+    await model.check();
+    calls.length = 0;
+    await model.connectLine('node1');
+    expect(calls).toEqual(['PUT /config', 'POST /agent', 'PUT /config']);
+  });
 
   it('writes the lab’s config before it asks about its hosts and keys', async () => {
     const { settings, calls } = recording();

@@ -200,6 +200,14 @@ export class TerminalsModel {
     if (!result.nodes.some(n => n.name === node)) {
       throw new Error(trans.__('This lab has no node called “%1”.', node));
     }
+    // The last check found every key in an agent: one write with that agent
+    // is enough (a key the agent lost since is read from its file, and
+    // AddKeysToAgent puts it back), and the line goes out a request sooner.
+    const known = this._agent;
+    if (known?.agentSocket && keysLoaded(known, keyFiles(result.nodes))) {
+      const paths = await this._writeConfig(result.nodes, known.agentSocket);
+      return sshCommand(paths.configFile, node);
+    }
     // The server loads only keys its config names: write it, then again
     // with the agent that holds them.
     await this._writeConfig(result.nodes, this._agent?.agentSocket);
@@ -260,4 +268,11 @@ export class TerminalsModel {
   private _probe: { node: string; host: string; result: IProbe } | null = null;
   private _pathsPromise: Promise<ISshPaths> | null = null;
   private _changed = new Signal<this, void>(this);
+}
+
+/** Whether the agent holds every one of `paths`. */
+function keysLoaded(agent: IAgentStatus, paths: string[]): boolean {
+  return paths.every(path =>
+    agent.keys.some(key => key.path === path && key.exists && key.loaded)
+  );
 }
