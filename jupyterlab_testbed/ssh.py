@@ -156,6 +156,10 @@ class TestbedSSH(LoggingConfigurable):
         sockets = [self.agent_socket_path]
         if os.environ.get("SSH_AUTH_SOCK"):
             sockets.append(os.path.normpath(os.environ["SSH_AUTH_SOCK"]))
+        # The agents the user's own shells started (Chameleon's image), which
+        # agent_socket() reports to the page: shell_agents() admits only the
+        # user's own 0700 folders and sockets.
+        sockets.extend(os.path.normpath(path) for path in shell_agents())
         return Context(
             known_hosts_file=self.known_hosts_file,
             control_dir=self.control_path,

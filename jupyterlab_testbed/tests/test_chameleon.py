@@ -9,6 +9,7 @@ import pytest
 
 from jupyterlab_testbed import chameleon
 from jupyterlab_testbed.chameleon import chameleon_key, shell_agents
+from jupyterlab_testbed.ssh import RequestError
 
 ENDPOINT = ("jupyterlab-testbed", "ssh")
 PEM = "-----BEGIN RSA PRIVATE KEY-----\n"
@@ -189,3 +190,27 @@ async def test_without_a_shell_agent_the_server_starts_its_own(jp_fetch, ssh, ke
     status = json.loads(response.body)
     assert status["agentSocket"] == str(tmp_path / "control" / "agent.sock")
     assert ssh.agent_pid is not None
+
+
+def _config_naming(ssh, agent):
+    return (
+        "Host node1\n"
+        "  HostName 10.199.0.2\n"
+        "  User cc\n"
+        f"  IdentityAgent {agent}\n"
+        f"  ForwardAgent {agent}\n"
+        f"  UserKnownHostsFile {ssh.known_hosts_file}\n"
+    )
+
+
+def test_a_config_naming_the_shells_agent_is_written(ssh, shell_agent):
+    # The page names the agent the server reported: on Chameleon, a shell's.
+    ssh.write_config(_config_naming(ssh, shell_agent))
+    with open(ssh.config_file) as written:
+        assert shell_agent in written.read()
+
+
+def test_a_config_naming_another_agent_is_refused(ssh, shell_agent, tmp_path):
+    stranger = tmp_path / "ssh-Zz9Yy8Xx7W" / "agent.1"
+    with pytest.raises(RequestError, match="lab's agent"):
+        ssh.write_config(_config_naming(ssh, stranger))
