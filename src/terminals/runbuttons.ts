@@ -138,6 +138,13 @@ export function hiddenPart(pre: HTMLElement, host: Element): string | null {
       return 'part of the block is hidden on the page';
     }
   }
+  // Markdown and the highlighter write no inline style into a block; raw
+  // HTML can, and the sanitizer lets through styles (a zero max-height with
+  // overflow hidden, a text indent) that hide text no computed-style test
+  // here would catch.
+  if (elements.some(element => element.hasAttribute('style'))) {
+    return 'part of the block is styled by the notebook';
+  }
   const box = pre.getBoundingClientRect();
   for (
     let ancestor = pre.parentElement;
