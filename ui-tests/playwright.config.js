@@ -23,6 +23,8 @@ const server = (port, extra = '') => ({
 
 module.exports = {
   ...base,
+  // release/ and hub-tests/ have configs of their own, with their servers.
+  testDir: './tests',
   timeout: 90 * 1000,
   retries: process.env.CI ? 1 : 0,
   workers: 1,
