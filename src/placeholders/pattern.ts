@@ -22,8 +22,14 @@
 /** The largest bound of `{m,n}`. */
 export const MAX_REPEAT = 100;
 
-/** The largest compiled program, in instructions. */
-const MAX_PROGRAM = 20000;
+/**
+ * The largest compiled program, in instructions. Matching costs the
+ * program's size for every character of a value (200 at most), and Restore
+ * may test a few candidates per token: a placeholder's pattern (an address,
+ * a net ID) compiles to tens of instructions, so this leaves ample room and
+ * keeps a crafted one to milliseconds per test.
+ */
+const MAX_PROGRAM = 2000;
 
 /** A compiled pattern: whether a value matches it in full. */
 export interface ISafePattern {
@@ -104,6 +110,23 @@ namespace Private {
     s: SPACE,
     S: not(SPACE)
   };
+
+  /**
+   * A test that decides each character once: a class is a list of ranges as
+   * long as the notebook made it, and the matcher asks it for every thread
+   * at every character.
+   */
+  function memoized(test: CharTest): CharTest {
+    const known = new Map<number, boolean>();
+    return c => {
+      let answer = known.get(c);
+      if (answer === undefined) {
+        answer = test(c);
+        known.set(c, answer);
+      }
+      return answer;
+    };
+  }
 
   /** A recursive-descent parser of the subset. */
   export class Parser {
@@ -267,7 +290,7 @@ namespace Private {
         }
       }
       this.at++;
-      const inClass: CharTest = c => tests.some(test => test(c));
+      const inClass = memoized(c => tests.some(test => test(c)));
       return negated ? not(inClass) : inClass;
     }
 
