@@ -140,7 +140,22 @@ describe('class 3: a fill record cannot author code', () => {
     const { problems } = definitionsOf(
       parsed('fillrecord-declared-token.ipynb').metadata[METADATA_KEY]
     );
-    expect(problems[0]).toMatch(/would run or chain commands/);
+    expect(problems[0]).toMatch(/a token a shell would read once restored/);
+  });
+
+  it('refuses a token that a shell would read as a redirection, and keeps a <name>', () => {
+    const { placeholders, problems } = definitionsOf({
+      v: 1,
+      placeholders: [
+        { token: '>~/.bashrc' },
+        { token: '<a>b' },
+        { token: '<your ip>' },
+        { token: '<master-node-public-ip>' }
+      ]
+    });
+    expect(problems).toHaveLength(3);
+    expect(placeholders.map(p => p.token)).toContain('<master-node-public-ip>');
+    expect(placeholders.map(p => p.token)).not.toContain('>~/.bashrc');
   });
 });
 

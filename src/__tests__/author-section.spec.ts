@@ -395,7 +395,11 @@ describe('AuthorSection', () => {
     expect(section.node.querySelector('img')).toBeNull();
     expect(input('Token').value).toBe(HOSTILE);
     expect(input('Marker wording').value).toBe(HOSTILE);
-    expect(preview()).toContain(`${HOSTILE}: not used in any cell`);
+    // Refused as a token (a shell would read it once restored), and said
+    // as text.
+    expect(preview()).toContain(
+      `Placeholder definition 1 (“${HOSTILE}”) has a token a shell would read once restored: a space or line break would split the command; it is left out.`
+    );
     expect(section.node.textContent).toContain(`The node name “${HOSTILE}”`);
   });
 

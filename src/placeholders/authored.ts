@@ -8,7 +8,8 @@ import { MAX_REPEAT } from './pattern';
 import {
   CHAMELEON_PLACEHOLDERS,
   IPlaceholder,
-  safePattern
+  safePattern,
+  shellMeaning
 } from './definitions';
 
 /** At most this many definitions are read from one notebook. */
@@ -79,10 +80,12 @@ export function readDefinition(entry: unknown): IPlaceholder | string {
   if (token.length > MAX_TOKEN_LENGTH || /[\r\n]/.test(token)) {
     return `has a token that is too long or spans lines`;
   }
-  // Restore writes tokens back into cells: one must not run or chain a
-  // command there (`<your-ip>` stays a plain word a shell refuses).
-  if (/[$`;|&]/.test(token)) {
-    return `(“${token}”) has a token with $ \` ; | or &, which would run or chain commands once restored`;
+  // Restore writes tokens back into cells: one must mean nothing to a shell
+  // there, or be a name in angle brackets (`<your-ip>`, which a shell
+  // refuses as a syntax error rather than run).
+  const meaning = shellMeaning(token.replace(/^<([^<>]+)>$/, '$1'));
+  if (meaning) {
+    return `(“${token}”) has a token a shell would read once restored: ${meaning.why}`;
   }
   for (const key of ['field', 'label', 'description', 'pattern', 'example']) {
     const value = raw[key];
