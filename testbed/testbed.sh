@@ -341,7 +341,10 @@ authorize() {
   home=$(getent passwd cc | cut -d: -f6)
   keys=$home/.ssh/authorized_keys
   if ! grep -qxF "$type $body $EXTRA_KEY_TAG" "$keys"; then
-    echo "$type $body $EXTRA_KEY_TAG" >>"$keys"
+    # As cc, not root: code run on a node as cc could have made the file a
+    # link to root's own authorized_keys.
+    echo "$type $body $EXTRA_KEY_TAG" | runuser -u cc -- tee -a "$keys" >/dev/null ||
+      die "could not add the key to $keys as cc"
   fi
   say "cc accepts $(ssh-keygen -l -f "$file" | cut -d' ' -f2) until down"
 }
