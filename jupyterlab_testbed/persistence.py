@@ -24,6 +24,7 @@ the user-settings folder is the same in every JupyterLab 4 release.
 import contextlib
 import json
 import os
+import stat
 import shutil
 
 import tornado.web
@@ -54,16 +55,26 @@ class TestbedPersistence(LoggingConfigurable):
 
         The lab's settings, placeholder values and ssh state are kept in its
         {STORE_NAME}/ subfolder. Default: ${ENVIRONMENT_VARIABLE} when set;
-        else {CHAMELEON_WORK_DIR} when it is a folder you can write to (as on
-        Chameleon); else nothing persists beyond the home folder.""",
+        else {CHAMELEON_WORK_DIR} when it is a folder of your own that you can
+        write to (as on Chameleon); else nothing persists beyond the home
+        folder.""",
     ).tag(config=True)
 
     @default("work_dir")
     def _default_work_dir(self):
         if ENVIRONMENT_VARIABLE in os.environ:
             return os.environ[ENVIRONMENT_VARIABLE]
-        if os.path.isdir(CHAMELEON_WORK_DIR) and os.access(
-            CHAMELEON_WORK_DIR, os.W_OK | os.X_OK
+        # Chameleon's start script gives the user their /work; a /work that
+        # is another user's (a folder shared by everyone, say) is not theirs
+        # to keep settings in.
+        try:
+            info = os.stat(CHAMELEON_WORK_DIR)
+        except OSError:
+            return ""
+        if (
+            stat.S_ISDIR(info.st_mode)
+            and info.st_uid == os.getuid()
+            and os.access(CHAMELEON_WORK_DIR, os.W_OK | os.X_OK)
         ):
             return CHAMELEON_WORK_DIR
         return ""

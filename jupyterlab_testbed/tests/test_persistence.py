@@ -64,6 +64,16 @@ def test_a_writable_chameleon_work_folder_is_the_default(monkeypatch, tmp_path):
     assert Persistence().work_dir == str(tmp_path)
 
 
+def test_a_chameleon_work_folder_of_another_user_is_not_the_default(monkeypatch, tmp_path):
+    # A /work shared by every user (1777) is not one student's to keep settings in.
+    monkeypatch.delenv(ENVIRONMENT_VARIABLE)
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o1777)
+    os.chown(shared, os.getuid() + 4242, -1)
+    monkeypatch.setattr(persistence, "CHAMELEON_WORK_DIR", str(shared))
+    assert Persistence().work_dir == ""
+
+
 def test_the_setting_wins_over_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv(ENVIRONMENT_VARIABLE, str(tmp_path / "from-environment"))
     config = Config({"TestbedPersistence": {"work_dir": str(tmp_path)}})
