@@ -153,6 +153,17 @@ describe('the terminals model', () => {
     expect(calls).toEqual(['PUT /config']);
   });
 
+  it('drops a check’s answer when the nodes changed meanwhile', async () => {
+    const { settings } = recording(['~/.ssh/id_rsa_chameleon']);
+    const model = new TerminalsModel(new SshServer(settings));
+    model.topology = NODE1;
+    const checking = model.check();
+    model.topology = { result: { ok: false, problems: [] }, problems: [] };
+    await checking;
+    expect(model.probe).toBeNull();
+    expect(model.agent).toBeNull();
+  });
+
   it('loads the key first when the last check did not find it', async () => {
     const { settings, calls } = recording();
     const model = new TerminalsModel(new SshServer(settings));
@@ -166,20 +177,7 @@ describe('the terminals model', () => {
   it('writes the lab’s config before it asks about its hosts and keys', async () => {
     const { settings, calls } = recording();
     const model = new TerminalsModel(new SshServer(settings));
-    model.topology = {
-      result: {
-        ok: true,
-        nodes: [
-          {
-            name: 'node1',
-            host: '129.114.25.134',
-            user: 'cc',
-            identityFile: '~/.ssh/id_rsa_chameleon'
-          }
-        ]
-      },
-      problems: []
-    };
+    model.topology = NODE1;
     await model.check();
     expect(calls.slice(0, 2)).toEqual(['GET /', 'PUT /config']);
     expect(calls.slice(2).sort()).toEqual(['GET /agent', 'POST /probe']);

@@ -163,6 +163,11 @@ export class TerminalsModel {
             ? this.server.probe(entry.host).catch(failed)
             : Promise.resolve(null)
         ]);
+    if (this._topology?.result !== result) {
+      // The nodes changed meanwhile (another notebook): this answer is about
+      // the old ones, and the check of the new ones says what is true.
+      return;
+    }
     this._agent = agent;
     this._probe =
       entry && probe

@@ -33,7 +33,7 @@ import {
   withAccepted
 } from './proposal';
 import { SshServer } from './server';
-import { declaredNodes, labTopology, studentSsh } from './topology';
+import { declaredNodes, keyFiles, labTopology, studentSsh } from './topology';
 
 const PLUGIN_ID = 'jupyterlab-testbed:terminals';
 
@@ -303,7 +303,12 @@ export const terminalsPlugin: JupyterFrontEndPlugin<void> = {
     let checkedFor = '';
     model.changed.connect(() => {
       const entry = model.entryNode;
-      const key = entry ? `${entry.name}@${entry.host}` : '';
+      const result = model.topology?.result;
+      // The keys too: Chameleon's key arrives from the server after the
+      // first check may have asked about the documented one.
+      const key = entry
+        ? `${entry.name}@${entry.host} ${result?.ok ? keyFiles(result.nodes).join(' ') : ''}`
+        : '';
       if (key !== checkedFor) {
         checkedFor = key;
         void model.check();
