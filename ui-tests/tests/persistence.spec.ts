@@ -7,6 +7,10 @@
  */
 import { expect, test } from '@jupyterlab/galata';
 
+// Galata's own tmpPath set-up misses the hub-style base URL (see lab.ts):
+// this test needs no files, only the app.
+test.use({ autoGoto: false });
+
 const NOT_WRITABLE =
   'The work folder /work is not writable: your values are kept in this browser tab and the home folder only, which a server restart may wipe. Ask your hub’s operator to fix its permissions.';
 
