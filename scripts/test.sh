@@ -61,7 +61,10 @@ JLT_HUB_WHEEL=$wheel bash scripts/hub-test.sh 2>&1 | tee "$hub_log"
 count() { grep -oE "[0-9]+ $2" "$1" | tail -n 1 | grep -oE '^[0-9]+' || echo 0; }
 jest_summary=$(grep -E '^Tests:' "$jest_log" | tail -n 1)
 # A suite that fails to compile adds no test to "Tests:", only to "Test Suites:".
-jest_broken=$(grep -E '^Test Suites:' "$jest_log" | tail -n 1 | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || echo 0)
+# "Test Suites: N failed" also counts suites with a failing test, so count
+# Jest's own "Test suite failed to run" headings instead.
+# Jest's summary repeats failures, so count each suite once.
+jest_broken=$(awk '/^FAIL /{f=$2} /Test suite failed to run/{print f}' "$jest_log" | sort -u | grep -c . || true)
 pytest_summary=$(grep -E '^=* *[0-9]+ (passed|failed|error)' "$pytest_log" | tail -n 1)
 echo
 echo "lint: $lint"
