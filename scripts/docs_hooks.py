@@ -1,27 +1,36 @@
-"""MkDocs hooks: check the links of the Markdown files at the repository root.
+"""MkDocs hooks: checks that mkdocs itself does not make.
 
-README.md, CONTRIBUTING.md, CHANGELOG.md and RELEASE.md are read on the
-repository's page rather than on the site, so mkdocs never sees them; their
-links into docs/ break as easily as the site's own. Each relative link must
-name a file of the repository, and an anchor must name a heading of the
-Markdown file it points into. A broken one is a warning, which --strict turns
-into a failed build.
+- The links of the Markdown files at the repository root. README.md,
+  CONTRIBUTING.md, CHANGELOG.md and RELEASE.md are read on the repository's
+  page rather than on the site, so mkdocs never sees them; their links into
+  docs/ break as easily as the site's own. Each relative link must name a
+  file of the repository, and an anchor must name a heading of the Markdown
+  file it points into.
+- The settings page against schema/*.json: under the heading of each plugin
+  (`## Terminals` for schema/terminals.json), a table row for every setting
+  the schema defines, and for no other.
+
+A problem is a warning, which --strict turns into a failed build.
 """
 
+import json
 import logging
 import re
 import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-log = logging.getLogger("mkdocs.hooks.root_links")
+log = logging.getLogger("mkdocs.hooks.docs_hooks")
 
 ROOT_FILES = ("README.md", "CONTRIBUTING.md", "CHANGELOG.md", "RELEASE.md")
+SETTINGS_PAGE = "settings.md"
 
 FENCE = re.compile(r"^(```|~~~).*?^\1", re.M | re.S)
 INLINE_CODE = re.compile(r"`[^`\n]*`")
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.M)
+SECTION = re.compile(r"^## (.+)$", re.M)
+SETTING_ROW = re.compile(r"^\| `(\w+)` +\|", re.M)
 
 
 def github_slug(heading):
@@ -60,3 +69,30 @@ def on_post_build(config, **kwargs):
         if (root / name).exists():
             for target, why in broken_links(root, name):
                 log.warning("%s: the link %r %s", name, target, why)
+
+
+def settings_problems(markdown, schema_dir):
+    """What the settings page leaves out of, or adds to, the plugins' schemas."""
+    parts = SECTION.split(markdown)
+    documented = {
+        heading.strip().lower(): set(SETTING_ROW.findall(body))
+        for heading, body in zip(parts[1::2], parts[2::2])
+    }
+    for schema_file in sorted(schema_dir.glob("*.json")):
+        plugin = schema_file.stem
+        defined = set(json.loads(schema_file.read_text(encoding="utf-8")).get("properties", {}))
+        if plugin not in documented:
+            yield f"has no section for schema/{schema_file.name}"
+            continue
+        for name in sorted(defined - documented[plugin]):
+            yield f"does not document {name} of schema/{schema_file.name}"
+        for name in sorted(documented[plugin] - defined):
+            yield f"documents {name}, which schema/{schema_file.name} does not define"
+
+
+def on_page_markdown(markdown, page, config, **kwargs):
+    if page.file.src_uri == SETTINGS_PAGE:
+        schema_dir = Path(config["config_file_path"]).resolve().parent / "schema"
+        for problem in settings_problems(markdown, schema_dir):
+            log.warning("%s %s", SETTINGS_PAGE, problem)
+    return markdown

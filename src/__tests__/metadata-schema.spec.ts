@@ -350,7 +350,7 @@ describe('the examples of docs/format.md', () => {
   const fences = [...text.matchAll(/```json\n([\s\S]*?)\n```/g)];
   const examples = [
     ...text.matchAll(
-      /<!-- metadata: (cell|notebook) -->\n```json\n([\s\S]*?)\n```/g
+      /<!-- metadata: (cell|notebook) -->\n+```json\n([\s\S]*?)\n```/g
     )
   ].map(match => ({
     kind: match[1] as 'cell' | 'notebook',
