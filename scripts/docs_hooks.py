@@ -80,7 +80,8 @@ def settings_problems(markdown, schema_dir):
     }
     for schema_file in sorted(schema_dir.glob("*.json")):
         plugin = schema_file.stem
-        defined = set(json.loads(schema_file.read_text(encoding="utf-8")).get("properties", {}))
+        schema = json.loads(schema_file.read_text(encoding="utf-8"))
+        defined = set(schema.get("properties", {}))
         if plugin not in documented:
             yield f"has no section for schema/{schema_file.name}"
             continue
