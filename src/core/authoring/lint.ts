@@ -72,7 +72,7 @@ export { MAX_FINDINGS } from './findings';
 /** The nodes of a lab that declares none, when no preset is given. */
 const DEFAULT_NODES = ['node1', 'node2', 'node3'];
 
-/** What each rule looks for, for the README, the report and the CLI. */
+/** What each rule looks for, for the author guide, the report and the CLI. */
 export const RULE_MEANINGS: { [rule in LintRule]: string } = {
   'undeclared-token':
     'Text in a code cell or command block looks like a placeholder (<your-ip>, YOUR_KEY, X.X.X.X, XXXX), but no placeholder declares it.',

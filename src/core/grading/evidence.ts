@@ -36,7 +36,7 @@ export interface ISubmissionOptions extends IOutlineOptions {
   version: string;
 }
 
-/** What each kind of flag means, for the views, the README and the exports. */
+/** What each kind of flag means, for the views, the grader guide and the exports. */
 export const FLAG_MEANINGS: { [kind in FlagKind]: string } = {
   edited:
     'The cell’s source was changed after its last recorded run: what ran is not what is shown.',

@@ -4,7 +4,7 @@
  *
  * Notebooks are handed in by students, so everything read here is untrusted:
  * a value that does not match the format is reported, never repaired or
- * overwritten behind the user's back. The format is documented in the README.
+ * overwritten behind the user's back. The format is documented in docs/format.md, with a JSON Schema in docs/format/metadata.schema.json.
  */
 import { EXTENSION_VERSION } from '../version';
 
