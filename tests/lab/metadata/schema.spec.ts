@@ -28,7 +28,10 @@ import { blockKeys } from '../../../src/core/notebook/steps';
 import { EventLog } from '../../../src/lab/progress/log';
 import { recordRun, recordTick } from '../../../src/lab/progress/records';
 import { applyPlans } from '../../../src/lab/placeholders/apply';
-import { definitionsOf, MAX_DEFINITIONS } from '../../../src/core/placeholders/authored';
+import {
+  definitionsOf,
+  MAX_DEFINITIONS
+} from '../../../src/core/placeholders/authored';
 import { planFill } from '../../../src/core/placeholders/engine';
 import {
   IDeclarations,
@@ -38,8 +41,14 @@ import {
 } from '../../../src/core/authoring/declarations';
 import { cleanNotebookText } from '../../../src/core/authoring/clean';
 import { writeSampleClass } from '../../../src/node/grading/samples';
-import { declaredMarkers, MAX_DECLARED_MARKERS } from '../../../src/core/terminals/markers';
-import { declaredNodes, MAX_DECLARED_NODES } from '../../../src/core/terminals/topology';
+import {
+  declaredMarkers,
+  MAX_DECLARED_MARKERS
+} from '../../../src/core/terminals/markers';
+import {
+  declaredNodes,
+  MAX_DECLARED_NODES
+} from '../../../src/core/terminals/topology';
 import { fillable, readNotebook, SAMPLE_DIR } from '../../helpers';
 
 const ROOT = path.resolve(__dirname, '../../..');
