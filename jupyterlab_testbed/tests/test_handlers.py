@@ -1,8 +1,14 @@
 """The endpoints as HTTP: replies, refusals, authentication and the XSRF check."""
 
 import json
+from pathlib import Path
 
+import jsonschema
 import pytest
+import yaml
+from jsonschema import Draft202012Validator
+from jupyter_server.base.handlers import APIHandler
+from openapi_spec_validator import validate as validate_spec
 from tornado.httpclient import HTTPClientError
 
 from . import sshlab
@@ -153,3 +159,95 @@ async def test_probe_as_get_is_gone(jp_fetch):
     with pytest.raises(HTTPClientError) as error:
         await jp_fetch(*sshlab.ENDPOINT, "probe", params={"host": "127.0.0.1", "port": 22})
     assert error.value.code == 405
+
+
+# docs/api/openapi.yaml: the description holds for the routes and their replies
+
+SPEC_FILE = Path(__file__).parents[2] / "docs" / "api" / "openapi.yaml"
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return yaml.safe_load(SPEC_FILE.read_text(encoding="utf-8"))
+
+
+def registered_routes(router, found=None):
+    """(path, handler) of every rule of the tornado app whose handler is this package's."""
+    found = [] if found is None else found
+    for rule in router.rules:
+        target = rule.target
+        if hasattr(target, "rules"):
+            registered_routes(target, found)
+        elif isinstance(target, type) and target.__module__.startswith("jupyterlab_testbed."):
+            found.append((rule.matcher.reverse(), target))
+    return found
+
+
+def implemented_methods(handler):
+    return {
+        method for method in METHODS if getattr(handler, method) is not getattr(APIHandler, method)
+    }
+
+
+def test_the_description_is_valid_openapi(spec):
+    validate_spec(spec)
+
+
+@pytest.mark.parametrize("jp_base_url", ["/user/student/"])
+def test_every_route_is_described_with_its_methods(spec, jp_serverapp, jp_base_url):
+    routes = registered_routes(jp_serverapp.web_app.default_router)
+    assert routes, "the extension registered no route"
+    registered = {}
+    for path, handler in routes:
+        assert path.startswith(jp_base_url), path
+        registered["/" + path[len(jp_base_url) :]] = implemented_methods(handler)
+    described = {
+        path: {method for method in item if method in METHODS}
+        for path, item in spec["paths"].items()
+    }
+    assert registered == described
+
+
+def reply_schema(spec, path, method="get", status="200"):
+    """The reply's schema, with the description's components to resolve its references."""
+    schema = spec["paths"][path][method]["responses"][status]["content"]["application/json"]
+    return {**schema["schema"], "components": spec["components"]}
+
+
+async def described_reply(jp_fetch, spec, path, **kwargs):
+    response = await jp_fetch(*path.strip("/").split("/"), **kwargs)
+    assert response.headers["Content-Type"].startswith("application/json")
+    body = json.loads(response.body)
+    jsonschema.validate(body, reply_schema(spec, path), cls=Draft202012Validator)
+    return body
+
+
+async def test_each_get_reply_matches_its_schema(spec, jp_fetch, jp_root_dir, keys):
+    (jp_root_dir / "lab").mkdir()
+    (jp_root_dir / "lab" / "1_intro.ipynb").write_text("{}")
+    (jp_root_dir / "lab" / "keys").symlink_to(jp_root_dir)
+    gets = [path for path, item in spec["paths"].items() if "get" in item]
+    replies = {}
+    for path in gets:
+        params = {
+            "/jupyterlab-testbed/tree": {"path": "lab"},
+            "/jupyterlab-testbed/ssh/agent": [("key", keys["plain"]), ("key", keys["missing"])],
+        }.get(path)
+        replies[path] = await described_reply(jp_fetch, spec, path, params=params)
+    # The replies hold what the schemas allow for, not only empty values.
+    kinds = {item["name"]: item["kind"] for item in replies["/jupyterlab-testbed/tree"]["items"]}
+    assert kinds == {"1_intro.ipynb": "file", "keys": "link"}
+    assert [key["exists"] for key in replies["/jupyterlab-testbed/ssh/agent"]["keys"]] == [
+        True,
+        False,
+    ]
+
+
+def test_a_reply_outside_the_schema_is_caught(spec):
+    """The check above can fail: a reply with a field the description lacks does not pass."""
+    schema = reply_schema(spec, "/jupyterlab-testbed/environment")
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(
+            {"project": None, "user": None, "password": "x"}, schema, cls=Draft202012Validator
+        )
