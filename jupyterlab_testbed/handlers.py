@@ -106,9 +106,13 @@ class SSHHandler(APIHandler):
     def reply(self, body):
         self.finish(json.dumps(body))
 
-    def host_and_port(self, body):
+    def lab_host_and_port(self):
+        """The body's host and port, refused unless the lab's config names them."""
+        body = self.json_body()
         port = body.get("port")
-        return check_host(body.get("host")), check_port(22 if port is None else port)
+        host, port = check_host(body.get("host")), check_port(22 if port is None else port)
+        self.ssh.check_lab_host(host, port)
+        return host, port
 
 
 class PathsHandler(SSHHandler):
@@ -154,8 +158,7 @@ class ForgetHandler(SSHHandler):
     @authorized
     @_replies_to_errors
     async def post(self):
-        host, port = self.host_and_port(self.json_body())
-        self.ssh.check_lab_host(host, port)
+        host, port = self.lab_host_and_port()
         self.reply({"removed": await self.ssh.forget(host, port)})
 
 
@@ -166,8 +169,7 @@ class ProbeHandler(SSHHandler):
     @authorized
     @_replies_to_errors
     async def post(self):
-        host, port = self.host_and_port(self.json_body())
-        self.ssh.check_lab_host(host, port)
+        host, port = self.lab_host_and_port()
         self.reply(await self.ssh.probe(host, port))
 
 
