@@ -18,10 +18,14 @@ LOGS=$PWD/ci-logs
 rm -rf "$LOGS"
 mkdir -p "$LOGS"
 export TESTBED_LOG_DIR=$LOGS/testbed
-# A runner failed: the log to read, and how it ends.
+# A runner failed: the log to read, and how it ends. The lines are shown
+# without colours and with other control characters as "?": a test's output
+# (the adversarial notebooks hold ESC, OSC and C1 controls) must not drive
+# the reader's terminal.
 show_log() { # runner log [lines]
   echo "$1: FAILED: read ${2#"$PWD"/}; it ends with:"
-  tail -n "${3:-20}" "$2" | sed 's/^/  | /'
+  tail -n "${3:-20}" "$2" |
+    LC_ALL=C sed -E 's/\x1b\[[0-9;]*[A-Za-z]//g; s/[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]/?/g; s/^/  | /'
 }
 
 if [ ! -x /usr/bin/chromium ]; then
