@@ -1,21 +1,31 @@
-"""What a lab's OpenSSH config may say, checked before the server writes it.
+"""What a lab's OpenSSH config may say, and how the server writes it.
 
 An allow-list: only the keywords the front end's generator writes (and the
 few a custom layout's options need), each value checked by its own rule.
 The server is the one that writes the file ssh obeys, so this check must
-hold even when the page sending the text is not the lab's own.
+hold even when the page sending the text is not the lab's own. The hosts,
+ports and key paths a request names pass the same kind of check here, since
+they become arguments of ssh's tools.
+
+The keywords come from ``ssh_keywords.json``, the one list the front end's
+checker reads too.
 """
 
+import contextlib
 import ipaddress
 import json
 import os
 import re
+import tempfile
 from collections import namedtuple
+
+from .errors import RequestError
 
 CONFIG_LIMIT = 64 * 1024
 LINE_LIMIT = 1024
 MAX_PATH = 4096
 MAX_JUMPS = 8
+MAX_KEYS = 10
 
 with open(os.path.join(os.path.dirname(__file__), "ssh_keywords.json"), encoding="utf-8") as _file:
     KEYWORDS = json.load(_file)
@@ -66,7 +76,15 @@ ENUMS = {
     "control-master": ("auto", "yes", "no"),
     "address-family": ("any", "inet", "inet6"),
     "log-level": (
-        "quiet", "fatal", "error", "info", "verbose", "debug", "debug1", "debug2", "debug3"
+        "quiet",
+        "fatal",
+        "error",
+        "info",
+        "verbose",
+        "debug",
+        "debug1",
+        "debug2",
+        "debug3",
     ),
     "request-tty": ("yes", "no", "force", "auto"),
 }
@@ -191,8 +209,10 @@ def _meaning(value, allow_space=False):
 
 
 def _alias(value, context):
-    return None if ALIAS.fullmatch(value) else (
-        f"“{value}” is not a node name: a letter, then letters, digits, “-” or “_”"
+    return (
+        None
+        if ALIAS.fullmatch(value)
+        else (f"“{value}” is not a node name: a letter, then letters, digits, “-” or “_”")
     )
 
 
@@ -299,10 +319,7 @@ def _dynamic_forward(value, context):
 def _local_forward(value, context):
     parts = value.split(" ")
     if len(parts) != 2 or not _listen(parts[0]) or not _jump(parts[1]) or "@" in parts[1]:
-        return (
-            f"“{value}” must be “[localhost:]port host:port”, "
-            "listening on this machine only"
-        )
+        return f"“{value}” must be “[localhost:]port host:port”, listening on this machine only"
     if ":" not in parts[1].rpartition("]")[2]:
         return f"“{value}” must name the target's port: host:port"
     return None
@@ -329,3 +346,82 @@ RULES = {
     "local-forward": _local_forward,
     "algorithms": _algorithms,
 }
+
+
+# Values a request names
+
+
+def check_host(host):
+    """Refuse anything but an IP address or DNS name: it becomes a command argument."""
+    if host is None or host == "":
+        raise RequestError("The request needs a “host”.")
+    if not is_host(host):
+        shown = json.dumps(host)[:80] if isinstance(host, str) else "The host"
+        raise RequestError(f"{shown} is not a host name or IP address.")
+    return host
+
+
+def check_port(port):
+    if isinstance(port, str) and re.fullmatch(r"[0-9]{1,5}", port):
+        port = int(port)
+    if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
+        raise RequestError("The port must be a whole number from 1 to 65535.")
+    return port
+
+
+def check_key_paths(paths):
+    if not isinstance(paths, list):
+        raise RequestError("“keys” must be a list of key file paths.")
+    if len(paths) > MAX_KEYS:
+        raise RequestError(f"At most {MAX_KEYS} keys can be given at once, not {len(paths)}.")
+    for path in paths:
+        if not isinstance(path, str) or not path:
+            raise RequestError("Each key path must be a non-empty string.")
+        if len(path) > MAX_PATH:
+            raise RequestError(f"A key path is longer than {MAX_PATH} characters.")
+        if re.search(r"[\0\r\n]", path):
+            raise RequestError("A key path contains a NUL character or a line break.")
+        if not path.startswith(("/", "~/")):
+            raise RequestError(
+                f"The key path {json.dumps(path)} must be absolute or start with ~/."
+            )
+    return paths
+
+
+def local_path(path):
+    """A config's or request's path as this machine names the file."""
+    return os.path.normpath(os.path.expanduser(path))
+
+
+# Writing
+
+
+def make_private_dirs(path):
+    """Create the directory and missing parents, each 0700.
+
+    os.makedirs gives new parents (such as ~/.ssh) the default mode instead.
+    """
+    missing = []
+    while not os.path.isdir(path):
+        missing.append(path)
+        path = os.path.dirname(path)
+    for directory in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(directory, 0o700)
+
+
+def write_private_file(path, text):
+    """Write 0600 through a temporary file, so ssh never reads half a config."""
+    directory = os.path.dirname(path)
+    make_private_dirs(directory)
+    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".config.")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
