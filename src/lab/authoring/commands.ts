@@ -33,6 +33,7 @@ import { askPrepareChoice } from './preparedialog';
 import { lintFolder, prepareFolder } from '../../core/authoring/publish';
 import { LabReport } from './report';
 import { shareDeclarations } from './share';
+import { errorText } from '../../core/helpers';
 
 export interface IAuthoringCommandsOptions {
   tracker: INotebookTracker;
@@ -252,6 +253,7 @@ export function addAuthoringCommands(
 }
 
 namespace Private {
+  // eslint-disable-next-line prefer-const -- counted up from outside the namespace
   export let nextId = 0;
 
   /** YYYYMMDD-HHMMSS in local time, for the originals' folder. */
@@ -325,7 +327,7 @@ namespace Private {
     } catch (error) {
       Notification.update({
         id,
-        message: error instanceof Error ? error.message : String(error),
+        message: errorText(error),
         type: 'error',
         autoClose: false
       });

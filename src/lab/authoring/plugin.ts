@@ -11,9 +11,12 @@ import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { DEFAULT_STEP_RULES } from '../../core/notebook/steps';
 import { addToPalette } from '../palette';
-import { IOutlineOptions, outlineOptionsOf } from '../../core/progress/outline';
+import {
+  DEFAULT_OUTLINE_OPTIONS,
+  IOutlineOptions,
+  outlineOptionsOf
+} from '../../core/progress/outline';
 import { DEFAULT_MARKERS } from '../../core/terminals/markers';
 import { PresetId, PRESETS } from '../../core/terminals/presets';
 import { CommandIDs, IPlaceholders, ITestbedSidebar } from '../tokens';
@@ -55,10 +58,7 @@ export const authoringPlugin: JupyterFrontEndPlugin<void> = {
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_testbed');
     let terminals: ISettingRegistry.ISettings | null = null;
-    let outlineOptions: IOutlineOptions = {
-      maxSectionLevel: 3,
-      ...DEFAULT_STEP_RULES
-    };
+    let outlineOptions: IOutlineOptions = { ...DEFAULT_OUTLINE_OPTIONS };
     const presetNodes = (): string[] => {
       const preset = (terminals?.composite.preset as PresetId) ?? 'chameleon';
       if (preset === 'custom') {

@@ -163,5 +163,6 @@ function download(name: string, text: string, type: string): void {
 }
 
 namespace Private {
+  // eslint-disable-next-line prefer-const -- counted up from outside the namespace
   export let nextId = 0;
 }

@@ -16,10 +16,10 @@ import { ToolbarButton } from '@jupyterlab/ui-components';
 import { Signal } from '@lumino/signaling';
 import { readNotebookFile } from '../../core/notebook/file';
 import { revealCell } from '../notebook/reveal';
-import { DEFAULT_STEP_RULES } from '../../core/notebook/steps';
 import { addToPalette } from '../palette';
 import { showSection } from '../progress/navigate';
 import {
+  DEFAULT_OUTLINE_OPTIONS,
   buildOutline,
   IOutlineOptions,
   outlineOptionsOf
@@ -66,10 +66,7 @@ export const gradingPlugin: JupyterFrontEndPlugin<IGrading> = {
     // A path may carry a drive (`RTC:`); the mode and the folders have none.
     const local = (path: string) => contents.localPath(path);
     const mode = new GradingMode();
-    const outlineOptions: IOutlineOptions = {
-      maxSectionLevel: 3,
-      ...DEFAULT_STEP_RULES
-    };
+    const outlineOptions: IOutlineOptions = { ...DEFAULT_OUTLINE_OPTIONS };
 
     const open = async (
       path: string,
