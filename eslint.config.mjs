@@ -95,6 +95,7 @@ export default tseslint.config(
       'prefer-arrow-callback': 'error',
       // One small chunk: loading parts later would add round trips, not save time.
       'jupyter/prefer-lazy-imports': 'off',
+      'jupyter/command-described-by': 'error',
       // Finding control characters (terminal escapes, hidden text) is this code's job.
       'no-control-regex': 'off',
       'import-x/no-cycle': 'error',

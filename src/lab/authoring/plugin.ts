@@ -23,6 +23,7 @@ import { CommandIDs, IPlaceholders, ITestbedSidebar } from '../tokens';
 import { addAuthoringCommands } from './commands';
 import { profileFields, profileValues } from '../../core/authoring/profile';
 import { AuthorSection } from './section';
+import { describeArguments } from '../commandargs';
 
 const PLUGIN_ID = 'jupyterlab-testbed:authoring';
 /** The terminals' settings say which nodes and markers a lab has by default. */
@@ -119,6 +120,7 @@ export const authoringPlugin: JupyterFrontEndPlugin<void> = {
     });
 
     app.commands.addCommand(CommandIDs.authorMode, {
+      describedBy: describeArguments(),
       label: trans.__('Author Mode: Declare and Preview the Lab'),
       caption: trans.__(
         'Show the Author section, where this lab’s placeholders, nodes, manual steps and markers are declared'

@@ -29,6 +29,7 @@ import { EXTENSION_VERSION } from '../../core/version';
 import { GradingMode } from './mode';
 import { addOverview } from './overviewcommands';
 import { EvidenceSection } from './section';
+import { describeArguments } from '../commandargs';
 
 const PLUGIN_ID = 'jupyterlab-testbed:grading';
 /** Sections and steps are the progress plugin's, read from its settings. */
@@ -189,6 +190,7 @@ export const gradingPlugin: JupyterFrontEndPlugin<IGrading> = {
     });
 
     app.commands.addCommand(CommandIDs.gradingToggle, {
+      describedBy: describeArguments(),
       label: trans.__('Grade This Notebook: Read-Only Progress and Evidence'),
       caption: trans.__(
         'Show the student’s recorded progress read-only, cross-checked against the notebook; your runs, ticks and values are not recorded'
