@@ -9,6 +9,7 @@ import { parseMarkdown } from '../notebook/markdown';
 import {
   blockKeys,
   commandLabel,
+  DEFAULT_STEP_RULES,
   isCommandBlock,
   IStepRules,
   markdownLabel,
@@ -103,6 +104,15 @@ export interface IOutlineOptions extends IStepRules {
   /** Deepest heading level that starts a section (1-6). */
   maxSectionLevel: number;
 }
+
+/**
+ * The outline options by default: the defaults of Progress's settings
+ * (schema/progress.json; a test checks that the two agree).
+ */
+export const DEFAULT_OUTLINE_OPTIONS: Readonly<IOutlineOptions> = {
+  ...DEFAULT_STEP_RULES,
+  maxSectionLevel: 3
+};
 
 /**
  * The outline options of the progress settings, for the capabilities that

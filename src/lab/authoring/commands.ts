@@ -33,6 +33,8 @@ import { askPrepareChoice } from './preparedialog';
 import { lintFolder, prepareFolder } from '../../core/authoring/publish';
 import { LabReport } from './report';
 import { shareDeclarations } from './share';
+import { errorText } from '../../core/helpers';
+import { describeArguments } from '../commandargs';
 
 export interface IAuthoringCommandsOptions {
   tracker: INotebookTracker;
@@ -95,7 +97,21 @@ export function addAuthoringCommands(
     }
   };
 
+  const folderArguments = describeArguments({
+    path: {
+      type: 'string',
+      description:
+        'The lab folder, from the server root; default: the current notebook’s folder'
+    },
+    browser: {
+      type: 'boolean',
+      description:
+        'Take the folder selected in the file browser instead of the current notebook’s'
+    }
+  });
+
   app.commands.addCommand(CommandIDs.lintLab, {
+    describedBy: folderArguments,
     label: trans.__('Check the Lab for Leaks Before Publishing'),
     caption: trans.__(
       'List what in the lab folder’s notebooks would leak or confuse students: values, addresses, keys, outputs, progress records, undeclared tokens and nodes'
@@ -116,6 +132,7 @@ export function addAuthoringCommands(
   });
 
   app.commands.addCommand(CommandIDs.prepareLab, {
+    describedBy: folderArguments,
     label: trans.__('Prepare the Lab for Publishing…'),
     caption: trans.__(
       'A clean copy of the lab folder for Trovi: filled values restored, progress and outputs removed, then checked'
@@ -180,6 +197,7 @@ export function addAuthoringCommands(
   });
 
   app.commands.addCommand(CommandIDs.keepOutputs, {
+    describedBy: describeArguments(),
     label: trans.__('Keep This Cell’s Outputs When Publishing'),
     caption: trans.__(
       'Prepare for Publishing clears outputs; a cell marked here keeps them (an example result, a figure)'
@@ -217,6 +235,7 @@ export function addAuthoringCommands(
   );
 
   app.commands.addCommand(CommandIDs.shareDeclarations, {
+    describedBy: describeArguments(),
     label: trans.__(
       'Use This Notebook’s Declarations in Every Notebook of Its Folder'
     ),
@@ -252,6 +271,7 @@ export function addAuthoringCommands(
 }
 
 namespace Private {
+  // eslint-disable-next-line prefer-const -- counted up from outside the namespace
   export let nextId = 0;
 
   /** YYYYMMDD-HHMMSS in local time, for the originals' folder. */
@@ -325,7 +345,7 @@ namespace Private {
     } catch (error) {
       Notification.update({
         id,
-        message: error instanceof Error ? error.message : String(error),
+        message: errorText(error),
         type: 'error',
         autoClose: false
       });

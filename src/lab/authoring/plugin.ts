@@ -11,15 +11,19 @@ import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { DEFAULT_STEP_RULES } from '../../core/notebook/steps';
 import { addToPalette } from '../palette';
-import { IOutlineOptions, outlineOptionsOf } from '../../core/progress/outline';
+import {
+  DEFAULT_OUTLINE_OPTIONS,
+  IOutlineOptions,
+  outlineOptionsOf
+} from '../../core/progress/outline';
 import { DEFAULT_MARKERS } from '../../core/terminals/markers';
 import { PresetId, PRESETS } from '../../core/terminals/presets';
 import { CommandIDs, IPlaceholders, ITestbedSidebar } from '../tokens';
 import { addAuthoringCommands } from './commands';
 import { profileFields, profileValues } from '../../core/authoring/profile';
 import { AuthorSection } from './section';
+import { describeArguments } from '../commandargs';
 
 const PLUGIN_ID = 'jupyterlab-testbed:authoring';
 /** The terminals' settings say which nodes and markers a lab has by default. */
@@ -55,10 +59,7 @@ export const authoringPlugin: JupyterFrontEndPlugin<void> = {
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_testbed');
     let terminals: ISettingRegistry.ISettings | null = null;
-    let outlineOptions: IOutlineOptions = {
-      maxSectionLevel: 3,
-      ...DEFAULT_STEP_RULES
-    };
+    let outlineOptions: IOutlineOptions = { ...DEFAULT_OUTLINE_OPTIONS };
     const presetNodes = (): string[] => {
       const preset = (terminals?.composite.preset as PresetId) ?? 'chameleon';
       if (preset === 'custom') {
@@ -119,6 +120,7 @@ export const authoringPlugin: JupyterFrontEndPlugin<void> = {
     });
 
     app.commands.addCommand(CommandIDs.authorMode, {
+      describedBy: describeArguments(),
       label: trans.__('Author Mode: Declare and Preview the Lab'),
       caption: trans.__(
         'Show the Author section, where this lab’s placeholders, nodes, manual steps and markers are declared'

@@ -20,6 +20,7 @@ import type { IOutlineOptions } from '../../core/progress/outline';
 import { contentsSource } from './contentssource';
 import { ClassOverview } from './overview';
 import { OverviewModel } from './overviewmodel';
+import { describeArguments } from '../commandargs';
 
 export interface IOverviewOptions {
   grading: IGrading;
@@ -83,6 +84,13 @@ export function addOverview(
   };
 
   app.commands.addCommand(CommandIDs.classOverview, {
+    describedBy: describeArguments({
+      path: {
+        type: 'string',
+        description:
+          'The folder of submissions, from the server root; default: asked for'
+      }
+    }),
     label: args =>
       args.path !== undefined
         ? trans.__('Class Overview of %1', String(args.path) || '/')
@@ -111,6 +119,7 @@ export function addOverview(
   });
 
   app.commands.addCommand(CommandIDs.classOverviewHere, {
+    describedBy: describeArguments(),
     label: trans.__('Class Overview of This Folder'),
     caption: trans.__('Progress of every handed-in notebook in this folder'),
     execute: () =>
@@ -163,5 +172,6 @@ function download(name: string, text: string, type: string): void {
 }
 
 namespace Private {
+  // eslint-disable-next-line prefer-const -- counted up from outside the namespace
   export let nextId = 0;
 }

@@ -16,10 +16,10 @@ import { ToolbarButton } from '@jupyterlab/ui-components';
 import { Signal } from '@lumino/signaling';
 import { readNotebookFile } from '../../core/notebook/file';
 import { revealCell } from '../notebook/reveal';
-import { DEFAULT_STEP_RULES } from '../../core/notebook/steps';
 import { addToPalette } from '../palette';
 import { showSection } from '../progress/navigate';
 import {
+  DEFAULT_OUTLINE_OPTIONS,
   buildOutline,
   IOutlineOptions,
   outlineOptionsOf
@@ -29,6 +29,7 @@ import { EXTENSION_VERSION } from '../../core/version';
 import { GradingMode } from './mode';
 import { addOverview } from './overviewcommands';
 import { EvidenceSection } from './section';
+import { describeArguments } from '../commandargs';
 
 const PLUGIN_ID = 'jupyterlab-testbed:grading';
 /** Sections and steps are the progress plugin's, read from its settings. */
@@ -66,10 +67,7 @@ export const gradingPlugin: JupyterFrontEndPlugin<IGrading> = {
     // A path may carry a drive (`RTC:`); the mode and the folders have none.
     const local = (path: string) => contents.localPath(path);
     const mode = new GradingMode();
-    const outlineOptions: IOutlineOptions = {
-      maxSectionLevel: 3,
-      ...DEFAULT_STEP_RULES
-    };
+    const outlineOptions: IOutlineOptions = { ...DEFAULT_OUTLINE_OPTIONS };
 
     const open = async (
       path: string,
@@ -192,6 +190,7 @@ export const gradingPlugin: JupyterFrontEndPlugin<IGrading> = {
     });
 
     app.commands.addCommand(CommandIDs.gradingToggle, {
+      describedBy: describeArguments(),
       label: trans.__('Grade This Notebook: Read-Only Progress and Evidence'),
       caption: trans.__(
         'Show the student’s recorded progress read-only, cross-checked against the notebook; your runs, ticks and values are not recorded'

@@ -19,6 +19,7 @@ import {
 } from '../../core/placeholders/engine';
 import type { RunApproval } from './runcheck';
 import { nextUnfilled, unfilledInNotebook } from './unfilled';
+import { describeArguments } from '../commandargs';
 
 /** Quiet time after a value changes before open notebooks are refilled. */
 const REFILL_DELAY = 500;
@@ -216,11 +217,13 @@ export function addCommands(options: {
   };
 
   app.commands.addCommand(CommandIDs.showPlaceholders, {
+    describedBy: describeArguments(),
     label: trans.__('Enter Your Placeholder Values'),
     caption: trans.__('Open the Placeholders section of the Testbed sidebar'),
     execute: openForm
   });
   app.commands.addCommand(CommandIDs.fillPlaceholders, {
+    describedBy: describeArguments(),
     label: trans.__('Fill Placeholders in This Notebook'),
     caption: trans.__(
       'Put your net ID, project and IP addresses into the code cells, keeping each cell’s original to restore'
@@ -235,6 +238,7 @@ export function addCommands(options: {
     }
   });
   app.commands.addCommand(CommandIDs.resetPlaceholders, {
+    describedBy: describeArguments(),
     label: trans.__('Restore Placeholders in This Notebook'),
     caption: trans.__('Put back the original text of every filled cell'),
     isEnabled: () => !!current(),
@@ -267,6 +271,7 @@ export function addCommands(options: {
     }
   });
   app.commands.addCommand(CommandIDs.undoFill, {
+    describedBy: describeArguments(),
     label: trans.__('Undo the Last Fill or Restore'),
     caption: trans.__(
       'Put back the cells the last fill, refill or restore changed, except those edited since'
@@ -283,6 +288,12 @@ export function addCommands(options: {
     }
   });
   app.commands.addCommand(CommandIDs.nextPlaceholder, {
+    describedBy: describeArguments({
+      token: {
+        type: 'string',
+        description: 'Go to this placeholder token; default: any unfilled one'
+      }
+    }),
     label: trans.__('Go to the Next Unfilled Placeholder'),
     caption: trans.__('Show the next code cell that still holds a placeholder'),
     isEnabled: () => !!current(),

@@ -16,6 +16,7 @@ import { storeRecord, writableRecord } from '../metadata/cell';
 import { CommandIDs } from '../tokens';
 import type { ProgressModel } from './model';
 import type { IStep } from '../../core/progress/outline';
+import { describeArguments } from '../commandargs';
 
 export interface IProgressActions {
   modelFor: (panel: NotebookPanel) => ProgressModel;
@@ -54,6 +55,7 @@ export function addCommands(
 ): void {
   const { commands } = app;
   commands.addCommand(CommandIDs.continueLab, {
+    describedBy: describeArguments(),
     label: trans.__('Continue the Lab: Go to the First Step Not Done'),
     caption: trans.__(
       'Scroll to the first step of this notebook that is not done yet'
@@ -62,6 +64,7 @@ export function addCommands(
     execute: () => actions.continueLab()
   });
   commands.addCommand(CommandIDs.tickCell, {
+    describedBy: describeArguments(),
     label: trans.__('Manual Step Done'),
     caption: trans.__('Tick or untick the manual step of the active cell'),
     isEnabled: () => activeManualStep(tracker, actions) !== null,
@@ -74,6 +77,7 @@ export function addCommands(
     }
   });
   commands.addCommand(CommandIDs.markManualStep, {
+    describedBy: describeArguments(),
     label: trans.__('Manual Step: Done Outside the Notebook'),
     caption: trans.__(
       'Mark the active markdown cell as a step that students tick off'
@@ -107,15 +111,18 @@ export function addCommands(
     }
   });
   commands.addCommand(CommandIDs.toggleTracking, {
+    describedBy: describeArguments(),
     label: trans.__('Record Cell Runs and Ticks in Notebooks'),
     isToggled: () => actions.isTracking(),
     execute: () => actions.setTracking(!actions.isTracking())
   });
   commands.addCommand(CommandIDs.refreshLab, {
+    describedBy: describeArguments(),
     label: trans.__('Refresh the Lab Notebooks List'),
     execute: () => actions.refreshLab()
   });
   commands.addCommand(CommandIDs.about, {
+    describedBy: describeArguments(),
     label: trans.__('What Lab Progress Records'),
     execute: () =>
       showDialog({

@@ -14,7 +14,6 @@ import {
   readCellRecord,
   readNotebookRecord
 } from '../../core/metadata/format';
-import { DEFAULT_STEP_RULES } from '../../core/notebook/steps';
 import { addToPalette } from '../palette';
 import { CommandIDs, IGrading, IProgress, ITestbedSidebar } from '../tokens';
 import { addCommands } from './commands';
@@ -24,6 +23,7 @@ import { EventLog } from './log';
 import { ProgressModel } from './model';
 import { showSection, showStep } from './navigate';
 import {
+  DEFAULT_OUTLINE_OPTIONS,
   firstPending,
   IOutlineOptions,
   IStep
@@ -68,8 +68,7 @@ export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
     const config: IProgressSettings = {
       track: true,
       logLimit: 100,
-      maxSectionLevel: 3,
-      ...DEFAULT_STEP_RULES
+      ...DEFAULT_OUTLINE_OPTIONS
     };
     const outlineOptions = () => config;
     const models = new Map<NotebookPanel, ProgressModel>();

@@ -12,6 +12,7 @@ import {
   isSupportedJupyterLab,
   SUPPORTED_JUPYTERLAB
 } from '../../core/sidebar/support';
+import { describeArguments } from '../commandargs';
 
 /** Third-party left-area ranks start at 501 (extension_points.md). */
 const SIDEBAR_RANK = 650;
@@ -44,6 +45,7 @@ export const sidebarPlugin: JupyterFrontEndPlugin<ITestbedSidebar> = {
     app.shell.add(sidebar, 'left', { rank: SIDEBAR_RANK, type: 'Testbed lab' });
     restorer?.add(sidebar, 'jupyterlab-testbed:sidebar');
     app.commands.addCommand(CommandIDs.showSidebar, {
+      describedBy: describeArguments(),
       label: trans.__('Show Testbed Lab Sidebar'),
       execute: () => app.shell.activateById(sidebar.id)
     });

@@ -22,6 +22,7 @@ import { targetNodes } from '../../core/terminals/markers';
 import type { TerminalsModel } from './model';
 import { IRunTarget, notebookMarkers } from './runbuttons';
 import { unsafeCharacter } from '../../core/terminals/typing';
+import { describeArguments, NODE_ARGUMENT } from '../commandargs';
 
 export interface ITerminalsContext {
   app: JupyterFrontEnd;
@@ -100,6 +101,7 @@ export function addCommands(context: ITerminalsContext): {
   };
 
   commands.addCommand(CommandIDs.openNode, {
+    describedBy: describeArguments(NODE_ARGUMENT),
     label: args =>
       trans.__('Open Terminal on %1', nodeArg(args) ?? trans.__('a Node')),
     caption: trans.__(
@@ -111,6 +113,7 @@ export function addCommands(context: ITerminalsContext): {
     }
   });
   commands.addCommand(CommandIDs.reconnectNode, {
+    describedBy: describeArguments(NODE_ARGUMENT),
     label: args => trans.__('Reconnect Terminal to %1', nodeArg(args) ?? ''),
     execute: args => {
       const node = nodeArg(args);
@@ -120,16 +123,19 @@ export function addCommands(context: ITerminalsContext): {
     }
   });
   commands.addCommand(CommandIDs.openAllNodes, {
+    describedBy: describeArguments(),
     label: trans.__('Open Terminals on All Nodes Side by Side'),
     execute: () =>
       ready() ? terminals.openAll(nodeNames(model)).catch(report) : undefined
   });
   commands.addCommand(CommandIDs.checkNodes, {
+    describedBy: describeArguments(),
     label: trans.__('Check the SSH Key and the First Node'),
     isEnabled: hasNodes,
     execute: () => model.check().catch(report)
   });
   commands.addCommand(CommandIDs.loadKeys, {
+    describedBy: describeArguments(),
     label: trans.__('Load the Lab’s SSH Key into the Agent'),
     isEnabled: hasNodes,
     execute: async () => {
@@ -146,6 +152,7 @@ export function addCommands(context: ITerminalsContext): {
     }
   });
   commands.addCommand(CommandIDs.forgetHostKey, {
+    describedBy: describeArguments(NODE_ARGUMENT),
     label: args =>
       trans.__('Forget the Old Host Key of %1', nodeArg(args) ?? ''),
     isEnabled: hasNodes,
@@ -276,6 +283,7 @@ export function addCommands(context: ITerminalsContext): {
       : null;
   };
   commands.addCommand(CommandIDs.runCellOnNode, {
+    describedBy: describeArguments(),
     label: () => {
       const target = activeTarget();
       return target

@@ -43,6 +43,7 @@ import {
   labTopology,
   studentSsh
 } from '../../core/terminals/topology';
+import { describeArguments } from '../commandargs';
 
 const PLUGIN_ID = 'jupyterlab-testbed:terminals';
 
@@ -222,6 +223,7 @@ export const terminalsPlugin: JupyterFrontEndPlugin<void> = {
     };
 
     app.commands.addCommand(CommandIDs.acceptNodes, {
+      describedBy: describeArguments(),
       label: trans.__('Accept the Nodes This Notebook Proposes'),
       isEnabled: () => !!model.topology?.proposal && !!settingsObject,
       execute: async () => {
@@ -248,6 +250,13 @@ export const terminalsPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
     app.commands.addCommand(CommandIDs.keepOwnNodes, {
+      describedBy: describeArguments({
+        keep: {
+          type: 'boolean',
+          description:
+            'false: show the notebook’s proposal again; default: true'
+        }
+      }),
       label: args =>
         args.keep === false
           ? trans.__('Show the Nodes This Notebook Proposes')
