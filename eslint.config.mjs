@@ -53,6 +53,7 @@ export default tseslint.config(
       'ui-tests/',
       'coverage/',
       'dist/',
+      'site/',
       '.venv/',
       'src/core/version.ts'
     ]
