@@ -8,7 +8,7 @@ server says instead, at start, that the sidebar will not load.
 import re
 from importlib.metadata import PackageNotFoundError, version
 
-# Keep in step with SUPPORTED_JUPYTERLAB in src/sidebar/support.ts.
+# Keep in step with SUPPORTED_JUPYTERLAB in src/core/sidebar/support.ts.
 LOWEST = (4, 4)
 BELOW = (5, 0)
 SUPPORTED_RANGE = ">=4.4,<5"

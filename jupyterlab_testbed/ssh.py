@@ -38,7 +38,7 @@ from .config import (
 )
 from .errors import RequestError
 
-# The layouts' own key files (src/terminals/presets.ts): the agent endpoint
+# The layouts' own key files (src/core/terminals/presets.ts): the agent endpoint
 # answers about these even before a config names them.
 PRESET_KEYS = ("~/.ssh/id_rsa_chameleon", "~/.ssh/kube-keys.pem")
 
