@@ -176,9 +176,14 @@ export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
     sidebar.addSection(view, 100, 4);
     sidebar.addSection(labView, 900, 1);
 
+    app.commands.addCommand(CommandIDs.showProgress, {
+      label: trans.__('Show Lab Progress'),
+      caption: trans.__('Open the Progress section of the Testbed sidebar'),
+      execute: () => sidebar.showSection(view)
+    });
     const status = new ProgressStatus(
       trans,
-      () => void app.commands.execute(CommandIDs.showSidebar)
+      () => void app.commands.execute(CommandIDs.showProgress)
     );
     statusBar?.registerStatusItem(PLUGIN_ID, {
       item: status,
@@ -333,6 +338,7 @@ export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
       refuseIfGraded: () => refuseIfGraded(tracker.currentWidget)
     });
     addToPalette(palette, trans, [
+      CommandIDs.showProgress,
       CommandIDs.continueLab,
       CommandIDs.tickCell,
       CommandIDs.markManualStep,
