@@ -6,17 +6,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
-import { openNotebook, prepare } from './lab';
+import { execute, openNotebook, prepare } from './lab';
 
 const SIDEBAR = '#jp-testbed-sidebar';
 
 test.use({ autoGoto: false });
-
-const execute = (page: IJupyterLabPageFixture, command: string) =>
-  page.evaluate(
-    (id: string) => (window as any).jupyterapp.commands.execute(id),
-    command
-  );
 
 /** Collapse every section by its title, as a student can, then show the file browser instead. */
 async function collapseAndClose(page: IJupyterLabPageFixture) {
