@@ -129,14 +129,14 @@ export const terminalsPlugin: JupyterFrontEndPlugin<void> = {
     app.commands.addCommand(CommandIDs.showTerminals, {
       label: trans.__('Show Lab Terminals'),
       caption: trans.__(
-        'Open the Terminals section of the Testbed sidebar, on Accept when the notebook proposes nodes'
+        'Open the Terminals section of the Testbed sidebar, on the nodes a notebook proposes if it does'
       ),
-      // The section may be too short to show Accept: focus scrolls to it.
+      // The section may be too short to show the proposal: focus scrolls to it.
       execute: () =>
         sidebar.showSection(
           section,
           section.node.querySelector<HTMLElement>(
-            '.jp-testbed-Proposal-accept, .jp-testbed-NodeCard button'
+            '.jp-testbed-Proposal[tabindex], .jp-testbed-NodeCard button'
           )
         )
     });

@@ -90,6 +90,15 @@ test('Accept of a notebook’s proposed nodes is reached by the keyboard however
   await collapseAndClose(page);
 
   await execute(page, 'testbed:terminals-show');
+  // The proposal and its warning first, so a reflexive Enter accepts nothing.
+  await expect(
+    page.locator('#jp-testbed-terminals .jp-testbed-Proposal')
+  ).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(
+    page.locator('#jp-testbed-terminals .jp-testbed-Proposal')
+  ).toHaveCount(1);
+  await page.keyboard.press('Tab');
   const accept = page.locator(
     '#jp-testbed-terminals .jp-testbed-Proposal-accept'
   );
