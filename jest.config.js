@@ -1,7 +1,7 @@
 const jestJupyterLab = require('@jupyterlab/testutils/lib/jest-config');
 const { writeVersion } = require('./scripts/write-version');
 
-// src/version.ts is generated from package.json; tests may run before a build.
+// src/core/version.ts is generated from package.json; tests may run before a build.
 writeVersion();
 
 const esModules = [
@@ -25,9 +25,14 @@ const baseConfig = jestJupyterLab(__dirname);
 module.exports = {
   ...baseConfig,
   automock: false,
-  collectCoverageFrom: ['src/**/*.{ts,tsx}', '!src/**/*.d.ts', '!src/**/.ipynb_checkpoints/*'],
+  collectCoverageFrom: [
+    'src/**/*.{ts,tsx}',
+    '!src/**/*.d.ts',
+    '!src/**/.ipynb_checkpoints/*'
+  ],
   coverageReporters: ['lcov', 'text-summary'],
-  testRegex: 'src/.*/.*.spec.ts[x]?$',
+  // Tests mirror the source tree: tests/<core|lab|node>/<capability>/.
+  testRegex: '/tests/(core|lab|node)/.*\\.spec\\.tsx?$',
   modulePathIgnorePatterns: [
     '<rootDir>/.venv',
     '<rootDir>/ui-tests',

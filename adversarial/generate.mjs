@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import hash from '../lib-cli/notebook/hash.js';
+import hash from '../lib-cli/core/notebook/hash.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const KEY = 'jupyterlab-testbed';

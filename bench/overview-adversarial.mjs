@@ -29,10 +29,10 @@ const REPO = dirname(dirname(fileURLToPath(import.meta.url)));
 const CLI = join(REPO, 'lib-cli');
 const CORPUS = join(REPO, 'adversarial');
 const require = createRequire(import.meta.url);
-const { readClass } = require(join(CLI, 'grading', 'reader.js'));
-const { fileSystemSource } = require(join(CLI, 'cli', 'fssource.js'));
-const { DEFAULT_STEP_RULES } = require(join(CLI, 'notebook', 'steps.js'));
-const { EXTENSION_VERSION } = require(join(CLI, 'version.js'));
+const { readClass } = require(join(CLI, 'core', 'grading', 'reader.js'));
+const { fileSystemSource } = require(join(CLI, 'node', 'cli', 'fssource.js'));
+const { DEFAULT_STEP_RULES } = require(join(CLI, 'core', 'notebook', 'steps.js'));
+const { EXTENSION_VERSION } = require(join(CLI, 'core', 'version.js'));
 
 const work = mkdtempSync(join(tmpdir(), 'bench-overview-'));
 try {
@@ -41,7 +41,7 @@ try {
   for (const folder of [plain, crafted]) {
     // The same seed: the two classes differ only by the crafted files.
     execFileSync(process.execPath, [
-      join(CLI, 'cli', 'grade.js'),
+      join(CLI, 'node', 'cli', 'grade.js'),
       '--sample',
       folder,
       '--students',

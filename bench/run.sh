@@ -167,13 +167,13 @@ python "$BENCH_DIR/make_notebook.py" 2000 "$WORK/enabled/root/fill-2000.ipynb"
 cp "$REPO_DIR/notebooks/1_provision_cli.ipynb" "$WORK/enabled/root/"
 # Part 6's class: what the CLI's --sample writes (honest, tampered and
 # unreadable submissions in nbgrader's layout).
-node "$REPO_DIR/lib-cli/cli/grade.js" --sample "$WORK/enabled/root/class-300" \
+node "$REPO_DIR/lib-cli/node/cli/grade.js" --sample "$WORK/enabled/root/class-300" \
   --students 300 --cells 60 --layout nbgrader >/dev/null
 # Part 7's lab folder: a used lab as a class hands it in, one folder per
 # student (runs, fills, ticks, logs and outputs by the extension's own
 # writers), and a long notebook beside them.
 if wanted 7; then
-  node "$REPO_DIR/lib-cli/cli/grade.js" --sample "$WORK/enabled/root/lab-15" \
+  node "$REPO_DIR/lib-cli/node/cli/grade.js" --sample "$WORK/enabled/root/lab-15" \
     --students 15 --layout per-student >/dev/null
   python "$BENCH_DIR/make_notebook.py" 2000 "$WORK/enabled/root/lab-15/long-2000.ipynb"
 fi

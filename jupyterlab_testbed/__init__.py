@@ -8,16 +8,15 @@ except ImportError:
     # the package from a stable release or in editable mode.
     import warnings
 
-    warnings.warn("Importing 'jupyterlab_testbed' outside a proper installation.")
+    warnings.warn("Importing 'jupyterlab_testbed' outside a proper installation.", stacklevel=2)
     __version__ = "dev"
 
 from jupyter_server.extension.application import ExtensionApp
 
 from .compat import jupyterlab_version, unsupported_message
 from .handlers import setup_handlers
-from .persistence import TestbedPersistence, setup_persistence_handlers, user_settings_dirs
-from .ssh import TestbedSSH, setup_ssh_handlers
-from .tree import setup_tree_handlers
+from .persistence import TestbedPersistence, user_settings_dirs
+from .ssh import TestbedSSH
 
 
 def _jupyter_labextension_paths():
@@ -49,11 +48,7 @@ class TestbedExtension(ExtensionApp):
         self.settings["jupyterlab_testbed_ssh"] = self.ssh
 
     def initialize_handlers(self):
-        web_app = self.serverapp.web_app
-        setup_handlers(web_app)
-        setup_ssh_handlers(web_app)
-        setup_persistence_handlers(web_app)
-        setup_tree_handlers(web_app)
+        setup_handlers(self.serverapp.web_app)
         self.log.info("Registered jupyterlab_testbed server extension")
 
     async def stop_extension(self):

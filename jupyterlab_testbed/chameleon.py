@@ -14,6 +14,11 @@ no fixed socket, no file to source.
 The server finds such agents the way ssh-agent makes them (a folder of the
 user's own, 0700, holding a socket of the user's own) and uses one that
 answers instead of starting yet another.
+
+The single-user server also starts with the student's OpenStack project and
+user in its environment, so the front end can offer them as defaults instead
+of asking. The rest of that environment holds credentials (``OS_PASSWORD``,
+tokens), so only those two variables are read.
 """
 
 import os
@@ -30,6 +35,22 @@ MAX_AGENT_CANDIDATES = 32
 MAX_PATH = 4096
 # Where ssh-agent makes its folder; OpenSSH 9 does not follow $TMPDIR there.
 AGENT_TMP = "/tmp"
+# Legitimate project and user names are short; anything longer is more likely
+# a misconfiguration than a name worth putting into a form.
+MAX_NAME_LENGTH = 200
+
+
+def student_environment(environ=None):
+    """The student's project and user name, each None when unset or implausible."""
+    environ = os.environ if environ is None else environ
+
+    def read(name):
+        value = environ.get(name)
+        if not value or len(value) > MAX_NAME_LENGTH:
+            return None
+        return value
+
+    return {"project": read("OS_PROJECT_NAME"), "user": read("USER")}
 
 
 def chameleon_key(environ=None):

@@ -22,15 +22,10 @@ the user-settings folder is the same in every JupyterLab 4 release.
 """
 
 import contextlib
-import json
 import os
-import stat
 import shutil
+import stat
 
-import tornado.web
-from jupyter_server.auth.decorator import authorized
-from jupyter_server.base.handlers import APIHandler
-from jupyter_server.utils import url_path_join
 from traitlets import Unicode, default
 from traitlets.config import LoggingConfigurable
 
@@ -275,17 +270,3 @@ def user_settings_dirs(serverapp):
             or os.path.join(jupyter_config_dir(), "lab", "user-settings")
         )
     return found
-
-
-class PersistenceHandler(APIHandler):
-    auth_resource = "jupyterlab_testbed"
-
-    @tornado.web.authenticated
-    @authorized
-    def get(self):
-        self.finish(json.dumps(self.settings["jupyterlab_testbed_persistence"].status()))
-
-
-def setup_persistence_handlers(web_app):
-    route = url_path_join(web_app.settings["base_url"], "jupyterlab-testbed", "persistence")
-    web_app.add_handlers(".*$", [(route, PersistenceHandler)])

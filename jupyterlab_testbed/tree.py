@@ -12,16 +12,13 @@ whose copies of the lab's files "Prepare for publishing" brings up to date
 when it cleans a lab in place.
 """
 
-import json
 import os
 import stat
 from datetime import datetime, timezone
 
-import tornado.web
-from jupyter_server.auth.decorator import authorized
-from jupyter_server.base.handlers import APIHandler
 from jupyter_core.paths import is_file_hidden
-from jupyter_server.utils import url_path_join
+
+from .errors import RequestError
 
 # A folder this large is not a lab; the front end's walk has its own bounds.
 MAX_ENTRIES = 5000
@@ -71,62 +68,46 @@ def _is_real_folder(path):
         return False
 
 
-class TreeHandler(APIHandler):
-    # Listing a folder is reading contents: the same permission applies.
-    auth_resource = "contents"
+def list_folder(manager, raw_path):
+    """The folder's entries as {"items", "hidden", "truncated"}.
 
-    @tornado.web.authenticated
-    @authorized
-    def get(self):
-        # Tornado's get_query_argument turns control characters into spaces,
-        # and a student may well have named a folder with them: the raw value.
-        raw = self.request.query_arguments.get("path", [b""])[-1]
-        try:
-            path = raw.decode("utf-8").strip("/")
-        except UnicodeDecodeError:
-            raise tornado.web.HTTPError(400, "the path is not UTF-8") from None
-        parts = [part for part in path.split("/") if part]
-        if any(part in (".", "..") for part in parts) or "\0" in path:
-            raise tornado.web.HTTPError(400, "the path must stay inside the server's root")
-        manager = self.contents_manager
-        root = os.path.realpath(manager.root_dir)
-        # Every step of the path must be a real folder, not a link out of the
-        # root, and one the contents manager would show.
-        current = root
-        for part in parts:
-            current = os.path.join(current, part)
-            if not _is_real_folder(current):
-                raise tornado.web.HTTPError(404, f"{path} is not a folder")
-            if not _shown(manager, current, part):
-                raise tornado.web.HTTPError(
-                    404, f"{path} is hidden, and this server does not show hidden files"
-                )
-        items = []
-        hidden = 0
-        with os.scandir(current) as entries:
-            for entry in entries:
-                if len(items) >= MAX_ENTRIES:
-                    break
-                if not _shown(manager, entry.path, entry.name):
-                    hidden += 1
-                    continue
-                info = entry.stat(follow_symlinks=False)
-                kind = _kind(info.st_mode)
-                item = {
-                    "name": entry.name,
-                    "kind": kind,
-                    "size": info.st_size if kind == "file" else None,
-                    "modified": _modified(info) if kind == "file" else None,
-                }
-                items.append(item)
-        items.sort(key=lambda item: item["name"])
-        self.finish(
-            json.dumps(
-                {"items": items, "hidden": hidden, "truncated": len(items) >= MAX_ENTRIES}
-            )
-        )
-
-
-def setup_tree_handlers(web_app):
-    route = url_path_join(web_app.settings["base_url"], "jupyterlab-testbed", "tree")
-    web_app.add_handlers(".*$", [(route, TreeHandler)])
+    raw_path is the query's bytes: Tornado's get_query_argument turns control
+    characters into spaces, and a student may well have named a folder with them.
+    """
+    try:
+        path = raw_path.decode("utf-8").strip("/")
+    except UnicodeDecodeError:
+        raise RequestError("the path is not UTF-8") from None
+    parts = [part for part in path.split("/") if part]
+    if any(part in (".", "..") for part in parts) or "\0" in path:
+        raise RequestError("the path must stay inside the server's root")
+    root = os.path.realpath(manager.root_dir)
+    # Every step of the path must be a real folder, not a link out of the
+    # root, and one the contents manager would show.
+    current = root
+    for part in parts:
+        current = os.path.join(current, part)
+        if not _is_real_folder(current):
+            raise RequestError(f"{path} is not a folder", 404)
+        if not _shown(manager, current, part):
+            raise RequestError(f"{path} is hidden, and this server does not show hidden files", 404)
+    items = []
+    hidden = 0
+    with os.scandir(current) as entries:
+        for entry in entries:
+            if len(items) >= MAX_ENTRIES:
+                break
+            if not _shown(manager, entry.path, entry.name):
+                hidden += 1
+                continue
+            info = entry.stat(follow_symlinks=False)
+            kind = _kind(info.st_mode)
+            item = {
+                "name": entry.name,
+                "kind": kind,
+                "size": info.st_size if kind == "file" else None,
+                "modified": _modified(info) if kind == "file" else None,
+            }
+            items.append(item)
+    items.sort(key=lambda item: item["name"])
+    return {"items": items, "hidden": hidden, "truncated": len(items) >= MAX_ENTRIES}

@@ -147,7 +147,7 @@ function buildCli(outDir) {
     [
       path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
       '-p',
-      'tsconfig.cli.json',
+      'tsconfig.node.json',
       '--outDir',
       outDir
     ],

@@ -89,14 +89,14 @@ expected = {
         "package/style/index.css",
     ],
     f"dist/jupyterlab-testbed-cli-{version}.tgz": [
-        "package/cli/grade.js",
-        "package/cli/check.js",
+        "package/node/cli/grade.js",
+        "package/node/cli/check.js",
         "package/README.md",
     ],
 }
 # Tests, dependencies, development builds and, outside its own package, the
 # command lines' Node.js-only code.
-junk = ["/tests/", "node_modules/", ".venv/", "lib-cli/", "/cli/", ".map"]
+junk = ["/tests/", "node_modules/", ".venv/", "lib-cli/", "/cli/", "/node/", ".map"]
 problems = []
 for artifact, needed in expected.items():
     if artifact.endswith(".whl"):
@@ -106,7 +106,7 @@ for artifact, needed in expected.items():
     for prefix in needed:
         if not any(name.startswith(prefix) for name in names):
             problems.append(f"{artifact} lacks {prefix}")
-    allowed = ["/cli/"] if "-cli-" in artifact else []
+    allowed = ["/cli/", "/node/"] if "-cli-" in artifact else []
     for name in names:
         for part in junk:
             if part in f"/{name}" and part not in allowed:

@@ -32,7 +32,13 @@ chmod 0755 "$HUB_RUN"
 TESTBED=$REPO_DIR/testbed/testbed.sh
 started=$SECONDS
 
+# The hub's log (with the users' servers' output) and the run's own logs
+# outlive the run (CI artifacts); hub_teardown removes HUB_RUN.
+LOGS=$REPO_DIR/ci-logs/hub
+mkdir -p "$LOGS"
 finish() {
+  hub_stop
+  cp "$HUB_RUN"/hub/hub.log "$HUB_RUN"/*.log "$LOGS/" 2>/dev/null
   hub_teardown
   bash "$TESTBED" down >/dev/null || echo "hub: testbed.sh down failed" >&2
 }

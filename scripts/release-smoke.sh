@@ -39,6 +39,9 @@ cleanup() {
   for pid in "${servers[@]}"; do
     kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
   done
+  # The servers', installs' and testbed's logs outlive the run (CI artifacts).
+  mkdir -p "$repo/ci-logs/release-smoke" &&
+    cp "$work"/*.log "$repo/ci-logs/release-smoke/" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT

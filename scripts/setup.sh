@@ -19,7 +19,13 @@ fi
 # shellcheck disable=SC1091
 source .venv/bin/activate
 python -m pip install --quiet --upgrade pip
-python -m pip install --quiet "jupyterlab>=4.6,<4.7" "bash_kernel>=0.10" "jupyter-builder>=1.2,<2"
+# mkdocs builds the documentation site (`jlpm docs:check`), pinned: the
+# check fails on the warnings of this version (broken links and anchors).
+python -m pip install --quiet "jupyterlab>=4.6,<4.7" "bash_kernel>=0.10" "jupyter-builder>=1.2,<2" \
+  "mkdocs==1.6.1"
+# The Python lint (`jlpm lint:py`, pinned: a new ruff release adds rules) and
+# the validator the test of docs/api/openapi.yaml uses.
+python -m pip install --quiet "ruff==0.17.5" "openapi-spec-validator>=0.7,<0.10"
 # Outputs are captured before matching: `cmd | grep -q` fails under
 # pipefail when grep stops reading early.
 if [[ ! $(jupyter kernelspec list 2>/dev/null) =~ (^|$'\n')\ *bash\  ]]; then

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Writes src/version.ts from package.json's version, the release's one
+ * Writes src/core/version.ts from package.json's version, the release's one
  * version number: the Python package takes it from package.json too
  * (hatch-nodejs-version), and the command-line package from the same file
  * (scripts/build-cli.js). Run before every compile (`jlpm build:lib`, the CLI
@@ -11,7 +11,7 @@ const fs = require('fs');
 const path = require('path');
 
 const ROOT = path.resolve(__dirname, '..');
-const TARGET = path.join(ROOT, 'src', 'version.ts');
+const TARGET = path.join(ROOT, 'src', 'core', 'version.ts');
 /** Semantic versions, as npm and hatch-nodejs-version accept them. */
 const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 
@@ -39,7 +39,7 @@ export const EXTENSION_VERSION = '${version}';
 `;
 }
 
-/** Writes src/version.ts when it differs; returns the version. */
+/** Writes src/core/version.ts when it differs; returns the version. */
 function writeVersion() {
   const version = packageVersion();
   const text = versionModule(version);

@@ -1,12 +1,12 @@
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { authoringPlugin } from './authoring/plugin';
-import { gradingPlugin } from './grading/plugin';
-import { placeholdersPlugin, runCheckPlugin } from './placeholders/plugin';
-import { progressPlugin } from './progress/plugin';
-import { sidebarPlugin } from './sidebar/plugin';
-import { terminalsPlugin } from './terminals/plugin';
+import { authoringPlugin } from './lab/authoring/plugin';
+import { gradingPlugin } from './lab/grading/plugin';
+import { placeholdersPlugin, runCheckPlugin } from './lab/placeholders/plugin';
+import { progressPlugin } from './lab/progress/plugin';
+import { sidebarPlugin } from './lab/sidebar/plugin';
+import { terminalsPlugin } from './lab/terminals/plugin';
 
-export * from './tokens';
+export * from './lab/tokens';
 
 const plugins: JupyterFrontEndPlugin<any>[] = [
   sidebarPlugin,

@@ -314,8 +314,23 @@ remove_user() {
   fi
 }
 
+# With TESTBED_LOG_DIR set (scripts/test.sh sets it to ci-logs/testbed), the
+# nodes' sshd logs are appended there before the state folder goes.
+keep_logs() {
+  local node
+  [ -n "${TESTBED_LOG_DIR:-}" ] || return 0
+  mkdir -p "$TESTBED_LOG_DIR" || return 0
+  for node in "${NODES[@]}"; do
+    if [ -s "$STATE/$node/sshd.log" ]; then
+      { echo "--- testbed.sh down, $(date -u +%FT%TZ)"; cat "$STATE/$node/sshd.log"; } \
+        >>"$TESTBED_LOG_DIR/$node-sshd.log"
+    fi
+  done
+}
+
 down() {
   need_root
+  keep_logs
   remove_runtime
   remove_user
   rm -rf "$STATE"
@@ -364,6 +379,7 @@ failed_up() {
     fi
   done
   say "up failed; removing what it made" >&2
+  keep_logs
   remove_runtime
   remove_user
   rm -rf "$STATE"

@@ -3,6 +3,8 @@
  * against two real servers: one at the root and one under a JupyterHub-style
  * base URL, since that is how students reach their server.
  */
+const fs = require('fs');
+const path = require('path');
 const base = require('@jupyterlab/galata/lib/playwright-config');
 
 const ROOT_PORT = 8931;
@@ -11,9 +13,16 @@ const HUB_PREFIX = '/user/student/';
 
 const chromium = require('./chromium');
 
-const server = (port, extra = '') => ({
-  // Request logs would bury the test results.
-  command: `jlpm start --ServerApp.port=${port} --log-level=WARN ${extra}`.trim(),
+// The servers' output goes to a file each (ci-logs/ at the repository's root,
+// kept by .ci/run), not between the test lines; scripts/test.sh shows the end
+// of each when Galata fails.
+const LOGS = path.join(__dirname, '..', 'ci-logs');
+fs.mkdirSync(LOGS, { recursive: true });
+const serverLog = name => path.join(LOGS, `galata-server-${name}.log`);
+
+const server = (name, port, extra = '') => ({
+  // Request logs would bury what the server warns about.
+  command: `jlpm start --ServerApp.port=${port} --log-level=WARN ${extra} >'${serverLog(name)}' 2>&1`,
   url: `http://localhost:${port}${extra ? HUB_PREFIX : '/'}lab`,
   timeout: 120 * 1000,
   reuseExistingServer: !process.env.CI,
@@ -47,7 +56,7 @@ module.exports = {
     }
   ],
   webServer: [
-    server(ROOT_PORT),
-    server(HUB_PORT, `--ServerApp.base_url=${HUB_PREFIX}`)
+    server('root', ROOT_PORT),
+    server('hub-base-url', HUB_PORT, `--ServerApp.base_url=${HUB_PREFIX}`)
   ]
 };

@@ -9,11 +9,16 @@
  * server's JupyterLab and differ between 4.4 and the newest 4.x, while
  * `window.jupyterapp` and the page itself are the same on both.
  */
+const fs = require('fs');
 const path = require('path');
 const chromium = require('./chromium');
 
 const servers = JSON.parse(process.env.RELEASE_SMOKE_SERVERS || '[]');
 const CONFIG = path.join(__dirname, 'release', 'server_config.py');
+// Each server's output goes to a file (ci-logs/ at the repository's root,
+// kept by .ci/run), not between the test lines.
+const LOGS = path.join(__dirname, '..', 'ci-logs');
+fs.mkdirSync(LOGS, { recursive: true });
 
 module.exports = {
   testDir: './release',
@@ -41,7 +46,8 @@ module.exports = {
       `--ServerApp.port=${server.port}`,
       '--ServerApp.ip=127.0.0.1',
       `--ServerApp.root_dir=${server.root}`,
-      '--log-level=WARN'
+      '--log-level=WARN',
+      `>'${path.join(LOGS, `release-server-${server.name}.log`)}' 2>&1`
     ].join(' '),
     url: `http://127.0.0.1:${server.port}/lab`,
     timeout: 120 * 1000,

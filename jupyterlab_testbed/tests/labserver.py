@@ -22,10 +22,9 @@ START_TIMEOUT = 60
 
 def free_port():
     for port in PORTS:
-        with socket.socket() as probe:
-            with contextlib.suppress(OSError):
-                probe.bind(("127.0.0.1", port))
-                return port
+        with socket.socket() as probe, contextlib.suppress(OSError):
+            probe.bind(("127.0.0.1", port))
+            return port
     raise RuntimeError("no free port from 9200 to 9299")
 
 
@@ -72,40 +71,39 @@ def lab_server(home, root, env=None):
         if not key.startswith(("JUPYTER", "SSH_AUTH_SOCK"))
     }
     environ.update(HOME=str(home), **(env or {}))
-    log = open(os.path.join(home, "..", f"server-{port}.log"), "wb")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyter_server",
-            f"--port={port}",
-            "--ip=127.0.0.1",
-            "--no-browser",
-            "--allow-root",
-            f"--IdentityProvider.token={TOKEN}",
-            f"--ServerApp.root_dir={root}",
-        ],
-        env=environ,
-        stdin=subprocess.DEVNULL,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    server = LabServer(port)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            assert process.poll() is None, "the server stopped; see its log next to HOME"
-            with contextlib.suppress(OSError):
-                if server.request("GET", "api/status")[0] == 200:
-                    break
-            assert time.monotonic() < deadline, f"no answer within {START_TIMEOUT} s"
-            time.sleep(0.2)
-        yield server
-    finally:
-        process.terminate()
+    with open(os.path.join(home, "..", f"server-{port}.log"), "wb") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "jupyter_server",
+                f"--port={port}",
+                "--ip=127.0.0.1",
+                "--no-browser",
+                "--allow-root",
+                f"--IdentityProvider.token={TOKEN}",
+                f"--ServerApp.root_dir={root}",
+            ],
+            env=environ,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        server = LabServer(port)
         try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+            deadline = time.monotonic() + START_TIMEOUT
+            while True:
+                assert process.poll() is None, "the server stopped; see its log next to HOME"
+                with contextlib.suppress(OSError):
+                    if server.request("GET", "api/status")[0] == 200:
+                        break
+                assert time.monotonic() < deadline, f"no answer within {START_TIMEOUT} s"
+                time.sleep(0.2)
+            yield server
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

@@ -4,12 +4,13 @@ import re
 import secrets
 import subprocess
 import tempfile
+from pathlib import Path
 
 import pytest
 
 from jupyterlab_testbed import chameleon
 from jupyterlab_testbed.chameleon import chameleon_key, shell_agents
-from jupyterlab_testbed.ssh import RequestError
+from jupyterlab_testbed.errors import RequestError
 
 ENDPOINT = ("jupyterlab-testbed", "ssh")
 PEM = "-----BEGIN RSA PRIVATE KEY-----\n"
@@ -46,22 +47,6 @@ def shell_agent():
     pid = int(re.search(r"SSH_AGENT_PID=([0-9]+);", output).group(1))
     yield socket
     os.kill(pid, 15)
-
-
-@pytest.fixture
-def jp_server_config(tmp_path):
-    return {
-        "ServerApp": {"jpserver_extensions": {"jupyterlab_testbed": True}},
-        "TestbedSSH": {
-            "state_dir": str(tmp_path / "state"),
-            "control_dir": str(tmp_path / "control"),
-        },
-    }
-
-
-@pytest.fixture
-def ssh(jp_serverapp):
-    return jp_serverapp.web_app.settings["jupyterlab_testbed_ssh"]
 
 
 # The key
@@ -105,7 +90,7 @@ def test_an_unreadable_named_key_says_how_to_fix_it(key_file):
         if os.getuid() != 0:
             pytest.skip("only root can ask as another user")
         # The module needs only the standard library; nobody may not enter the checkout.
-        script = open(chameleon.__file__).read() + (
+        script = Path(chameleon.__file__).read_text() + (
             "\nimport json, sys\n"
             "print(json.dumps(chameleon_key({'OS_KEYPAIR_PRIVATE_KEY': sys.argv[1]})))\n"
         )
@@ -168,7 +153,9 @@ def test_shell_agents_skips_another_users_socket(shell_agent):
     assert shell_agents(uid=os.getuid() + 4242) == []
 
 
-async def test_the_server_uses_the_agent_a_shell_started(jp_fetch, ssh, shell_agent, key_file, monkeypatch):
+async def test_the_server_uses_the_agent_a_shell_started(
+    jp_fetch, ssh, shell_agent, key_file, monkeypatch
+):
     # The agent endpoint answers only about the lab's keys: this one is Chameleon's.
     monkeypatch.setenv("OS_KEYPAIR_PRIVATE_KEY", str(key_file))
     response = await jp_fetch(
@@ -181,7 +168,9 @@ async def test_the_server_uses_the_agent_a_shell_started(jp_fetch, ssh, shell_ag
     assert ssh.agent_pid is None
 
 
-async def test_without_a_shell_agent_the_server_starts_its_own(jp_fetch, ssh, key_file, tmp_path, monkeypatch):
+async def test_without_a_shell_agent_the_server_starts_its_own(
+    jp_fetch, ssh, key_file, tmp_path, monkeypatch
+):
     # The agent endpoint answers only about the lab's keys: this one is Chameleon's.
     monkeypatch.setenv("OS_KEYPAIR_PRIVATE_KEY", str(key_file))
     response = await jp_fetch(

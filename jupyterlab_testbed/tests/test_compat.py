@@ -11,7 +11,9 @@ def test_supported(jupyterlab):
     assert compat.unsupported_message(jupyterlab, "0.1.0") is None
 
 
-@pytest.mark.parametrize("jupyterlab", ["3.6.8", "4.3.8", "4.0.0", "5.0.0", "5.0.0a1", "", "x.y", "44"])
+@pytest.mark.parametrize(
+    "jupyterlab", ["3.6.8", "4.3.8", "4.0.0", "5.0.0", "5.0.0a1", "", "x.y", "44"]
+)
 def test_unsupported_names_both_versions_and_the_range(jupyterlab):
     assert not compat.is_supported(jupyterlab)
     message = compat.unsupported_message(jupyterlab or "?", "0.1.0")

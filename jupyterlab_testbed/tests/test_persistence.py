@@ -3,6 +3,7 @@ import os
 import shutil
 import stat
 import subprocess
+from pathlib import Path
 
 import pytest
 from traitlets.config import Config
@@ -16,7 +17,10 @@ from .labserver import lab_server
 
 SETTINGS_FILE = "placeholders.jupyterlab-settings"
 CONFIG = "Host node1\n  HostName 129.114.25.134\n  User cc\n"
-KNOWN_HOST = "129.114.25.134 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n"
+KNOWN_HOST = (
+    "129.114.25.134 ssh-ed25519 "
+    "AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n"
+)
 
 
 def mode(path):
@@ -133,15 +137,22 @@ def test_start_moves_the_home_settings_into_the_work_folder(tmp_path):
 def test_the_work_folder_copy_wins_over_a_stale_home_copy(tmp_path):
     work = tmp_path / "work"
     (work / ".jupyterlab-testbed" / "settings").mkdir(parents=True)
-    (work / ".jupyterlab-testbed" / "settings" / SETTINGS_FILE).write_text('{"values": {"netId": "new"}}')
+    (work / ".jupyterlab-testbed" / "settings" / SETTINGS_FILE).write_text(
+        '{"values": {"netId": "new"}}'
+    )
     user_settings = tmp_path / "user-settings"
     (user_settings / "jupyterlab-testbed").mkdir(parents=True)
-    (user_settings / "jupyterlab-testbed" / SETTINGS_FILE).write_text('{"values": {"netId": "old"}}')
+    (user_settings / "jupyterlab-testbed" / SETTINGS_FILE).write_text(
+        '{"values": {"netId": "old"}}'
+    )
 
     started(work, user_settings)
 
     assert "new" in (user_settings / "jupyterlab-testbed" / SETTINGS_FILE).read_text()
-    assert "old" in (user_settings / "jupyterlab-testbed.before-work-folder" / SETTINGS_FILE).read_text()
+    assert (
+        "old"
+        in (user_settings / "jupyterlab-testbed.before-work-folder" / SETTINGS_FILE).read_text()
+    )
 
 
 def test_a_second_start_keeps_the_link(tmp_path):
@@ -267,7 +278,7 @@ def test_values_and_ssh_state_survive_a_restart_that_wipes_home(tmp_path):
     # No private key was copied into the work folder.
     for folder, _, files in os.walk(store):
         for name in files:
-            assert "PRIVATE KEY" not in open(os.path.join(folder, name)).read()
+            assert "PRIVATE KEY" not in Path(folder, name).read_text()
 
 
 def test_a_full_work_folder_is_named_and_saving_works_again_once_freed(tmp_path, tmpfs):
@@ -281,11 +292,10 @@ def test_a_full_work_folder_is_named_and_saving_works_again_once_freed(tmp_path,
     with lab_server(home, tmp_path, env) as server:
         assert server.save_settings("placeholders", {"values": {"netId": "ab123"}}) == 204
         filler = work / "filler"
-        with pytest.raises(OSError, match="No space left"):
-            with open(filler, "wb") as file:
-                for _ in range(256):
-                    file.write(b"\0" * 4096)
-                    file.flush()
+        with pytest.raises(OSError, match="No space left"), open(filler, "wb") as file:
+            for _ in range(256):
+                file.write(b"\0" * 4096)
+                file.flush()
         assert server.save_settings("placeholders", {"folders": folders}) == 500
         _, status = server.request("GET", "jupyterlab-testbed/persistence")
         assert status["problem"].startswith(f"The work folder {work} is full")

@@ -16,14 +16,14 @@ import {
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { FLAG_MEANINGS } from '../../src/grading/evidence';
+import { FLAG_MEANINGS } from '../../src/core/grading/evidence';
 import {
   ISampleClass,
   ISampleOptions,
   writeSampleClass
-} from '../../src/grading/samples';
-import type { FlagKind } from '../../src/grading/types';
-import { parseCSV } from '../../src/__tests__/csv';
+} from '../../src/node/grading/samples';
+import type { FlagKind } from '../../src/core/grading/types';
+import { parseCSV } from '../../tests/helpers/csv';
 import { openNotebook, prepare } from './lab';
 
 const SIDEBAR = 'jp-testbed-sidebar';

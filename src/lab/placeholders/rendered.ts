@@ -1,0 +1,127 @@
+/**
+ * The student's values shown in rendered instructions: each token in a
+ * rendered markdown cell is displayed as the value, marked, while the
+ * markdown source stays as the author wrote it.
+ *
+ * Values are inserted as text nodes, so nothing typed becomes HTML.
+ */
+import { SHOWN_FOR_TOKEN } from '../notebook/reveal';
+import { tokenPattern } from '../../core/placeholders/engine';
+
+const MARK_CLASS = 'jp-testbed-FilledValue';
+const RENDERED = '.jp-MarkdownCell .jp-RenderedMarkdown';
+
+/** Put back the tokens in place of the values shown in a node. */
+export function clearValues(node: Element): void {
+  const marks = node.querySelectorAll(`mark.${MARK_CLASS}`);
+  if (!marks.length) {
+    return;
+  }
+  marks.forEach(mark =>
+    mark.replaceWith(
+      document.createTextNode(mark.getAttribute(SHOWN_FOR_TOKEN) ?? '')
+    )
+  );
+  node.normalize();
+}
+
+/**
+ * Show the values in place of their tokens in a node's text, replacing
+ * values shown before.
+ */
+export function showValues(
+  node: Element,
+  values: Map<string, string>,
+  describe: (token: string) => string
+): void {
+  clearValues(node);
+  const pattern = tokenPattern([...values.keys()]);
+  if (!pattern) {
+    return;
+  }
+  // Controls other capabilities add (run buttons) are not instructions.
+  const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT, {
+    acceptNode: text =>
+      text.parentElement?.closest('button')
+        ? NodeFilter.FILTER_REJECT
+        : NodeFilter.FILTER_ACCEPT
+  });
+  const texts: Text[] = [];
+  for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+    pattern.lastIndex = 0;
+    if (pattern.test((text as Text).data)) {
+      texts.push(text as Text);
+    }
+  }
+  for (const text of texts) {
+    const parts: Node[] = [];
+    let last = 0;
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(text.data); m; m = pattern.exec(text.data)) {
+      parts.push(document.createTextNode(text.data.slice(last, m.index)));
+      const mark = document.createElement('mark');
+      mark.className = MARK_CLASS;
+      mark.setAttribute(SHOWN_FOR_TOKEN, m[0]);
+      mark.title = describe(m[0]);
+      mark.textContent = values.get(m[0]) ?? m[0];
+      parts.push(mark);
+      last = m.index + m[0].length;
+    }
+    parts.push(document.createTextNode(text.data.slice(last)));
+    text.replaceWith(...parts);
+  }
+}
+
+/**
+ * Keeps the values shown in a notebook's rendered markdown cells as they
+ * are rendered, re-rendered, scrolled into view or the values change.
+ */
+export class RenderedValues {
+  constructor(
+    private _root: HTMLElement,
+    private _describe: (token: string) => string
+  ) {
+    this._observer = new MutationObserver(records =>
+      this._onMutations(records)
+    );
+    this._observer.observe(this._root, { childList: true, subtree: true });
+  }
+
+  /** Show these values (token → value) from now on. */
+  setValues(values: Map<string, string>): void {
+    this._values = values;
+    this._root
+      .querySelectorAll(RENDERED)
+      .forEach(node => showValues(node, values, this._describe));
+    this._observer.takeRecords();
+  }
+
+  dispose(): void {
+    this._observer.disconnect();
+  }
+
+  private _onMutations(records: MutationRecord[]): void {
+    const dirty = new Set<Element>();
+    for (const record of records) {
+      const target = record.target as Element;
+      const rendered = target.closest?.(RENDERED);
+      if (rendered) {
+        dirty.add(rendered);
+      }
+      record.addedNodes.forEach(node => {
+        if (node instanceof Element) {
+          if (node.matches(RENDERED)) {
+            dirty.add(node);
+          }
+          node.querySelectorAll(RENDERED).forEach(n => dirty.add(n));
+        }
+      });
+    }
+    dirty.forEach(node => showValues(node, this._values, this._describe));
+    // Our own changes are not to be seen as renders.
+    this._observer.takeRecords();
+  }
+
+  private _observer: MutationObserver;
+  private _values = new Map<string, string>();
+}

@@ -1,0 +1,260 @@
+/**
+ * The lab's notebooks (the notebooks beside the current one) with their
+ * progress, read from their files, so a student sees which one is next.
+ * It reads only while visible, and only when the folder or a file changed.
+ */
+import { PathExt } from '@jupyterlab/coreutils';
+import type { Contents } from '@jupyterlab/services';
+import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
+import { nullTranslator } from '@jupyterlab/translation';
+import { Message } from '@lumino/messaging';
+import { Widget } from '@lumino/widgets';
+import {
+  compareNames,
+  INotebookProgress,
+  summarizeNotebook
+} from '../../core/progress/lab';
+import type { IOutlineOptions } from '../../core/progress/outline';
+
+export namespace LabView {
+  export interface IOptions {
+    contents: Contents.IManager;
+    outlineOptions: () => IOutlineOptions;
+    /** Progress of a notebook open in this JupyterLab, fresher than its file. */
+    live: (path: string) => INotebookProgress | null;
+    open: (path: string) => void;
+    translator?: ITranslator;
+  }
+}
+
+/** A lab folder is small; a larger one is listed only in part. */
+const MAX_NOTEBOOKS = 40;
+/** Files larger than this are listed without reading them. */
+const MAX_BYTES = 20 * 1024 * 1024;
+/** Files read at once. */
+const CONCURRENCY = 4;
+
+export class LabView extends Widget {
+  constructor(options: LabView.IOptions) {
+    super();
+    this._options = options;
+    this._trans = (options.translator ?? nullTranslator).load(
+      'jupyterlab_testbed'
+    );
+    this.addClass('jp-testbed-Lab');
+    this.title.label = this._trans.__('Lab notebooks');
+    this._list = document.createElement('ul');
+    this._list.className = 'jp-testbed-Lab-list';
+    this._status = document.createElement('p');
+    this._status.className = 'jp-testbed-Lab-status';
+    this.node.append(this._list, this._status);
+    options.contents.fileChanged.connect(this._onFileChanged, this);
+  }
+
+  /** The notebook on screen; its folder is the lab. */
+  set currentPath(path: string | null) {
+    const directory = path === null ? null : PathExt.dirname(path);
+    this._currentPath = path;
+    if (directory !== this._directory) {
+      this._directory = directory;
+      this._files = new Map();
+      this._invalidate();
+    } else {
+      this._render();
+    }
+  }
+
+  /**
+   * Re-read the lab's files (when visible; otherwise on next show).
+   */
+  refresh(): void {
+    this._files = new Map();
+    this._invalidate();
+  }
+
+  /**
+   * Re-draw from what is known, for a change in an open notebook; at most
+   * once a frame, since a run-all changes a step every few milliseconds.
+   */
+  redraw(): void {
+    if (!this.isVisible || this._frame !== null) {
+      return;
+    }
+    this._frame = requestAnimationFrame(() => {
+      this._frame = null;
+      this._render();
+    });
+  }
+
+  dispose(): void {
+    if (this._frame !== null) {
+      cancelAnimationFrame(this._frame);
+    }
+    this._options.contents.fileChanged.disconnect(this._onFileChanged, this);
+    super.dispose();
+  }
+
+  protected onBeforeShow(msg: Message): void {
+    super.onBeforeShow(msg);
+    if (this._stale) {
+      void this._read();
+    } else {
+      this._render();
+    }
+  }
+
+  private _onFileChanged(_: unknown, change: Contents.IChangedArgs): void {
+    const path = change.newValue?.path ?? change.oldValue?.path;
+    if (
+      this._directory !== null &&
+      typeof path === 'string' &&
+      PathExt.dirname(path) === this._directory
+    ) {
+      this._files.delete(path);
+      this._invalidate();
+    }
+  }
+
+  private _invalidate(): void {
+    this._stale = true;
+    if (this.isVisible) {
+      void this._read();
+    }
+  }
+
+  private async _read(): Promise<void> {
+    this._stale = false;
+    const directory = this._directory;
+    const generation = ++this._generation;
+    if (directory === null) {
+      this._names = [];
+      this._render();
+      return;
+    }
+    let listing: Contents.IModel;
+    try {
+      listing = await this._options.contents.get(directory, { content: true });
+    } catch (reason) {
+      if (generation === this._generation) {
+        this._names = [];
+        this._status.textContent = this._trans.__(
+          'Cannot list the lab folder: %1',
+          String(reason)
+        );
+      }
+      return;
+    }
+    if (generation !== this._generation) {
+      return;
+    }
+    const items = (listing.content as Contents.IModel[])
+      .filter(item => item.type === 'notebook')
+      .sort((a, b) => compareNames(a.name, b.name));
+    this._truncated = items.length > MAX_NOTEBOOKS;
+    const kept = items.slice(0, MAX_NOTEBOOKS);
+    this._names = kept.map(item => item.path);
+    this._render();
+    const queue = kept.filter(item => !this._files.has(item.path));
+    const worker = async () => {
+      for (let item = queue.shift(); item; item = queue.shift()) {
+        const progress = await this._readOne(item);
+        if (generation !== this._generation) {
+          return;
+        }
+        this._files.set(item.path, progress);
+        this._render();
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  }
+
+  private async _readOne(item: Contents.IModel): Promise<INotebookProgress> {
+    if (typeof item.size === 'number' && item.size > MAX_BYTES) {
+      return {
+        done: 0,
+        total: 0,
+        problem: this._trans.__('too large to read')
+      };
+    }
+    try {
+      const file = await this._options.contents.get(item.path, {
+        type: 'notebook',
+        content: true
+      });
+      return summarizeNotebook(file.content, this._options.outlineOptions());
+    } catch (reason) {
+      return { done: 0, total: 0, problem: this._trans.__('cannot be read') };
+    }
+  }
+
+  private _render(): void {
+    this._list.textContent = '';
+    let nextMarked = false;
+    for (const path of this._names) {
+      const progress =
+        this._options.live(path) ?? this._files.get(path) ?? null;
+      const item = document.createElement('li');
+      item.className = 'jp-testbed-Lab-notebook';
+      const complete =
+        !!progress &&
+        !progress.problem &&
+        progress.total > 0 &&
+        progress.done === progress.total;
+      let state = complete ? 'complete' : '';
+      if (
+        !complete &&
+        !nextMarked &&
+        progress &&
+        !progress.problem &&
+        progress.total > 0
+      ) {
+        state = 'next';
+        nextMarked = true;
+      }
+      item.dataset.state = state;
+      if (path === this._currentPath) {
+        item.classList.add('jp-mod-current');
+      }
+      const name = document.createElement('button');
+      name.className = 'jp-testbed-Lab-name';
+      name.textContent = PathExt.basename(path);
+      name.title = this._trans.__('Open %1', path);
+      name.addEventListener('click', () => this._options.open(path));
+      const count = document.createElement('span');
+      count.className = 'jp-testbed-Lab-count';
+      if (!progress) {
+        count.textContent = '…';
+      } else if (progress.problem) {
+        count.textContent = progress.problem;
+      } else {
+        count.textContent = progress.total
+          ? `${progress.done}/${progress.total}`
+          : '–';
+      }
+      const badge = document.createElement('span');
+      badge.className = 'jp-testbed-Lab-badge';
+      badge.textContent = state === 'next' ? this._trans.__('next') : '';
+      item.append(name, badge, count);
+      this._list.appendChild(item);
+    }
+    this._status.textContent = this._truncated
+      ? this._trans.__(
+          'Only the first %1 notebooks of this folder are listed.',
+          MAX_NOTEBOOKS
+        )
+      : '';
+  }
+
+  private _options: LabView.IOptions;
+  private _trans: TranslationBundle;
+  private _list: HTMLUListElement;
+  private _status: HTMLParagraphElement;
+  private _currentPath: string | null = null;
+  private _directory: string | null = null;
+  private _names: string[] = [];
+  private _files = new Map<string, INotebookProgress>();
+  private _truncated = false;
+  private _stale = true;
+  private _generation = 0;
+  private _frame: number | null = null;
+}

@@ -1,0 +1,400 @@
+/**
+ * The progress section of the sidebar: an overall bar, notes, and the
+ * sections of the notebook with their steps.
+ *
+ * Rendering is plain DOM kept per step, so one execution updates one row and
+ * the counters above it; steps of a collapsed section are not built at all.
+ * Everything shown comes from the notebook, so it is set as text, never HTML.
+ */
+import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
+import { nullTranslator } from '@jupyterlab/translation';
+import { Message } from '@lumino/messaging';
+import { Widget } from '@lumino/widgets';
+import { el } from '../dom';
+import type { ProgressModel } from './model';
+import { isDone, IOutline, ISection, IStep } from '../../core/progress/outline';
+import {
+  describeStep,
+  statusLabel,
+  stepSymbol
+} from '../../core/progress/describe';
+
+export namespace ProgressView {
+  export interface IOptions {
+    translator?: ITranslator;
+    /** Show a step in the notebook. */
+    openStep: (step: IStep) => void;
+    /** Show a section's heading in the notebook. */
+    openSection: (section: ISection) => void;
+    /** Tick or untick a manual step or command block. */
+    tick: (step: IStep, ticked: boolean) => void;
+    /** Jump to the first step not done. */
+    continue: () => void;
+  }
+}
+
+/** Above this many steps, only the section to work on starts expanded. */
+const EXPAND_ALL_LIMIT = 300;
+
+export class ProgressView extends Widget {
+  constructor(options: ProgressView.IOptions) {
+    super();
+    this._options = options;
+    this._trans = (options.translator ?? nullTranslator).load(
+      'jupyterlab_testbed'
+    );
+    this.addClass('jp-testbed-Progress');
+    this.title.label = this._trans.__('Progress');
+
+    this._summary = el('div', 'jp-testbed-Progress-summary');
+    this._bar = el('div', 'jp-testbed-Progress-bar');
+    this._bar.setAttribute('role', 'progressbar');
+    this._bar.setAttribute('aria-valuemin', '0');
+    this._fill = el('div', 'jp-testbed-Progress-fill');
+    this._bar.appendChild(this._fill);
+    this._count = el('div', 'jp-testbed-Progress-count');
+    this._continue = el(
+      'button',
+      'jp-testbed-Progress-continue jp-mod-styled jp-mod-accept'
+    );
+    this._continue.textContent = this._trans.__('Continue');
+    this._continue.title = this._trans.__('Go to the first step not done yet');
+    this._continue.addEventListener('click', () => this._options.continue());
+    this._summary.append(this._count, this._bar, this._continue);
+
+    this._notes = el('ul', 'jp-testbed-Progress-notes');
+    this._notes.setAttribute('aria-live', 'polite');
+    this._tree = el('ul', 'jp-testbed-Progress-tree');
+    this._tree.setAttribute('role', 'tree');
+    this._tree.setAttribute('aria-label', this._trans.__('Sections and steps'));
+    this._empty = el('p', 'jp-testbed-Progress-empty');
+    this.node.append(this._summary, this._notes, this._tree, this._empty);
+    this._renderAll();
+  }
+
+  /** The model shown, or null without a notebook. */
+  get model(): ProgressModel | null {
+    return this._model;
+  }
+  set model(model: ProgressModel | null) {
+    if (model === this._model) {
+      return;
+    }
+    this._model?.outlineChanged.disconnect(this._onOutlineChanged, this);
+    this._model?.stepsChanged.disconnect(this._onStepsChanged, this);
+    this._model = model;
+    model?.outlineChanged.connect(this._onOutlineChanged, this);
+    model?.stepsChanged.connect(this._onStepsChanged, this);
+    this._collapsed = null;
+    this._update();
+  }
+
+  /**
+   * Notes from outside the model (read-only file, tracking off...).
+   */
+  setNotes(notes: string[]): void {
+    this._externalNotes = notes;
+    this._renderNotes();
+  }
+
+  /**
+   * Draw everything again (after an action that changed nothing).
+   */
+  rerender(): void {
+    this._update();
+  }
+
+  protected onBeforeShow(msg: Message): void {
+    super.onBeforeShow(msg);
+    if (this._dirty) {
+      this._renderAll();
+    }
+  }
+
+  private _onOutlineChanged(): void {
+    this._update();
+  }
+
+  private _onStepsChanged(_: unknown, steps: IStep[]): void {
+    if (!this.isVisible) {
+      this._dirty = true;
+      return;
+    }
+    const outline = this._model?.outline;
+    if (!outline) {
+      return;
+    }
+    const sections = new Set<number>();
+    for (const step of steps) {
+      const row = this._rows.get(step.index);
+      if (row) {
+        this._fillStep(row, step);
+      }
+      for (let s = step.section; s >= 0; s = outline.sections[s].parent) {
+        sections.add(s);
+      }
+    }
+    sections.forEach(s => this._fillSectionCount(outline.sections[s]));
+    this._renderSummary(outline);
+  }
+
+  private _update(): void {
+    if (this.isVisible) {
+      this._renderAll();
+    } else {
+      this._dirty = true;
+    }
+  }
+
+  private _renderAll(): void {
+    this._dirty = false;
+    this._rows.clear();
+    this._sectionNodes = [];
+    this._tree.textContent = '';
+    const outline = this._model?.outline ?? null;
+    this._renderSummary(outline);
+    this._renderNotes();
+    if (!outline) {
+      this._empty.textContent = this._model
+        ? ''
+        : this._trans.__('Open a notebook to see its steps.');
+      return;
+    }
+    this._empty.textContent = outline.steps.length
+      ? ''
+      : this._trans.__(
+          'This notebook has no steps: no code cells, command blocks or manual steps.'
+        );
+    if (this._collapsed === null) {
+      this._collapsed = Private.initialCollapse(outline);
+    }
+    const fragment = document.createDocumentFragment();
+    for (const section of outline.sections) {
+      const node = this._renderSection(outline, section);
+      this._sectionNodes.push(node);
+      fragment.appendChild(node);
+    }
+    this._tree.appendChild(fragment);
+    this._applyCollapse(outline);
+  }
+
+  private _renderSummary(outline: IOutline | null): void {
+    const total = outline?.total ?? 0;
+    const done = outline?.done ?? 0;
+    this._summary.hidden = !outline || total === 0;
+    this._count.textContent = this._trans.__(
+      '%1 of %2 steps done',
+      done,
+      total
+    );
+    this._bar.setAttribute('aria-valuemax', String(total));
+    this._bar.setAttribute('aria-valuenow', String(done));
+    this._bar.setAttribute('aria-label', this._count.textContent);
+    this._fill.style.width = total ? `${(100 * done) / total}%` : '0';
+    this._continue.disabled = done === total;
+  }
+
+  private _renderNotes(): void {
+    this._notes.textContent = '';
+    const issues = this._model?.outline?.issues ?? [];
+    const notes = [...this._externalNotes];
+    if (issues.length) {
+      const first = issues[0];
+      notes.push(
+        this._trans._n(
+          'The progress record of %2 cell cannot be read and is left as it is (cell %3: %4).',
+          'The progress records of %2 cells cannot be read and are left as they are (first: cell %3: %4).',
+          issues.length,
+          issues.length,
+          first.cellIndex + 1,
+          first.problem
+        )
+      );
+    }
+    for (const note of notes) {
+      const item = el('li', 'jp-testbed-Progress-note');
+      item.textContent = note;
+      this._notes.appendChild(item);
+    }
+    this._notes.hidden = notes.length === 0;
+  }
+
+  private _renderSection(outline: IOutline, section: ISection): HTMLLIElement {
+    const node = el('li', 'jp-testbed-Section') as HTMLLIElement;
+    node.setAttribute('role', 'treeitem');
+    node.dataset.section = String(section.index);
+    node.style.setProperty('--jp-testbed-depth', String(section.depth));
+    const header = el('div', 'jp-testbed-Section-header');
+    const toggle = el('button', 'jp-testbed-Section-toggle');
+    toggle.addEventListener('click', () => this._toggle(section.index));
+    const title = el('button', 'jp-testbed-Section-title');
+    title.textContent =
+      section.title ||
+      (section.level === 0 ? this._trans.__('Before the first heading') : '');
+    title.title = title.textContent;
+    title.addEventListener('click', () => this._options.openSection(section));
+    const count = el('span', 'jp-testbed-Section-count');
+    header.append(toggle, title, count);
+    const steps = el('ul', 'jp-testbed-Section-steps');
+    steps.setAttribute('role', 'group');
+    node.append(header, steps);
+    this._fillSectionCount(section, node);
+    return node;
+  }
+
+  private _fillSectionCount(
+    section: ISection,
+    node = this._sectionNodes[section.index]
+  ): void {
+    if (!node) {
+      return;
+    }
+    const count = node.querySelector(
+      '.jp-testbed-Section-count'
+    ) as HTMLElement;
+    count.textContent = section.total ? `${section.done}/${section.total}` : '';
+    node.classList.toggle(
+      'jp-mod-complete',
+      section.total > 0 && section.done === section.total
+    );
+  }
+
+  private _toggle(index: number): void {
+    const outline = this._model?.outline;
+    if (!outline || !this._collapsed) {
+      return;
+    }
+    if (this._collapsed.has(index)) {
+      this._collapsed.delete(index);
+    } else {
+      this._collapsed.add(index);
+    }
+    this._applyCollapse(outline);
+  }
+
+  /** Show or hide sections and build the steps of the expanded ones. */
+  private _applyCollapse(outline: IOutline): void {
+    const collapsed = this._collapsed ?? new Set<number>();
+    const hiddenUnder = new Array<boolean>(outline.sections.length);
+    for (const section of outline.sections) {
+      const node = this._sectionNodes[section.index];
+      const parentHidden =
+        section.parent >= 0 &&
+        (hiddenUnder[section.parent] || collapsed.has(section.parent));
+      hiddenUnder[section.index] = parentHidden;
+      node.hidden = parentHidden;
+      const open = !collapsed.has(section.index);
+      const hasContent =
+        section.steps.length > 0 ||
+        outline.sections.some(s => s.parent === section.index);
+      const toggle = node.querySelector(
+        '.jp-testbed-Section-toggle'
+      ) as HTMLButtonElement;
+      toggle.hidden = !hasContent;
+      toggle.setAttribute('aria-expanded', String(open));
+      toggle.setAttribute(
+        'aria-label',
+        open
+          ? this._trans.__('Collapse section')
+          : this._trans.__('Expand section')
+      );
+      node.classList.toggle('jp-mod-collapsed', !open);
+      const list = node.querySelector(
+        '.jp-testbed-Section-steps'
+      ) as HTMLElement;
+      list.hidden = !open;
+      if (open && !parentHidden && !list.childElementCount) {
+        for (const index of section.steps) {
+          list.appendChild(this._renderStep(outline.steps[index]));
+        }
+      }
+    }
+  }
+
+  private _renderStep(step: IStep): HTMLLIElement {
+    const row = el('li', 'jp-testbed-Step') as HTMLLIElement;
+    row.setAttribute('role', 'treeitem');
+    row.dataset.kind = step.kind;
+    const symbol = el('span', 'jp-testbed-Step-status');
+    row.appendChild(symbol);
+    if (step.kind !== 'code') {
+      const box = el('input', 'jp-testbed-Step-tick') as HTMLInputElement;
+      box.type = 'checkbox';
+      box.addEventListener('change', () => {
+        const current = this._model?.outline?.steps[step.index] ?? step;
+        this._options.tick(current, box.checked);
+      });
+      row.appendChild(box);
+    }
+    const label = el('button', 'jp-testbed-Step-label');
+    label.addEventListener('click', () => {
+      this._options.openStep(this._model?.outline?.steps[step.index] ?? step);
+    });
+    const meta = el('span', 'jp-testbed-Step-meta');
+    row.append(label, meta);
+    this._rows.set(step.index, row);
+    this._fillStep(row, step);
+    return row;
+  }
+
+  private _fillStep(row: HTMLElement, step: IStep): void {
+    row.dataset.status = step.status;
+    row.classList.toggle('jp-mod-done', isDone(step.status));
+    const symbol = row.querySelector('.jp-testbed-Step-status') as HTMLElement;
+    symbol.textContent = stepSymbol(step.status);
+    symbol.setAttribute('aria-label', statusLabel(step.status, this._trans));
+    const box = row.querySelector(
+      '.jp-testbed-Step-tick'
+    ) as HTMLInputElement | null;
+    if (box) {
+      box.checked = step.status === 'ticked';
+      box.setAttribute('aria-label', this._trans.__('Done: %1', step.label));
+    }
+    const label = row.querySelector('.jp-testbed-Step-label') as HTMLElement;
+    label.textContent = step.label || this._trans.__('(empty)');
+    const details = describeStep(step, this._trans);
+    label.title = details.title;
+    (row.querySelector('.jp-testbed-Step-meta') as HTMLElement).textContent =
+      details.meta;
+  }
+
+  private _options: ProgressView.IOptions;
+  private _trans: TranslationBundle;
+  private _model: ProgressModel | null = null;
+  private _summary: HTMLElement;
+  private _bar: HTMLElement;
+  private _fill: HTMLElement;
+  private _count: HTMLElement;
+  private _continue: HTMLButtonElement;
+  private _notes: HTMLElement;
+  private _tree: HTMLElement;
+  private _empty: HTMLElement;
+  private _externalNotes: string[] = [];
+  private _sectionNodes: HTMLLIElement[] = [];
+  private _rows = new Map<number, HTMLLIElement>();
+  private _collapsed: Set<number> | null = null;
+  private _dirty = true;
+}
+
+namespace Private {
+  /**
+   * Long notebooks open on the section to work on; short ones fully.
+   */
+  export function initialCollapse(outline: IOutline): Set<number> {
+    if (outline.total <= EXPAND_ALL_LIMIT) {
+      return new Set();
+    }
+    const pending = outline.steps.find(step => !isDone(step.status));
+    const keep = new Set<number>();
+    for (
+      let s = pending?.section ?? -1;
+      s >= 0;
+      s = outline.sections[s].parent
+    ) {
+      keep.add(s);
+    }
+    return new Set(
+      outline.sections.map(s => s.index).filter(s => !keep.has(s))
+    );
+  }
+}

@@ -1,0 +1,404 @@
+/**
+ * The terminals section of the sidebar: one card per node of the lab on
+ * screen, with its terminal's state and actions, the key in the agent and
+ * whether the entry node answers. Hosts and names may come from a notebook,
+ * so everything is set as text.
+ */
+import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
+import { nullTranslator } from '@jupyterlab/translation';
+import { Widget } from '@lumino/widgets';
+import { el } from '../dom';
+import type { NodeTerminals, NodeTerminalState } from './manager';
+import { keyLine } from '../../core/terminals/keysource';
+import type { INodeProposal, TerminalsModel } from './model';
+import type { INode } from '../../core/terminals/sshconfig';
+
+export namespace TerminalsSection {
+  export interface IOptions {
+    model: TerminalsModel;
+    terminals: NodeTerminals;
+    /** Actions, run as commands so they show in the palette too. */
+    open: (node: string) => void;
+    reconnect: (node: string) => void;
+    openAll: () => void;
+    check: () => void;
+    loadKeys: () => void;
+    forgetHostKey: (node: string) => void;
+    /** Use the nodes the notebook proposes. */
+    acceptNodes: () => void;
+    /** Keep the student's own nodes (true), or show the proposal again. */
+    keepOwnNodes: (keep: boolean) => void;
+    translator?: ITranslator;
+  }
+}
+
+export class TerminalsSection extends Widget {
+  constructor(options: TerminalsSection.IOptions) {
+    super();
+    this._options = options;
+    this._trans = (options.translator ?? nullTranslator).load(
+      'jupyterlab_testbed'
+    );
+    this.addClass('jp-testbed-Terminals');
+    this.title.label = this._trans.__('Terminals');
+    options.model.changed.connect(this._render, this);
+    options.terminals.changed.connect(this._render, this);
+    this._render();
+  }
+
+  private _render(): void {
+    const trans = this._trans;
+    const { model } = this._options;
+    const topology = model.topology;
+    const parts: HTMLElement[] = [];
+    const notes = el('ul', 'jp-testbed-Terminals-notes');
+    for (const problem of topology?.problems ?? []) {
+      notes.appendChild(note(problem, 'warning'));
+    }
+    const key = keyLine(model.settings, model.presetKey, trans);
+    if (key) {
+      notes
+        .appendChild(note(key.text, 'info'))
+        .classList.add('jp-testbed-Terminals-key');
+      if (key.problem) {
+        notes
+          .appendChild(note(key.problem, 'warning'))
+          .classList.add('jp-testbed-Terminals-keyProblem');
+      }
+    }
+    if (!topology) {
+      notes.appendChild(
+        note(trans.__('Open a lab notebook to see its nodes.'), 'info')
+      );
+    } else if (!topology.result.ok) {
+      for (const problem of topology.result.problems) {
+        notes.appendChild(note(problem, 'warning'));
+      }
+    }
+    parts.push(notes);
+    if (topology?.proposal) {
+      parts.push(this._proposal(topology.proposal));
+    }
+    if (topology?.result.ok) {
+      const nodes = topology.result.nodes;
+      const cards = el('ul', 'jp-testbed-Terminals-cards');
+      cards.setAttribute('aria-label', trans.__('Nodes'));
+      for (const node of nodes) {
+        cards.appendChild(this._card(node));
+      }
+      parts.push(cards);
+      if (nodes.length > 1) {
+        parts.push(
+          this._button(
+            trans.__('Open All %1 Side by Side', nodes.length),
+            trans.__(
+              'Open a terminal on each node, arranged next to each other'
+            ),
+            () => this._options.openAll(),
+            'jp-testbed-Terminals-openAll'
+          )
+        );
+      }
+      parts.push(this._health());
+    }
+    const focused = this._focusedControl();
+    this.node.replaceChildren(...parts);
+    if (focused) {
+      this.node.querySelector<HTMLElement>(focused)?.focus();
+    }
+  }
+
+  /**
+   * A selector for the focused button (or proposal), to focus it again once
+   * redrawn (node names are checked aliases, safe in a selector).
+   */
+  private _focusedControl(): string | null {
+    const active = document.activeElement;
+    if (
+      !(active instanceof HTMLElement) ||
+      !(active instanceof HTMLButtonElement || active.tabIndex === -1) ||
+      !this.node.contains(active)
+    ) {
+      return null;
+    }
+    const className = Array.from(active.classList).find(c =>
+      c.startsWith('jp-testbed-')
+    );
+    const node = active.closest<HTMLElement>('[data-node]')?.dataset.node;
+    if (!className) {
+      return null;
+    }
+    return node ? `[data-node="${node}"] .${className}` : `.${className}`;
+  }
+
+  /**
+   * The nodes a notebook proposes, as it proposes them, with what the
+   * student's own settings add: nothing connects to them before Accept.
+   */
+  private _proposal(proposal: INodeProposal): HTMLElement {
+    const trans = this._trans;
+    const box = el('div', 'jp-testbed-Proposal');
+    if (proposal.declined) {
+      const text = el('p', 'jp-testbed-Proposal-text');
+      text.textContent = trans.__(
+        'You kept your own nodes; this notebook proposes others.'
+      );
+      box.append(
+        text,
+        this._button(
+          trans.__('Show the Proposal'),
+          trans.__('Show the nodes this notebook proposes'),
+          () => this._options.keepOwnNodes(false),
+          'jp-testbed-Proposal-show'
+        )
+      );
+      return box;
+    }
+    box.setAttribute('role', 'region');
+    box.setAttribute('aria-label', trans.__('Nodes proposed by this notebook'));
+    // Show Lab Terminals focuses the proposal, its warning first: Accept is
+    // one Tab away, not where a reflexive Enter lands.
+    box.tabIndex = -1;
+    const title = el('p', 'jp-testbed-Proposal-title');
+    title.textContent = trans.__('Proposed by this notebook');
+    const text = el('p', 'jp-testbed-Proposal-text');
+    text.textContent = trans.__(
+      'Whoever wrote this notebook chose these hosts. Nothing connects to them, and your ssh agent is not asked about them, until you accept. Accept only if they are your lab’s nodes.'
+    );
+    const list = el('ul', 'jp-testbed-Proposal-nodes');
+    for (const node of proposal.nodes) {
+      const item = el('li', '');
+      item.dataset.node = node.name;
+      const name = el('span', 'jp-testbed-NodeCard-name');
+      name.textContent = node.name;
+      const where = el('span', 'jp-testbed-Proposal-where');
+      where.textContent = node.jump
+        ? trans.__('%1@%2 via %3', node.user, node.host, node.jump)
+        : trans.__('%1@%2', node.user, node.host);
+      item.append(name, ' ', where);
+      list.appendChild(item);
+    }
+    const first = proposal.nodes[0];
+    const uses = el('p', 'jp-testbed-Proposal-uses');
+    uses.textContent = [
+      first?.identityFile
+        ? trans.__('Key: %1 (from your settings).', first.identityFile)
+        : trans.__('Key: ssh’s default keys.'),
+      first?.forwardAgent
+        ? trans.__('Your ssh agent is forwarded to these nodes.')
+        : trans.__('Your ssh agent is not forwarded.')
+    ].join(' ');
+    box.append(title, text, list, uses);
+    if (proposal.ignored.length) {
+      const ignored = el('p', 'jp-testbed-Proposal-ignored');
+      ignored.textContent = trans.__(
+        'Ignored (only your settings choose these): %1.',
+        proposal.ignored.join(', ')
+      );
+      box.appendChild(ignored);
+    }
+    const actions = el('div', 'jp-testbed-Proposal-actions');
+    actions.append(
+      this._button(
+        trans.__('Accept'),
+        trans.__(
+          'Use these nodes for this notebook; asked again if its nodes change'
+        ),
+        () => this._options.acceptNodes(),
+        'jp-testbed-Proposal-accept'
+      ),
+      this._button(
+        trans.__('Keep My Own Nodes'),
+        trans.__('Use the nodes of your settings for this notebook'),
+        () => this._options.keepOwnNodes(true),
+        'jp-testbed-Proposal-keep'
+      )
+    );
+    box.appendChild(actions);
+    return box;
+  }
+
+  private _card(node: INode): HTMLElement {
+    const trans = this._trans;
+    const { terminals } = this._options;
+    const state = terminals.state(node.name);
+    const card = el('li', `jp-testbed-NodeCard jp-mod-${state}`);
+    card.dataset.node = node.name;
+    const actions = el('div', 'jp-testbed-NodeCard-actions');
+    actions.appendChild(
+      this._button(
+        state === 'closed' ? trans.__('Open') : trans.__('Show'),
+        state === 'closed'
+          ? trans.__('Open a terminal named %1, connected to it', node.name)
+          : trans.__('Show the terminal named %1', node.name),
+        () => this._options.open(node.name),
+        'jp-testbed-NodeCard-open'
+      )
+    );
+    if (state === 'ended') {
+      actions.appendChild(
+        this._button(
+          trans.__('Reconnect'),
+          trans.__('ssh to %1 ended in its terminal: connect again', node.name),
+          () => this._options.reconnect(node.name),
+          'jp-testbed-NodeCard-reconnect'
+        )
+      );
+    }
+    const head = el('div', 'jp-testbed-NodeCard-head');
+    const name = el('span', 'jp-testbed-NodeCard-name');
+    name.textContent = node.name;
+    const badge = el('span', 'jp-testbed-NodeCard-state');
+    badge.textContent = STATE_LABELS[state](trans);
+    head.append(name, badge, actions);
+    const where = el('div', 'jp-testbed-NodeCard-where');
+    where.textContent = node.jump
+      ? trans.__('%1@%2 via %3', node.user, node.host, node.jump)
+      : trans.__('%1@%2', node.user, node.host);
+    card.append(head, where);
+    if (terminals.hostKeyChange(node.name)) {
+      card.appendChild(this._hostKeyNote(node));
+    }
+    return card;
+  }
+
+  /** The host named is the node's own address, never one read from output. */
+  private _hostKeyNote(node: INode): HTMLElement {
+    const trans = this._trans;
+    const box = el('div', 'jp-testbed-NodeCard-hostKey');
+    box.setAttribute('role', 'alert');
+    const text = el('p', '');
+    text.textContent = trans.__(
+      'ssh refused %1 because its host key is not the one recorded for this lab. ' +
+        'Floating IPs are reused: a new server at an address you used before has a new key. ' +
+        'If you have just created or rebuilt the server, forget the old key and reconnect; ' +
+        'otherwise ask your instructor before going on.',
+      node.host
+    );
+    box.append(
+      text,
+      this._button(
+        trans.__('Forget the Old Key for %1', node.host),
+        trans.__(
+          'Remove the old key from the lab’s known_hosts (a copy is kept as known_hosts.old)'
+        ),
+        () => this._options.forgetHostKey(node.name),
+        'jp-testbed-NodeCard-forget'
+      )
+    );
+    return box;
+  }
+
+  /** The key in the agent and whether the entry node answers. */
+  private _health(): HTMLElement {
+    const trans = this._trans;
+    const { model } = this._options;
+    const list = el('ul', 'jp-testbed-Terminals-health');
+    for (const key of model.agent?.keys ?? []) {
+      const item = el('li', '');
+      if (!key.exists) {
+        item.className = 'jp-mod-warning';
+        item.textContent = trans.__('No key file at %1.', key.path);
+      } else if (key.loaded) {
+        item.className = 'jp-mod-ok';
+        item.textContent = trans.__('Key %1 is loaded in the agent.', key.path);
+      } else {
+        item.className = 'jp-mod-warning';
+        item.textContent =
+          key.message ?? trans.__('Key %1 is not in the agent yet.', key.path);
+        item.append(
+          ' ',
+          this._button(
+            trans.__('Load Key'),
+            trans.__('Add the key to the ssh agent the terminals use'),
+            () => this._options.loadKeys(),
+            'jp-testbed-Terminals-loadKey'
+          )
+        );
+      }
+      list.appendChild(item);
+    }
+    const probe = model.probe;
+    const entry = model.entryNode;
+    if (probe && entry) {
+      const item = el(
+        'li',
+        probe.result.reachable ? 'jp-mod-ok' : 'jp-mod-warning'
+      );
+      item.textContent = probe.result.reachable
+        ? trans.__(
+            '%1 (%2) answers: %3',
+            probe.node,
+            probe.host,
+            probe.result.banner ?? ''
+          )
+        : trans.__(
+            '%1 (%2) does not answer (%3). A new bare-metal node takes 10–20 minutes to boot, a VM a few minutes; check the address if it stays silent.',
+            probe.node,
+            probe.host,
+            probe.result.error ?? ''
+          );
+      list.appendChild(item);
+      if (probe.result.hostKey === 'changed') {
+        const changed = el('li', 'jp-mod-warning');
+        changed.textContent = trans.__(
+          '%1 now has a different host key from the one this lab recorded: ssh will refuse it.',
+          probe.host
+        );
+        changed.append(
+          ' ',
+          this._button(
+            trans.__('Forget the Old Key for %1', probe.host),
+            trans.__(
+              'Remove the old key from the lab’s known_hosts (a copy is kept as known_hosts.old)'
+            ),
+            () => this._options.forgetHostKey(probe.node),
+            'jp-testbed-NodeCard-forget'
+          )
+        );
+        list.appendChild(changed);
+      }
+    }
+    const again = this._button(
+      entry ? trans.__('Check Key and %1', entry.name) : trans.__('Check Key'),
+      trans.__('Ask the server whether the key is loaded and the node answers'),
+      () => this._options.check(),
+      'jp-testbed-Terminals-check'
+    );
+    const item = el('li', '');
+    item.appendChild(again);
+    list.appendChild(item);
+    return list;
+  }
+
+  private _button(
+    label: string,
+    title: string,
+    run: () => void,
+    className: string
+  ): HTMLButtonElement {
+    const button = el('button', `jp-mod-styled ${className}`);
+    button.type = 'button';
+    button.textContent = label;
+    button.title = title;
+    button.addEventListener('click', run);
+    return button;
+  }
+
+  private _options: TerminalsSection.IOptions;
+  private _trans: TranslationBundle;
+}
+
+const STATE_LABELS: {
+  [state in NodeTerminalState]: (trans: TranslationBundle) => string;
+} = {
+  closed: trans => trans.__('not open'),
+  connected: trans => trans.__('connected'),
+  ended: trans => trans.__('ssh ended')
+};
+
+function note(text: string, kind: 'info' | 'warning'): HTMLElement {
+  const item = el('li', `jp-testbed-Terminals-note jp-mod-${kind}`);
+  item.textContent = text;
+  return item;
+}

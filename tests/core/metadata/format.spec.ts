@@ -1,0 +1,239 @@
+import {
+  errorLabel,
+  FORMAT_VERSION,
+  MAX_TICKS_PER_CELL,
+  readCellRecord,
+  readNotebookRecord,
+  timestamp,
+  withLogEntries,
+  withKeptOutputs,
+  withManualStep,
+  withRun,
+  withTick
+} from '../../../src/core/metadata/format';
+import { EXTENSION_VERSION } from '../../../src/core/version';
+
+const run = { n: 1, last: 't', ms: 5, src: 'abcd1234' };
+
+describe('reading records', () => {
+  it('accepts an absent record and a valid one', () => {
+    expect(readCellRecord(undefined)).toEqual({
+      status: 'absent',
+      record: null
+    });
+    const record = {
+      v: 1,
+      run,
+      ticks: { cell: { at: 't', via: 'tick' } },
+      step: 'manual'
+    };
+    expect(readCellRecord(record)).toEqual({ status: 'ok', record });
+  });
+
+  it('keeps fields it does not know (a later minor revision)', () => {
+    const read = readCellRecord({ v: 1, future: [1, 2] });
+    expect(read.status).toBe('ok');
+    expect(read.status === 'ok' && read.record.future).toEqual([1, 2]);
+  });
+
+  it('reports a newer format instead of guessing', () => {
+    expect(readCellRecord({ v: FORMAT_VERSION + 1, run: 'whatever' })).toEqual({
+      status: 'newer',
+      version: FORMAT_VERSION + 1
+    });
+  });
+
+  it.each([
+    ['a string', 'done', 'the record is a string, not an object'],
+    ['a list', [1], 'the record is a list, not an object'],
+    ['no version', { run }, 'the record has no valid format version ("v")'],
+    [
+      'a bad version',
+      { v: '1' },
+      'the record has no valid format version ("v")'
+    ],
+    [
+      'a bad run count',
+      { v: 1, run: { ...run, n: 0 } },
+      '"run.n" is not a positive number'
+    ],
+    [
+      'a run without a time',
+      { v: 1, run: { ...run, last: 5 } },
+      '"run.last" is not a text'
+    ],
+    [
+      'a run with a non-text error',
+      { v: 1, run: { ...run, error: {} } },
+      '"run.error" is not a text'
+    ],
+    [
+      'an execution count that is not one',
+      { v: 1, run: { ...run, c: 1.5 } },
+      '"run.c" is not an execution count'
+    ],
+    [
+      'a bad tick',
+      { v: 1, ticks: { cell: true } },
+      'tick "cell" is not {at, via}'
+    ],
+    [
+      'an unknown step kind',
+      { v: 1, step: '<script>' },
+      '"step" must be "manual"'
+    ]
+  ])('calls %s corrupt, with a specific reason', (_, value, problem) => {
+    expect(readCellRecord(value)).toEqual({ status: 'corrupt', problem });
+  });
+
+  it('checks the notebook log', () => {
+    expect(readNotebookRecord({ v: 1, log: ['a'] }).status).toBe('ok');
+    expect(readNotebookRecord({ v: 1, log: [{}] })).toEqual({
+      status: 'corrupt',
+      problem: '"log" is not a list of texts'
+    });
+  });
+});
+
+describe('writing records', () => {
+  const start = new Date('2026-11-23T10:00:00.456Z');
+
+  it('counts runs, keeps the first time and the last result', () => {
+    const first = withRun(null, {
+      start,
+      ms: 1200.4,
+      ok: false,
+      error: 'exit 1',
+      src: 'aaaa0000'
+    });
+    expect(first).toEqual({
+      v: 1,
+      run: {
+        n: 1,
+        last: '2026-11-23T10:00:00Z',
+        ms: 1200,
+        error: 'exit 1',
+        src: 'aaaa0000'
+      }
+    });
+    const later = new Date('2026-11-23T11:00:00Z');
+    const second = withRun(first, {
+      start: later,
+      ms: 3,
+      ok: true,
+      src: 'bbbb1111'
+    });
+    expect(second.run).toEqual({
+      n: 2,
+      first: '2026-11-23T10:00:00Z',
+      last: '2026-11-23T11:00:00Z',
+      ms: 3,
+      src: 'bbbb1111'
+    });
+  });
+
+  it('keeps other fields of the record (an author mark, ticks)', () => {
+    const record = withRun(
+      { v: 1, step: 'manual', ticks: { cell: { at: 't', via: 'tick' } } },
+      { start, ms: 1, ok: true, src: 'x' }
+    );
+    expect(record.step).toBe('manual');
+    expect(record.ticks).toEqual({ cell: { at: 't', via: 'tick' } });
+  });
+
+  it('ticks, unticks and drops the ticks object when empty', () => {
+    const ticked = withTick(null, 'abcd', { at: 't1', via: 'node1' });
+    expect(ticked).toEqual({
+      v: 1,
+      ticks: { abcd: { at: 't1', via: 'node1' } }
+    });
+    expect(withTick(ticked, 'abcd', null)).toEqual({ v: 1 });
+  });
+
+  it('caps ticks per cell, dropping the oldest', () => {
+    let record = withTick(null, 'k0', {
+      at: '2026-01-01T00:00:00Z',
+      via: 'tick'
+    });
+    for (let i = 1; i <= MAX_TICKS_PER_CELL + 10; i++) {
+      record = withTick(record, `k${i}`, {
+        at: `2026-01-02T00:00:${String(i % 60).padStart(2, '0')}Z`,
+        via: 'tick'
+      });
+    }
+    expect(Object.keys(record.ticks!)).toHaveLength(MAX_TICKS_PER_CELL);
+    expect(record.ticks!.k0).toBeUndefined();
+  });
+
+  it('marks and unmarks a manual step without touching the rest', () => {
+    const marked = withManualStep({ v: 1, run }, true);
+    expect(marked).toEqual({ v: 1, run, step: 'manual' });
+    expect(withManualStep(marked, false)).toEqual({ v: 1, run });
+  });
+
+  it('marks a cell whose outputs are published, and reads only `true` as the mark', () => {
+    const kept = withKeptOutputs({ v: 1, run }, true);
+    expect(kept).toEqual({ v: 1, run, keep: true });
+    expect(readCellRecord(kept).status).toBe('ok');
+    expect(withKeptOutputs(kept, false)).toEqual({ v: 1, run });
+    expect(readCellRecord({ v: 1, keep: 'yes' })).toEqual({
+      status: 'corrupt',
+      problem: '"keep" must be true'
+    });
+  });
+
+  it('keeps a bounded log however often the notebook runs', () => {
+    let record = null;
+    for (let i = 0; i < 1000; i++) {
+      record = withLogEntries(
+        record,
+        [{ at: start, result: 'error:Name Error', ref: `r${i}` }],
+        100
+      );
+    }
+    expect(record!.log).toHaveLength(100);
+    expect(record!.log![99]).toBe('2026-11-23T10:00:00Z error:Name_Error r999');
+    expect(
+      withLogEntries(null, [{ at: start, result: 'ok', ref: 'r' }], 0).log
+    ).toEqual([]);
+  });
+
+  it('names the version that wrote the log, and keeps the kernel count of a run', () => {
+    const record = withLogEntries(
+      null,
+      [{ at: start, result: 'ok', ref: 'r' }],
+      5
+    );
+    expect(record.by).toBe(EXTENSION_VERSION);
+    expect(readNotebookRecord({ ...record, by: 3 })).toEqual({
+      status: 'corrupt',
+      problem: '"by" is not a text'
+    });
+    const counted = withRun(null, {
+      start,
+      ms: 5,
+      ok: true,
+      src: 's',
+      count: 12
+    });
+    expect(counted.run!.c).toBe(12);
+    expect(
+      withRun(null, { start, ms: 5, ok: true, src: 's', count: null }).run
+    ).not.toHaveProperty('c');
+  });
+
+  it('stores timestamps to the second in UTC', () => {
+    expect(timestamp(start)).toBe('2026-11-23T10:00:00Z');
+  });
+
+  it.each([
+    ['NameError', 'x', 'NameError'],
+    ['', '1', 'exit 1'],
+    [undefined, '127', 'exit 127'],
+    ['', 'weird', 'Error'],
+    ['Bad\nName\u0007', '', 'Bad Name'],
+    ['E'.repeat(200), '', 'E'.repeat(60)]
+  ])('names the error %p / %p as %p', (name, value, label) => {
+    expect(errorLabel(name, value)).toBe(label);
+  });
+});

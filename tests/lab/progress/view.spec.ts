@@ -1,0 +1,164 @@
+import { NotebookModel } from '@jupyterlab/notebook';
+import { Widget } from '@lumino/widgets';
+import { METADATA_KEY } from '../../../src/core/metadata/format';
+import { ProgressView } from '../../../src/lab/progress/view';
+import { bigNotebook, markRan, progressOf } from '../../helpers';
+
+const HOSTILE = '<img src=x onerror="window.hacked=1">';
+
+function setUp(content: any) {
+  const model = new NotebookModel();
+  model.fromJSON(content);
+  const progress = progressOf(model);
+  const calls: string[] = [];
+  const view = new ProgressView({
+    openStep: step => calls.push(`step ${step.cellIndex}`),
+    openSection: section => calls.push(`section ${section.title}`),
+    tick: (step, ticked) => calls.push(`tick ${step.key} ${ticked}`),
+    continue: () => calls.push('continue')
+  });
+  Widget.attach(view, document.body);
+  view.model = progress;
+  return { model, progress, view, calls };
+}
+
+describe('ProgressView', () => {
+  it('renders everything read from the notebook as text, never as HTML', () => {
+    const { view, progress } = setUp({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [
+        {
+          id: 'a',
+          cell_type: 'markdown',
+          metadata: {},
+          source: `## Part ${HOSTILE}`
+        },
+        {
+          id: 'b',
+          cell_type: 'code',
+          metadata: {},
+          source: `echo '${HOSTILE}'`,
+          outputs: [],
+          execution_count: null
+        },
+        {
+          id: 'c',
+          cell_type: 'markdown',
+          metadata: { [METADATA_KEY]: { v: 1, step: 'manual' } },
+          source: HOSTILE
+        },
+        {
+          id: 'd',
+          cell_type: 'code',
+          metadata: {
+            [METADATA_KEY]: {
+              v: 1,
+              run: { n: 1, last: 't', ms: 1, src: 'x', error: HOSTILE }
+            }
+          },
+          source: 'ls',
+          outputs: [],
+          execution_count: null
+        }
+      ]
+    });
+    expect(view.node.querySelector('img')).toBeNull();
+    expect((window as any).hacked).toBeUndefined();
+    expect(view.node.textContent).toContain(`echo '${HOSTILE}'`);
+    expect(
+      view.node
+        .querySelector(
+          '.jp-testbed-Step[data-status="changed"] .jp-testbed-Step-label'
+        )!
+        .getAttribute('title')
+    ).toContain(HOSTILE);
+    view.dispose();
+    progress.dispose();
+  });
+
+  it('updates only the row of the cell that ran, and the counts above it', () => {
+    const { model, view, progress } = setUp(bigNotebook(40));
+    const rows = Array.from(view.node.querySelectorAll('.jp-testbed-Step'));
+    const cell = model.cells.get(12);
+    markRan(model, cell);
+    const after = Array.from(view.node.querySelectorAll('.jp-testbed-Step'));
+    // The same elements: nothing was rebuilt.
+    expect(after).toEqual(rows);
+    expect(
+      after.filter(r => r.getAttribute('data-status') === 'ok')
+    ).toHaveLength(1);
+    expect(
+      view.node.querySelector('.jp-testbed-Progress-count')!.textContent
+    ).toBe('1 of 36 steps done');
+    expect(
+      view.node.querySelectorAll('.jp-testbed-Section-count')[1].textContent
+    ).toBe('1/9');
+    view.dispose();
+    progress.dispose();
+  });
+
+  it('builds the rows of a long notebook only for the section to work on', () => {
+    // 340 cells make 306 steps, just over the limit for expanding everything.
+    const { view, progress } = setUp(bigNotebook(340));
+    expect(view.node.querySelectorAll('.jp-testbed-Section')).toHaveLength(34);
+    expect(view.node.querySelectorAll('.jp-testbed-Step')).toHaveLength(9);
+    (
+      view.node.querySelectorAll(
+        '.jp-testbed-Section-toggle'
+      )[3] as HTMLButtonElement
+    ).click();
+    expect(view.node.querySelectorAll('.jp-testbed-Step')).toHaveLength(18);
+    view.dispose();
+    progress.dispose();
+  });
+
+  it('reports clicks and ticks to its owner', () => {
+    const { view, progress, calls } = setUp({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [
+        {
+          id: 'm',
+          cell_type: 'markdown',
+          metadata: { [METADATA_KEY]: { v: 1, step: 'manual' } },
+          source: '## Horizon\nAssociate the IP.'
+        },
+        {
+          id: 'k',
+          cell_type: 'code',
+          metadata: {},
+          source: 'ls',
+          outputs: [],
+          execution_count: null
+        }
+      ]
+    });
+    (
+      view.node.querySelector('.jp-testbed-Section-title') as HTMLButtonElement
+    ).click();
+    (
+      view.node.querySelector('.jp-testbed-Step-tick') as HTMLInputElement
+    ).click();
+    (
+      view.node.querySelectorAll(
+        '.jp-testbed-Step-label'
+      )[1] as HTMLButtonElement
+    ).click();
+    (
+      view.node.querySelector(
+        '.jp-testbed-Progress-continue'
+      ) as HTMLButtonElement
+    ).click();
+    expect(calls).toEqual([
+      'section Horizon',
+      'tick m/cell true',
+      'step 1',
+      'continue'
+    ]);
+    view.dispose();
+    progress.dispose();
+  });
+});
