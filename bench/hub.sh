@@ -50,6 +50,8 @@ trap 'exit 130' INT TERM
 
 wheel=$(hub_wheel)
 hub_install "$wheel"
+# The page is driven with the ui-tests' Playwright (bench/lib.mjs).
+(cd ui-tests && { [ -d node_modules/playwright ] || jlpm install >/dev/null; })
 bash "$TESTBED" up >/dev/null
 # Nothing may connect unless the lab's addresses stay on this machine.
 bash "$TESTBED" check-routes

@@ -24,9 +24,8 @@ HUB_VENV=$HUB_CACHE/venv
 HUB_CHP=$HUB_CACHE/chp/node_modules/.bin/configurable-http-proxy
 HUB_JUPYTERHUB_SPEC=${JLT_HUB_JUPYTERHUB:-jupyterhub>=5,<7}
 HUB_CHP_SPEC=${JLT_HUB_CHP:-configurable-http-proxy@^5}
-# The users' JupyterLab; default: the development venv's (JLT_HUB_JUPYTERLAB=4.4.1
-# is Chameleon's; the released-wheel smoke covers 4.4.1 without a hub).
-HUB_JUPYTERLAB=${JLT_HUB_JUPYTERLAB:-}
+# The users' JupyterLab: Chameleon's image runs 4.4.1 (the lowest we support).
+HUB_JUPYTERLAB=${JLT_HUB_JUPYTERLAB:-4.4.1}
 # The system's Python: one under root's home (pyenv) is not for other users.
 HUB_PYTHON=/usr/bin/python3
 

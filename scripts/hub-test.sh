@@ -6,7 +6,7 @@
 # one line `hub: N passed, M failed`.
 #
 #   JLT_HUB_WHEEL=path.whl   test this wheel (default: build one)
-#   JLT_HUB_JUPYTERLAB=4.4.1 the users' JupyterLab (default: the dev venv's)
+#   JLT_HUB_JUPYTERLAB=4.6.6 the users' JupyterLab (default: 4.4.1, Chameleon's)
 #   JLT_HUB_CACHE=dir        where the hub's software is kept (/opt/jlt-hub)
 set -uo pipefail
 cd "$(dirname "$0")/.."

@@ -23,6 +23,12 @@ export interface ITestbedSidebar {
    * the height in proportion to their weight (1 by default).
    */
   addSection(widget: Widget, rank: number, weight?: number): void;
+  /**
+   * Open the sidebar with this section expanded, and focus `focus` (an
+   * element of the section), else the section's title. A section not in
+   * the sidebar (now) leaves the sidebar open as it is.
+   */
+  showSection(section: Widget, focus?: HTMLElement | null): void;
 }
 
 export const ITestbedSidebar = new Token<ITestbedSidebar>(
@@ -95,11 +101,13 @@ export namespace CommandIDs {
   export const toggleTracking = 'testbed:progress-toggle-tracking';
   export const refreshLab = 'testbed:progress-refresh-lab';
   export const about = 'testbed:progress-about';
+  export const showProgress = 'testbed:progress-show';
   export const fillPlaceholders = 'testbed:placeholders-fill';
   export const resetPlaceholders = 'testbed:placeholders-reset';
   export const nextPlaceholder = 'testbed:placeholders-next';
   export const undoFill = 'testbed:placeholders-undo';
   export const showPlaceholders = 'testbed:placeholders-show';
+  export const showTerminals = 'testbed:terminals-show';
   export const openNode = 'testbed:terminals-open';
   export const openAllNodes = 'testbed:terminals-open-all';
   export const reconnectNode = 'testbed:terminals-reconnect';

@@ -78,6 +78,13 @@ export const cellSource = (page: Page, index: number): Promise<string> =>
   );
 
 /** Show the Testbed sidebar and return its Terminals section. */
+/** Run a JupyterLab command in the page, as a menu item or shortcut would. */
+export const execute = (page: Page, command: string): Promise<unknown> =>
+  page.evaluate(
+    (id: string) => (window as any).jupyterapp.commands.execute(id),
+    command
+  );
+
 export async function openTerminalsSection(
   page: IJupyterLabPageFixture
 ): Promise<Locator> {

@@ -10,7 +10,7 @@ import {
   IJupyterLabPageFixture,
   test
 } from '@jupyterlab/galata';
-import { cellSource, openNotebook, prepare } from './lab';
+import { cellSource, execute, openNotebook, prepare } from './lab';
 
 const FORM = '#jp-testbed-placeholders';
 
@@ -20,12 +20,6 @@ test.beforeEach(async ({ page, tmpPath }) => {
   await prepare(page, tmpPath);
   await openNotebook(page, tmpPath, '1_provision_cli.ipynb');
 });
-
-const execute = (page: IJupyterLabPageFixture, command: string) =>
-  page.evaluate(
-    (id: string) => (window as any).jupyterapp.commands.execute(id),
-    command
-  );
 
 const executionCount = (page: IJupyterLabPageFixture, index: number) =>
   page.evaluate(

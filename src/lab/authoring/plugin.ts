@@ -134,8 +134,7 @@ export const authoringPlugin: JupyterFrontEndPlugin<void> = {
           showMode();
         }
         if (authorMode) {
-          app.shell.activateById(sidebar.id);
-          section.node.scrollIntoView({ block: 'nearest' });
+          sidebar.showSection(section);
         }
       }
     });

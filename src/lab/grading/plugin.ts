@@ -84,7 +84,7 @@ export const gradingPlugin: JupyterFrontEndPlugin<IGrading> = {
       await widget.context.ready;
       app.shell.activateById(widget.id);
       // The grader came for the evidence: show it beside the notebook.
-      app.shell.activateById(sidebar.id);
+      sidebar.showSection(evidence);
       if (at.section !== undefined && widget.model) {
         const cells = readNotebookFile(widget.model.toJSON()).cells;
         const section = buildOutline(cells, outlineOptions).sections[
@@ -125,7 +125,7 @@ export const gradingPlugin: JupyterFrontEndPlugin<IGrading> = {
           tooltip: trans.__(
             'Open for grading: the student’s record is shown as saved and nothing you do is recorded. Click for the evidence.'
           ),
-          onClick: () => app.shell.activateById(sidebar.id)
+          onClick: () => sidebar.showSection(evidence)
         });
         created.addClass('jp-testbed-GradingBadge');
         badges.set(panel, created);
@@ -208,7 +208,7 @@ export const gradingPlugin: JupyterFrontEndPlugin<IGrading> = {
         const on = !grading.isGrading(panel.context.path);
         grading.setGrading(panel.context.path, on);
         if (on) {
-          app.shell.activateById(sidebar.id);
+          sidebar.showSection(evidence);
         }
       }
     });

@@ -169,10 +169,8 @@ export const placeholdersPlugin: JupyterFrontEndPlugin<IPlaceholders> = {
     void fetchPersistence(serverSettings).then(status =>
       form.showPersistence(persistenceNote(status, trans))
     );
-    const showForm = () => {
-      app.shell.activateById(sidebar.id);
-      form.node.querySelector('input')?.focus();
-    };
+    const showForm = () =>
+      sidebar.showSection(form, form.node.querySelector('input'));
 
     const rendered = new Map<NotebookPanel, RenderedValues>();
     const describe = (token: string) =>

@@ -14,6 +14,7 @@ import {
   readCellRecord,
   readNotebookRecord
 } from '../../core/metadata/format';
+import { describeArguments } from '../commandargs';
 import { addToPalette } from '../palette';
 import { CommandIDs, IGrading, IProgress, ITestbedSidebar } from '../tokens';
 import { addCommands } from './commands';
@@ -179,9 +180,15 @@ export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
     sidebar.addSection(view, 100, 4);
     sidebar.addSection(labView, 900, 1);
 
+    app.commands.addCommand(CommandIDs.showProgress, {
+      label: trans.__('Show Lab Progress'),
+      caption: trans.__('Open the Progress section of the Testbed sidebar'),
+      describedBy: describeArguments(),
+      execute: () => sidebar.showSection(view)
+    });
     const status = new ProgressStatus(
       trans,
-      () => void app.commands.execute(CommandIDs.showSidebar)
+      () => void app.commands.execute(CommandIDs.showProgress)
     );
     statusBar?.registerStatusItem(PLUGIN_ID, {
       item: status,
@@ -336,6 +343,7 @@ export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
       refuseIfGraded: () => refuseIfGraded(tracker.currentWidget)
     });
     addToPalette(palette, trans, [
+      CommandIDs.showProgress,
       CommandIDs.continueLab,
       CommandIDs.tickCell,
       CommandIDs.markManualStep,

@@ -9,7 +9,14 @@ import type { ITestbedSidebar } from '../tokens';
 import { testbedIcon } from './icon';
 
 export class TestbedSidebar extends SidePanel implements ITestbedSidebar {
-  constructor(translator: ITranslator = nullTranslator) {
+  /**
+   * @param open - makes the panel the shown one of its area (the shell's
+   * business, so the plugin gives it).
+   */
+  constructor(
+    translator: ITranslator = nullTranslator,
+    private readonly _open: (panel: TestbedSidebar) => void = () => undefined
+  ) {
     super({ translator });
     const trans = translator.load('jupyterlab_testbed');
     this.id = 'jp-testbed-sidebar';
@@ -36,6 +43,46 @@ export class TestbedSidebar extends SidePanel implements ITestbedSidebar {
         this.widgets.map(w => this._sections.get(w)?.weight ?? 1)
       );
     }
+  }
+
+  showSection(section: Widget, focus?: HTMLElement | null): void {
+    this._open(this);
+    const index = this.widgets.indexOf(section);
+    if (index < 0) {
+      return;
+    }
+    // A collapsed section would leave the student looking at its title only.
+    if (this.content instanceof AccordionPanel) {
+      this.content.expand(index);
+    }
+    const target =
+      focus && section.node.contains(focus)
+        ? focus
+        : this.content instanceof AccordionPanel
+          ? this.content.titles[index]
+          : section.node;
+    target.focus();
+  }
+
+  /**
+   * Expand every section when the restored layout left them all collapsed
+   * and the panel is not shown. JupyterLab 4.4 (until jupyterlab#19415)
+   * saves a side panel's sections as collapsed whenever the panel is not
+   * the shown one (it stores whether each is visible, not whether it is
+   * hidden), so after a reload the student saw only the titles.
+   * A student who collapsed them all with the panel open keeps that.
+   */
+  expandLostSections(): void {
+    const content = this.content;
+    if (
+      !(content instanceof AccordionPanel) ||
+      !this.isHidden ||
+      !this.widgets.length ||
+      !this.widgets.every(w => w.isHidden)
+    ) {
+      return;
+    }
+    this.widgets.forEach((_, index) => content.expand(index));
   }
 
   private _sections = new WeakMap<Widget, { rank: number; weight: number }>();

@@ -41,9 +41,12 @@ export const sidebarPlugin: JupyterFrontEndPlugin<ITestbedSidebar> = {
       void showErrorMessage(trans.__('Testbed Lab Not Started'), message);
       throw new Error(message);
     }
-    const sidebar = new TestbedSidebar(translator ?? nullTranslator);
+    const sidebar = new TestbedSidebar(translator ?? nullTranslator, panel =>
+      app.shell.activateById(panel.id)
+    );
     app.shell.add(sidebar, 'left', { rank: SIDEBAR_RANK, type: 'Testbed lab' });
     restorer?.add(sidebar, 'jupyterlab-testbed:sidebar');
+    void app.restored.then(() => sidebar.expandLostSections());
     app.commands.addCommand(CommandIDs.showSidebar, {
       describedBy: describeArguments(),
       label: trans.__('Show Testbed Lab Sidebar'),

@@ -109,6 +109,8 @@ export const terminalsPlugin: JupyterFrontEndPlugin<void> = {
       isGraded: graded
     });
     addToPalette(palette, trans, [
+      CommandIDs.showTerminals,
+      CommandIDs.acceptNodes,
       CommandIDs.openNode,
       CommandIDs.openAllNodes,
       CommandIDs.checkNodes,
@@ -134,6 +136,21 @@ export const terminalsPlugin: JupyterFrontEndPlugin<void> = {
     });
     section.id = 'jp-testbed-terminals';
     sidebar.addSection(section, 300, 3);
+    app.commands.addCommand(CommandIDs.showTerminals, {
+      label: trans.__('Show Lab Terminals'),
+      caption: trans.__(
+        'Open the Terminals section of the Testbed sidebar, on the nodes a notebook proposes if it does'
+      ),
+      describedBy: describeArguments(),
+      // The section may be too short to show the proposal: focus scrolls to it.
+      execute: () =>
+        sidebar.showSection(
+          section,
+          section.node.querySelector<HTMLElement>(
+            '.jp-testbed-Proposal[tabindex], .jp-testbed-NodeCard button'
+          )
+        )
+    });
 
     const buttons = new Map<NotebookPanel, RunButtons>();
     const updateTopology = () => {

@@ -109,12 +109,16 @@ export class TerminalsSection extends Widget {
   }
 
   /**
-   * A selector for the focused button, to focus it again once redrawn
-   * (node names are checked aliases, safe in a selector).
+   * A selector for the focused button (or proposal), to focus it again once
+   * redrawn (node names are checked aliases, safe in a selector).
    */
   private _focusedControl(): string | null {
     const active = document.activeElement;
-    if (!(active instanceof HTMLButtonElement) || !this.node.contains(active)) {
+    if (
+      !(active instanceof HTMLElement) ||
+      !(active instanceof HTMLButtonElement || active.tabIndex === -1) ||
+      !this.node.contains(active)
+    ) {
       return null;
     }
     const className = Array.from(active.classList).find(c =>
@@ -152,6 +156,9 @@ export class TerminalsSection extends Widget {
     }
     box.setAttribute('role', 'region');
     box.setAttribute('aria-label', trans.__('Nodes proposed by this notebook'));
+    // Show Lab Terminals focuses the proposal, its warning first: Accept is
+    // one Tab away, not where a reflexive Enter lands.
+    box.tabIndex = -1;
     const title = el('p', 'jp-testbed-Proposal-title');
     title.textContent = trans.__('Proposed by this notebook');
     const text = el('p', 'jp-testbed-Proposal-text');

@@ -191,7 +191,8 @@ async function startLab() {
   const sections = new Map<string, Widget>();
   const sidebar = {
     id: 'sidebar',
-    addSection: (widget: Widget) => sections.set(widget.id, widget)
+    addSection: (widget: Widget) => sections.set(widget.id, widget),
+    showSection: () => undefined
   };
   const tracker = new NotebookTracker({ namespace: 'grading-test' });
   const grading = gradingPlugin.activate(

@@ -21,7 +21,8 @@ describe('the sidebar on a JupyterLab outside the range', () => {
     const app = {
       version,
       commands: new CommandRegistry(),
-      shell: { add: (widget: unknown) => added.push(widget) }
+      shell: { add: (widget: unknown) => added.push(widget) },
+      restored: Promise.resolve()
     } as unknown as JupyterFrontEnd;
     return { app, added };
   }

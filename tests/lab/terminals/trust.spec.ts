@@ -215,6 +215,13 @@ describe('a notebook’s nodes are a proposal', () => {
     box.querySelector<HTMLElement>('.jp-testbed-Proposal-accept')!.click();
     box.querySelector<HTMLElement>('.jp-testbed-Proposal-keep')!.click();
     expect(calls).toEqual(['accept', 'keep true']);
+    // Show Lab Terminals focuses the proposal; a redraw keeps it focused.
+    (box as HTMLElement).focus();
+    expect(document.activeElement).toBe(box);
+    model.topology = { ...model.topology!, problems: ['redrawn'] };
+    const redrawn = section.node.querySelector('.jp-testbed-Proposal');
+    expect(redrawn).not.toBe(box);
+    expect(document.activeElement).toBe(redrawn);
     section.dispose();
   });
 });
