@@ -233,6 +233,8 @@ export class EvidenceSection extends Widget {
         this._text(
           'p',
           'jp-testbed-Evidence-meaning',
+          // The meanings are core strings shared with the CLI and the exports.
+          // eslint-disable-next-line jupyter/no-dynamic-translation
           trans.__(FLAG_MEANINGS[kind])
         )
       );

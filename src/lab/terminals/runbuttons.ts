@@ -423,9 +423,7 @@ export class RunButtons implements IDisposable {
   ): string | null {
     const reason =
       unsafeCharacter(text) ?? (pre && host ? hiddenPart(pre, host) : null);
-    return reason
-      ? this._trans.__('Not run or copied: %1.', this._trans.__(reason))
-      : null;
+    return reason ? this._trans.__('Not run or copied: %1.', reason) : null;
   }
 
   private _updateCode(cell: Cell): void {
