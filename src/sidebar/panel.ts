@@ -26,6 +26,9 @@ export class TestbedSidebar extends SidePanel implements ITestbedSidebar {
 
   addSection(widget: Widget, rank: number, weight = 1): void {
     this._sections.set(widget, { rank, weight });
+    // A section scrolls when its content is taller than its share: a tab
+    // stop lets a keyboard scroll it even when it holds nothing to focus.
+    widget.node.tabIndex = 0;
     const index = this.widgets.filter(
       w => (this._sections.get(w)?.rank ?? 0) <= rank
     ).length;
