@@ -10,6 +10,7 @@ import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { nullTranslator } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 import { el } from '../dom';
+import { LiveSummary } from '../liveregion';
 import { checkValue, IPlaceholder } from './definitions';
 import { defaultVariable } from './environment';
 import type { INotebookPlaceholders } from './model';
@@ -100,7 +101,8 @@ export class PlaceholderForm extends Widget {
       this._notes,
       scopeLabel,
       this._fields,
-      actions
+      actions,
+      this._live.node
     );
   }
 
@@ -138,6 +140,7 @@ export class PlaceholderForm extends Widget {
 
   dispose(): void {
     void this._flushSaves();
+    this._live.dispose();
     super.dispose();
   }
 
@@ -227,7 +230,6 @@ export class PlaceholderForm extends Widget {
     help.id = `${id}-help`;
     const message = el('div', 'jp-testbed-Placeholder-message');
     message.id = `${id}-message`;
-    message.setAttribute('aria-live', 'polite');
     input.setAttribute('aria-describedby', `${help.id} ${message.id}`);
     const source = el('div', 'jp-testbed-Placeholder-source');
     const unfilled = el('button', 'jp-testbed-Placeholder-unfilled');
@@ -347,9 +349,13 @@ export class PlaceholderForm extends Widget {
     const problem = row.placeholder
       ? checkValue(row.placeholder, value.trim(), all)
       : null;
-    row.message.textContent = problem
-      ? `${problem} ${this._trans.__('Not saved.')}`
-      : '';
+    const shown = problem ? `${problem} ${this._trans.__('Not saved.')}` : '';
+    if (shown && shown !== row.message.textContent) {
+      // The section's one live region; the message stays the input's description.
+      const spoken = `${row.name.textContent}: ${shown}`;
+      this._live.changed(() => spoken);
+    }
+    row.message.textContent = shown;
     row.input.setAttribute('aria-invalid', problem ? 'true' : 'false');
     row.node.classList.toggle('jp-mod-invalid', !!problem);
     return !problem;
@@ -379,6 +385,7 @@ export class PlaceholderForm extends Widget {
   private _scope: HTMLSelectElement;
   private _fields: HTMLElement;
   private _rows = new Map<string, IRow>();
+  private _live = new LiveSummary();
   private _pending = new Map<
     IRow,
     {
