@@ -4,6 +4,7 @@
 import type { ITranslator } from '@jupyterlab/translation';
 import { nullTranslator } from '@jupyterlab/translation';
 import { SidePanel } from '@jupyterlab/ui-components';
+import type { Message } from '@lumino/messaging';
 import { AccordionPanel, Widget } from '@lumino/widgets';
 import type { ITestbedSidebar } from '../tokens';
 import { testbedIcon } from './icon';
@@ -22,6 +23,8 @@ export class TestbedSidebar extends SidePanel implements ITestbedSidebar {
     heading.className = 'jp-testbed-Sidebar-title';
     heading.textContent = trans.__('Testbed lab');
     this.header.node.appendChild(heading);
+    // Focusable by script only: see onActivateRequest.
+    this.node.tabIndex = -1;
   }
 
   addSection(widget: Widget, rank: number, weight = 1): void {
@@ -38,6 +41,17 @@ export class TestbedSidebar extends SidePanel implements ITestbedSidebar {
       this.content.setRelativeSizes(
         this.widgets.map(w => this._sections.get(w)?.weight ?? 1)
       );
+    }
+  }
+
+  /**
+   * Showing the sidebar (its command, its tab) brings the keyboard along,
+   * as the file browser does: the next Tab reaches its first control.
+   */
+  protected onActivateRequest(msg: Message): void {
+    super.onActivateRequest(msg);
+    if (!this.node.contains(document.activeElement)) {
+      this.node.focus();
     }
   }
 
