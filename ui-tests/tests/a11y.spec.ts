@@ -19,7 +19,7 @@ import {
 } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
-import { prepare, SAMPLE_LAB } from './lab';
+import { execute, prepare, SAMPLE_LAB } from './lab';
 
 const SIDEBAR = '#jp-testbed-sidebar';
 const PROPOSING = 'proposing.ipynb';
@@ -32,16 +32,6 @@ test.use({
     'jupyterlab-testbed:placeholders': { checkBeforeRun: 'off' }
   }
 });
-
-const execute = (
-  page: IJupyterLabPageFixture,
-  command: string,
-  args: { [key: string]: unknown } = {}
-) =>
-  page.evaluate(
-    ({ id, args }) => (window as any).jupyterapp.commands.execute(id, args),
-    { id: command, args }
-  );
 
 /**
  * The serious and critical axe violations inside `selector`, one line each

@@ -5,15 +5,10 @@
  * terminal and send a block to it. No mouse call: every control is reached
  * with Tab and used with Enter or Space, and shows where the focus is.
  */
-import {
-  expect,
-  galata,
-  IJupyterLabPageFixture,
-  test
-} from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
-import { cellSource, prepare, terminalText } from './lab';
-import { FLOATING_IP, KEY, resetServer, testbed, whyNotHere } from './testbed';
+import { cellSource, notebookText, prepare, terminalText } from './lab';
+import { resetServer, testbed, useSshTestbed } from './testbed';
 
 const SIDEBAR = '#jp-testbed-sidebar';
 const NOTEBOOK = 'keyboard.ipynb';
@@ -23,65 +18,31 @@ const CONNECT_MS = 45_000;
 /** More Tab presses than the sidebar has controls. */
 const MAX_TABS = 120;
 
-const skip = whyNotHere();
-test.skip(skip !== null, `keyboard test skipped: ${skip}.`);
-
-test.use({
-  autoGoto: false,
-  mockSettings: {
-    ...galata.DEFAULT_SETTINGS,
-    'jupyterlab-testbed:placeholders': {
-      checkBeforeRun: 'off',
-      values: { floatingIp: FLOATING_IP }
-    },
-    'jupyterlab-testbed:terminals': { keyFile: KEY }
-  }
-});
-
-test.beforeAll(() => {
-  test.setTimeout(330_000);
-  testbed(['up'], 300_000);
-  testbed(['check-routes']);
-});
+useSshTestbed('keyboard test');
 
 // The terminal and its ssh connection end with the test.
 test.afterEach(async ({ request, baseURL }) => {
   await resetServer(request, baseURL!);
 });
 
-test.afterAll(() => {
-  test.setTimeout(60_000);
-  testbed(['down']);
-});
-
 /** A bash notebook: a cell with a placeholder, a manual step, a node's cell. */
-function labNotebook(): string {
-  const cell = (
-    cell_type: 'markdown' | 'code',
-    source: string,
-    metadata: object = {}
-  ) => ({
-    cell_type,
-    source,
-    metadata,
-    ...(cell_type === 'code' ? { outputs: [], execution_count: null } : {})
-  });
-  return JSON.stringify({
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: {
-      kernelspec: { name: 'bash', display_name: 'Bash', language: 'bash' }
-    },
-    cells: [
-      cell('markdown', '## Your network'),
-      cell('code', 'echo "network private_net_netID"'),
-      cell('markdown', 'Check in the GUI that the network is there.', {
-        [METADATA_KEY]: { v: 1, step: 'manual' }
-      }),
-      cell('code', '# run on node1\necho "kb-$(hostname)"')
-    ].map((c, i) => ({ id: `cell-${i}`, ...c }))
-  });
-}
+const LAB = notebookText([
+  { cell_type: 'markdown', source: '## Your network' },
+  { cell_type: 'code', source: 'echo "network private_net_netID"' },
+  {
+    cell_type: 'markdown',
+    source: 'Check in the GUI that the network is there.',
+    metadata: { [METADATA_KEY]: { v: 1, step: 'manual' } }
+  },
+  { cell_type: 'code', source: '# run on node1\necho "kb-$(hostname)"' }
+]);
+
+/** The index of the active cell of the notebook on screen. */
+const activeCell = (page: IJupyterLabPageFixture) =>
+  page.evaluate(
+    () =>
+      (window as any).jupyterapp.shell.currentWidget?.content?.activeCellIndex
+  );
 
 const focusInTerminal = (page: IJupyterLabPageFixture) =>
   page.evaluate(() => !!document.activeElement?.closest('.jp-Terminal'));
@@ -185,11 +146,7 @@ test('a student fills, runs, ticks, opens node1 and sends a block, by keyboard o
   testbed(['check-routes']);
   await resetServer(request, baseURL!);
   await prepare(page, tmpPath, destination =>
-    page.contents.uploadContent(
-      labNotebook(),
-      'text',
-      `${destination}/${NOTEBOOK}`
-    )
+    page.contents.uploadContent(LAB, 'text', `${destination}/${NOTEBOOK}`)
   );
   // Setting up, not the student's path: the notebook is open.
   await page.evaluate(
@@ -216,14 +173,7 @@ test('a student fills, runs, ticks, opens node1 and sends a block, by keyboard o
   const runStep = steps.filter({ hasText: 'echo "network' });
   await tabTo(page, runStep.locator('.jp-testbed-Step-label'));
   await page.keyboard.press('Enter');
-  await expect
-    .poll(() =>
-      page.evaluate(
-        () =>
-          (window as any).jupyterapp.shell.currentWidget.content.activeCellIndex
-      )
-    )
-    .toBe(1);
+  await expect.poll(() => activeCell(page)).toBe(1);
   await page.keyboard.press('Shift+Enter');
   await expect(runStep).toHaveAttribute('data-status', 'ok', {
     timeout: 30_000
@@ -249,15 +199,7 @@ test('a student fills, runs, ticks, opens node1 and sends a block, by keyboard o
   const nodeStep = steps.filter({ hasText: 'echo "kb-' });
   await tabTo(page, nodeStep.locator('.jp-testbed-Step-label'));
   await page.keyboard.press('Enter');
-  await expect
-    .poll(() =>
-      page.evaluate(
-        () =>
-          (window as any).jupyterapp.shell.currentWidget?.content
-            ?.activeCellIndex
-      )
-    )
-    .toBe(3);
+  await expect.poll(() => activeCell(page)).toBe(3);
   await page.keyboard.press('Alt+Shift+R');
   await expect
     .poll(() => terminalText(page, 'node1'), { timeout: CONNECT_MS })

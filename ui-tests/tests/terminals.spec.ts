@@ -5,12 +5,7 @@
  * Traffic goes only into the testbed's namespaces: the routes are checked
  * before every test.
  */
-import {
-  expect,
-  galata,
-  IJupyterLabPageFixture,
-  test
-} from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import type { APIRequestContext } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -22,38 +17,15 @@ import {
   serverUrl,
   terminalText
 } from './lab';
-import { FLOATING_IP, KEY, resetServer, testbed, whyNotHere } from './testbed';
+import { KEY, resetServer, testbed, useSshTestbed } from './testbed';
 
 const SIDEBAR = 'jp-testbed-sidebar';
 const NOTEBOOK = 'nodes.ipynb';
 /** A connection through node1, or the prompt after a block: generous on 2 slow cores. */
 const CONNECT_MS = 45_000;
 
-const skip = whyNotHere();
-test.skip(skip !== null, `SSH terminal tests skipped: ${skip}.`);
+useSshTestbed('SSH terminal tests');
 
-test.use({
-  autoGoto: false,
-  mockSettings: {
-    ...galata.DEFAULT_SETTINGS,
-    'jupyterlab-testbed:placeholders': {
-      checkBeforeRun: 'off',
-      values: { floatingIp: FLOATING_IP }
-    },
-    'jupyterlab-testbed:terminals': { keyFile: KEY }
-  }
-});
-
-test.beforeAll(() => {
-  test.setTimeout(330_000);
-  testbed(['up'], 300_000);
-  testbed(['check-routes']);
-});
-
-test.afterAll(() => {
-  test.setTimeout(60_000);
-  testbed(['down']);
-});
 test.beforeEach(async ({ page, request, baseURL, tmpPath }) => {
   // Three connections, a reload: room for a machine busy with other work.
   test.setTimeout(120_000);

@@ -5,7 +5,7 @@
  * goes only into the testbed's namespaces: check-routes says so before a
  * test connects.
  */
-import { expect } from '@jupyterlab/galata';
+import { expect, galata, test } from '@jupyterlab/galata';
 import type { APIRequestContext } from '@playwright/test';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -13,7 +13,7 @@ import * as path from 'path';
 import { serverUrl } from './lab';
 
 const TESTBED = path.resolve(__dirname, '../../testbed/testbed.sh');
-export const FLOATING_IP = '10.199.0.2';
+const FLOATING_IP = '10.199.0.2';
 const STATE =
   process.env.TESTBED_STATE_DIR ??
   path.join(process.env.TMPDIR ?? '/tmp', 'jupyterlab-testbed-ssh');
@@ -96,4 +96,37 @@ export async function resetServer(
     fs.rmSync(paths.knownHostsFile, { force: true });
     knownHostsCleared = true;
   }
+}
+
+/**
+ * For a spec whose tests connect to the testbed: skipped where it cannot
+ * run; up before the first test, down after the last; node1 at the
+ * testbed's address and the testbed's key in the student's settings.
+ */
+export function useSshTestbed(tests: string): void {
+  const skip = whyNotHere();
+  test.skip(skip !== null, `${tests} skipped: ${skip}.`);
+
+  test.use({
+    autoGoto: false,
+    mockSettings: {
+      ...galata.DEFAULT_SETTINGS,
+      'jupyterlab-testbed:placeholders': {
+        checkBeforeRun: 'off',
+        values: { floatingIp: FLOATING_IP }
+      },
+      'jupyterlab-testbed:terminals': { keyFile: KEY }
+    }
+  });
+
+  test.beforeAll(() => {
+    test.setTimeout(330_000);
+    testbed(['up'], 300_000);
+    testbed(['check-routes']);
+  });
+
+  test.afterAll(() => {
+    test.setTimeout(60_000);
+    testbed(['down']);
+  });
 }
