@@ -4,3 +4,4 @@ import './grading.css';
 import './overview.css';
 import './publish.css';
 import './authoring.css';
+import './a11y.css';

@@ -11,7 +11,7 @@ import {
   IJupyterLabPageFixture,
   test
 } from '@jupyterlab/galata';
-import { openNotebook, prepare } from './lab';
+import { execute, openNotebook, prepare } from './lab';
 
 const METADATA_KEY = 'jupyterlab-testbed';
 const AUTHOR = '#jp-testbed-author';
@@ -24,16 +24,6 @@ const VALUES = {
 };
 
 test.use({ autoGoto: false });
-
-const execute = (
-  page: IJupyterLabPageFixture,
-  command: string,
-  args: { [key: string]: unknown } = {}
-) =>
-  page.evaluate(
-    ({ id, args }) => (window as any).jupyterapp.commands.execute(id, args),
-    { id: command, args }
-  );
 
 /** A file of the server as text, through the page's contents manager. */
 const readText = (page: IJupyterLabPageFixture, path: string) =>

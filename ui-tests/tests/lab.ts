@@ -38,9 +38,20 @@ export async function openNotebook(
   await page.notebook.activate(name);
 }
 
+/** Run a JupyterLab command in the page, as the app would. */
+export const execute = (
+  page: IJupyterLabPageFixture,
+  command: string,
+  args: { [key: string]: unknown } = {}
+) =>
+  page.evaluate(
+    ({ id, args }) => (window as any).jupyterapp.commands.execute(id, args),
+    { id: command, args }
+  );
+
 /** A bash notebook of the given cells, as text for page.contents.uploadContent. */
 export function notebookText(
-  cells: { cell_type: 'markdown' | 'code'; source: string }[]
+  cells: { cell_type: 'markdown' | 'code'; source: string; metadata?: object }[]
 ): string {
   return JSON.stringify({
     nbformat: 4,

@@ -5,14 +5,8 @@
  * Traffic goes only into the testbed's namespaces: the routes are checked
  * before every test.
  */
-import {
-  expect,
-  galata,
-  IJupyterLabPageFixture,
-  test
-} from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import type { APIRequestContext } from '@playwright/test';
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
@@ -23,121 +17,14 @@ import {
   serverUrl,
   terminalText
 } from './lab';
+import { KEY, resetServer, testbed, useSshTestbed } from './testbed';
 
-const TESTBED = path.resolve(__dirname, '../../testbed/testbed.sh');
-const FLOATING_IP = '10.199.0.2';
-const STATE =
-  process.env.TESTBED_STATE_DIR ??
-  path.join(process.env.TMPDIR ?? '/tmp', 'jupyterlab-testbed-ssh');
-const KEY = path.join(STATE, 'id_ed25519');
 const SIDEBAR = 'jp-testbed-sidebar';
 const NOTEBOOK = 'nodes.ipynb';
 /** A connection through node1, or the prompt after a block: generous on 2 slow cores. */
 const CONNECT_MS = 45_000;
 
-function whyNotHere(): string | null {
-  if (process.getuid?.() !== 0) {
-    return 'not running as root, and the testbed needs network namespaces';
-  }
-  const probe = `tb-probe-${process.pid}`;
-  const added = spawnSync('ip', ['netns', 'add', probe], {
-    encoding: 'utf8',
-    timeout: 10_000
-  });
-  // Without iproute2 yet, testbed.sh up installs it.
-  if ((added.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
-    return null;
-  }
-  if (added.status !== 0) {
-    return `this machine cannot create network namespaces (ip netns add: ${(added.stderr || String(added.error)).trim()})`;
-  }
-  spawnSync('ip', ['netns', 'del', probe], { timeout: 10_000 });
-  return null;
-}
-
-/** testbed.sh; up may apt-install openssh-server on a fresh machine. */
-function testbed(args: string[], timeout = 30_000): string {
-  const result = spawnSync('bash', [TESTBED, ...args], {
-    encoding: 'utf8',
-    timeout
-  });
-  if (result.status !== 0) {
-    throw new Error(
-      `testbed.sh ${args.join(' ')} failed (${result.error ?? `exit ${result.status}`}):\n${result.stdout}${result.stderr}`
-    );
-  }
-  return result.stdout;
-}
-
-const skip = whyNotHere();
-test.skip(skip !== null, `SSH terminal tests skipped: ${skip}.`);
-
-test.use({
-  autoGoto: false,
-  mockSettings: {
-    ...galata.DEFAULT_SETTINGS,
-    'jupyterlab-testbed:placeholders': {
-      checkBeforeRun: 'off',
-      values: { floatingIp: FLOATING_IP }
-    },
-    'jupyterlab-testbed:terminals': { keyFile: KEY }
-  }
-});
-
-test.beforeAll(() => {
-  test.setTimeout(330_000);
-  testbed(['up'], 300_000);
-  testbed(['check-routes']);
-});
-
-test.afterAll(() => {
-  test.setTimeout(60_000);
-  testbed(['down']);
-});
-
-/** Set once the first test of this worker has cleared known_hosts. */
-let knownHostsCleared = false;
-
-/**
- * Shut down the server's terminals and end its shared ssh connections, so
- * a test starts with every node closed. The first test after `up` also
- * forgets the host keys: an earlier `up` (a retry, a second run against a
- * reused server) made other ones.
- */
-async function resetServer(
-  request: APIRequestContext,
-  baseURL: string
-): Promise<void> {
-  const listed = await request.get(serverUrl(baseURL, 'api/terminals'));
-  expect(listed.ok()).toBe(true);
-  for (const { name } of (await listed.json()) as { name: string }[]) {
-    await request.delete(
-      serverUrl(baseURL, `api/terminals/${encodeURIComponent(name)}`)
-    );
-  }
-  const described = await request.get(
-    serverUrl(baseURL, 'jupyterlab-testbed/ssh')
-  );
-  expect(described.ok()).toBe(true);
-  const paths = (await described.json()) as {
-    controlDir: string;
-    knownHostsFile: string;
-  };
-  const sockets = fs.existsSync(paths.controlDir)
-    ? fs.readdirSync(paths.controlDir).filter(name => name !== 'agent.sock')
-    : [];
-  for (const socket of sockets) {
-    spawnSync(
-      'ssh',
-      ['-S', path.join(paths.controlDir, socket), '-O', 'exit', 'testbed'],
-      { timeout: 10_000 }
-    );
-  }
-  if (!knownHostsCleared) {
-    fs.rmSync(paths.knownHostsFile, { force: true });
-    knownHostsCleared = true;
-  }
-}
+useSshTestbed('SSH terminal tests');
 
 test.beforeEach(async ({ page, request, baseURL, tmpPath }) => {
   // Three connections, a reload: room for a machine busy with other work.

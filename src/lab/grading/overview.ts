@@ -86,6 +86,7 @@ export class ClassOverview extends Widget {
     this._status = el('div', 'jp-testbed-Class-status');
     this._status.setAttribute('role', 'status');
     this._progress = el('progress', 'jp-testbed-Class-progress');
+    this._progress.setAttribute('aria-label', this._trans.__('Notebooks read'));
     this._notes = el('ul', 'jp-testbed-Class-notes');
     const explain = el('p', 'jp-testbed-Class-explain');
     explain.textContent = this._trans.__(
@@ -474,6 +475,15 @@ export class ClassOverview extends Widget {
         this._badge(button, flags, 'flag');
       }
       button.title = this._trans.__('Open %1 for grading', entry.file.path);
+      // Read as a sentence, not as "3/21 ✗2".
+      const parts = [this._trans.__('%1 of %2 steps done', done, total)];
+      if (errors) {
+        parts.push(this._trans._n('%1 error', '%1 errors', errors));
+      }
+      if (flags) {
+        parts.push(this._trans._n('%1 flag', '%1 flags', flags));
+      }
+      button.setAttribute('aria-label', parts.join(', '));
     }
     button.dataset.state =
       total && done === total ? 'complete' : done ? 'partial' : 'none';

@@ -11,6 +11,7 @@ import { nullTranslator } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 import { el } from '../dom';
 import { checkValue, IPlaceholder } from '../../core/placeholders/definitions';
+import { LiveSummary } from '../liveregion';
 import { defaultVariable } from './environment';
 import type { INotebookPlaceholders } from './model';
 import type {
@@ -103,7 +104,8 @@ export class PlaceholderForm extends Widget {
       this._notes,
       scopeLabel,
       this._fields,
-      actions
+      actions,
+      this._live.node
     );
   }
 
@@ -141,6 +143,7 @@ export class PlaceholderForm extends Widget {
 
   dispose(): void {
     void this._flushSaves();
+    this._live.dispose();
     super.dispose();
   }
 
@@ -230,7 +233,6 @@ export class PlaceholderForm extends Widget {
     help.id = `${id}-help`;
     const message = el('div', 'jp-testbed-Placeholder-message');
     message.id = `${id}-message`;
-    message.setAttribute('aria-live', 'polite');
     input.setAttribute('aria-describedby', `${help.id} ${message.id}`);
     const source = el('div', 'jp-testbed-Placeholder-source');
     const unfilled = el('button', 'jp-testbed-Placeholder-unfilled');
@@ -350,9 +352,13 @@ export class PlaceholderForm extends Widget {
     const problem = row.placeholder
       ? checkValue(row.placeholder, value.trim(), all)
       : null;
-    row.message.textContent = problem
-      ? `${problem} ${this._trans.__('Not saved.')}`
-      : '';
+    const shown = problem ? `${problem} ${this._trans.__('Not saved.')}` : '';
+    if (shown && shown !== row.message.textContent) {
+      // The section's one live region; the message stays the input's description.
+      const spoken = `${row.name.textContent}: ${shown}`;
+      this._live.changed(() => spoken);
+    }
+    row.message.textContent = shown;
     row.input.setAttribute('aria-invalid', problem ? 'true' : 'false');
     row.node.classList.toggle('jp-mod-invalid', !!problem);
     return !problem;
@@ -382,6 +388,7 @@ export class PlaceholderForm extends Widget {
   private _scope: HTMLSelectElement;
   private _fields: HTMLElement;
   private _rows = new Map<string, IRow>();
+  private _live = new LiveSummary();
   private _pending = new Map<
     IRow,
     {

@@ -11,6 +11,7 @@ import { nullTranslator } from '@jupyterlab/translation';
 import { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import { el } from '../dom';
+import { LiveSummary } from '../liveregion';
 import type { ProgressModel } from './model';
 import { isDone, IOutline, ISection, IStep } from '../../core/progress/outline';
 import {
@@ -63,12 +64,18 @@ export class ProgressView extends Widget {
     this._summary.append(this._count, this._bar, this._continue);
 
     this._notes = el('ul', 'jp-testbed-Progress-notes');
-    this._notes.setAttribute('aria-live', 'polite');
+    // Lists, not a tree: every control is its own tab stop, which is what
+    // a screen reader is told to expect of a list of buttons.
     this._tree = el('ul', 'jp-testbed-Progress-tree');
-    this._tree.setAttribute('role', 'tree');
     this._tree.setAttribute('aria-label', this._trans.__('Sections and steps'));
     this._empty = el('p', 'jp-testbed-Progress-empty');
-    this.node.append(this._summary, this._notes, this._tree, this._empty);
+    this.node.append(
+      this._summary,
+      this._notes,
+      this._tree,
+      this._empty,
+      this._live.node
+    );
     this._renderAll();
   }
 
@@ -93,8 +100,17 @@ export class ProgressView extends Widget {
    * Notes from outside the model (read-only file, tracking off...).
    */
   setNotes(notes: string[]): void {
+    const spoken = notes.join(' ');
+    if (spoken !== this._externalNotes.join(' ')) {
+      this._live.changed(() => spoken);
+    }
     this._externalNotes = notes;
     this._renderNotes();
+  }
+
+  dispose(): void {
+    this._live.dispose();
+    super.dispose();
   }
 
   /**
@@ -136,6 +152,24 @@ export class ProgressView extends Widget {
     }
     sections.forEach(s => this._fillSectionCount(outline.sections[s]));
     this._renderSummary(outline);
+    this._live.changed(() => this._spokenSummary());
+  }
+
+  /** What a screen reader hears after runs and ticks: the totals. */
+  private _spokenSummary(): string {
+    const outline = this._model?.outline;
+    if (!outline) {
+      return '';
+    }
+    const failed = outline.steps.filter(step => step.status === 'error').length;
+    const done = this._trans.__(
+      '%1 of %2 steps done',
+      outline.done,
+      outline.total
+    );
+    return failed
+      ? this._trans._n('%2, %1 failed', '%2, %1 failed', failed, failed, done)
+      : done;
   }
 
   private _update(): void {
@@ -147,6 +181,7 @@ export class ProgressView extends Widget {
   }
 
   private _renderAll(): void {
+    const focused = this._focusedControl();
     this._dirty = false;
     this._rows.clear();
     this._sectionNodes = [];
@@ -176,6 +211,34 @@ export class ProgressView extends Widget {
     }
     this._tree.appendChild(fragment);
     this._applyCollapse(outline);
+    if (focused) {
+      this._tree.querySelector<HTMLElement>(focused)?.focus();
+    }
+  }
+
+  /**
+   * A selector for the focused control of the tree (a tick, a step, a
+   * section's toggle), to give the keyboard back to it once redrawn: a tick
+   * changes the notebook, which redraws the tree. Indexes and our class
+   * names only, safe in a selector.
+   */
+  private _focusedControl(): string | null {
+    const active = document.activeElement;
+    if (!(active instanceof HTMLElement) || !this._tree.contains(active)) {
+      return null;
+    }
+    const className = Array.from(active.classList).find(c =>
+      c.startsWith('jp-testbed-')
+    );
+    const step = active.closest<HTMLElement>('[data-step]')?.dataset.step;
+    const section =
+      active.closest<HTMLElement>('[data-section]')?.dataset.section;
+    if (!className) {
+      return null;
+    }
+    return step !== undefined
+      ? `[data-step="${step}"] .${className}`
+      : `[data-section="${section}"] > .jp-testbed-Section-header .${className}`;
   }
 
   private _renderSummary(outline: IOutline | null): void {
@@ -189,7 +252,8 @@ export class ProgressView extends Widget {
     );
     this._bar.setAttribute('aria-valuemax', String(total));
     this._bar.setAttribute('aria-valuenow', String(done));
-    this._bar.setAttribute('aria-label', this._count.textContent);
+    this._bar.setAttribute('aria-label', this._trans.__('Steps done'));
+    this._bar.setAttribute('aria-valuetext', this._count.textContent);
     this._fill.style.width = total ? `${(100 * done) / total}%` : '0';
     this._continue.disabled = done === total;
   }
@@ -221,7 +285,6 @@ export class ProgressView extends Widget {
 
   private _renderSection(outline: IOutline, section: ISection): HTMLLIElement {
     const node = el('li', 'jp-testbed-Section') as HTMLLIElement;
-    node.setAttribute('role', 'treeitem');
     node.dataset.section = String(section.index);
     node.style.setProperty('--jp-testbed-depth', String(section.depth));
     const header = el('div', 'jp-testbed-Section-header');
@@ -236,7 +299,6 @@ export class ProgressView extends Widget {
     const count = el('span', 'jp-testbed-Section-count');
     header.append(toggle, title, count);
     const steps = el('ul', 'jp-testbed-Section-steps');
-    steps.setAttribute('role', 'group');
     node.append(header, steps);
     this._fillSectionCount(section, node);
     return node;
@@ -292,11 +354,12 @@ export class ProgressView extends Widget {
       ) as HTMLButtonElement;
       toggle.hidden = !hasContent;
       toggle.setAttribute('aria-expanded', String(open));
+      const title = section.title || this._trans.__('Before the first heading');
       toggle.setAttribute(
         'aria-label',
         open
-          ? this._trans.__('Collapse section')
-          : this._trans.__('Expand section')
+          ? this._trans.__('Collapse %1', title)
+          : this._trans.__('Expand %1', title)
       );
       node.classList.toggle('jp-mod-collapsed', !open);
       const list = node.querySelector(
@@ -313,9 +376,11 @@ export class ProgressView extends Widget {
 
   private _renderStep(step: IStep): HTMLLIElement {
     const row = el('li', 'jp-testbed-Step') as HTMLLIElement;
-    row.setAttribute('role', 'treeitem');
     row.dataset.kind = step.kind;
+    row.dataset.step = String(step.index);
     const symbol = el('span', 'jp-testbed-Step-status');
+    // A symbol with a name: read as "done", "failed"...
+    symbol.setAttribute('role', 'img');
     row.appendChild(symbol);
     if (step.kind !== 'code') {
       const box = el('input', 'jp-testbed-Step-tick') as HTMLInputElement;
@@ -372,6 +437,7 @@ export class ProgressView extends Widget {
   private _externalNotes: string[] = [];
   private _sectionNodes: HTMLLIElement[] = [];
   private _rows = new Map<number, HTMLLIElement>();
+  private _live = new LiveSummary();
   private _collapsed: Set<number> | null = null;
   private _dirty = true;
 }

@@ -8,6 +8,7 @@ import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { nullTranslator } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 import { el } from '../dom';
+import { LiveSummary } from '../liveregion';
 import type { NodeTerminals, NodeTerminalState } from './manager';
 import { keyLine } from '../../core/terminals/keysource';
 import type { INodeProposal, TerminalsModel } from './model';
@@ -101,10 +102,45 @@ export class TerminalsSection extends Widget {
       }
       parts.push(this._health());
     }
+    this._announceStates(topology?.result.ok ? topology.result.nodes : []);
     const focused = this._focusedControl();
-    this.node.replaceChildren(...parts);
+    this.node.replaceChildren(...parts, this._live.node);
     if (focused) {
       this.node.querySelector<HTMLElement>(focused)?.focus();
+    }
+  }
+
+  dispose(): void {
+    this._live.dispose();
+    super.dispose();
+  }
+
+  /**
+   * Tell a screen reader which nodes changed state (connected, ssh
+   * ended...); the nodes of a newly opened notebook are not news.
+   */
+  private _announceStates(nodes: INode[]): void {
+    const { terminals } = this._options;
+    const states = new Map(
+      nodes.map(node => [node.name, terminals.state(node.name)])
+    );
+    const before = this._states;
+    this._states = states;
+    const changed = nodes.filter(
+      node =>
+        before.has(node.name) && before.get(node.name) !== states.get(node.name)
+    );
+    if (changed.length) {
+      const text = changed
+        .map(node =>
+          this._trans.__(
+            '%1: %2',
+            node.name,
+            STATE_LABELS[states.get(node.name)!](this._trans)
+          )
+        )
+        .join(', ');
+      this._live.changed(() => text);
     }
   }
 
@@ -387,6 +423,8 @@ export class TerminalsSection extends Widget {
 
   private _options: TerminalsSection.IOptions;
   private _trans: TranslationBundle;
+  private _live = new LiveSummary();
+  private _states = new Map<string, NodeTerminalState>();
 }
 
 const STATE_LABELS: {

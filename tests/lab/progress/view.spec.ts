@@ -1,5 +1,6 @@
 import { NotebookModel } from '@jupyterlab/notebook';
 import { Widget } from '@lumino/widgets';
+import { SETTLE_MS } from '../../../src/lab/liveregion';
 import { METADATA_KEY } from '../../../src/core/metadata/format';
 import { ProgressView } from '../../../src/lab/progress/view';
 import { bigNotebook, markRan, progressOf } from '../../helpers';
@@ -158,6 +159,41 @@ describe('ProgressView', () => {
       'step 1',
       'continue'
     ]);
+    view.dispose();
+    progress.dispose();
+  });
+  it('tells a screen reader the totals once a run-all settles, in its one live region', () => {
+    jest.useFakeTimers();
+    try {
+      const { model, view, progress } = setUp(bigNotebook(40));
+      const live = view.node.querySelectorAll('[aria-live]');
+      expect(live).toHaveLength(1);
+      expect(live[0].getAttribute('aria-live')).toBe('polite');
+      for (const index of [1, 2, 3, 4, 5]) {
+        markRan(model, model.cells.get(index));
+        jest.advanceTimersByTime(100);
+        expect(live[0].textContent).toBe('');
+      }
+      jest.advanceTimersByTime(SETTLE_MS);
+      expect(live[0].textContent).toBe('5 of 36 steps done');
+      view.dispose();
+      progress.dispose();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('gives the keyboard back to the same control when the tree is redrawn', () => {
+    const { view, progress } = setUp(bigNotebook(40));
+    const label = (step: number) =>
+      view.node.querySelector<HTMLButtonElement>(
+        `.jp-testbed-Step[data-step="${step}"] .jp-testbed-Step-label`
+      )!;
+    const before = label(7);
+    before.focus();
+    view.rerender();
+    expect(label(7)).not.toBe(before);
+    expect(document.activeElement).toBe(label(7));
     view.dispose();
     progress.dispose();
   });
