@@ -40,7 +40,7 @@ export async function openNotebook(
 
 /** Run a JupyterLab command in the page, as the app would. */
 export const execute = (
-  page: IJupyterLabPageFixture,
+  page: IJupyterLabPageFixture | Page,
   command: string,
   args: { [key: string]: unknown } = {}
 ) =>
@@ -89,13 +89,6 @@ export const cellSource = (page: Page, index: number): Promise<string> =>
   );
 
 /** Show the Testbed sidebar and return its Terminals section. */
-/** Run a JupyterLab command in the page, as a menu item or shortcut would. */
-export const execute = (page: Page, command: string): Promise<unknown> =>
-  page.evaluate(
-    (id: string) => (window as any).jupyterapp.commands.execute(id),
-    command
-  );
-
 export async function openTerminalsSection(
   page: IJupyterLabPageFixture
 ): Promise<Locator> {
