@@ -9,6 +9,7 @@ import { parseMarkdown } from '../notebook/markdown';
 import {
   blockKeys,
   commandLabel,
+  DEFAULT_STEP_RULES,
   isCommandBlock,
   IStepRules,
   markdownLabel,
@@ -103,6 +104,16 @@ export interface IOutlineOptions extends IStepRules {
   /** Deepest heading level that starts a section (1-6). */
   maxSectionLevel: number;
 }
+
+/**
+ * The defaults of the outline settings in `schema/progress.json`, for the
+ * readers that have no settings (the CLIs, the page before the settings
+ * load); a test holds them equal to the schema's.
+ */
+export const DEFAULT_OUTLINE_OPTIONS: IOutlineOptions = {
+  maxSectionLevel: 3,
+  ...DEFAULT_STEP_RULES
+};
 
 /**
  * The outline options of the progress settings, for the capabilities that

@@ -14,9 +14,12 @@ import { Widget } from '@lumino/widgets';
 import { el } from '../dom';
 import { METADATA_KEY, readNotebookRecord } from '../../core/metadata/format';
 import { revealCell } from '../notebook/reveal';
-import { DEFAULT_STEP_RULES } from '../../core/notebook/steps';
 import { CHAMELEON_PLACEHOLDERS } from '../../core/placeholders/definitions';
-import type { ICellInput, IOutlineOptions } from '../../core/progress/outline';
+import {
+  DEFAULT_OUTLINE_OPTIONS,
+  type ICellInput,
+  type IOutlineOptions
+} from '../../core/progress/outline';
 import { wordingPattern } from '../../core/terminals/markers';
 import {
   checkDeclarations,
@@ -492,7 +495,7 @@ export class AuthorSection extends Widget {
       cells,
       model.getMetadata(METADATA_KEY),
       {
-        outline: this._options.outlineOptions?.() ?? Private.OUTLINE,
+        outline: this._options.outlineOptions?.() ?? DEFAULT_OUTLINE_OPTIONS,
         presetNodes: this._options.presetNodes(),
         markers: this._options.markers()
       },
@@ -559,12 +562,4 @@ export class AuthorSection extends Widget {
   private _builtInMarkers: HTMLElement;
   private _preview: PreviewView;
   private _parts: HTMLElement[];
-}
-
-namespace Private {
-  /** Progress's default settings. */
-  export const OUTLINE: IOutlineOptions = {
-    ...DEFAULT_STEP_RULES,
-    maxSectionLevel: 3
-  };
 }

@@ -7,9 +7,10 @@ import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
 import type { Cell } from '@jupyterlab/cells';
 import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { refuseWhileGrading } from '../grading/readonly';
+import { refuseWhileGrading } from '../readonly';
 import { revealCell } from '../notebook/reveal';
 import { CommandIDs, IPlaceholders } from '../tokens';
+import type { PlaceholdersModel } from './model';
 import { applyPlans, IApplied, ICellChange, undoChanges } from './apply';
 import {
   countTokens,
@@ -38,7 +39,7 @@ export interface IPlaceholderCommands {
 export function addCommands(options: {
   app: JupyterFrontEnd;
   tracker: INotebookTracker;
-  placeholders: IPlaceholders;
+  placeholders: IPlaceholders & { readonly model: PlaceholdersModel };
   trans: TranslationBundle;
   openForm: () => void;
   /** Whether a notebook is open for grading: nothing is filled in it. */

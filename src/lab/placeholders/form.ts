@@ -12,7 +12,7 @@ import { Widget } from '@lumino/widgets';
 import { el } from '../dom';
 import { checkValue, IPlaceholder } from '../../core/placeholders/definitions';
 import { defaultVariable } from './environment';
-import type { INotebookPlaceholders } from './model';
+import type { INotebookPlaceholders } from '../tokens';
 import type {
   IResolvedValue,
   IStoredValues

@@ -11,7 +11,7 @@ import {
 } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { isGraded } from '../grading/readonly';
+import { isGraded } from '../readonly';
 import {
   fetchPersistence,
   notSavedMessage,

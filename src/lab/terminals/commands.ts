@@ -19,6 +19,7 @@ import { countTokens, substitute } from '../../core/placeholders/engine';
 import { CommandIDs, IPlaceholders, IProgress } from '../tokens';
 import type { NodeTerminals } from './manager';
 import { targetNodes } from '../../core/terminals/markers';
+import type { TerminalsController } from './controller';
 import type { TerminalsModel } from './model';
 import { IRunTarget, notebookMarkers } from './runbuttons';
 import { unsafeCharacter } from '../../core/terminals/typing';
@@ -294,4 +295,34 @@ export function addCommands(context: ITerminalsContext): {
   });
 
   return { run, copy };
+}
+
+/** Accept the nodes a notebook proposes, or keep the student's own for it. */
+export function addProposalCommands(
+  app: JupyterFrontEnd,
+  controller: TerminalsController,
+  trans: TranslationBundle
+): void {
+  app.commands.addCommand(CommandIDs.acceptNodes, {
+    label: trans.__('Accept the Nodes This Notebook Proposes'),
+    isEnabled: () => controller.canAccept,
+    execute: async () => {
+      if (!(await controller.accept())) {
+        void Notification.error(
+          trans.__(
+            'The path of this notebook is too long to remember its nodes; move it to a shorter path.'
+          ),
+          { autoClose: false }
+        );
+      }
+    }
+  });
+  app.commands.addCommand(CommandIDs.keepOwnNodes, {
+    label: args =>
+      args.keep === false
+        ? trans.__('Show the Nodes This Notebook Proposes')
+        : trans.__('Keep My Own Nodes for This Notebook'),
+    isEnabled: () => controller.hasProposal,
+    execute: args => controller.keepOwn(args.keep !== false)
+  });
 }

@@ -11,9 +11,9 @@
  */
 import * as fs from 'fs';
 import { EXTENSION_VERSION } from '../../core/version';
-import { DEFAULT_STEP_RULES } from '../../core/notebook/steps';
 import { FLAG_MEANINGS } from '../../core/grading/evidence';
 import { readClass } from '../../core/grading/reader';
+import { DEFAULT_OUTLINE_OPTIONS } from '../../core/progress/outline';
 import {
   writeSampleClass,
   SampleLayout,
@@ -189,7 +189,7 @@ async function grade(args: IArguments): Promise<number> {
   try {
     result = await readClass(
       fileSystemSource(folder),
-      { ...DEFAULT_STEP_RULES, maxSectionLevel: 3, version: EXTENSION_VERSION },
+      { ...DEFAULT_OUTLINE_OPTIONS, version: EXTENSION_VERSION },
       (_, read, total) => progress?.(read, total)
     );
   } catch (error) {
