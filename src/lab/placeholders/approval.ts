@@ -7,29 +7,24 @@ import type { Cell } from '@jupyterlab/cells';
 import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { countTokens } from '../../core/placeholders/engine';
-import type { INotebookPlaceholders } from '../tokens';
+import type { PlaceholdersController } from './controller';
 import type { PlaceholderFiller } from './filler';
-import type { RunCheck } from './model';
 import type { RunApproval } from './runcheck';
 
-export function runApproval(options: {
-  tracker: INotebookTracker;
-  forPanel: (panel: NotebookPanel) => INotebookPlaceholders;
-  filler: PlaceholderFiller;
-  checkBeforeRun: () => RunCheck;
-  /** A grader runs the student's cells as handed in. */
-  isGraded: (panel: NotebookPanel) => boolean;
-  trans: TranslationBundle;
-}): RunApproval {
-  const { tracker, forPanel, filler, checkBeforeRun, isGraded, trans } =
-    options;
+export function runApproval(
+  tracker: INotebookTracker,
+  placeholders: PlaceholdersController,
+  filler: PlaceholderFiller,
+  trans: TranslationBundle
+): RunApproval {
   return async (notebook, cells) => {
-    const check = checkBeforeRun();
+    const check = placeholders.model.options.checkBeforeRun;
     const panel = tracker.find(p => p.content.model === notebook);
-    if (check === 'off' || !panel || isGraded(panel)) {
+    // A grader runs the student's cells as handed in.
+    if (check === 'off' || !panel || placeholders.isGraded(panel)) {
       return true;
     }
-    const state = forPanel(panel);
+    const state = placeholders.forPanel(panel);
     const tokens = state.placeholders.map(p => p.token);
     const holding = Private.cellsHolding(panel, cells, tokens);
     if (!holding.length) {

@@ -124,14 +124,7 @@ export const placeholdersPlugin: JupyterFrontEndPlugin<IPlaceholders> = {
       CommandIDs.undoFill
     ]);
     if (executor instanceof CheckingCellExecutor) {
-      executor.approve = runApproval({
-        tracker,
-        forPanel: panel => controller.forPanel(panel),
-        filler,
-        checkBeforeRun: () => controller.model.options.checkBeforeRun,
-        isGraded: panel => controller.isGraded(panel),
-        trans
-      });
+      executor.approve = runApproval(tracker, controller, filler, trans);
     } else {
       console.warn(
         'jupyterlab-testbed: another extension runs the cells; unfilled placeholders are not checked before a run.'

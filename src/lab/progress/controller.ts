@@ -19,10 +19,11 @@ import {
   DEFAULT_OUTLINE_OPTIONS,
   firstPending,
   IOutlineOptions,
+  ISection,
   IStep,
   outlineOptionsOf
 } from '../../core/progress/outline';
-import { showStep } from '../notebook/navigate';
+import { showSection, showStep } from '../notebook/navigate';
 import { gradingNote, isGraded, refuseWhileGrading } from '../readonly';
 import type { IGrading, IProgress } from '../tokens';
 import { ManualStepDecorator } from './decorations';
@@ -159,6 +160,22 @@ export class ProgressController implements IProgress {
         buttons: [Dialog.okButton()]
       });
       this._views?.view.rerender();
+    }
+  }
+
+  /** Show a step of the notebook on screen. */
+  openStep(step: IStep): void {
+    const panel = this._options.tracker.currentWidget;
+    if (panel) {
+      void showStep(panel, step, this._config);
+    }
+  }
+
+  /** Show a section of the notebook on screen. */
+  openSection(section: ISection): void {
+    const panel = this._options.tracker.currentWidget;
+    if (panel) {
+      void showSection(panel, section);
     }
   }
 

@@ -8,11 +8,10 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
-import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { showSection, showStep } from '../notebook/navigate';
 import { addToPalette } from '../palette';
 import { CommandIDs, IGrading, IProgress, ITestbedSidebar } from '../tokens';
 import { addCommands } from './commands';
@@ -49,18 +48,10 @@ export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
   ): IProgress => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_testbed');
     const controller = new ProgressController({ tracker, grading, trans });
-    const onScreen = (open: (panel: NotebookPanel) => void) => {
-      const panel = tracker.currentWidget;
-      if (panel) {
-        open(panel);
-      }
-    };
     const view = new ProgressView({
       translator: translator ?? nullTranslator,
-      openStep: step =>
-        onScreen(panel => void showStep(panel, step, controller.outlineOptions)),
-      openSection: section =>
-        onScreen(panel => void showSection(panel, section)),
+      openStep: step => controller.openStep(step),
+      openSection: section => controller.openSection(section),
       tick: (step, ticked) =>
         controller.tick(tracker.currentWidget, step, ticked),
       continue: () => void app.commands.execute(CommandIDs.continueLab)

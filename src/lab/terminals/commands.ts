@@ -19,6 +19,7 @@ import { countTokens, substitute } from '../../core/placeholders/engine';
 import { CommandIDs, IPlaceholders, IProgress } from '../tokens';
 import type { NodeTerminals } from './manager';
 import { targetNodes } from '../../core/terminals/markers';
+import type { CommandRegistry } from '@lumino/commands';
 import type { TerminalsController } from './controller';
 import type { TerminalsModel } from './model';
 import { IRunTarget, notebookMarkers } from './runbuttons';
@@ -325,4 +326,20 @@ export function addProposalCommands(
     isEnabled: () => controller.hasProposal,
     execute: args => controller.keepOwn(args.keep !== false)
   });
+}
+
+/** The section's buttons run the commands, so they act as the palette's do. */
+export function sectionActions(commands: CommandRegistry) {
+  const run = (id: string, args?: { [key: string]: string | boolean }) =>
+    void commands.execute(id, args);
+  return {
+    open: (node: string) => run(CommandIDs.openNode, { node }),
+    reconnect: (node: string) => run(CommandIDs.reconnectNode, { node }),
+    openAll: () => run(CommandIDs.openAllNodes),
+    check: () => run(CommandIDs.checkNodes),
+    loadKeys: () => run(CommandIDs.loadKeys),
+    forgetHostKey: (node: string) => run(CommandIDs.forgetHostKey, { node }),
+    acceptNodes: () => run(CommandIDs.acceptNodes),
+    keepOwnNodes: (keep: boolean) => run(CommandIDs.keepOwnNodes, { keep })
+  };
 }

@@ -6,7 +6,10 @@
  */
 import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import type { ISettingRegistry } from '@jupyterlab/settingregistry';
-import type { TranslationBundle } from '@jupyterlab/translation';
+import type {
+  ITranslator,
+  TranslationBundle
+} from '@jupyterlab/translation';
 import type { IDisposable } from '@lumino/disposable';
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
@@ -33,7 +36,7 @@ import type { IGrading, IPlaceholders, ITerminals } from '../tokens';
 import { nodeNames } from './commands';
 import type { NodeTerminals } from './manager';
 import type { ILabTopology, ITerminalsSettings, TerminalsModel } from './model';
-import type { RunButtons } from './runbuttons';
+import { IRunTarget, RunButtons } from './runbuttons';
 
 /** While the section is on screen, how often terminal states are asked. */
 const STATE_POLL = 5000;
@@ -46,10 +49,15 @@ export namespace TerminalsController {
     placeholders: IPlaceholders | null;
     grading: IGrading | null;
     trans: TranslationBundle;
+    translator: ITranslator;
     /** Whether the terminal cards can be seen: the polling stands by otherwise. */
     isVisible: () => boolean;
-    /** The Run buttons of a notebook, once its context is ready. */
-    runButtons: (panel: NotebookPanel) => RunButtons;
+  }
+
+  /** What the Run and Copy buttons of a block do (the commands' path). */
+  export interface ISender {
+    run: (panel: NotebookPanel, target: IRunTarget) => Promise<void>;
+    copy: (panel: NotebookPanel, target: IRunTarget) => Promise<void>;
   }
 }
 
@@ -96,6 +104,25 @@ export class TerminalsController implements ITerminals, IDisposable {
 
   get isDisposed(): boolean {
     return this._isDisposed;
+  }
+
+  /** Where the Run and Copy buttons of blocks send them; none until set. */
+  sender: TerminalsController.ISender | null = null;
+
+  /**
+   * Read the nodes once the app is restored and once the server said
+   * which key Chameleon gave it (the section says why that failed).
+   */
+  start(restored: Promise<void>): void {
+    // The polling asks only while the cards are seen; the states start known.
+    void this._options.terminals.refresh();
+    restored.then(() => this.updateTopology()).catch(() => undefined);
+    void this._options.model
+      .readPaths()
+      .then(() => this.updateTopology())
+      .catch(reason =>
+        console.warn('jupyterlab-testbed: ssh paths not read.', reason)
+      );
   }
 
   /** Grading is known through its token only: a graded notebook does not connect. */
@@ -290,7 +317,15 @@ export class TerminalsController implements ITerminals, IDisposable {
       if (panel.isDisposed || this._isDisposed) {
         return;
       }
-      const buttons = this._options.runButtons(panel);
+      const buttons = new RunButtons({
+        notebook: panel.content,
+        markers: () => this._markers,
+        nodeNames: () => nodeNames(this._options.model),
+        onRun: target => void this.sender?.run(panel, target),
+        onCopy: target => void this.sender?.copy(panel, target),
+        canRun: () => !this.isGraded(panel),
+        translator: this._options.translator
+      });
       this._buttons.set(panel, buttons);
       panel.content.model?.metadataChanged.connect((_, change) => {
         if (

@@ -20,11 +20,14 @@ import {
   ITerminals,
   ITestbedSidebar
 } from '../tokens';
-import { addCommands, addProposalCommands, nodeNames } from './commands';
+import {
+  addCommands,
+  addProposalCommands,
+  sectionActions
+} from './commands';
 import { TerminalsController } from './controller';
 import { NodeTerminals } from './manager';
 import { TerminalsModel } from './model';
-import { RunButtons } from './runbuttons';
 import { TerminalsSection } from './section';
 import { SshServer } from './server';
 
@@ -69,44 +72,26 @@ export const terminalsPlugin: JupyterFrontEndPlugin<ITerminals> = {
       connectLine: node => model.connectLine(node),
       trans
     });
-    const execute = (id: string, args?: { [key: string]: string | boolean }) =>
-      void app.commands.execute(id, args);
     const section = new TerminalsSection({
       model,
       terminals,
       translator: translator ?? nullTranslator,
-      open: node => execute(CommandIDs.openNode, { node }),
-      reconnect: node => execute(CommandIDs.reconnectNode, { node }),
-      openAll: () => execute(CommandIDs.openAllNodes),
-      check: () => execute(CommandIDs.checkNodes),
-      loadKeys: () => execute(CommandIDs.loadKeys),
-      forgetHostKey: node => execute(CommandIDs.forgetHostKey, { node }),
-      acceptNodes: () => execute(CommandIDs.acceptNodes),
-      keepOwnNodes: keep => execute(CommandIDs.keepOwnNodes, { keep })
+      ...sectionActions(app.commands)
     });
     section.id = 'jp-testbed-terminals';
     sidebar.addSection(section, 300, 3);
 
-    const controller: TerminalsController = new TerminalsController({
+    const controller = new TerminalsController({
       notebooks,
       model,
       terminals,
       placeholders,
       grading,
       trans,
-      isVisible: () => section.isVisible,
-      runButtons: panel =>
-        new RunButtons({
-          notebook: panel.content,
-          markers: () => controller.markers,
-          nodeNames: () => nodeNames(model),
-          onRun: target => void send.run(panel, target),
-          onCopy: target => void send.copy(panel, target),
-          canRun: () => !controller.isGraded(panel),
-          translator: translator ?? nullTranslator
-        })
+      translator: translator ?? nullTranslator,
+      isVisible: () => section.isVisible
     });
-    const send = addCommands({
+    controller.sender = addCommands({
       app,
       notebooks,
       model,
@@ -126,16 +111,7 @@ export const terminalsPlugin: JupyterFrontEndPlugin<ITerminals> = {
       CommandIDs.runCellOnNode
     ]);
 
-    app.restored
-      .then(() => controller.updateTopology())
-      .catch(() => undefined);
-    // Which key Chameleon gave this server; the section says why it failed.
-    void model
-      .readPaths()
-      .then(() => controller.updateTopology())
-      .catch(reason =>
-        console.warn('jupyterlab-testbed: ssh paths not read.', reason)
-      );
+    controller.start(app.restored);
     if (settingRegistry) {
       controller
         .loadSettings(settingRegistry, PLUGIN_ID)
