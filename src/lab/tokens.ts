@@ -88,7 +88,10 @@ export interface IPlaceholderValues {
   /** The stored values, app-wide and per folder. */
   readonly stored: IStoredValues;
   /** The placeholders of a notebook at `path` and the values for them. */
-  forNotebook(model: INotebookModel | null, path: string): INotebookPlaceholders;
+  forNotebook(
+    model: INotebookModel | null,
+    path: string
+  ): INotebookPlaceholders;
 }
 
 /** The placeholders of one notebook and the values for them. */

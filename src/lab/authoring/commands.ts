@@ -25,7 +25,7 @@ import {
 import { storeRecord, writableRecord } from '../metadata/cell';
 import { revealCell } from '../notebook/reveal';
 import { selectedFolder } from '../browser';
-import { addToPalette } from '../palette';
+import { addToPalette, NO_ARGS } from '../palette';
 import { CommandIDs } from '../tokens';
 import { contentsFs } from './contentsfs';
 import type { ILintOptions } from '../../core/authoring/lint';
@@ -96,6 +96,25 @@ export function addAuthoringCommands(
   };
 
   app.commands.addCommand(CommandIDs.lintLab, {
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          path: {
+            type: 'string',
+            description: trans.__(
+              'The lab folder, relative to the server root; the current notebook’s folder when absent'
+            )
+          },
+          browser: {
+            type: 'boolean',
+            description: trans.__(
+              'True to take the folder selected in the file browser'
+            )
+          }
+        }
+      }
+    },
     label: trans.__('Check the Lab for Leaks Before Publishing'),
     caption: trans.__(
       'List what in the lab folder’s notebooks would leak or confuse students: values, addresses, keys, outputs, progress records, undeclared tokens and nodes'
@@ -116,6 +135,25 @@ export function addAuthoringCommands(
   });
 
   app.commands.addCommand(CommandIDs.prepareLab, {
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          path: {
+            type: 'string',
+            description: trans.__(
+              'The lab folder, relative to the server root; the current notebook’s folder when absent'
+            )
+          },
+          browser: {
+            type: 'boolean',
+            description: trans.__(
+              'True to take the folder selected in the file browser'
+            )
+          }
+        }
+      }
+    },
     label: trans.__('Prepare the Lab for Publishing…'),
     caption: trans.__(
       'A clean copy of the lab folder for Trovi: filled values restored, progress and outputs removed, then checked'
@@ -180,6 +218,7 @@ export function addAuthoringCommands(
   });
 
   app.commands.addCommand(CommandIDs.keepOutputs, {
+    describedBy: NO_ARGS,
     label: trans.__('Keep This Cell’s Outputs When Publishing'),
     caption: trans.__(
       'Prepare for Publishing clears outputs; a cell marked here keeps them (an example result, a figure)'
@@ -217,6 +256,7 @@ export function addAuthoringCommands(
   );
 
   app.commands.addCommand(CommandIDs.shareDeclarations, {
+    describedBy: NO_ARGS,
     label: trans.__(
       'Use This Notebook’s Declarations in Every Notebook of Its Folder'
     ),

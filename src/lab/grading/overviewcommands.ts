@@ -13,7 +13,7 @@ import { PathExt } from '@jupyterlab/coreutils';
 import type { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import type { ITranslator } from '@jupyterlab/translation';
 import { selectedFolder } from '../browser';
-import { addToPalette } from '../palette';
+import { addToPalette, NO_ARGS } from '../palette';
 import { CommandIDs, IGrading } from '../tokens';
 import { EXTENSION_VERSION } from '../../core/version';
 import type { IOutlineOptions } from '../../core/progress/outline';
@@ -83,6 +83,19 @@ export function addOverview(
   };
 
   app.commands.addCommand(CommandIDs.classOverview, {
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          path: {
+            type: 'string',
+            description: trans.__(
+              'The submissions folder, relative to the server root; asked for when absent'
+            )
+          }
+        }
+      }
+    },
     label: args =>
       args.path !== undefined
         ? trans.__('Class Overview of %1', String(args.path) || '/')
@@ -111,6 +124,7 @@ export function addOverview(
   });
 
   app.commands.addCommand(CommandIDs.classOverviewHere, {
+    describedBy: NO_ARGS,
     label: trans.__('Class Overview of This Folder'),
     caption: trans.__('Progress of every handed-in notebook in this folder'),
     execute: () =>
@@ -120,6 +134,7 @@ export function addOverview(
   });
 
   const exportAs = (kind: 'csv' | 'json') => ({
+    describedBy: NO_ARGS,
     label:
       kind === 'csv'
         ? trans.__('Export the Class Overview as CSV')

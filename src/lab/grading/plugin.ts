@@ -13,7 +13,7 @@ import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { EXTENSION_VERSION } from '../../core/version';
-import { addToPalette } from '../palette';
+import { addToPalette, NO_ARGS } from '../palette';
 import { CommandIDs, IGrading, IProgress, ITestbedSidebar } from '../tokens';
 import { GradingController } from './controller';
 import { addOverview } from './overviewcommands';
@@ -67,6 +67,7 @@ export const gradingPlugin: JupyterFrontEndPlugin<IGrading> = {
       .then(progress => (controller.progress = progress));
 
     app.commands.addCommand(CommandIDs.gradingToggle, {
+      describedBy: NO_ARGS,
       label: trans.__('Grade This Notebook: Read-Only Progress and Evidence'),
       caption: trans.__(
         'Show the student’s recorded progress read-only, cross-checked against the notebook; your runs, ticks and values are not recorded'
@@ -91,12 +92,14 @@ export const gradingPlugin: JupyterFrontEndPlugin<IGrading> = {
     addToPalette(palette, trans, [CommandIDs.gradingToggle]);
 
     if (settingRegistry) {
-      controller.loadSettings(settingRegistry, PLUGIN_ID).catch(reason =>
-        console.error(
-          'jupyterlab-testbed: cannot load the grading settings.',
-          reason
-        )
-      );
+      controller
+        .loadSettings(settingRegistry, PLUGIN_ID)
+        .catch(reason =>
+          console.error(
+            'jupyterlab-testbed: cannot load the grading settings.',
+            reason
+          )
+        );
     }
     addOverview(app, {
       grading: controller,

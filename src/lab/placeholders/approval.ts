@@ -73,7 +73,6 @@ export function runApproval(
     }
     return true;
   };
-
 }
 
 namespace Private {

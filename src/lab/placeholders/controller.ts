@@ -172,7 +172,9 @@ export class PlaceholdersController implements IPlaceholders {
   private _showValues(panel: NotebookPanel): void {
     this._rendered
       .get(panel)
-      ?.setValues(this.isGraded(panel) ? new Map() : this.forPanel(panel).values);
+      ?.setValues(
+        this.isGraded(panel) ? new Map() : this.forPanel(panel).values
+      );
   }
 
   private _onNotebookAdded(_: INotebookTracker, panel: NotebookPanel): void {

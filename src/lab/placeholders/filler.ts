@@ -166,9 +166,7 @@ export class PlaceholderFiller {
     if (!notebook) {
       return;
     }
-    const tokens = this._options
-      .forPanel(panel)
-      .placeholders.map(p => p.token);
+    const tokens = this._options.forPanel(panel).placeholders.map(p => p.token);
     const index = nextUnfilled(
       unfilledInNotebook(notebook, tokens),
       panel.content.activeCellIndex,

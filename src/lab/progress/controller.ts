@@ -148,9 +148,8 @@ export class ProgressController implements IProgress {
     }
     if (panel && !this.modelFor(panel).setTicked(step, ticked)) {
       const trans = this._options.trans;
-      const record = panel.content.widgets[step.cellIndex]?.model.getMetadata(
-        METADATA_KEY
-      );
+      const record =
+        panel.content.widgets[step.cellIndex]?.model.getMetadata(METADATA_KEY);
       void showDialog({
         title: trans.__('Cannot record this step'),
         body: trans.__(

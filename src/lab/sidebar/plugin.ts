@@ -5,6 +5,7 @@ import {
 } from '@jupyterlab/application';
 import { ICommandPalette, showErrorMessage } from '@jupyterlab/apputils';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { NO_ARGS } from '../palette';
 import { CommandIDs, ITestbedSidebar } from '../tokens';
 import { EXTENSION_VERSION } from '../../core/version';
 import { TestbedSidebar } from './panel';
@@ -44,6 +45,7 @@ export const sidebarPlugin: JupyterFrontEndPlugin<ITestbedSidebar> = {
     app.shell.add(sidebar, 'left', { rank: SIDEBAR_RANK, type: 'Testbed lab' });
     restorer?.add(sidebar, 'jupyterlab-testbed:sidebar');
     app.commands.addCommand(CommandIDs.showSidebar, {
+      describedBy: NO_ARGS,
       label: trans.__('Show Testbed Lab Sidebar'),
       execute: () => app.shell.activateById(sidebar.id)
     });

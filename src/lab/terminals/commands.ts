@@ -16,6 +16,7 @@ import {
 import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { countTokens, substitute } from '../../core/placeholders/engine';
+import { NO_ARGS } from '../palette';
 import { CommandIDs, IPlaceholders, IProgress } from '../tokens';
 import type { NodeTerminals } from './manager';
 import { targetNodes } from '../../core/terminals/markers';
@@ -102,6 +103,19 @@ export function addCommands(context: ITerminalsContext): {
   };
 
   commands.addCommand(CommandIDs.openNode, {
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          node: {
+            type: 'string',
+            description: trans.__(
+              'The node’s name (node1); the lab’s first node when absent'
+            )
+          }
+        }
+      }
+    },
     label: args =>
       trans.__('Open Terminal on %1', nodeArg(args) ?? trans.__('a Node')),
     caption: trans.__(
@@ -113,6 +127,17 @@ export function addCommands(context: ITerminalsContext): {
     }
   });
   commands.addCommand(CommandIDs.reconnectNode, {
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          node: {
+            type: 'string',
+            description: trans.__('The node’s name (node1)')
+          }
+        }
+      }
+    },
     label: args => trans.__('Reconnect Terminal to %1', nodeArg(args) ?? ''),
     execute: args => {
       const node = nodeArg(args);
@@ -122,16 +147,19 @@ export function addCommands(context: ITerminalsContext): {
     }
   });
   commands.addCommand(CommandIDs.openAllNodes, {
+    describedBy: NO_ARGS,
     label: trans.__('Open Terminals on All Nodes Side by Side'),
     execute: () =>
       ready() ? terminals.openAll(nodeNames(model)).catch(report) : undefined
   });
   commands.addCommand(CommandIDs.checkNodes, {
+    describedBy: NO_ARGS,
     label: trans.__('Check the SSH Key and the First Node'),
     isEnabled: hasNodes,
     execute: () => model.check().catch(report)
   });
   commands.addCommand(CommandIDs.loadKeys, {
+    describedBy: NO_ARGS,
     label: trans.__('Load the Lab’s SSH Key into the Agent'),
     isEnabled: hasNodes,
     execute: async () => {
@@ -148,6 +176,19 @@ export function addCommands(context: ITerminalsContext): {
     }
   });
   commands.addCommand(CommandIDs.forgetHostKey, {
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          node: {
+            type: 'string',
+            description: trans.__(
+              'The node whose old host key to forget (node1)'
+            )
+          }
+        }
+      }
+    },
     label: args =>
       trans.__('Forget the Old Host Key of %1', nodeArg(args) ?? ''),
     isEnabled: hasNodes,
@@ -278,6 +319,7 @@ export function addCommands(context: ITerminalsContext): {
       : null;
   };
   commands.addCommand(CommandIDs.runCellOnNode, {
+    describedBy: NO_ARGS,
     label: () => {
       const target = activeTarget();
       return target
@@ -305,6 +347,7 @@ export function addProposalCommands(
   trans: TranslationBundle
 ): void {
   app.commands.addCommand(CommandIDs.acceptNodes, {
+    describedBy: NO_ARGS,
     label: trans.__('Accept the Nodes This Notebook Proposes'),
     isEnabled: () => controller.canAccept,
     execute: async () => {
@@ -319,6 +362,19 @@ export function addProposalCommands(
     }
   });
   app.commands.addCommand(CommandIDs.keepOwnNodes, {
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          keep: {
+            type: 'boolean',
+            description: trans.__(
+              'False to show the notebook’s proposal again; true when absent'
+            )
+          }
+        }
+      }
+    },
     label: args =>
       args.keep === false
         ? trans.__('Show the Nodes This Notebook Proposes')

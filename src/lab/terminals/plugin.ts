@@ -20,11 +20,7 @@ import {
   ITerminals,
   ITestbedSidebar
 } from '../tokens';
-import {
-  addCommands,
-  addProposalCommands,
-  sectionActions
-} from './commands';
+import { addCommands, addProposalCommands, sectionActions } from './commands';
 import { TerminalsController } from './controller';
 import { NodeTerminals } from './manager';
 import { TerminalsModel } from './model';

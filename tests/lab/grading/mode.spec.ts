@@ -26,12 +26,9 @@ import {
   RUN_BUTTON_CLASS,
   RunButtons
 } from '../../../src/lab/terminals/runbuttons';
-import {
-  CommandIDs,
-  IGrading,
-  IPlaceholders,
-  IProgress
-} from '../../../src/lab/tokens';
+import type { PlaceholdersController } from '../../../src/lab/placeholders/controller';
+import type { ProgressController } from '../../../src/lab/progress/controller';
+import { CommandIDs, IGrading } from '../../../src/lab/tokens';
 import { openPanel } from '../../helpers';
 
 describe('GradingMode', () => {
@@ -186,7 +183,8 @@ async function startLab() {
     },
     shell: { activateById: () => undefined },
     contextMenu: { addItem: () => undefined },
-    restored: Promise.resolve()
+    restored: Promise.resolve(),
+    resolveOptionalService: async () => null
   } as unknown as JupyterFrontEnd;
   const sections = new Map<string, Widget>();
   const sidebar = {
@@ -212,7 +210,7 @@ async function startLab() {
     null,
     null,
     grading
-  ) as IProgress;
+  ) as ProgressController;
   const placeholders = placeholdersPlugin.activate(
     app,
     sidebar,
@@ -223,7 +221,7 @@ async function startLab() {
     null,
     null,
     grading
-  ) as IPlaceholders;
+  ) as PlaceholdersController;
   placeholders.model.setSettings(
     { values: { netID: 'grader1' }, folders: {} },
     { refillOnChange: true, fillOnOpen: true, checkBeforeRun: 'warn' }
