@@ -25,6 +25,16 @@ export interface IPlaceholderOptions {
   checkBeforeRun: RunCheck;
 }
 
+/**
+ * The schema's defaults, until the settings load (a test holds them equal);
+ * the loaded settings carry the schema's own.
+ */
+export const DEFAULT_PLACEHOLDER_OPTIONS: IPlaceholderOptions = {
+  refillOnChange: true,
+  fillOnOpen: false,
+  checkBeforeRun: 'warn'
+};
+
 export class PlaceholdersModel implements IPlaceholderValues {
   /** Emitted when values, defaults or options change. */
   get changed(): ISignal<PlaceholdersModel, void> {
@@ -81,10 +91,6 @@ export class PlaceholdersModel implements IPlaceholderValues {
 
   private _stored: IStoredValues = { values: {}, folders: {} };
   private _server: Values = {};
-  private _options: IPlaceholderOptions = {
-    refillOnChange: true,
-    fillOnOpen: false,
-    checkBeforeRun: 'warn'
-  };
+  private _options: IPlaceholderOptions = { ...DEFAULT_PLACEHOLDER_OPTIONS };
   private _changed = new Signal<PlaceholdersModel, void>(this);
 }

@@ -35,10 +35,20 @@ import type { ProgressStatus } from './statusbar';
 import type { ProgressView } from './view';
 
 /** The settings of schema/progress.json. */
-interface IProgressSettings extends IOutlineOptions {
+export interface IProgressSettings extends IOutlineOptions {
   track: boolean;
   logLimit: number;
 }
+
+/**
+ * The schema's defaults, until the settings load (a test holds them equal);
+ * the loaded settings carry the schema's own.
+ */
+export const DEFAULT_PROGRESS_SETTINGS: IProgressSettings = {
+  track: true,
+  logLimit: 100,
+  ...DEFAULT_OUTLINE_OPTIONS
+};
 
 export namespace ProgressController {
   export interface IOptions {
@@ -326,11 +336,7 @@ export class ProgressController implements IProgress {
   }
 
   private _options: ProgressController.IOptions;
-  private _config: IProgressSettings = {
-    track: true,
-    logLimit: 100,
-    ...DEFAULT_OUTLINE_OPTIONS
-  };
+  private _config: IProgressSettings = { ...DEFAULT_PROGRESS_SETTINGS };
   private _log = new EventLog({ limit: () => this._config.logLimit });
   private _models = new Map<NotebookPanel, ProgressModel>();
   private _settings: ISettingRegistry.ISettings | null = null;
