@@ -7,7 +7,7 @@
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { nullTranslator } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
-import { el } from '../dom';
+import { el, morph, placeChildren } from '../dom';
 import type { NodeTerminals, NodeTerminalState } from './manager';
 import { keyLine } from '../../core/terminals/keysource';
 import type { INodeProposal, TerminalsModel } from './model';
@@ -41,6 +41,8 @@ export class TerminalsSection extends Widget {
     );
     this.addClass('jp-testbed-Terminals');
     this.title.label = this._trans.__('Terminals');
+    this._cardList = el('ul', 'jp-testbed-Terminals-cards');
+    this._cardList.setAttribute('aria-label', this._trans.__('Nodes'));
     options.model.changed.connect(this._render, this);
     options.terminals.changed.connect(this._render, this);
     this._render();
@@ -81,12 +83,17 @@ export class TerminalsSection extends Widget {
     }
     if (topology?.result.ok) {
       const nodes = topology.result.nodes;
-      const cards = el('ul', 'jp-testbed-Terminals-cards');
-      cards.setAttribute('aria-label', trans.__('Nodes'));
-      for (const node of nodes) {
-        cards.appendChild(this._card(node));
-      }
-      parts.push(cards);
+      const names = new Set(nodes.map(node => node.name));
+      this._cards.forEach((_, name) => {
+        if (!names.has(name)) {
+          this._cards.delete(name);
+        }
+      });
+      placeChildren(
+        this._cardList,
+        nodes.map(node => this._card(node))
+      );
+      parts.push(this._cardList);
       if (nodes.length > 1) {
         parts.push(
           this._button(
@@ -101,30 +108,14 @@ export class TerminalsSection extends Widget {
       }
       parts.push(this._health());
     }
-    const focused = this._focusedControl();
-    this.node.replaceChildren(...parts);
-    if (focused) {
-      this.node.querySelector<HTMLElement>(focused)?.focus();
-    }
-  }
-
-  /**
-   * A selector for the focused button, to focus it again once redrawn
-   * (node names are checked aliases, safe in a selector).
-   */
-  private _focusedControl(): string | null {
-    const active = document.activeElement;
-    if (!(active instanceof HTMLButtonElement) || !this.node.contains(active)) {
-      return null;
-    }
-    const className = Array.from(active.classList).find(c =>
-      c.startsWith('jp-testbed-')
-    );
-    const node = active.closest<HTMLElement>('[data-node]')?.dataset.node;
-    if (!className) {
-      return null;
-    }
-    return node ? `[data-node="${node}"] .${className}` : `.${className}`;
+    // What shows the same stays in the page, and a node's card is updated
+    // in place: the focus stays where it was, and nothing else is redrawn.
+    const kept = parts.map((part, i) => {
+      const before = this._parts[i];
+      return before?.outerHTML === part.outerHTML ? before : part;
+    });
+    this._parts = kept;
+    placeChildren(this.node, kept);
   }
 
   /**
@@ -211,7 +202,19 @@ export class TerminalsSection extends Widget {
     return box;
   }
 
+  /** A node's card: the one shown before, updated in place, when there is one. */
   private _card(node: INode): HTMLElement {
+    const fresh = this._newCard(node);
+    const kept = this._cards.get(node.name);
+    if (!kept) {
+      this._cards.set(node.name, fresh);
+      return fresh;
+    }
+    morph(kept, fresh);
+    return kept;
+  }
+
+  private _newCard(node: INode): HTMLElement {
     const trans = this._trans;
     const { terminals } = this._options;
     const state = terminals.state(node.name);
@@ -380,6 +383,11 @@ export class TerminalsSection extends Widget {
 
   private _options: TerminalsSection.IOptions;
   private _trans: TranslationBundle;
+  /** The parts shown, in order, as last placed. */
+  private _parts: HTMLElement[] = [];
+  private _cardList: HTMLElement;
+  /** The node cards by node name: a card's buttons act on its node. */
+  private _cards = new Map<string, HTMLElement>();
 }
 
 const STATE_LABELS: {
