@@ -168,7 +168,7 @@ export class ProgressController implements IProgress {
         ),
         buttons: [Dialog.okButton()]
       });
-      this._views?.view.rerender();
+      this._views?.view.refreshStep(step);
     }
   }
 

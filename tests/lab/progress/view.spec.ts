@@ -114,6 +114,45 @@ describe('ProgressView', () => {
     progress.dispose();
   });
 
+  it('puts back a tick that was not recorded in its row only, the checkbox keeping the focus', () => {
+    const { view, progress } = setUp({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [
+        {
+          id: 'm',
+          cell_type: 'markdown',
+          metadata: { [METADATA_KEY]: { v: 1, step: 'manual' } },
+          source: '## Horizon\nAssociate the IP.'
+        },
+        {
+          id: 'k',
+          cell_type: 'code',
+          metadata: {},
+          source: 'ls',
+          outputs: [],
+          execution_count: null
+        }
+      ]
+    });
+    const box = view.node.querySelector(
+      '.jp-testbed-Step-tick'
+    ) as HTMLInputElement;
+    const other = view.node.querySelectorAll('.jp-testbed-Step')[1];
+    box.focus();
+    // The owner refused the tick (the view's tick reports, records nothing).
+    box.click();
+    expect(box.checked).toBe(true);
+    view.refreshStep(progress.outline!.steps[0]);
+    expect(box.checked).toBe(false);
+    expect(view.node.querySelector('.jp-testbed-Step-tick')).toBe(box);
+    expect(document.activeElement).toBe(box);
+    expect(view.node.querySelectorAll('.jp-testbed-Step')[1]).toBe(other);
+    view.dispose();
+    progress.dispose();
+  });
+
   it('reports clicks and ticks to its owner', () => {
     const { view, progress, calls } = setUp({
       nbformat: 4,
