@@ -115,7 +115,7 @@ try {
 function measure({ events, warmup, pass, passes }) {
   const KEY = 'jupyterlab-testbed';
   const BASELINE_KEY = 'bench-baseline';
-  // The extension's fingerprint (src/notebook/hash.ts): with the right one
+  // The extension's fingerprint (src/core/notebook/hash.ts): with the right one
   // the step becomes "ok", a visible change of row and counts.
   const fingerprint = text => {
     let hash = 0x811c9dc5;

@@ -456,6 +456,8 @@ function installProbes() {
       return onmessage.get.call(this);
     },
     set(handler) {
+      // The wrapper below is a `function`: it has a `this` of its own.
+      // eslint-disable-next-line @typescript-eslint/no-this-alias
       const ws = this;
       const wrapped = function (event) {
         const watch = watched(ws);

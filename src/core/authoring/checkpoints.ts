@@ -5,8 +5,8 @@
  * each checkpoint is made what its file is now; a checkpoint whose file is
  * gone cannot be, and is named.
  */
-import type { IPublishFs, IPublishItem } from './publish';
-import { join, message } from './walk';
+import { errorText } from '../helpers';
+import { IPublishFs, IPublishItem, join } from './walk';
 
 /** `name-checkpoint.ext` is the checkpoint of `name.ext`. */
 const CHECKPOINT_NAME = /^(.+)-checkpoint(\.[^.]*)?$/;
@@ -36,7 +36,7 @@ export async function refreshCheckpoints(
     } catch (error) {
       left.push({
         path: folder,
-        why: `could not be listed (${message(error)}); ${Private.DELETE}`
+        why: `could not be listed (${errorText(error)}); ${Private.DELETE}`
       });
       continue;
     }
@@ -52,7 +52,7 @@ export async function refreshCheckpoints(
       try {
         await checkpoint(join(source, original));
       } catch (error) {
-        stale.push(`${item.name} (${message(error)})`);
+        stale.push(`${item.name} (${errorText(error)})`);
       }
     }
     if (stale.length) {

@@ -21,6 +21,7 @@ import { definitionsOf } from '../placeholders/authored';
 import type { IPlaceholder } from '../placeholders/definitions';
 import { planReset } from '../placeholders/engine';
 import type { ITemplateValues } from '../placeholders/template';
+import { errorText, isObject } from '../helpers';
 
 export interface ICleanChanges {
   /** Filled cells put back to their template. */
@@ -91,7 +92,7 @@ export function cleanNotebookText(
   try {
     content = JSON.parse(text);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorText(error);
     return failed(`not a notebook (not valid JSON: ${reason.slice(0, 80)})`);
   }
   const file = readNotebookFile(content);
@@ -99,7 +100,7 @@ export function cleanNotebookText(
     return failed(file.problem);
   }
   const notebook = content as { [key: string]: unknown; cells: unknown[] };
-  const metadata = Private.isObject(notebook.metadata) ? notebook.metadata : {};
+  const metadata = isObject(notebook.metadata) ? notebook.metadata : {};
   const read = readNotebookRecord(metadata[METADATA_KEY]);
   const problem = describeProblem(read);
   if (problem) {
@@ -117,7 +118,7 @@ export function cleanNotebookText(
     }
   };
   notebook.cells.forEach((cell, index) => {
-    if (Private.isObject(cell)) {
+    if (isObject(cell)) {
       Private.cleanCell(cell, index, changes, restoring);
     }
   });
@@ -230,11 +231,5 @@ namespace Private {
     } else {
       metadata[METADATA_KEY] = record;
     }
-  }
-
-  export function isObject(
-    value: unknown
-  ): value is { [key: string]: unknown } {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
   }
 }

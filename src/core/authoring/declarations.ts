@@ -25,6 +25,7 @@ import { checkValue, safePattern } from '../placeholders/definitions';
 import { checkWording, MAX_DECLARED_MARKERS } from '../terminals/markers';
 import { checkLab } from '../terminals/sshconfig';
 import { MAX_DECLARED_NODES, readNode } from '../terminals/topology';
+import { isObject } from '../helpers';
 
 /** The declared lists, by their key in the notebook record. */
 export type DeclarationKind = 'placeholders' | 'nodes' | 'markers';
@@ -347,8 +348,4 @@ function checkMarkers(entries: unknown[]): (string | null)[] {
     seen.add(key);
     return null;
   });
-}
-
-function isObject(value: unknown): value is { [key: string]: unknown } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -4,7 +4,37 @@
  * cannot make a report without end. One finding more says how many were
  * left out, and is a leak when any of them was.
  */
-import type { ILintFinding, LintRule } from './lint';
+
+/** What a lint rule looks for: RULE_MEANINGS in lint.ts says it in words. */
+export type LintRule =
+  | 'undeclared-token'
+  | 'unused-placeholder'
+  | 'undeclared-node'
+  | 'profile-value'
+  | 'address'
+  | 'project'
+  | 'private-key'
+  | 'secret'
+  | 'email'
+  | 'output'
+  | 'execution-count'
+  | 'progress'
+  | 'metadata';
+
+export interface ILintFinding {
+  rule: LintRule;
+  /** 'leak': would publish someone's data; 'warning': would confuse students or is left over. */
+  severity: 'leak' | 'warning';
+  /** The notebook's path relative to the linted folder (or its name for one notebook). */
+  path: string;
+  /** 0-based cell index; null for the notebook as a whole. */
+  cell: number | null;
+  /** 1-based line of the cell's source; null for outputs and metadata. */
+  line: number | null;
+  where: 'source' | 'output' | 'metadata';
+  /** One English sentence; cells are counted from 1 in it, as a reader counts them. */
+  message: string;
+}
 
 /** At most this many findings are kept per notebook; one more finding says how many were left out. */
 export const MAX_FINDINGS = 500;

@@ -6,7 +6,8 @@
  * Every pattern has bounded repetition or starts on a short literal, so a
  * hostile megabyte-long line is read in linear time.
  */
-import type { LintRule } from './lint';
+import type { LintRule } from './findings';
+import { escapeRegExp } from '../helpers';
 
 /** The rules of values that would be published. */
 export type LeakRule = Extract<
@@ -154,7 +155,7 @@ namespace Private {
     }
     const sorted = [...values].sort((a, b) => b.length - a.length);
     const parts = sorted.map(value => {
-      const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const escaped = escapeRegExp(value);
       const before = /^[\p{L}\p{N}]/u.test(value) ? '(?<![\\p{L}\\p{N}])' : '';
       const after = /[\p{L}\p{N}]$/u.test(value) ? '(?![\\p{L}\\p{N}])' : '';
       return `${before}${escaped}${after}`;

@@ -19,41 +19,15 @@ import {
   DEFAULT_MARKERS
 } from '../terminals/markers';
 import { declaredNodes } from '../terminals/topology';
-import { Findings } from './findings';
+import { Findings, ILintFinding, LintRule } from './findings';
 import type { KnownValues } from './profile';
 import { addressesIn, leakContext, shorten } from './leaks';
 import { checkCell, ILab } from './lintcells';
 import { Budget } from './linttext';
+import { errorText } from '../helpers';
 
-export type LintRule =
-  | 'undeclared-token'
-  | 'unused-placeholder'
-  | 'undeclared-node'
-  | 'profile-value'
-  | 'address'
-  | 'project'
-  | 'private-key'
-  | 'secret'
-  | 'email'
-  | 'output'
-  | 'execution-count'
-  | 'progress'
-  | 'metadata';
-
-export interface ILintFinding {
-  rule: LintRule;
-  /** 'leak': would publish someone's data; 'warning': would confuse students or is left over. */
-  severity: 'leak' | 'warning';
-  /** The notebook's path relative to the linted folder (or its name for one notebook). */
-  path: string;
-  /** 0-based cell index; null for the notebook as a whole. */
-  cell: number | null;
-  /** 1-based line of the cell's source; null for outputs and metadata. */
-  line: number | null;
-  where: 'source' | 'output' | 'metadata';
-  /** One English sentence; cells are counted from 1 in it, as a reader counts them. */
-  message: string;
-}
+// The rules and findings are defined with their collector.
+export type { ILintFinding, LintRule } from './findings';
 
 export interface ILintOptions {
   /** The author's own placeholder values: each is a leak wherever it appears (values shorter than 3 chars ignored). */
@@ -115,7 +89,7 @@ export function lintNotebookText(
   try {
     content = JSON.parse(text);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorText(error);
     return [
       Private.unreadable(path, `not valid JSON (${shorten(reason, 80)})`)
     ];

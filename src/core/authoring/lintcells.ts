@@ -12,16 +12,16 @@ import { DEFAULT_STEP_RULES, isCommandBlock } from '../notebook/steps';
 import { nodeList, whereText } from '../terminals/markers';
 import { Findings, plural } from './findings';
 import { findLeaks, ILeakContext, shorten } from './leaks';
-import type { ILintFinding, LintRule } from './lint';
+import type { ILintFinding, LintRule } from './findings';
 import {
   Budget,
   cutReason,
-  isObject,
   outputText,
   splitLines,
   withoutData
 } from './linttext';
 import { findTokenLike } from './tokenlike';
+import { isObject } from '../helpers';
 
 /** What the notebook declares, as the rules use it. */
 export interface ILab {

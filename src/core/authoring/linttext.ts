@@ -4,6 +4,7 @@
  * text is capped per piece and per notebook, because the notebook is
  * untrusted: a hostile one must not make the check slow.
  */
+import { isObject } from '../helpers';
 
 /** At most this much of one cell source or one output is examined (characters). */
 const MAX_TEXT_CHECKED = 1_000_000;
@@ -80,10 +81,6 @@ export function splitLines(text: string): string[] {
   return text
     .split('\n')
     .map(line => (line.endsWith('\r') ? line.slice(0, -1) : line));
-}
-
-export function isObject(value: unknown): value is { [key: string]: unknown } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 namespace Private {

@@ -2,6 +2,7 @@
  * The author's own values: what they typed into the Placeholders form while
  * trying their lab. Each of them in a published notebook is a leak.
  */
+import { isObject } from '../helpers';
 
 /** The author's values by placeholder field. */
 export type KnownValues = { [field: string]: string[] };
@@ -23,7 +24,7 @@ export function profileValues(settings: unknown): string[] {
 export function profileFields(settings: unknown): KnownValues {
   const found = new Map<string, Set<string>>();
   const addAll = (values: unknown) => {
-    if (!Private.isObject(values)) {
+    if (!isObject(values)) {
       return;
     }
     for (const [field, value] of Object.entries(values)) {
@@ -34,9 +35,9 @@ export function profileFields(settings: unknown): KnownValues {
       }
     }
   };
-  if (Private.isObject(settings)) {
+  if (isObject(settings)) {
     addAll(settings.values);
-    if (Private.isObject(settings.folders)) {
+    if (isObject(settings.folders)) {
       Object.values(settings.folders).forEach(addAll);
     }
   }
@@ -45,12 +46,4 @@ export function profileFields(settings: unknown): KnownValues {
     known[field] = [...values];
   });
   return known;
-}
-
-namespace Private {
-  export function isObject(
-    value: unknown
-  ): value is { [key: string]: unknown } {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-  }
 }

@@ -10,39 +10,17 @@
  * named with the reason.
  */
 import { DEFAULT_MAX_BYTES } from '../grading/reader';
+import { errorText } from '../helpers';
 import { safeJSON } from '../invisible';
 import { refreshCheckpoints } from './checkpoints';
 import { cleanNotebookText, ICleanChanges } from './clean';
 import { ILintFinding, ILintOptions, isLeak, lintNotebookText } from './lint';
 import { checkTroviForm, ITroviForm, TROVI_FILE, troviCrate } from './trovi';
 import type { KnownValues } from './profile';
-import { IFolderWalk, join, leftInPlace, message, walkFolder } from './walk';
+import { IFolderWalk, IPublishFs, join, leftInPlace, walkFolder } from './walk';
 
-export interface IPublishItem {
-  name: string;
-  kind: 'file' | 'directory' | 'link' | 'other';
-  size: number | null;
-  /** Why the file system cannot copy it (a hidden file the server refuses). */
-  why?: string;
-}
-
-export interface IPublishFs {
-  /** '' is the root of the file system's view; rejects when unreadable. */
-  list(path: string): Promise<IPublishItem[]>;
-  readText(path: string): Promise<string>;
-  /** Creates or overwrites. */
-  writeText(path: string, text: string): Promise<void>;
-  /** A byte-exact copy (binary files too). */
-  copyFile(from: string, to: string): Promise<void>;
-  makeDir(path: string): Promise<void>;
-  exists(path: string): Promise<boolean>;
-  /**
-   * Make the checkpoint of a file (JupyterLab's `.ipynb_checkpoints`) what
-   * the file is now. Without it, checkpoints left in a lab cleaned in place
-   * keep the lab from being called clean.
-   */
-  checkpoint?(path: string): Promise<void>;
-}
+// The file system's interface is defined with the walk that lists it.
+export type { IPublishFs, IPublishItem } from './walk';
 
 export interface IPrepareOptions {
   /** The lab folder (path in the fs's view). */
@@ -108,7 +86,7 @@ export async function lintFolder(
     try {
       text = await fs.readText(join(folder, file.path));
     } catch (error) {
-      findings.push(Private.unreadable(file.path, message(error)));
+      findings.push(Private.unreadable(file.path, errorText(error)));
       continue;
     }
     findings.push(...lintNotebookText(text, file.path, options));
@@ -143,7 +121,7 @@ export async function prepareFolder(
     walk = await walkFolder(fs, source);
   } catch (error) {
     throw new Error(
-      `The lab folder ${source || '(the root)'} cannot be listed: ${message(error)}`
+      `The lab folder ${source || '(the root)'} cannot be listed: ${errorText(error)}`
     );
   }
   const report: IPrepareReport = {
@@ -293,7 +271,7 @@ namespace Private {
         } catch (error) {
           this.report.skipped.push({
             path: folder,
-            why: `could not be made in ${this.copyTo} (${message(error)})`
+            why: `could not be made in ${this.copyTo} (${errorText(error)})`
           });
         }
       }
@@ -311,7 +289,7 @@ namespace Private {
       try {
         text = await this.fs.readText(from);
       } catch (error) {
-        const why = `could not be read (${message(error)}); not copied`;
+        const why = `could not be read (${errorText(error)}); not copied`;
         this.notebookProblem(path, why);
         this.report.skipped.push({ path, why });
         return;
@@ -330,7 +308,7 @@ namespace Private {
         this.report.copied++;
         this.report.notebooks.push({ path, changes: cleaned.changes });
       } catch (error) {
-        const why = `the clean copy could not be written (${message(error)})`;
+        const why = `the clean copy could not be written (${errorText(error)})`;
         this.notebookProblem(path, why);
         this.report.skipped.push({ path, why });
       }
@@ -346,7 +324,7 @@ namespace Private {
         await this.fs.copyFile(original, join(this.copyTo, path));
         this.report.copied++;
       } catch (error) {
-        const why = `could not be backed up (${message(error)})`;
+        const why = `could not be backed up (${errorText(error)})`;
         if (isNotebook(path)) {
           this.failed = true;
           this.notebookProblem(path, `${why}; not cleaned`);
@@ -363,7 +341,7 @@ namespace Private {
         text = await this.fs.readText(original);
       } catch (error) {
         this.failed = true;
-        this.notebookProblem(path, `could not be read (${message(error)})`);
+        this.notebookProblem(path, `could not be read (${errorText(error)})`);
         return;
       }
       const cleaned = cleanNotebookText(text, this.known);
@@ -381,7 +359,7 @@ namespace Private {
           this.failed = true;
           this.notebookProblem(
             path,
-            `could not be written (${message(error)}); left as it was`
+            `could not be written (${errorText(error)}); left as it was`
           );
           return;
         }
@@ -398,7 +376,7 @@ namespace Private {
       } catch (error) {
         this.report.skipped.push({
           path: TROVI_FILE,
-          why: `could not be written (${message(error)})`
+          why: `could not be written (${errorText(error)})`
         });
         return false;
       }
@@ -415,7 +393,7 @@ namespace Private {
       } catch (error) {
         this.report.skipped.push({
           path,
-          why: `could not be copied (${message(error)})`
+          why: `could not be copied (${errorText(error)})`
         });
       }
     }

@@ -6,6 +6,7 @@
  * Pure. An existing file is untrusted: reading it takes only the fields the
  * form shows, as text, and gives null for anything else.
  */
+import { isObject } from '../helpers';
 
 export interface ITroviAuthor {
   name: string;
@@ -170,12 +171,12 @@ export function troviCrate(form: ITroviForm): object {
  * or written inline; keywords may be a comma-separated text or a list.
  */
 export function readTroviCrate(value: unknown): ITroviForm | null {
-  if (!Private.isObject(value) || !Array.isArray(value['@graph'])) {
+  if (!isObject(value) || !Array.isArray(value['@graph'])) {
     return null;
   }
   const entities = new Map<string, { [key: string]: unknown }>();
   for (const entity of value['@graph'].slice(0, MAX_ITEMS * 2)) {
-    if (Private.isObject(entity) && typeof entity['@id'] === 'string') {
+    if (isObject(entity) && typeof entity['@id'] === 'string') {
       entities.set(entity['@id'], entity);
     }
   }
@@ -199,10 +200,10 @@ export function readTroviCrate(value: unknown): ITroviForm | null {
   const authors = authorList
     .map(entry => {
       const person =
-        Private.isObject(entry) && typeof entry['@id'] === 'string'
+        isObject(entry) && typeof entry['@id'] === 'string'
           ? (entities.get(entry['@id']) ?? entry)
           : entry;
-      return Private.isObject(person)
+      return isObject(person)
         ? {
             name: Private.text(person.name),
             affiliation: Private.affiliation(person.affiliation, entities),
@@ -221,12 +222,6 @@ export function readTroviCrate(value: unknown): ITroviForm | null {
 }
 
 namespace Private {
-  export function isObject(
-    value: unknown
-  ): value is { [key: string]: unknown } {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-  }
-
   export function isText(value: unknown): value is string {
     return typeof value === 'string';
   }

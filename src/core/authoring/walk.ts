@@ -4,7 +4,33 @@
  * read, only listed, within the limits the grader's reader keeps.
  */
 import { MAX_LIST_DEPTH, MAX_LIST_FILES } from '../grading/reader';
-import type { IPublishFs, IPublishItem } from './publish';
+import { errorText } from '../helpers';
+
+export interface IPublishItem {
+  name: string;
+  kind: 'file' | 'directory' | 'link' | 'other';
+  size: number | null;
+  /** Why the file system cannot copy it (a hidden file the server refuses). */
+  why?: string;
+}
+
+export interface IPublishFs {
+  /** '' is the root of the file system's view; rejects when unreadable. */
+  list(path: string): Promise<IPublishItem[]>;
+  readText(path: string): Promise<string>;
+  /** Creates or overwrites. */
+  writeText(path: string, text: string): Promise<void>;
+  /** A byte-exact copy (binary files too). */
+  copyFile(from: string, to: string): Promise<void>;
+  makeDir(path: string): Promise<void>;
+  exists(path: string): Promise<boolean>;
+  /**
+   * Make the checkpoint of a file (JupyterLab's `.ipynb_checkpoints`) what
+   * the file is now. Without it, checkpoints left in a lab cleaned in place
+   * keep the lab from being called clean.
+   */
+  checkpoint?(path: string): Promise<void>;
+}
 
 /** What a walk of a folder found, paths relative to it. */
 export interface IFolderWalk {
@@ -78,7 +104,7 @@ export async function walkFolder(
         walk.complete = false;
         walk.skipped.push({
           path: folder,
-          why: `could not be listed (${message(error)})`
+          why: `could not be listed (${errorText(error)})`
         });
         continue;
       }
@@ -128,10 +154,6 @@ export function leftInPlace(skipped: { path: string; why: string }): {
 /** A path in the file system's view: '' is the root. */
 export function join(folder: string, name: string): string {
   return folder ? (name ? `${folder}/${name}` : folder) : name;
-}
-
-export function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 namespace Private {

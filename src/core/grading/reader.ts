@@ -10,6 +10,7 @@
 import { detectLayout, IFileEntry, ILayout, ISubmissionFile } from './layout';
 import { ISubmissionOptions, summarizeFile, summarizeText } from './evidence';
 import type { ISubmissionSummary } from './types';
+import { errorText } from '../helpers';
 
 /** Listers stop after this many files... */
 export const MAX_LIST_FILES = 5000;
@@ -238,10 +239,7 @@ namespace Private {
   }
 
   export function message(error: unknown): string {
-    return (error instanceof Error ? error.message : String(error)).slice(
-      0,
-      200
-    );
+    return errorText(error).slice(0, 200);
   }
 
   function megabytes(bytes: number): string {

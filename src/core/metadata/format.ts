@@ -7,6 +7,7 @@
  * overwritten behind the user's back. The format is documented in the README.
  */
 import { EXTENSION_VERSION } from '../version';
+import { isObject } from '../helpers';
 
 /** The metadata key, on the notebook and on cells. */
 export const METADATA_KEY = 'jupyterlab-testbed';
@@ -412,10 +413,6 @@ namespace Private {
       typeof fill.out === 'string'
       ? null
       : '"fill" is not {tpl, out}';
-  }
-
-  function isObject(value: unknown): value is { [key: string]: unknown } {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
   }
 
   function describe(value: unknown): string {

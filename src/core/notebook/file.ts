@@ -5,6 +5,7 @@
  * here walks deeper than the fields it needs.
  */
 import { METADATA_KEY } from '../metadata/format';
+import { errorText, isObject } from '../helpers';
 
 /** A cell as read from a file. */
 export interface IFileCell {
@@ -79,7 +80,7 @@ export function parseNotebookFile(text: string): IFileNotebook {
   try {
     content = JSON.parse(text);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorText(error);
     return {
       cells: [],
       record: undefined,
@@ -119,8 +120,4 @@ function readCell(cell: unknown, index: number): IFileCell {
       output => isObject(output) && output.output_type === 'error'
     )
   };
-}
-
-function isObject(value: unknown): value is { [key: string]: unknown } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -10,6 +10,7 @@ import { fingerprint } from '../notebook/hash';
 import { checkValue, IPlaceholder } from './definitions';
 import { ITemplateValues, refuseTemplate } from './template';
 import { TokenScanner } from './tokenscan';
+import { escapeRegExp } from '../helpers';
 
 /** Stored on a filled cell, under the metadata key as `fill`. */
 export interface IFillRecord {
@@ -140,8 +141,5 @@ export function tokenPattern(tokens: string[]): RegExp | null {
   if (!sorted.length) {
     return null;
   }
-  return new RegExp(
-    sorted.map(t => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
-    'g'
-  );
+  return new RegExp(sorted.map(t => escapeRegExp(t)).join('|'), 'g');
 }

@@ -106,13 +106,12 @@ export interface IOutlineOptions extends IStepRules {
 }
 
 /**
- * The defaults of the outline settings in `schema/progress.json`, for the
- * readers that have no settings (the CLIs, the page before the settings
- * load); a test holds them equal to the schema's.
+ * The outline options by default: the defaults of Progress's settings
+ * (schema/progress.json; a test checks that the two agree).
  */
-export const DEFAULT_OUTLINE_OPTIONS: IOutlineOptions = {
-  maxSectionLevel: 3,
-  ...DEFAULT_STEP_RULES
+export const DEFAULT_OUTLINE_OPTIONS: Readonly<IOutlineOptions> = {
+  ...DEFAULT_STEP_RULES,
+  maxSectionLevel: 3
 };
 
 /**

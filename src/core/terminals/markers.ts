@@ -9,6 +9,7 @@
 import { readNotebookRecord } from '../metadata/format';
 import { firstLine } from '../notebook/steps';
 import type { ITrans } from '../i18n';
+import { errorText, escapeRegExp } from '../helpers';
 
 /**
  * The markers of the labs, as regular expression sources (flag `i` is
@@ -68,7 +69,7 @@ export function compileMarkers(
         trans.__(
           'The marker “%1” is not a valid regular expression: %2',
           shown,
-          reason instanceof Error ? reason.message : String(reason)
+          errorText(reason)
         )
       );
       continue;
@@ -167,7 +168,7 @@ export function wordingPattern(wording: string): RegExp {
   const text = wording
     .trim()
     .split(/\s+/)
-    .map(word => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .map(word => escapeRegExp(word))
     .join('\\s+');
   return new RegExp(`^${text}\\s+(.+?)\\s*$`, 'i');
 }

@@ -18,7 +18,6 @@ const PASTE_END = '\x1b[201~';
  * A lab's shell block has no use for them: an escape in a command is
  * written as the text `\e` or `\033`.
  */
-// eslint-disable-next-line no-control-regex
 const UNSAFE =
   /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 
@@ -58,7 +57,6 @@ export function keystrokes(block: string, bracketed: boolean): string {
 
 /** Output that ends like a shell prompt waiting for input (`$ `, `# `). */
 export function endsWithPrompt(output: string): boolean {
-  // eslint-disable-next-line no-control-regex
   const plain = output.replace(
     /\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07/g,
     ''

@@ -25,7 +25,7 @@ import {
 import { storeRecord, writableRecord } from '../metadata/cell';
 import { revealCell } from '../notebook/reveal';
 import { selectedFolder } from '../browser';
-import { addToPalette, NO_ARGS } from '../palette';
+import { addToPalette } from '../palette';
 import { CommandIDs } from '../tokens';
 import { contentsFs } from './contentsfs';
 import type { ILintOptions } from '../../core/authoring/lint';
@@ -33,6 +33,8 @@ import { askPrepareChoice } from './preparedialog';
 import { lintFolder, prepareFolder } from '../../core/authoring/publish';
 import { LabReport } from './report';
 import { shareDeclarations } from './share';
+import { errorText } from '../../core/helpers';
+import { describeArguments } from '../commandargs';
 
 export interface IAuthoringCommandsOptions {
   tracker: INotebookTracker;
@@ -95,26 +97,21 @@ export function addAuthoringCommands(
     }
   };
 
-  app.commands.addCommand(CommandIDs.lintLab, {
-    describedBy: {
-      args: {
-        type: 'object',
-        properties: {
-          path: {
-            type: 'string',
-            description: trans.__(
-              'The lab folder, relative to the server root; the current notebook’s folder when absent'
-            )
-          },
-          browser: {
-            type: 'boolean',
-            description: trans.__(
-              'True to take the folder selected in the file browser'
-            )
-          }
-        }
-      }
+  const folderArguments = describeArguments({
+    path: {
+      type: 'string',
+      description:
+        'The lab folder, from the server root; default: the current notebook’s folder'
     },
+    browser: {
+      type: 'boolean',
+      description:
+        'Take the folder selected in the file browser instead of the current notebook’s'
+    }
+  });
+
+  app.commands.addCommand(CommandIDs.lintLab, {
+    describedBy: folderArguments,
     label: trans.__('Check the Lab for Leaks Before Publishing'),
     caption: trans.__(
       'List what in the lab folder’s notebooks would leak or confuse students: values, addresses, keys, outputs, progress records, undeclared tokens and nodes'
@@ -135,25 +132,7 @@ export function addAuthoringCommands(
   });
 
   app.commands.addCommand(CommandIDs.prepareLab, {
-    describedBy: {
-      args: {
-        type: 'object',
-        properties: {
-          path: {
-            type: 'string',
-            description: trans.__(
-              'The lab folder, relative to the server root; the current notebook’s folder when absent'
-            )
-          },
-          browser: {
-            type: 'boolean',
-            description: trans.__(
-              'True to take the folder selected in the file browser'
-            )
-          }
-        }
-      }
-    },
+    describedBy: folderArguments,
     label: trans.__('Prepare the Lab for Publishing…'),
     caption: trans.__(
       'A clean copy of the lab folder for Trovi: filled values restored, progress and outputs removed, then checked'
@@ -218,7 +197,7 @@ export function addAuthoringCommands(
   });
 
   app.commands.addCommand(CommandIDs.keepOutputs, {
-    describedBy: NO_ARGS,
+    describedBy: describeArguments(),
     label: trans.__('Keep This Cell’s Outputs When Publishing'),
     caption: trans.__(
       'Prepare for Publishing clears outputs; a cell marked here keeps them (an example result, a figure)'
@@ -256,7 +235,7 @@ export function addAuthoringCommands(
   );
 
   app.commands.addCommand(CommandIDs.shareDeclarations, {
-    describedBy: NO_ARGS,
+    describedBy: describeArguments(),
     label: trans.__(
       'Use This Notebook’s Declarations in Every Notebook of Its Folder'
     ),
@@ -292,6 +271,7 @@ export function addAuthoringCommands(
 }
 
 namespace Private {
+  // eslint-disable-next-line prefer-const -- counted up from outside the namespace
   export let nextId = 0;
 
   /** YYYYMMDD-HHMMSS in local time, for the originals' folder. */
@@ -365,7 +345,7 @@ namespace Private {
     } catch (error) {
       Notification.update({
         id,
-        message: error instanceof Error ? error.message : String(error),
+        message: errorText(error),
         type: 'error',
         autoClose: false
       });

@@ -16,7 +16,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { profileFields, profileValues } from '../../core/authoring/profile';
 import { DEFAULT_OUTLINE_OPTIONS } from '../../core/progress/outline';
 import { PRESETS } from '../../core/terminals/presets';
-import { addToPalette, NO_ARGS } from '../palette';
+import { addToPalette } from '../palette';
 import {
   CommandIDs,
   IPlaceholders,
@@ -27,6 +27,7 @@ import {
 import { addAuthoringCommands } from './commands';
 import { AuthorMode } from './mode';
 import { AuthorSection } from './section';
+import { describeArguments } from '../commandargs';
 
 const PLUGIN_ID = 'jupyterlab-testbed:authoring';
 
@@ -97,7 +98,7 @@ export const authoringPlugin: JupyterFrontEndPlugin<void> = {
       caption: trans.__(
         'Show the Author section, where this lab’s placeholders, nodes, manual steps and markers are declared'
       ),
-      describedBy: NO_ARGS,
+      describedBy: describeArguments(),
       isToggled: () => mode.isOn,
       execute: async () => {
         await mode.toggle();

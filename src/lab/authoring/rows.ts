@@ -157,5 +157,6 @@ export class DeclarationRows {
 }
 
 namespace Private {
+  // eslint-disable-next-line prefer-const -- counted up from outside the namespace
   export let count = 0;
 }

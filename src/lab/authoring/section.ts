@@ -17,8 +17,8 @@ import { revealCell } from '../notebook/reveal';
 import { CHAMELEON_PLACEHOLDERS } from '../../core/placeholders/definitions';
 import {
   DEFAULT_OUTLINE_OPTIONS,
-  type ICellInput,
-  type IOutlineOptions
+  ICellInput,
+  IOutlineOptions
 } from '../../core/progress/outline';
 import { wordingPattern } from '../../core/terminals/markers';
 import {

@@ -20,6 +20,7 @@ import {
   readDeclarations,
   sharedDeclarations
 } from '../../core/authoring/declarations';
+import { errorText } from '../../core/helpers';
 
 /**
  * Write a notebook's declarations into the other notebooks of its
@@ -122,9 +123,7 @@ export async function shareDeclarations(
       }
       done.push(item.name);
     } catch (error) {
-      problems.push(
-        `${item.name}: ${error instanceof Error ? error.message : error}`
-      );
+      problems.push(`${item.name}: ${errorText(error)}`);
     }
   }
   const message = trans.__(

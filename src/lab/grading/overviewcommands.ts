@@ -13,13 +13,14 @@ import { PathExt } from '@jupyterlab/coreutils';
 import type { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import type { ITranslator } from '@jupyterlab/translation';
 import { selectedFolder } from '../browser';
-import { addToPalette, NO_ARGS } from '../palette';
+import { addToPalette } from '../palette';
 import { CommandIDs, IGrading } from '../tokens';
 import { EXTENSION_VERSION } from '../../core/version';
 import type { IOutlineOptions } from '../../core/progress/outline';
 import { contentsSource } from './contentssource';
 import { ClassOverview } from './overview';
 import { OverviewModel } from './overviewmodel';
+import { describeArguments } from '../commandargs';
 
 export interface IOverviewOptions {
   grading: IGrading;
@@ -83,19 +84,13 @@ export function addOverview(
   };
 
   app.commands.addCommand(CommandIDs.classOverview, {
-    describedBy: {
-      args: {
-        type: 'object',
-        properties: {
-          path: {
-            type: 'string',
-            description: trans.__(
-              'The submissions folder, relative to the server root; asked for when absent'
-            )
-          }
-        }
+    describedBy: describeArguments({
+      path: {
+        type: 'string',
+        description:
+          'The folder of submissions, from the server root; default: asked for'
       }
-    },
+    }),
     label: args =>
       args.path !== undefined
         ? trans.__('Class Overview of %1', String(args.path) || '/')
@@ -124,7 +119,7 @@ export function addOverview(
   });
 
   app.commands.addCommand(CommandIDs.classOverviewHere, {
-    describedBy: NO_ARGS,
+    describedBy: describeArguments(),
     label: trans.__('Class Overview of This Folder'),
     caption: trans.__('Progress of every handed-in notebook in this folder'),
     execute: () =>
@@ -134,7 +129,6 @@ export function addOverview(
   });
 
   const exportAs = (kind: 'csv' | 'json') => ({
-    describedBy: NO_ARGS,
     label:
       kind === 'csv'
         ? trans.__('Export the Class Overview as CSV')
@@ -178,5 +172,6 @@ function download(name: string, text: string, type: string): void {
 }
 
 namespace Private {
+  // eslint-disable-next-line prefer-const -- counted up from outside the namespace
   export let nextId = 0;
 }

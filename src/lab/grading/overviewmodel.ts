@@ -24,6 +24,7 @@ import {
   toJSON
 } from '../../core/grading/table';
 import type { ISectionSummary } from '../../core/grading/types';
+import { errorText } from '../../core/helpers';
 
 export type ReadState = 'idle' | 'reading' | 'done' | 'failed';
 
@@ -213,7 +214,7 @@ export class OverviewModel implements IDisposable {
       if (abort.signal.aborted) {
         return;
       }
-      this._error = error instanceof Error ? error.message : String(error);
+      this._error = errorText(error);
       this._state = 'failed';
     }
     this._changed.emit();

@@ -13,11 +13,12 @@ import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { EXTENSION_VERSION } from '../../core/version';
-import { addToPalette, NO_ARGS } from '../palette';
+import { addToPalette } from '../palette';
 import { CommandIDs, IGrading, IProgress, ITestbedSidebar } from '../tokens';
 import { GradingController } from './controller';
 import { addOverview } from './overviewcommands';
 import { EvidenceSection } from './section';
+import { describeArguments } from '../commandargs';
 
 const PLUGIN_ID = 'jupyterlab-testbed:grading';
 
@@ -67,7 +68,7 @@ export const gradingPlugin: JupyterFrontEndPlugin<IGrading> = {
       .then(progress => (controller.progress = progress));
 
     app.commands.addCommand(CommandIDs.gradingToggle, {
-      describedBy: NO_ARGS,
+      describedBy: describeArguments(),
       label: trans.__('Grade This Notebook: Read-Only Progress and Evidence'),
       caption: trans.__(
         'Show the student’s recorded progress read-only, cross-checked against the notebook; your runs, ticks and values are not recorded'

@@ -6,9 +6,9 @@
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import type { INotebookTracker } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { NO_ARGS } from '../palette';
 import { CommandIDs } from '../tokens';
 import type { PlaceholderFiller } from './filler';
+import { describeArguments } from '../commandargs';
 
 export function addCommands(options: {
   app: JupyterFrontEnd;
@@ -23,7 +23,7 @@ export function addCommands(options: {
   app.commands.addCommand(CommandIDs.showPlaceholders, {
     label: trans.__('Enter Your Placeholder Values'),
     caption: trans.__('Open the Placeholders section of the Testbed sidebar'),
-    describedBy: NO_ARGS,
+    describedBy: describeArguments(),
     execute: openForm
   });
   app.commands.addCommand(CommandIDs.fillPlaceholders, {
@@ -31,7 +31,7 @@ export function addCommands(options: {
     caption: trans.__(
       'Put your net ID, project and IP addresses into the code cells, keeping each cell’s original to restore'
     ),
-    describedBy: NO_ARGS,
+    describedBy: describeArguments(),
     isEnabled: () => !!current(),
     execute: () => {
       const panel = filler.writable();
@@ -43,7 +43,7 @@ export function addCommands(options: {
   app.commands.addCommand(CommandIDs.resetPlaceholders, {
     label: trans.__('Restore Placeholders in This Notebook'),
     caption: trans.__('Put back the original text of every filled cell'),
-    describedBy: NO_ARGS,
+    describedBy: describeArguments(),
     isEnabled: () => !!current(),
     execute: () => {
       const panel = filler.writable();
@@ -57,7 +57,7 @@ export function addCommands(options: {
     caption: trans.__(
       'Put back the cells the last fill, refill or restore changed, except those edited since'
     ),
-    describedBy: NO_ARGS,
+    describedBy: describeArguments(),
     isEnabled: () => filler.canUndo(current()),
     execute: () => {
       const panel = filler.writable();
@@ -69,19 +69,12 @@ export function addCommands(options: {
   app.commands.addCommand(CommandIDs.nextPlaceholder, {
     label: trans.__('Go to the Next Unfilled Placeholder'),
     caption: trans.__('Show the next code cell that still holds a placeholder'),
-    describedBy: {
-      args: {
-        type: 'object',
-        properties: {
-          token: {
-            type: 'string',
-            description: trans.__(
-              'The placeholder to go to (for example CHI-XXXXXX); any when absent'
-            )
-          }
-        }
+    describedBy: describeArguments({
+      token: {
+        type: 'string',
+        description: 'Go to this placeholder token; default: any unfilled one'
       }
-    },
+    }),
     isEnabled: () => !!current(),
     execute: async args => {
       const panel = current();

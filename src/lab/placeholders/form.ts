@@ -411,5 +411,6 @@ interface IRow {
 }
 
 namespace Private {
+  // eslint-disable-next-line prefer-const -- counted up from outside the namespace
   export let count = 0;
 }

@@ -49,6 +49,8 @@ export class TokenHighlighter {
   }
 
   private _createPlugin() {
+    // The plugin's class has a `this` of its own.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const highlighter = this;
     return ViewPlugin.fromClass(
       class {

@@ -13,10 +13,10 @@ import {
   withManualStep
 } from '../../core/metadata/format';
 import { storeRecord, writableRecord } from '../metadata/cell';
-import { NO_ARGS } from '../palette';
 import { CommandIDs } from '../tokens';
 import type { ProgressModel } from './model';
 import type { IStep } from '../../core/progress/outline';
+import { describeArguments } from '../commandargs';
 
 export interface IProgressActions {
   modelFor: (panel: NotebookPanel) => ProgressModel;
@@ -55,7 +55,7 @@ export function addCommands(
 ): void {
   const { commands } = app;
   commands.addCommand(CommandIDs.continueLab, {
-    describedBy: NO_ARGS,
+    describedBy: describeArguments(),
     label: trans.__('Continue the Lab: Go to the First Step Not Done'),
     caption: trans.__(
       'Scroll to the first step of this notebook that is not done yet'
@@ -64,7 +64,7 @@ export function addCommands(
     execute: () => actions.continueLab()
   });
   commands.addCommand(CommandIDs.tickCell, {
-    describedBy: NO_ARGS,
+    describedBy: describeArguments(),
     label: trans.__('Manual Step Done'),
     caption: trans.__('Tick or untick the manual step of the active cell'),
     isEnabled: () => activeManualStep(tracker, actions) !== null,
@@ -77,7 +77,7 @@ export function addCommands(
     }
   });
   commands.addCommand(CommandIDs.markManualStep, {
-    describedBy: NO_ARGS,
+    describedBy: describeArguments(),
     label: trans.__('Manual Step: Done Outside the Notebook'),
     caption: trans.__(
       'Mark the active markdown cell as a step that students tick off'
@@ -111,18 +111,18 @@ export function addCommands(
     }
   });
   commands.addCommand(CommandIDs.toggleTracking, {
-    describedBy: NO_ARGS,
+    describedBy: describeArguments(),
     label: trans.__('Record Cell Runs and Ticks in Notebooks'),
     isToggled: () => actions.isTracking(),
     execute: () => actions.setTracking(!actions.isTracking())
   });
   commands.addCommand(CommandIDs.refreshLab, {
-    describedBy: NO_ARGS,
+    describedBy: describeArguments(),
     label: trans.__('Refresh the Lab Notebooks List'),
     execute: () => actions.refreshLab()
   });
   commands.addCommand(CommandIDs.about, {
-    describedBy: NO_ARGS,
+    describedBy: describeArguments(),
     label: trans.__('What Lab Progress Records'),
     execute: () =>
       showDialog({

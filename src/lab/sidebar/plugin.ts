@@ -5,7 +5,6 @@ import {
 } from '@jupyterlab/application';
 import { ICommandPalette, showErrorMessage } from '@jupyterlab/apputils';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { NO_ARGS } from '../palette';
 import { CommandIDs, ITestbedSidebar } from '../tokens';
 import { EXTENSION_VERSION } from '../../core/version';
 import { TestbedSidebar } from './panel';
@@ -13,6 +12,7 @@ import {
   isSupportedJupyterLab,
   SUPPORTED_JUPYTERLAB
 } from '../../core/sidebar/support';
+import { describeArguments } from '../commandargs';
 
 /** Third-party left-area ranks start at 501 (extension_points.md). */
 const SIDEBAR_RANK = 650;
@@ -45,7 +45,7 @@ export const sidebarPlugin: JupyterFrontEndPlugin<ITestbedSidebar> = {
     app.shell.add(sidebar, 'left', { rank: SIDEBAR_RANK, type: 'Testbed lab' });
     restorer?.add(sidebar, 'jupyterlab-testbed:sidebar');
     app.commands.addCommand(CommandIDs.showSidebar, {
-      describedBy: NO_ARGS,
+      describedBy: describeArguments(),
       label: trans.__('Show Testbed Lab Sidebar'),
       execute: () => app.shell.activateById(sidebar.id)
     });

@@ -16,7 +16,6 @@ import {
 import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { countTokens, substitute } from '../../core/placeholders/engine';
-import { NO_ARGS } from '../palette';
 import { CommandIDs, IPlaceholders, IProgress } from '../tokens';
 import type { NodeTerminals } from './manager';
 import { targetNodes } from '../../core/terminals/markers';
@@ -25,6 +24,7 @@ import type { TerminalsController } from './controller';
 import type { TerminalsModel } from './model';
 import { IRunTarget, notebookMarkers } from './runbuttons';
 import { unsafeCharacter } from '../../core/terminals/typing';
+import { describeArguments, NODE_ARGUMENT } from '../commandargs';
 
 export interface ITerminalsContext {
   app: JupyterFrontEnd;
@@ -103,19 +103,7 @@ export function addCommands(context: ITerminalsContext): {
   };
 
   commands.addCommand(CommandIDs.openNode, {
-    describedBy: {
-      args: {
-        type: 'object',
-        properties: {
-          node: {
-            type: 'string',
-            description: trans.__(
-              'The node’s name (node1); the lab’s first node when absent'
-            )
-          }
-        }
-      }
-    },
+    describedBy: describeArguments(NODE_ARGUMENT),
     label: args =>
       trans.__('Open Terminal on %1', nodeArg(args) ?? trans.__('a Node')),
     caption: trans.__(
@@ -127,17 +115,7 @@ export function addCommands(context: ITerminalsContext): {
     }
   });
   commands.addCommand(CommandIDs.reconnectNode, {
-    describedBy: {
-      args: {
-        type: 'object',
-        properties: {
-          node: {
-            type: 'string',
-            description: trans.__('The node’s name (node1)')
-          }
-        }
-      }
-    },
+    describedBy: describeArguments(NODE_ARGUMENT),
     label: args => trans.__('Reconnect Terminal to %1', nodeArg(args) ?? ''),
     execute: args => {
       const node = nodeArg(args);
@@ -147,19 +125,19 @@ export function addCommands(context: ITerminalsContext): {
     }
   });
   commands.addCommand(CommandIDs.openAllNodes, {
-    describedBy: NO_ARGS,
+    describedBy: describeArguments(),
     label: trans.__('Open Terminals on All Nodes Side by Side'),
     execute: () =>
       ready() ? terminals.openAll(nodeNames(model)).catch(report) : undefined
   });
   commands.addCommand(CommandIDs.checkNodes, {
-    describedBy: NO_ARGS,
+    describedBy: describeArguments(),
     label: trans.__('Check the SSH Key and the First Node'),
     isEnabled: hasNodes,
     execute: () => model.check().catch(report)
   });
   commands.addCommand(CommandIDs.loadKeys, {
-    describedBy: NO_ARGS,
+    describedBy: describeArguments(),
     label: trans.__('Load the Lab’s SSH Key into the Agent'),
     isEnabled: hasNodes,
     execute: async () => {
@@ -176,19 +154,7 @@ export function addCommands(context: ITerminalsContext): {
     }
   });
   commands.addCommand(CommandIDs.forgetHostKey, {
-    describedBy: {
-      args: {
-        type: 'object',
-        properties: {
-          node: {
-            type: 'string',
-            description: trans.__(
-              'The node whose old host key to forget (node1)'
-            )
-          }
-        }
-      }
-    },
+    describedBy: describeArguments(NODE_ARGUMENT),
     label: args =>
       trans.__('Forget the Old Host Key of %1', nodeArg(args) ?? ''),
     isEnabled: hasNodes,
@@ -319,7 +285,7 @@ export function addCommands(context: ITerminalsContext): {
       : null;
   };
   commands.addCommand(CommandIDs.runCellOnNode, {
-    describedBy: NO_ARGS,
+    describedBy: describeArguments(),
     label: () => {
       const target = activeTarget();
       return target
@@ -347,7 +313,7 @@ export function addProposalCommands(
   trans: TranslationBundle
 ): void {
   app.commands.addCommand(CommandIDs.acceptNodes, {
-    describedBy: NO_ARGS,
+    describedBy: describeArguments(),
     label: trans.__('Accept the Nodes This Notebook Proposes'),
     isEnabled: () => controller.canAccept,
     execute: async () => {
@@ -362,19 +328,12 @@ export function addProposalCommands(
     }
   });
   app.commands.addCommand(CommandIDs.keepOwnNodes, {
-    describedBy: {
-      args: {
-        type: 'object',
-        properties: {
-          keep: {
-            type: 'boolean',
-            description: trans.__(
-              'False to show the notebook’s proposal again; true when absent'
-            )
-          }
-        }
+    describedBy: describeArguments({
+      keep: {
+        type: 'boolean',
+        description: 'false: show the notebook’s proposal again; default: true'
       }
-    },
+    }),
     label: args =>
       args.keep === false
         ? trans.__('Show the Nodes This Notebook Proposes')

@@ -320,17 +320,19 @@ export class NodeTerminals implements IDisposable {
       const done = (error?: string) => {
         window.clearTimeout(timer);
         session.messageReceived.disconnect(onMessage);
-        error
-          ? reject(
-              new Error(
-                trans.__(
-                  '%1; the block was not sent. See the %2 terminal.',
-                  error,
-                  node
-                )
+        if (error) {
+          reject(
+            new Error(
+              trans.__(
+                '%1; the block was not sent. See the %2 terminal.',
+                error,
+                node
               )
             )
-          : resolve();
+          );
+        } else {
+          resolve();
+        }
       };
       const timer = window.setTimeout(
         () =>

@@ -30,3 +30,24 @@ export function* commandLine(argv: string[]): Generator<IArgument> {
     };
   }
 }
+
+/**
+ * Runs a command: its exit code is main's, or 1 with the stack of an error
+ * that main did not expect (its own errors it prints and turns into codes).
+ */
+export function runCommand(
+  name: string,
+  main: (argv: string[]) => Promise<number>
+): void {
+  main(process.argv.slice(2)).then(
+    code => {
+      process.exitCode = code;
+    },
+    error => {
+      process.stderr.write(
+        `${name}: ${error instanceof Error ? error.stack : error}\n`
+      );
+      process.exitCode = 1;
+    }
+  );
+}

@@ -33,10 +33,11 @@ import {
   readTrovi,
   USAGE
 } from './checkargs';
-import { UsageError } from './args';
+import { runCommand, UsageError } from './args';
 import { findingLines, legend, prepareLines, writeJSON } from './checkreport';
 import { publishFs } from './publishfs';
-import { printable, reason } from './terminal';
+import { printable } from '../../core/invisible';
+import { errorText } from '../../core/helpers';
 
 async function main(argv: string[]): Promise<number> {
   try {
@@ -51,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
       stats = fs.statSync(target);
     } catch (error) {
       process.stderr.write(
-        `${NAME}: cannot read ${printable(target)}: ${printable(reason(error))}\n`
+        `${NAME}: cannot read ${printable(target)}: ${printable(errorText(error))}\n`
       );
       return 1;
     }
@@ -107,7 +108,7 @@ async function check(
     }
   } catch (error) {
     process.stderr.write(
-      `${NAME}: cannot read ${printable(target)}: ${printable(reason(error))}\n`
+      `${NAME}: cannot read ${printable(target)}: ${printable(errorText(error))}\n`
     );
     return 1;
   }
@@ -173,7 +174,7 @@ async function prepare(
       trovi
     });
   } catch (error) {
-    process.stderr.write(`${NAME}: ${printable(reason(error))}\n`);
+    process.stderr.write(`${NAME}: ${printable(errorText(error))}\n`);
     return error instanceof PrepareRefused ? 2 : 1;
   }
   const result = args.inPlace ? args.target! : args.prepare!;
@@ -224,14 +225,4 @@ function stamp(date: Date): string {
   );
 }
 
-main(process.argv.slice(2)).then(
-  code => {
-    process.exitCode = code;
-  },
-  error => {
-    process.stderr.write(
-      `${NAME}: ${error instanceof Error ? error.stack : error}\n`
-    );
-    process.exitCode = 1;
-  }
-);
+runCommand(NAME, main);

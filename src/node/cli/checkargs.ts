@@ -16,7 +16,8 @@ import {
 } from '../../core/authoring/profile';
 import { ITroviForm, readTroviCrate } from '../../core/authoring/trovi';
 import { commandLine, UsageError } from './args';
-import { printable, reason } from './terminal';
+import { printable } from '../../core/invisible';
+import { errorText, isObject } from '../../core/helpers';
 
 export const NAME = 'jupyterlab-testbed-check';
 
@@ -183,7 +184,7 @@ export function readProfile(
       settings = JSON.parse(withoutComments(fs.readFileSync(file, 'utf-8')));
     } catch (error) {
       throw new UsageError(
-        `cannot read the settings ${file}: ${reason(error)}`
+        `cannot read the settings ${file}: ${errorText(error)}`
       );
     }
     const found = profileFields(settings);
@@ -258,7 +259,7 @@ export function readTrovi(file: string): ITroviForm {
     value = JSON.parse(fs.readFileSync(file, 'utf-8'));
   } catch (error) {
     throw new UsageError(
-      `cannot read the Trovi form ${file}: ${reason(error)}`
+      `cannot read the Trovi form ${file}: ${errorText(error)}`
     );
   }
   const form = readTroviCrate(value) ?? Private.troviForm(value);
@@ -293,9 +294,5 @@ namespace Private {
           email: text(author.email)
         }))
     };
-  }
-
-  function isObject(value: unknown): value is { [key: string]: unknown } {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
   }
 }

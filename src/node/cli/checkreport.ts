@@ -15,9 +15,9 @@ import {
   RULE_MEANINGS
 } from '../../core/authoring/lint';
 import type { IPrepareReport } from '../../core/authoring/publish';
-import { safeJSON } from '../../core/invisible';
+import { printable, safeJSON } from '../../core/invisible';
 import { IArguments, NAME } from './checkargs';
-import { printable, reason } from './terminal';
+import { errorText } from '../../core/helpers';
 
 /** The widest a path is printed in the table. */
 const MAX_WIDTH = 48;
@@ -166,7 +166,7 @@ export function writeJSON(target: string, body: object): boolean {
     return true;
   } catch (error) {
     process.stderr.write(
-      `${NAME}: cannot write: ${printable(reason(error))}\n`
+      `${NAME}: cannot write: ${printable(errorText(error))}\n`
     );
     return false;
   }

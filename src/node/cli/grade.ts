@@ -10,6 +10,7 @@
  * the window title or hide text.
  */
 import * as fs from 'fs';
+import { DEFAULT_OUTLINE_OPTIONS } from '../../core/progress/outline';
 import { EXTENSION_VERSION } from '../../core/version';
 import { FLAG_MEANINGS } from '../../core/grading/evidence';
 import { readClass } from '../../core/grading/reader';
@@ -28,9 +29,10 @@ import {
   toJSON
 } from '../../core/grading/table';
 import { FLAG_KINDS, FlagKind } from '../../core/grading/types';
-import { commandLine, UsageError } from './args';
+import { commandLine, runCommand, UsageError } from './args';
 import { fileSystemSource } from './fssource';
-import { printable } from './terminal';
+import { printable } from '../../core/invisible';
+import { errorText } from '../../core/helpers';
 
 const NAME = 'jupyterlab-testbed-grade';
 
@@ -193,7 +195,7 @@ async function grade(args: IArguments): Promise<number> {
       (_, read, total) => progress?.(read, total)
     );
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorText(error);
     process.stderr.write(
       `${NAME}: cannot read ${printable(folder)}: ${printable(reason)}\n`
     );
@@ -216,7 +218,7 @@ async function grade(args: IArguments): Promise<number> {
       output(args.json, `${toJSON(entries)}\n`);
     }
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorText(error);
     process.stderr.write(`${NAME}: cannot write: ${printable(reason)}\n`);
     return 1;
   }
@@ -314,14 +316,4 @@ function clip(text: string): string {
   return safe.length > MAX_WIDTH ? `${safe.slice(0, MAX_WIDTH - 1)}…` : safe;
 }
 
-main(process.argv.slice(2)).then(
-  code => {
-    process.exitCode = code;
-  },
-  error => {
-    process.stderr.write(
-      `${NAME}: ${error instanceof Error ? error.stack : error}\n`
-    );
-    process.exitCode = 1;
-  }
-);
+runCommand(NAME, main);

@@ -4,6 +4,7 @@ import { fingerprint } from '../../../src/core/notebook/hash';
 import {
   analyzeCell,
   buildOutline,
+  DEFAULT_OUTLINE_OPTIONS,
   firstPending,
   updateCellSteps
 } from '../../../src/core/progress/outline';
@@ -365,5 +366,20 @@ describe('summarizeNotebook on foreign files', () => {
         OPTIONS
       )
     ).toEqual({ done: 0, total: 1 });
+  });
+});
+
+describe('the default outline options', () => {
+  it('are the defaults of the Progress settings', () => {
+    const schema = JSON.parse(
+      fs.readFileSync(
+        path.join(__dirname, '..', '..', '..', 'schema', 'progress.json'),
+        'utf-8'
+      )
+    );
+    expect(DEFAULT_OUTLINE_OPTIONS).toEqual({
+      maxSectionLevel: schema.properties.maxSectionLevel.default,
+      commandLanguages: schema.properties.commandLanguages.default
+    });
   });
 });
