@@ -14,7 +14,6 @@ import { DEFAULT_OUTLINE_OPTIONS } from '../../core/progress/outline';
 import { EXTENSION_VERSION } from '../../core/version';
 import { FLAG_MEANINGS } from '../../core/grading/evidence';
 import { readClass } from '../../core/grading/reader';
-import { DEFAULT_OUTLINE_OPTIONS } from '../../core/progress/outline';
 import {
   writeSampleClass,
   SampleLayout,
