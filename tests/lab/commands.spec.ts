@@ -4,12 +4,10 @@ import type { ITerminalTracker } from '@jupyterlab/terminal';
 import { CommandRegistry } from '@lumino/commands';
 import { Signal } from '@lumino/signaling';
 import { authoringPlugin } from '../../src/lab/authoring/plugin';
-import { gradingPlugin } from '../../src/lab/grading/plugin';
-import { placeholdersPlugin } from '../../src/lab/placeholders/plugin';
-import { progressPlugin } from '../../src/lab/progress/plugin';
 import { sidebarPlugin } from '../../src/lab/sidebar/plugin';
 import { terminalsPlugin } from '../../src/lab/terminals/plugin';
-import { CommandIDs, IGrading, ITestbedSidebar } from '../../src/lab/tokens';
+import { CommandIDs, ITestbedSidebar } from '../../src/lab/tokens';
+import { activateCapabilities } from '../helpers/plugins';
 
 /** Every capability's commands, registered as JupyterLab starts the plugins. */
 function startLab(): CommandRegistry {
@@ -39,35 +37,10 @@ function startLab(): CommandRegistry {
     namespace: 'commands-test-terminals'
   }) as unknown as ITerminalTracker;
   sidebarPlugin.activate(app, null, null, null);
-  const grading = gradingPlugin.activate(
+  const { grading, progress, placeholders } = activateCapabilities(
     app,
     sidebar,
-    tracker,
-    null,
-    null,
-    null,
-    null
-  ) as IGrading;
-  const progress = progressPlugin.activate(
-    app,
-    sidebar,
-    tracker,
-    null,
-    null,
-    null,
-    null,
-    grading
-  );
-  const placeholders = placeholdersPlugin.activate(
-    app,
-    sidebar,
-    tracker,
-    null,
-    null,
-    null,
-    null,
-    null,
-    grading
+    tracker
   );
   terminalsPlugin.activate(
     app,

@@ -22,6 +22,29 @@ function setUp(content: any) {
   return { model, progress, view, calls };
 }
 
+/** A manual step under a heading, then a code cell. */
+const MANUAL_THEN_CODE = {
+  nbformat: 4,
+  nbformat_minor: 5,
+  metadata: {},
+  cells: [
+    {
+      id: 'm',
+      cell_type: 'markdown',
+      metadata: { [METADATA_KEY]: { v: 1, step: 'manual' } },
+      source: '## Horizon\nAssociate the IP.'
+    },
+    {
+      id: 'k',
+      cell_type: 'code',
+      metadata: {},
+      source: 'ls',
+      outputs: [],
+      execution_count: null
+    }
+  ]
+};
+
 describe('ProgressView', () => {
   it('renders everything read from the notebook as text, never as HTML', () => {
     const { view, progress } = setUp({
@@ -115,27 +138,7 @@ describe('ProgressView', () => {
   });
 
   it('puts back a tick that was not recorded in its row only, the checkbox keeping the focus', () => {
-    const { view, progress } = setUp({
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: {},
-      cells: [
-        {
-          id: 'm',
-          cell_type: 'markdown',
-          metadata: { [METADATA_KEY]: { v: 1, step: 'manual' } },
-          source: '## Horizon\nAssociate the IP.'
-        },
-        {
-          id: 'k',
-          cell_type: 'code',
-          metadata: {},
-          source: 'ls',
-          outputs: [],
-          execution_count: null
-        }
-      ]
-    });
+    const { view, progress } = setUp(MANUAL_THEN_CODE);
     const box = view.node.querySelector(
       '.jp-testbed-Step-tick'
     ) as HTMLInputElement;
@@ -154,27 +157,7 @@ describe('ProgressView', () => {
   });
 
   it('reports clicks and ticks to its owner', () => {
-    const { view, progress, calls } = setUp({
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: {},
-      cells: [
-        {
-          id: 'm',
-          cell_type: 'markdown',
-          metadata: { [METADATA_KEY]: { v: 1, step: 'manual' } },
-          source: '## Horizon\nAssociate the IP.'
-        },
-        {
-          id: 'k',
-          cell_type: 'code',
-          metadata: {},
-          source: 'ls',
-          outputs: [],
-          execution_count: null
-        }
-      ]
-    });
+    const { view, progress, calls } = setUp(MANUAL_THEN_CODE);
     (
       view.node.querySelector('.jp-testbed-Section-title') as HTMLButtonElement
     ).click();
