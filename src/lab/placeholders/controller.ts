@@ -5,6 +5,7 @@
  * notebook on screen. The plugin only constructs it and wires it.
  */
 import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import type { ServerConnection } from '@jupyterlab/services';
 import type { ISettingRegistry } from '@jupyterlab/settingregistry';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { ValueSaver } from '../../core/placeholders/saving';
@@ -14,7 +15,13 @@ import {
   Values
 } from '../../core/placeholders/values';
 import type { IGrading, INotebookPlaceholders, IPlaceholders } from '../tokens';
+import {
+  fetchPersistence,
+  notSavedMessage,
+  persistenceNote
+} from '../persistence';
 import { isGraded } from '../readonly';
+import { fetchServerDefaults } from './environment';
 import type { PlaceholderFiller } from './filler';
 import type { PlaceholderForm } from './form';
 import type { TokenHighlighter } from './highlight';
@@ -31,8 +38,7 @@ export namespace PlaceholdersController {
     grading: IGrading | null;
     trans: TranslationBundle;
     highlighter: TokenHighlighter;
-    /** Why a value could not be saved, from the server's report of the work folder. */
-    explainNotSaved: (reason: unknown) => Promise<string>;
+    serverSettings: ServerConnection.ISettings;
   }
 
   /** What the controller drives once the plugin has made it. */
@@ -55,7 +61,12 @@ export class PlaceholdersController implements IPlaceholders {
       },
       // The settings API answers "Unhandled error" for a full disk: the
       // server's report of the work folder says what happened.
-      explain: reason => options.explainNotSaved(reason),
+      explain: async reason =>
+        notSavedMessage(
+          await fetchPersistence(options.serverSettings),
+          reason,
+          options.trans
+        ),
       report: (message, retry) => this._parts?.form.showNotSaved(message, retry)
     });
     tracker.widgetAdded.connect(this._onNotebookAdded, this);
@@ -80,6 +91,21 @@ export class PlaceholdersController implements IPlaceholders {
 
   isGraded(panel: NotebookPanel): boolean {
     return isGraded(this._options.grading, panel);
+  }
+
+  /**
+   * Ask the server for the defaults of its environment, and whether values
+   * outlive a restart (said once, in the form where values are entered).
+   */
+  async readServer(): Promise<void> {
+    const { serverSettings, trans } = this._options;
+    void fetchPersistence(serverSettings).then(status =>
+      this._parts?.form.showPersistence(persistenceNote(status, trans))
+    );
+    const values = await fetchServerDefaults();
+    if (Object.keys(values).length) {
+      this.model.serverDefaults = values;
+    }
   }
 
   /** Drive the form and fill through these from now on. */

@@ -12,11 +12,6 @@ import { IEditorExtensionRegistry } from '@jupyterlab/codemirror';
 import { INotebookCellExecutor, INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import {
-  fetchPersistence,
-  notSavedMessage,
-  persistenceNote
-} from '../persistence';
 import { addToPalette } from '../palette';
 import {
   CommandIDs,
@@ -27,7 +22,6 @@ import {
 import { runApproval } from './approval';
 import { addCommands } from './commands';
 import { PlaceholdersController } from './controller';
-import { fetchServerDefaults } from './environment';
 import { PlaceholderFiller } from './filler';
 import { PlaceholderForm } from './form';
 import { TokenHighlighter } from './highlight';
@@ -85,8 +79,7 @@ export const placeholdersPlugin: JupyterFrontEndPlugin<IPlaceholders> = {
       grading,
       trans,
       highlighter,
-      explainNotSaved: async reason =>
-        notSavedMessage(await fetchPersistence(serverSettings), reason, trans)
+      serverSettings
     });
     const form = new PlaceholderForm({
       translator: translator ?? nullTranslator,
@@ -128,15 +121,7 @@ export const placeholdersPlugin: JupyterFrontEndPlugin<IPlaceholders> = {
       );
     }
 
-    // Said once, here where values are entered: whether a restart keeps them.
-    void fetchPersistence(serverSettings).then(status =>
-      form.showPersistence(persistenceNote(status, trans))
-    );
-    void fetchServerDefaults().then(values => {
-      if (Object.keys(values).length) {
-        controller.model.serverDefaults = values;
-      }
-    });
+    void controller.readServer();
     if (settingRegistry) {
       controller.loadSettings(settingRegistry, PLUGIN_ID).catch(reason => {
         console.error(
