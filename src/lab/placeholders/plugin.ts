@@ -69,7 +69,6 @@ export const placeholdersPlugin: JupyterFrontEndPlugin<IPlaceholders> = {
     grading: IGrading | null
   ): IPlaceholders => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_testbed');
-    const serverSettings = app.serviceManager.serverSettings;
     const highlighter = new TokenHighlighter();
     if (editorExtensions) {
       highlighter.register(editorExtensions);
@@ -79,7 +78,7 @@ export const placeholdersPlugin: JupyterFrontEndPlugin<IPlaceholders> = {
       grading,
       trans,
       highlighter,
-      serverSettings
+      serverSettings: app.serviceManager.serverSettings
     });
     const form = new PlaceholderForm({
       translator: translator ?? nullTranslator,
