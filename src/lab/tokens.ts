@@ -1,16 +1,21 @@
 /**
  * The tokens through which the capabilities reach each other, so that each
  * can be disabled alone, and the ids of the commands they register.
+ *
+ * Interfaces only: a capability knows another's state through what is
+ * declared here, never through its classes. Each setting has one owning
+ * plugin; the others read it through that plugin's token.
  */
-import type { NotebookPanel } from '@jupyterlab/notebook';
+import type { INotebookModel, NotebookPanel } from '@jupyterlab/notebook';
 import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
 import type { Widget } from '@lumino/widgets';
+import type { IDefinitions } from '../core/placeholders/authored';
 import type {
-  INotebookPlaceholders,
-  PlaceholdersModel
-} from './placeholders/model';
-import type { ProgressModel } from './progress/model';
+  IResolvedValue,
+  IStoredValues
+} from '../core/placeholders/values';
+import type { IOutlineOptions } from '../core/progress/outline';
 
 /**
  * The one testbed panel in the left area; capabilities add sections to it.
@@ -42,7 +47,23 @@ export const ITestbedSidebar = new Token<ITestbedSidebar>(
  */
 export interface IProgress {
   /** The progress of an open notebook, created on first use. */
-  modelFor(panel: NotebookPanel): ProgressModel;
+  modelFor(panel: NotebookPanel): INotebookProgress;
+  /**
+   * What counts as a section and a step (the progress settings), for the
+   * capabilities that build outlines of their own (grading, authoring).
+   */
+  readonly outlineOptions: IOutlineOptions;
+  /** Emits when the outline options (or any progress setting) changed. */
+  readonly settingsChanged: ISignal<IProgress, void>;
+}
+
+/** What another capability may do with the progress of one notebook. */
+export interface INotebookProgress {
+  /**
+   * Record that the block of a cell was sent to `node`; false when the
+   * cell is gone or its text is no longer the text sent.
+   */
+  recordSent(cellId: string, text: string, node: string): boolean;
 }
 
 export const IProgress = new Token<IProgress>(
@@ -55,8 +76,8 @@ export const IProgress = new Token<IProgress>(
  * floating IP from here).
  */
 export interface IPlaceholders {
-  /** The stored values, server defaults and options; `changed` tells. */
-  readonly model: PlaceholdersModel;
+  /** The stored values and the placeholders of any notebook; `changed` tells. */
+  readonly model: IPlaceholderValues;
   /** The placeholders of an open notebook and the values for them. */
   forPanel(panel: NotebookPanel): INotebookPlaceholders;
 }
@@ -64,6 +85,47 @@ export interface IPlaceholders {
 export const IPlaceholders = new Token<IPlaceholders>(
   'jupyterlab-testbed:IPlaceholders',
   'The student’s values for the placeholders of the lab notebooks.'
+);
+
+/** The student's values, as the other capabilities read them. */
+export interface IPlaceholderValues {
+  /** Emitted when values, server defaults or options change. */
+  readonly changed: ISignal<IPlaceholderValues, void>;
+  /** The stored values, app-wide and per folder. */
+  readonly stored: IStoredValues;
+  /** The placeholders of a notebook at `path` and the values for them. */
+  forNotebook(
+    model: INotebookModel | null,
+    path: string
+  ): INotebookPlaceholders;
+}
+
+/** The placeholders of one notebook and the values for them. */
+export interface INotebookPlaceholders extends IDefinitions {
+  resolved: IResolvedValue[];
+  /** Token → value to fill; empty while any value is invalid. */
+  values: Map<string, string>;
+  /** Why nothing may be filled now (invalid values). */
+  invalid: string[];
+}
+
+/**
+ * The terminals' settings as the other capabilities need them: the author's
+ * preview and leak check name the lab's nodes and markers as the terminals
+ * will use them.
+ */
+export interface ITerminals {
+  /** The names of the nodes of the layout in the settings, in card order. */
+  readonly settingsNodes: string[];
+  /** The settings' “run on” markers, when they are not the built-in one. */
+  readonly ownMarkers: string[];
+  /** Emits when the terminals' settings changed. */
+  readonly settingsChanged: ISignal<ITerminals, void>;
+}
+
+export const ITerminals = new Token<ITerminals>(
+  'jupyterlab-testbed:ITerminals',
+  'The lab’s nodes and “run on” markers from the terminals’ settings.'
 );
 
 /**

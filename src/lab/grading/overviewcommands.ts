@@ -129,6 +129,7 @@ export function addOverview(
   });
 
   const exportAs = (kind: 'csv' | 'json') => ({
+    describedBy: describeArguments(),
     label:
       kind === 'csv'
         ? trans.__('Export the Class Overview as CSV')

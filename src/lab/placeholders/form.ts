@@ -13,7 +13,7 @@ import { el } from '../dom';
 import { checkValue, IPlaceholder } from '../../core/placeholders/definitions';
 import { LiveSummary } from '../liveregion';
 import { defaultVariable } from './environment';
-import type { INotebookPlaceholders } from './model';
+import type { INotebookPlaceholders } from '../tokens';
 import type {
   IResolvedValue,
   IStoredValues

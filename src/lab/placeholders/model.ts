@@ -6,14 +6,14 @@
 import type { INotebookModel } from '@jupyterlab/notebook';
 import { ISignal, Signal } from '@lumino/signaling';
 import { METADATA_KEY } from '../../core/metadata/format';
-import { definitionsOf, IDefinitions } from '../../core/placeholders/authored';
+import { definitionsOf } from '../../core/placeholders/authored';
 import {
   fillableValues,
-  IResolvedValue,
   IStoredValues,
   resolveValues,
   Values
 } from '../../core/placeholders/values';
+import type { INotebookPlaceholders, IPlaceholderValues } from '../tokens';
 
 /** What to do when a cell about to run still holds a placeholder. */
 export type RunCheck = 'warn' | 'block' | 'off';
@@ -25,16 +25,17 @@ export interface IPlaceholderOptions {
   checkBeforeRun: RunCheck;
 }
 
-/** The placeholders of one notebook and the values for them. */
-export interface INotebookPlaceholders extends IDefinitions {
-  resolved: IResolvedValue[];
-  /** Token → value to fill; empty while any value is invalid. */
-  values: Map<string, string>;
-  /** Why nothing may be filled now (invalid values). */
-  invalid: string[];
-}
+/**
+ * The schema's defaults, until the settings load (a test holds them equal);
+ * the loaded settings carry the schema's own.
+ */
+export const DEFAULT_PLACEHOLDER_OPTIONS: IPlaceholderOptions = {
+  refillOnChange: true,
+  fillOnOpen: false,
+  checkBeforeRun: 'warn'
+};
 
-export class PlaceholdersModel {
+export class PlaceholdersModel implements IPlaceholderValues {
   /** Emitted when values, defaults or options change. */
   get changed(): ISignal<PlaceholdersModel, void> {
     return this._changed;
@@ -90,10 +91,6 @@ export class PlaceholdersModel {
 
   private _stored: IStoredValues = { values: {}, folders: {} };
   private _server: Values = {};
-  private _options: IPlaceholderOptions = {
-    refillOnChange: true,
-    fillOnOpen: false,
-    checkBeforeRun: 'warn'
-  };
+  private _options: IPlaceholderOptions = { ...DEFAULT_PLACEHOLDER_OPTIONS };
   private _changed = new Signal<PlaceholdersModel, void>(this);
 }

@@ -114,10 +114,15 @@ export class ProgressView extends Widget {
   }
 
   /**
-   * Draw everything again (after an action that changed nothing).
+   * Show a step's row as the record has it again (after a tick that could
+   * not be recorded): only that row, so its checkbox keeps the focus.
    */
-  rerender(): void {
-    this._update();
+  refreshStep(step: IStep): void {
+    const row = this._rows.get(step.index);
+    const current = this._model?.outline?.steps[step.index];
+    if (row && current) {
+      this._fillStep(row, current);
+    }
   }
 
   protected onBeforeShow(msg: Message): void {

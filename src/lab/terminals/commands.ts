@@ -19,6 +19,8 @@ import { countTokens, substitute } from '../../core/placeholders/engine';
 import { CommandIDs, IPlaceholders, IProgress } from '../tokens';
 import type { NodeTerminals } from './manager';
 import { targetNodes } from '../../core/terminals/markers';
+import type { CommandRegistry } from '@lumino/commands';
+import type { TerminalsController } from './controller';
 import type { TerminalsModel } from './model';
 import { IRunTarget, notebookMarkers } from './runbuttons';
 import { unsafeCharacter } from '../../core/terminals/typing';
@@ -302,4 +304,57 @@ export function addCommands(context: ITerminalsContext): {
   });
 
   return { run, copy };
+}
+
+/** Accept the nodes a notebook proposes, or keep the student's own for it. */
+export function addProposalCommands(
+  app: JupyterFrontEnd,
+  controller: TerminalsController,
+  trans: TranslationBundle
+): void {
+  app.commands.addCommand(CommandIDs.acceptNodes, {
+    describedBy: describeArguments(),
+    label: trans.__('Accept the Nodes This Notebook Proposes'),
+    isEnabled: () => controller.canAccept,
+    execute: async () => {
+      if (!(await controller.accept())) {
+        void Notification.error(
+          trans.__(
+            'The path of this notebook is too long to remember its nodes; move it to a shorter path.'
+          ),
+          { autoClose: false }
+        );
+      }
+    }
+  });
+  app.commands.addCommand(CommandIDs.keepOwnNodes, {
+    describedBy: describeArguments({
+      keep: {
+        type: 'boolean',
+        description: 'false: show the notebook’s proposal again; default: true'
+      }
+    }),
+    label: args =>
+      args.keep === false
+        ? trans.__('Show the Nodes This Notebook Proposes')
+        : trans.__('Keep My Own Nodes for This Notebook'),
+    isEnabled: () => controller.hasProposal,
+    execute: args => controller.keepOwn(args.keep !== false)
+  });
+}
+
+/** The section's buttons run the commands, so they act as the palette's do. */
+export function sectionActions(commands: CommandRegistry) {
+  const run = (id: string, args?: { [key: string]: string | boolean }) =>
+    void commands.execute(id, args);
+  return {
+    open: (node: string) => run(CommandIDs.openNode, { node }),
+    reconnect: (node: string) => run(CommandIDs.reconnectNode, { node }),
+    openAll: () => run(CommandIDs.openAllNodes),
+    check: () => run(CommandIDs.checkNodes),
+    loadKeys: () => run(CommandIDs.loadKeys),
+    forgetHostKey: (node: string) => run(CommandIDs.forgetHostKey, { node }),
+    acceptNodes: () => run(CommandIDs.acceptNodes),
+    keepOwnNodes: (keep: boolean) => run(CommandIDs.keepOwnNodes, { keep })
+  };
 }

@@ -14,6 +14,7 @@ import type { IAcceptedNodes } from '../../core/terminals/proposal';
 import type { IAgentStatus, IProbe, ISshPaths, SshServer } from './server';
 import { INode, sshCommand, sshConfig } from '../../core/terminals/sshconfig';
 import { ITopologySettings, keyFiles } from '../../core/terminals/topology';
+import { DEFAULT_MARKERS } from '../../core/terminals/markers';
 
 /** The terminals' settings, as in `schema/terminals.json`. */
 export interface ITerminalsSettings extends ITopologySettings {
@@ -25,12 +26,16 @@ export interface ITerminalsSettings extends ITopologySettings {
   acceptedNodes: IAcceptedNodes[];
 }
 
+/**
+ * The schema's defaults, until the settings load (a test holds them equal);
+ * the loaded settings carry the schema's own.
+ */
 export const DEFAULT_TERMINALS_SETTINGS: ITerminalsSettings = {
   preset: 'chameleon',
   nodes: [],
   keyFile: '',
   user: '',
-  markers: [],
+  markers: DEFAULT_MARKERS,
   interruptFirst: false,
   bracketedPaste: true,
   controlPersist: '10m',

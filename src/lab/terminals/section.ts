@@ -7,7 +7,7 @@
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { nullTranslator } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
-import { el } from '../dom';
+import { el, morph, placeChildren } from '../dom';
 import { LiveSummary } from '../liveregion';
 import type { NodeTerminals, NodeTerminalState } from './manager';
 import { keyLine } from '../../core/terminals/keysource';
@@ -42,6 +42,8 @@ export class TerminalsSection extends Widget {
     );
     this.addClass('jp-testbed-Terminals');
     this.title.label = this._trans.__('Terminals');
+    this._cardList = el('ul', 'jp-testbed-Terminals-cards');
+    this._cardList.setAttribute('aria-label', this._trans.__('Nodes'));
     options.model.changed.connect(this._render, this);
     options.terminals.changed.connect(this._render, this);
     this._render();
@@ -82,12 +84,17 @@ export class TerminalsSection extends Widget {
     }
     if (topology?.result.ok) {
       const nodes = topology.result.nodes;
-      const cards = el('ul', 'jp-testbed-Terminals-cards');
-      cards.setAttribute('aria-label', trans.__('Nodes'));
-      for (const node of nodes) {
-        cards.appendChild(this._card(node));
-      }
-      parts.push(cards);
+      const names = new Set(nodes.map(node => node.name));
+      this._cards.forEach((_, name) => {
+        if (!names.has(name)) {
+          this._cards.delete(name);
+        }
+      });
+      placeChildren(
+        this._cardList,
+        nodes.map(node => this._card(node))
+      );
+      parts.push(this._cardList);
       if (nodes.length > 1) {
         parts.push(
           this._button(
@@ -103,11 +110,14 @@ export class TerminalsSection extends Widget {
       parts.push(this._health());
     }
     this._announceStates(topology?.result.ok ? topology.result.nodes : []);
-    const focused = this._focusedControl();
-    this.node.replaceChildren(...parts, this._live.node);
-    if (focused) {
-      this.node.querySelector<HTMLElement>(focused)?.focus();
-    }
+    // What shows the same stays in the page, and a node's card is updated
+    // in place: the focus stays where it was, and nothing else is redrawn.
+    const kept = parts.map((part, i) => {
+      const before = this._parts[i];
+      return before?.outerHTML === part.outerHTML ? before : part;
+    });
+    this._parts = kept;
+    placeChildren(this.node, [...kept, this._live.node]);
   }
 
   dispose(): void {
@@ -142,29 +152,6 @@ export class TerminalsSection extends Widget {
         .join(', ');
       this._live.changed(() => text);
     }
-  }
-
-  /**
-   * A selector for the focused button (or proposal), to focus it again once
-   * redrawn (node names are checked aliases, safe in a selector).
-   */
-  private _focusedControl(): string | null {
-    const active = document.activeElement;
-    if (
-      !(active instanceof HTMLElement) ||
-      !(active instanceof HTMLButtonElement || active.tabIndex === -1) ||
-      !this.node.contains(active)
-    ) {
-      return null;
-    }
-    const className = Array.from(active.classList).find(c =>
-      c.startsWith('jp-testbed-')
-    );
-    const node = active.closest<HTMLElement>('[data-node]')?.dataset.node;
-    if (!className) {
-      return null;
-    }
-    return node ? `[data-node="${node}"] .${className}` : `.${className}`;
   }
 
   /**
@@ -254,7 +241,19 @@ export class TerminalsSection extends Widget {
     return box;
   }
 
+  /** A node's card: the one shown before, updated in place, when there is one. */
   private _card(node: INode): HTMLElement {
+    const fresh = this._newCard(node);
+    const kept = this._cards.get(node.name);
+    if (!kept) {
+      this._cards.set(node.name, fresh);
+      return fresh;
+    }
+    morph(kept, fresh);
+    return kept;
+  }
+
+  private _newCard(node: INode): HTMLElement {
     const trans = this._trans;
     const { terminals } = this._options;
     const state = terminals.state(node.name);
@@ -425,6 +424,11 @@ export class TerminalsSection extends Widget {
   private _trans: TranslationBundle;
   private _live = new LiveSummary();
   private _states = new Map<string, NodeTerminalState>();
+  /** The parts shown, in order, as last placed. */
+  private _parts: HTMLElement[] = [];
+  private _cardList: HTMLElement;
+  /** The node cards by node name: a card's buttons act on its node. */
+  private _cards = new Map<string, HTMLElement>();
 }
 
 const STATE_LABELS: {

@@ -12,11 +12,8 @@ import {
   MAX_CHOICES,
   submissionFolders
 } from '../../../src/lab/grading/mode';
-import { gradingPlugin } from '../../../src/lab/grading/plugin';
 import { METADATA_KEY } from '../../../src/core/metadata/format';
 import { fingerprint } from '../../../src/core/notebook/hash';
-import { placeholdersPlugin } from '../../../src/lab/placeholders/plugin';
-import { progressPlugin } from '../../../src/lab/progress/plugin';
 import {
   compileMarkers,
   DEFAULT_MARKERS
@@ -26,13 +23,9 @@ import {
   RUN_BUTTON_CLASS,
   RunButtons
 } from '../../../src/lab/terminals/runbuttons';
-import {
-  CommandIDs,
-  IGrading,
-  IPlaceholders,
-  IProgress
-} from '../../../src/lab/tokens';
+import { CommandIDs } from '../../../src/lab/tokens';
 import { openPanel } from '../../helpers';
+import { activateCapabilities } from '../../helpers/plugins';
 
 describe('GradingMode', () => {
   it('grades a notebook turned on, and only that one', () => {
@@ -186,7 +179,8 @@ async function startLab() {
     },
     shell: { activateById: () => undefined },
     contextMenu: { addItem: () => undefined },
-    restored: Promise.resolve()
+    restored: Promise.resolve(),
+    resolveOptionalService: async () => null
   } as unknown as JupyterFrontEnd;
   const sections = new Map<string, Widget>();
   const sidebar = {
@@ -195,36 +189,11 @@ async function startLab() {
     showSection: () => undefined
   };
   const tracker = new NotebookTracker({ namespace: 'grading-test' });
-  const grading = gradingPlugin.activate(
+  const { grading, progress, placeholders } = activateCapabilities(
     app,
     sidebar,
-    tracker,
-    null,
-    null,
-    null,
-    null
-  ) as IGrading;
-  const progress = progressPlugin.activate(
-    app,
-    sidebar,
-    tracker,
-    null,
-    null,
-    null,
-    null,
-    grading
-  ) as IProgress;
-  const placeholders = placeholdersPlugin.activate(
-    app,
-    sidebar,
-    tracker,
-    null,
-    null,
-    null,
-    null,
-    null,
-    grading
-  ) as IPlaceholders;
+    tracker
+  );
   placeholders.model.setSettings(
     { values: { netID: 'grader1' }, folders: {} },
     { refillOnChange: true, fillOnOpen: true, checkBeforeRun: 'warn' }

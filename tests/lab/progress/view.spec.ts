@@ -23,6 +23,29 @@ function setUp(content: any) {
   return { model, progress, view, calls };
 }
 
+/** A manual step under a heading, then a code cell. */
+const MANUAL_THEN_CODE = {
+  nbformat: 4,
+  nbformat_minor: 5,
+  metadata: {},
+  cells: [
+    {
+      id: 'm',
+      cell_type: 'markdown',
+      metadata: { [METADATA_KEY]: { v: 1, step: 'manual' } },
+      source: '## Horizon\nAssociate the IP.'
+    },
+    {
+      id: 'k',
+      cell_type: 'code',
+      metadata: {},
+      source: 'ls',
+      outputs: [],
+      execution_count: null
+    }
+  ]
+};
+
 describe('ProgressView', () => {
   it('renders everything read from the notebook as text, never as HTML', () => {
     const { view, progress } = setUp({
@@ -115,28 +138,27 @@ describe('ProgressView', () => {
     progress.dispose();
   });
 
+  it('puts back a tick that was not recorded in its row only, the checkbox keeping the focus', () => {
+    const { view, progress } = setUp(MANUAL_THEN_CODE);
+    const box = view.node.querySelector(
+      '.jp-testbed-Step-tick'
+    ) as HTMLInputElement;
+    const other = view.node.querySelectorAll('.jp-testbed-Step')[1];
+    box.focus();
+    // The owner refused the tick (the view's tick reports, records nothing).
+    box.click();
+    expect(box.checked).toBe(true);
+    view.refreshStep(progress.outline!.steps[0]);
+    expect(box.checked).toBe(false);
+    expect(view.node.querySelector('.jp-testbed-Step-tick')).toBe(box);
+    expect(document.activeElement).toBe(box);
+    expect(view.node.querySelectorAll('.jp-testbed-Step')[1]).toBe(other);
+    view.dispose();
+    progress.dispose();
+  });
+
   it('reports clicks and ticks to its owner', () => {
-    const { view, progress, calls } = setUp({
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: {},
-      cells: [
-        {
-          id: 'm',
-          cell_type: 'markdown',
-          metadata: { [METADATA_KEY]: { v: 1, step: 'manual' } },
-          source: '## Horizon\nAssociate the IP.'
-        },
-        {
-          id: 'k',
-          cell_type: 'code',
-          metadata: {},
-          source: 'ls',
-          outputs: [],
-          execution_count: null
-        }
-      ]
-    });
+    const { view, progress, calls } = setUp(MANUAL_THEN_CODE);
     (
       view.node.querySelector('.jp-testbed-Section-title') as HTMLButtonElement
     ).click();
@@ -191,7 +213,7 @@ describe('ProgressView', () => {
       )!;
     const before = label(7);
     before.focus();
-    view.rerender();
+    progress.refresh();
     expect(label(7)).not.toBe(before);
     expect(document.activeElement).toBe(label(7));
     view.dispose();

@@ -116,6 +116,29 @@ describe('TerminalsSection', () => {
     expect(document.activeElement).toBe(card('node3').querySelector('button'));
   });
 
+  it('updates the card that changed in place, the focused button with it', () => {
+    const { terminals, card } = setUp({ floatingIp: '10.199.0.2' });
+    const node1 = card('node1');
+    const button = card('node3').querySelector('button')!;
+    button.focus();
+    terminals.states = { node3: 'connected' };
+    terminals.changed.emit();
+    // The same element, relabelled: the focus never left it.
+    expect(card('node3').querySelector('button')).toBe(button);
+    expect(button.textContent).toBe('Show');
+    expect(document.activeElement).toBe(button);
+    expect(card('node3').textContent).toContain('connected');
+    // The other cards are the same elements, untouched.
+    expect(card('node1')).toBe(node1);
+
+    terminals.states = { node3: 'ended' };
+    terminals.changed.emit();
+    expect(
+      card('node3').querySelector('.jp-testbed-NodeCard-reconnect')
+    ).not.toBeNull();
+    expect(document.activeElement).toBe(button);
+  });
+
   it('renders what a notebook declares as text', () => {
     const { model, section } = setUp({});
     model.topology = {

@@ -3,7 +3,7 @@
  * or heading inside it.
  */
 import type { NotebookPanel } from '@jupyterlab/notebook';
-import { authoredText, revealCell } from '../notebook/reveal';
+import { authoredText, revealCell } from './reveal';
 import {
   analyzeCell,
   IOutlineOptions,

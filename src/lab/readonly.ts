@@ -5,7 +5,7 @@
 import { Notification } from '@jupyterlab/apputils';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import type { IGrading } from '../tokens';
+import type { IGrading } from './tokens';
 
 /** Whether a notebook is open for grading (never, without the grading plugin). */
 export function isGraded(

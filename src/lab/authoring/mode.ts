@@ -1,0 +1,72 @@
+/**
+ * Author mode for the app: whether it is on (the plugin's setting, or for
+ * the session when there are no settings), and the Author section that is
+ * in the sidebar, following the notebook on screen, only while it is on.
+ */
+import type { INotebookTracker } from '@jupyterlab/notebook';
+import type { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { ISignal, Signal } from '@lumino/signaling';
+import type { ITestbedSidebar } from '../tokens';
+import type { AuthorSection } from './section';
+
+/** Below the student's sections: an author scrolls to it. */
+const AUTHOR_RANK = 400;
+const AUTHOR_WEIGHT = 4;
+
+export class AuthorMode {
+  constructor(
+    private readonly _sidebar: ITestbedSidebar,
+    private readonly _tracker: INotebookTracker,
+    readonly section: AuthorSection
+  ) {
+    _tracker.currentChanged.connect(() => {
+      if (this._on) {
+        section.panel = _tracker.currentWidget;
+      }
+    });
+  }
+
+  /** Whether author mode is on. */
+  get isOn(): boolean {
+    return this._on;
+  }
+
+  /** Emits when author mode was turned on or off. */
+  get changed(): ISignal<this, boolean> {
+    return this._changed;
+  }
+
+  /** Turn author mode over: in the settings once they are loaded. */
+  async toggle(): Promise<void> {
+    if (this._settings) {
+      await this._settings.set('authorMode', !this._on);
+    } else {
+      this._show(!this._on);
+    }
+  }
+
+  /** Follow the `authorMode` setting of this plugin. */
+  async loadSettings(registry: ISettingRegistry, id: string): Promise<void> {
+    const settings = await registry.load(id);
+    this._settings = settings;
+    const read = () => this._show(settings.composite.authorMode === true);
+    settings.changed.connect(read);
+    read();
+  }
+
+  private _show(on: boolean): void {
+    this._on = on;
+    const section = this.section;
+    if (on && !section.parent) {
+      this._sidebar.addSection(section, AUTHOR_RANK, AUTHOR_WEIGHT);
+    } else if (!on && section.parent) {
+      section.parent = null;
+    }
+    section.panel = on ? this._tracker.currentWidget : null;
+    this._changed.emit(on);
+  }
+
+  private _on = false;
+  private _settings: ISettingRegistry.ISettings | null = null;
+  private _changed = new Signal<this, boolean>(this);
+}

@@ -1,0 +1,374 @@
+/**
+ * The terminals' state for the app: their settings, the nodes of the lab
+ * on screen (and the nodes it proposes), the Run buttons of each notebook,
+ * and the polling of terminal states. The plugin only constructs it and
+ * wires the commands and the section to it.
+ */
+import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import type { ISettingRegistry } from '@jupyterlab/settingregistry';
+import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
+import type { IDisposable } from '@lumino/disposable';
+import { Poll } from '@lumino/polling';
+import { ISignal, Signal } from '@lumino/signaling';
+import { METADATA_KEY } from '../../core/metadata/format';
+import {
+  compileMarkers,
+  declaredMarkers,
+  DEFAULT_MARKERS
+} from '../../core/terminals/markers';
+import { PRESETS } from '../../core/terminals/presets';
+import {
+  isAccepted,
+  nodesFingerprint,
+  readAccepted,
+  withAccepted
+} from '../../core/terminals/proposal';
+import {
+  declaredNodes,
+  keyFiles,
+  labTopology,
+  studentSsh
+} from '../../core/terminals/topology';
+import type { IGrading, IPlaceholders, ITerminals } from '../tokens';
+import { nodeNames } from './commands';
+import type { NodeTerminals } from './manager';
+import type { ILabTopology, ITerminalsSettings, TerminalsModel } from './model';
+import { IRunTarget, RunButtons } from './runbuttons';
+
+/** While the section is on screen, how often terminal states are asked. */
+const STATE_POLL = 5000;
+
+export namespace TerminalsController {
+  export interface IOptions {
+    notebooks: INotebookTracker;
+    model: TerminalsModel;
+    terminals: NodeTerminals;
+    placeholders: IPlaceholders | null;
+    grading: IGrading | null;
+    trans: TranslationBundle;
+    translator: ITranslator;
+    /** Whether the terminal cards can be seen: the polling stands by otherwise. */
+    isVisible: () => boolean;
+  }
+
+  /** What the Run and Copy buttons of a block do (the commands' path). */
+  export interface ISender {
+    run: (panel: NotebookPanel, target: IRunTarget) => Promise<void>;
+    copy: (panel: NotebookPanel, target: IRunTarget) => Promise<void>;
+  }
+}
+
+export class TerminalsController implements ITerminals, IDisposable {
+  constructor(options: TerminalsController.IOptions) {
+    this._options = options;
+    const { notebooks, model, placeholders, grading } = options;
+    notebooks.currentChanged.connect(this.updateTopology, this);
+    notebooks.widgetAdded.connect(this._onNotebookAdded, this);
+    placeholders?.model.changed.connect(this.updateTopology, this);
+    grading?.changed.connect(this._onGradingChanged, this);
+    model.changed.connect(this._checkWhenNodesChange, this);
+    this._poll = new Poll({
+      factory: () => options.terminals.refresh(),
+      frequency: { interval: STATE_POLL, backoff: false },
+      standby: () => (options.isVisible() ? 'when-hidden' : true),
+      name: 'jupyterlab-testbed:terminal-states'
+    });
+  }
+
+  /** The marker patterns of the settings (a notebook adds its own wordings). */
+  get markers(): RegExp[] {
+    return this._markers;
+  }
+
+  get settingsNodes(): string[] {
+    const settings = this._options.model.settings;
+    if (settings.preset === 'custom') {
+      return settings.nodes.map(node => String(node.name ?? ''));
+    }
+    return (PRESETS[settings.preset] ?? PRESETS.chameleon).nodes.map(
+      node => node.name
+    );
+  }
+
+  get ownMarkers(): string[] {
+    const own = this._options.model.settings.markers;
+    return own.join('\n') === DEFAULT_MARKERS.join('\n') ? [] : own;
+  }
+
+  get settingsChanged(): ISignal<ITerminals, void> {
+    return this._settingsChanged;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /** Where the Run and Copy buttons of blocks send them; none until set. */
+  sender: TerminalsController.ISender | null = null;
+
+  /**
+   * Read the nodes once the app is restored and once the server said
+   * which key Chameleon gave it (the section says why that failed).
+   */
+  start(restored: Promise<void>): void {
+    // The polling asks only while the cards are seen; the states start known.
+    void this._options.terminals.refresh();
+    restored.then(() => this.updateTopology()).catch(() => undefined);
+    void this._options.model
+      .readPaths()
+      .then(() => this.updateTopology())
+      .catch(reason =>
+        console.warn('jupyterlab-testbed: ssh paths not read.', reason)
+      );
+  }
+
+  /** Grading is known through its token only: a graded notebook does not connect. */
+  isGraded(panel: NotebookPanel | null): boolean {
+    return !!panel && !!this._options.grading?.isGrading(panel.context.path);
+  }
+
+  /** Whether the lab on screen proposes nodes. */
+  get hasProposal(): boolean {
+    return !!this._options.model.topology?.proposal;
+  }
+
+  /** Whether the proposed nodes can be accepted now (the settings are loaded). */
+  get canAccept(): boolean {
+    return this.hasProposal && !!this._settings;
+  }
+
+  /** Load the settings this plugin owns and follow them. */
+  async loadSettings(registry: ISettingRegistry, id: string): Promise<void> {
+    const settings = await registry.load(id);
+    this._settings = settings;
+    this._applySettings(settings);
+    settings.changed.connect(this._applySettings, this);
+  }
+
+  /**
+   * Accept the nodes the notebook on screen proposes; false when its path
+   * is too long to be remembered.
+   */
+  async accept(): Promise<boolean> {
+    const proposal = this._options.model.topology?.proposal;
+    if (!proposal || !this._settings) {
+      return true;
+    }
+    const next = withAccepted(
+      this._options.model.settings.acceptedNodes,
+      proposal.path,
+      proposal.fingerprint
+    );
+    if (!next) {
+      return false;
+    }
+    this._declined.delete(`${proposal.path}\n${proposal.fingerprint}`);
+    await this._settings.set('acceptedNodes', next as any);
+    return true;
+  }
+
+  /** Keep the student's own nodes for the proposing notebook, or show its proposal again. */
+  keepOwn(keep: boolean): void {
+    const proposal = this._options.model.topology?.proposal;
+    if (!proposal) {
+      return;
+    }
+    const key = `${proposal.path}\n${proposal.fingerprint}`;
+    if (keep) {
+      this._declined.add(key);
+    } else {
+      this._declined.delete(key);
+    }
+    this.updateTopology();
+  }
+
+  /** Read the nodes of the lab on screen again. */
+  updateTopology(): void {
+    const { notebooks, model, trans } = this._options;
+    const panel = notebooks.currentWidget;
+    const record = panel?.content.model?.getMetadata(METADATA_KEY);
+    const wordings = declaredMarkers(record, trans);
+    const before = nodeNames(model).join();
+    if (this.isGraded(panel)) {
+      model.topology = {
+        result: {
+          ok: false,
+          problems: [
+            trans.__(
+              'This notebook is open for grading: its terminals do not connect.'
+            )
+          ]
+        },
+        problems: []
+      };
+    } else {
+      model.topology = this._readTopology(panel, record, [
+        ...wordings.problems,
+        ...this._markerProblems
+      ]);
+    }
+    if (nodeNames(model).join() !== before) {
+      this._refreshButtons();
+    }
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this._poll.dispose();
+    this._buttons.forEach(buttons => buttons.dispose());
+    this._buttons.clear();
+    this._options.terminals.dispose();
+    Signal.clearData(this);
+  }
+
+  /**
+   * The lab's nodes: the notebook's once accepted, else the student's own,
+   * with the notebook's proposal while it waits for an answer.
+   */
+  private _readTopology(
+    panel: NotebookPanel | null,
+    record: unknown,
+    notes: string[]
+  ): ILabTopology {
+    const { model, placeholders } = this._options;
+    const declared = declaredNodes(record);
+    const state = placeholders
+      ? panel
+        ? placeholders.forPanel(panel)
+        : placeholders.model.forNotebook(null, '')
+      : null;
+    const values: { [field: string]: string } = {
+      ...(placeholders?.model.stored.values ?? {})
+    };
+    for (const resolved of state?.resolved ?? []) {
+      values[resolved.placeholder.field] = resolved.value;
+    }
+    const problems = [...declared.problems, ...notes];
+    const topology = (nodes: typeof declared.nodes) =>
+      labTopology(
+        model.settings,
+        nodes,
+        values,
+        state?.placeholders,
+        model.presetKey?.path
+      );
+    if (!declared.nodes || !panel) {
+      return { result: topology(null), problems };
+    }
+    const path = panel.context.path;
+    const fingerprint = nodesFingerprint(declared.nodes);
+    if (isAccepted(model.settings.acceptedNodes, path, fingerprint)) {
+      return { result: topology(declared.nodes), problems };
+    }
+    const own = studentSsh(model.settings, model.presetKey?.path);
+    const proposal = {
+      path,
+      fingerprint,
+      nodes: declared.nodes.map(node => ({ ...node, ...own })),
+      ignored: declared.ignored,
+      declined: this._declined.has(`${path}\n${fingerprint}`)
+    };
+    // Nothing is probed, asked of the agent or connected for nodes that
+    // are only proposed: no topology to act on until an answer.
+    return {
+      result: proposal.declined
+        ? topology(null)
+        : { ok: false as const, problems: [] },
+      problems,
+      proposal
+    };
+  }
+
+  private _applySettings(settings: ISettingRegistry.ISettings): void {
+    // The composite holds every setting, with the schema's defaults.
+    const composite = settings.composite as unknown as ITerminalsSettings;
+    const next = {
+      ...composite,
+      acceptedNodes: readAccepted(composite.acceptedNodes)
+    };
+    const compiled = compileMarkers(
+      next.markers.length ? next.markers : DEFAULT_MARKERS
+    );
+    this._markers = compiled.patterns;
+    this._markerProblems = compiled.problems;
+    this._options.model.settings = next;
+    this.updateTopology();
+    this._refreshButtons();
+    this._settingsChanged.emit();
+  }
+
+  private _onGradingChanged(): void {
+    this.updateTopology();
+    this._refreshButtons();
+  }
+
+  private _refreshButtons(): void {
+    this._buttons.forEach(buttons => buttons.refresh());
+  }
+
+  private _onNotebookAdded(_: INotebookTracker, panel: NotebookPanel): void {
+    void panel.context.ready.then(() => {
+      if (panel.isDisposed || this._isDisposed) {
+        return;
+      }
+      const buttons = new RunButtons({
+        notebook: panel.content,
+        markers: () => this._markers,
+        nodeNames: () => nodeNames(this._options.model),
+        onRun: target => void this.sender?.run(panel, target),
+        onCopy: target => void this.sender?.copy(panel, target),
+        canRun: () => !this.isGraded(panel),
+        translator: this._options.translator
+      });
+      this._buttons.set(panel, buttons);
+      panel.content.model?.metadataChanged.connect((_, change) => {
+        if (
+          change.key === METADATA_KEY &&
+          panel === this._options.notebooks.currentWidget
+        ) {
+          this.updateTopology();
+        }
+      });
+      panel.disposed.connect(() => {
+        buttons.dispose();
+        this._buttons.delete(panel);
+      });
+      if (panel === this._options.notebooks.currentWidget) {
+        this.updateTopology();
+      }
+    });
+  }
+
+  /**
+   * Ask about the key and the entry node when the nodes change. The keys
+   * too: Chameleon's key arrives from the server after the first check may
+   * have asked about the documented one.
+   */
+  private _checkWhenNodesChange(): void {
+    const model = this._options.model;
+    const entry = model.entryNode;
+    const result = model.topology?.result;
+    const key = entry
+      ? `${entry.name}@${entry.host} ${result?.ok ? keyFiles(result.nodes).join(' ') : ''}`
+      : '';
+    if (key !== this._checkedFor) {
+      this._checkedFor = key;
+      void model.check();
+    }
+  }
+
+  private _options: TerminalsController.IOptions;
+  private _poll: Poll;
+  private _settings: ISettingRegistry.ISettings | null = null;
+  private _markers = compileMarkers(DEFAULT_MARKERS).patterns;
+  private _markerProblems: string[] = [];
+  /** Proposals the student turned down this session, as `path\nfingerprint`. */
+  private _declined = new Set<string>();
+  private _buttons = new Map<NotebookPanel, RunButtons>();
+  private _checkedFor = '';
+  private _isDisposed = false;
+  private _settingsChanged = new Signal<ITerminals, void>(this);
+}

@@ -1,0 +1,120 @@
+import { NotebookTracker } from '@jupyterlab/notebook';
+import type { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { nullTranslator } from '@jupyterlab/translation';
+import { Signal } from '@lumino/signaling';
+import { DEFAULT_MARKERS } from '../../../src/core/terminals/markers';
+import { TerminalsController } from '../../../src/lab/terminals/controller';
+import type { NodeTerminals } from '../../../src/lab/terminals/manager';
+import {
+  DEFAULT_TERMINALS_SETTINGS,
+  TerminalsModel
+} from '../../../src/lab/terminals/model';
+import { SshServer } from '../../../src/lab/terminals/server';
+
+/** The settings registry's answer for the terminals plugin. */
+function fakeSettings(composite: { [key: string]: unknown }) {
+  const settings = {
+    composite: { ...DEFAULT_TERMINALS_SETTINGS, ...composite },
+    changed: null as unknown as Signal<unknown, void>,
+    set: async () => undefined
+  };
+  // The registry's settings are the sender of their own change signal.
+  const changed = new Signal<unknown, void>(settings);
+  settings.changed = changed;
+  const registry = {
+    load: async () => settings
+  } as unknown as ISettingRegistry;
+  return { settings, registry, changed };
+}
+
+function makeController(isVisible: () => boolean) {
+  const refresh = jest.fn(async () => undefined);
+  const terminals = {
+    refresh,
+    dispose: () => undefined
+  } as unknown as NodeTerminals;
+  const model = new TerminalsModel(new SshServer());
+  // The key check asks the server; nothing here is about it.
+  model.check = async () => undefined;
+  const controller = new TerminalsController({
+    notebooks: new NotebookTracker({ namespace: 'terminals-controller' }),
+    model,
+    terminals,
+    placeholders: null,
+    grading: null,
+    trans: nullTranslator.load('jupyterlab_testbed'),
+    translator: nullTranslator,
+    isVisible
+  });
+  return { controller, refresh };
+}
+
+describe('the terminals’ state polling', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('asks for terminal states only while the section can be seen', async () => {
+    jest.useFakeTimers();
+    let visible = false;
+    const { controller, refresh } = makeController(() => visible);
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(refresh).not.toHaveBeenCalled();
+
+    visible = true;
+    await jest.advanceTimersByTimeAsync(11_000);
+    const seen = refresh.mock.calls.length;
+    expect(seen).toBeGreaterThanOrEqual(2);
+    // Generous: a few ticks at most in 11 s, not one per timer turn.
+    expect(seen).toBeLessThanOrEqual(4);
+
+    visible = false;
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(refresh.mock.calls.length).toBe(seen);
+
+    controller.dispose();
+    visible = true;
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(refresh.mock.calls.length).toBe(seen);
+  });
+});
+
+describe('ITerminals: the nodes and markers of the terminals’ settings', () => {
+  it('names the layout’s nodes, and the custom nodes in card order', async () => {
+    const { controller } = makeController(() => false);
+    expect(controller.settingsNodes).toEqual(['node1', 'node2', 'node3']);
+    const { settings, registry, changed } = fakeSettings({
+      preset: 'custom',
+      nodes: [
+        { name: 'web', host: '10.0.0.1' },
+        { name: 'db', host: '10.0.0.2' }
+      ]
+    });
+    let told = 0;
+    controller.settingsChanged.connect(() => told++);
+    await controller.loadSettings(registry, 'jupyterlab-testbed:terminals');
+    expect(controller.settingsNodes).toEqual(['web', 'db']);
+    expect(told).toBe(1);
+
+    settings.composite = {
+      ...settings.composite,
+      preset: 'direct'
+    } as typeof settings.composite;
+    changed.emit();
+    expect(told).toBe(2);
+    expect(controller.settingsNodes).not.toContain('web');
+    controller.dispose();
+  });
+
+  it('gives the markers only when they are not the built-in one', async () => {
+    const { controller } = makeController(() => false);
+    const builtIn = fakeSettings({ markers: [...DEFAULT_MARKERS] });
+    await controller.loadSettings(builtIn.registry, 'id');
+    expect(controller.ownMarkers).toEqual([]);
+
+    const own = '^#\\s*exec on (.+)$';
+    const custom = fakeSettings({ markers: [own] });
+    await controller.loadSettings(custom.registry, 'id');
+    expect(controller.ownMarkers).toEqual([own]);
+    expect(controller.markers.map(m => m.source)).toHaveLength(1);
+    controller.dispose();
+  });
+});
