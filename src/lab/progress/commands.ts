@@ -27,6 +27,8 @@ export interface IProgressActions {
   tick: (step: IStep, ticked: boolean) => void;
   /** True, after saying why, when the current notebook is open for grading. */
   refuseIfGraded: () => boolean;
+  /** Open the Progress section, expanded and focused. */
+  show: () => void;
 }
 
 /** The manual step of the active cell, if it is one. */
@@ -54,6 +56,12 @@ export function addCommands(
   actions: IProgressActions
 ): void {
   const { commands } = app;
+  commands.addCommand(CommandIDs.showProgress, {
+    describedBy: describeArguments(),
+    label: trans.__('Show Lab Progress'),
+    caption: trans.__('Open the Progress section of the Testbed sidebar'),
+    execute: () => actions.show()
+  });
   commands.addCommand(CommandIDs.continueLab, {
     describedBy: describeArguments(),
     label: trans.__('Continue the Lab: Go to the First Step Not Done'),

@@ -12,7 +12,6 @@ import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { describeArguments } from '../commandargs';
 import { addToPalette } from '../palette';
 import { CommandIDs, IGrading, IProgress, ITestbedSidebar } from '../tokens';
 import { addCommands } from './commands';
@@ -68,12 +67,6 @@ export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
     labView.id = 'jp-testbed-lab';
     sidebar.addSection(view, 100, 4);
     sidebar.addSection(labView, 900, 1);
-    app.commands.addCommand(CommandIDs.showProgress, {
-      describedBy: describeArguments(),
-      label: trans.__('Show Lab Progress'),
-      caption: trans.__('Open the Progress section of the Testbed sidebar'),
-      execute: () => sidebar.showSection(view)
-    });
     const status = new ProgressStatus(
       trans,
       () => void app.commands.execute(CommandIDs.showProgress)
@@ -108,7 +101,8 @@ export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
       refreshLab: () => labView.refresh(),
       tick: (step, ticked) =>
         controller.tick(tracker.currentWidget, step, ticked),
-      refuseIfGraded: () => controller.refuseIfGraded(tracker.currentWidget)
+      refuseIfGraded: () => controller.refuseIfGraded(tracker.currentWidget),
+      show: () => sidebar.showSection(view)
     });
     addToPalette(palette, trans, [
       CommandIDs.showProgress,

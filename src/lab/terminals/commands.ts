@@ -358,3 +358,19 @@ export function sectionActions(commands: CommandRegistry) {
     keepOwnNodes: (keep: boolean) => run(CommandIDs.keepOwnNodes, { keep })
   };
 }
+
+/** Show Lab Terminals: the section, on the nodes a notebook proposes if it does. */
+export function addShowCommand(
+  app: JupyterFrontEnd,
+  trans: TranslationBundle,
+  show: () => void
+): void {
+  app.commands.addCommand(CommandIDs.showTerminals, {
+    describedBy: describeArguments(),
+    label: trans.__('Show Lab Terminals'),
+    caption: trans.__(
+      'Open the Terminals section of the Testbed sidebar, on the nodes a notebook proposes if it does'
+    ),
+    execute: show
+  });
+}

@@ -11,7 +11,6 @@ import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITerminalTracker } from '@jupyterlab/terminal';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { describeArguments } from '../commandargs';
 import { addToPalette } from '../palette';
 import {
   CommandIDs,
@@ -21,7 +20,12 @@ import {
   ITerminals,
   ITestbedSidebar
 } from '../tokens';
-import { addCommands, addProposalCommands, sectionActions } from './commands';
+import {
+  addCommands,
+  addProposalCommands,
+  addShowCommand,
+  sectionActions
+} from './commands';
 import { TerminalsController } from './controller';
 import { NodeTerminals } from './manager';
 import { TerminalsModel } from './model';
@@ -100,21 +104,15 @@ export const terminalsPlugin: JupyterFrontEndPlugin<ITerminals> = {
       isGraded: panel => controller.isGraded(panel)
     });
     addProposalCommands(app, controller, trans);
-    app.commands.addCommand(CommandIDs.showTerminals, {
-      describedBy: describeArguments(),
-      label: trans.__('Show Lab Terminals'),
-      caption: trans.__(
-        'Open the Terminals section of the Testbed sidebar, on the nodes a notebook proposes if it does'
-      ),
+    addShowCommand(app, trans, () =>
       // The section may be too short to show the proposal: focus scrolls to it.
-      execute: () =>
-        sidebar.showSection(
-          section,
-          section.node.querySelector<HTMLElement>(
-            '.jp-testbed-Proposal[tabindex], .jp-testbed-NodeCard button'
-          )
+      sidebar.showSection(
+        section,
+        section.node.querySelector<HTMLElement>(
+          '.jp-testbed-Proposal[tabindex], .jp-testbed-NodeCard button'
         )
-    });
+      )
+    );
     addToPalette(palette, trans, [
       CommandIDs.showTerminals,
       CommandIDs.acceptNodes,
