@@ -54,7 +54,7 @@ export function testbed(args: string[], timeout = 30_000): string {
   return result.stdout;
 }
 
-/** Set once the first test of this worker has cleared known_hosts. */
+/** Set once the first test after this worker's latest `up` has cleared known_hosts. */
 let knownHostsCleared = false;
 
 /**
@@ -123,6 +123,9 @@ export function useSshTestbed(tests: string): void {
     test.setTimeout(330_000);
     testbed(['up'], 300_000);
     testbed(['check-routes']);
+    // Each up makes new host keys: the known_hosts of an earlier spec in
+    // this worker names the old ones.
+    knownHostsCleared = false;
   });
 
   test.afterAll(() => {
