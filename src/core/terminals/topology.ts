@@ -7,6 +7,7 @@
  * says where nodes are: keys, agent forwarding and ssh options always come
  * from the student's settings and the preset.
  */
+import { isObject } from '../helpers';
 import { readNotebookRecord } from '../metadata/format';
 import type { IPlaceholder } from '../placeholders/definitions';
 import { labNodes, NodesResult, PresetId, PRESETS } from './presets';
@@ -63,7 +64,7 @@ export function declaredNodes(notebookMetadata: unknown): IDeclaredNodes {
   const nodes: INode[] = [];
   declared.slice(0, MAX_DECLARED_NODES).forEach((entry, index) => {
     const node = readNode(entry);
-    if (entry && typeof entry === 'object' && !Array.isArray(entry)) {
+    if (isObject(entry)) {
       Object.keys(entry)
         .filter(key => !DECLARED_NODE_FIELDS.includes(key))
         .forEach(key => ignored.add(key.slice(0, 40)));

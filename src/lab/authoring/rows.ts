@@ -8,6 +8,7 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { el } from '../dom';
 import { fieldText } from '../../core/authoring/declarations';
+import { isObject } from '../../core/helpers';
 
 export namespace DeclarationRows {
   export interface IField {
@@ -102,8 +103,7 @@ export class DeclarationRows {
     problem.setAttribute('aria-live', 'polite');
     const note = el('div', 'jp-testbed-author-note');
     const textEntry = typeof entry === 'string';
-    const objectEntry =
-      typeof entry === 'object' && entry !== null && !Array.isArray(entry);
+    const objectEntry = isObject(entry);
     for (const field of fields ?? [null]) {
       const input = el('input', 'jp-mod-styled jp-testbed-author-input');
       input.type = 'text';

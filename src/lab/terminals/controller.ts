@@ -317,7 +317,12 @@ export class TerminalsController implements ITerminals, IDisposable {
       const buttons = new RunButtons({
         notebook: panel.content,
         markers: () => this._markers,
-        nodeNames: () => nodeNames(this._options.model),
+        // Only the notebook on screen gets the lab's nodes: its topology
+        // (its accepted or declined proposal) is the one computed.
+        nodeNames: () =>
+          panel === this._options.notebooks.currentWidget
+            ? nodeNames(this._options.model)
+            : [],
         onRun: target => void this.sender?.run(panel, target),
         onCopy: target => void this.sender?.copy(panel, target),
         canRun: () => !this.isGraded(panel),
