@@ -36,13 +36,23 @@ export class AuthorMode {
     return this._changed;
   }
 
-  /** Turn author mode over: in the settings once they are loaded. */
+  /**
+   * Turn author mode over: in the settings once they are loaded, else (or
+   * when they cannot be saved) for this session.
+   */
   async toggle(): Promise<void> {
     if (this._settings) {
-      await this._settings.set('authorMode', !this._on);
-    } else {
-      this._show(!this._on);
+      try {
+        await this._settings.set('authorMode', !this._on);
+        return;
+      } catch (reason) {
+        console.warn(
+          'jupyterlab-testbed: author mode could not be saved in the settings; it is switched for this session.',
+          reason
+        );
+      }
     }
+    this._show(!this._on);
   }
 
   /** Follow the `authorMode` setting of this plugin. */
@@ -55,6 +65,10 @@ export class AuthorMode {
   }
 
   private _show(on: boolean): void {
+    // The settings change for any of this plugin's settings.
+    if (on === this._on) {
+      return;
+    }
     this._on = on;
     const section = this.section;
     if (on && !section.parent) {
