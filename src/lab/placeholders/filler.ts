@@ -204,14 +204,15 @@ export class PlaceholderFiller {
       this._refillProblem = null;
     }
     performance.mark(`${REFILL_MEASURE}:start`);
-    let problems: string[] = [];
+    // Values may be kept per lab folder: each notebook's problems count.
+    const problems = new Map<string, string[]>();
     tracker.forEach(panel => {
       if (isGraded(panel)) {
         return;
       }
       const state = forPanel(panel);
       if (state.invalid.length) {
-        problems = state.invalid;
+        problems.set(panel.context.path, state.invalid);
         return;
       }
       const applied = this._fill(panel, true, state.values);
@@ -233,9 +234,12 @@ export class PlaceholderFiller {
       }
     });
     performance.measure(REFILL_MEASURE, `${REFILL_MEASURE}:start`);
-    if (problems.length) {
+    if (problems.size) {
       this._refillProblem = Notification.error(
-        trans.__('Filled cells were not refilled. %1', problems.join(' ')),
+        trans.__(
+          'Filled cells were not refilled. %1',
+          Private.describeProblems(problems)
+        ),
         { autoClose: false }
       );
     }
@@ -346,6 +350,20 @@ export class PlaceholderFiller {
 }
 
 namespace Private {
+  /**
+   * The problems of the notebooks not refilled: as they are when every
+   * notebook has the same ones, else each after its notebook's path.
+   */
+  export function describeProblems(problems: Map<string, string[]>): string {
+    const texts = new Set([...problems.values()].map(p => p.join(' ')));
+    if (texts.size === 1) {
+      return [...texts][0];
+    }
+    return [...problems]
+      .map(([path, invalid]) => `${path}: ${invalid.join(' ')}`)
+      .join(' ');
+  }
+
   /** Select the first of the tokens in a cell's editor. */
   export function selectToken(
     cell: Cell | null,
