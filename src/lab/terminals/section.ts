@@ -140,17 +140,21 @@ export class TerminalsSection extends Widget {
       node =>
         before.has(node.name) && before.get(node.name) !== states.get(node.name)
     );
+    // Changes wait to be spoken together: one that comes before the last
+    // was spoken joins it instead of replacing it.
+    changed.forEach(node =>
+      this._unspoken.set(node.name, states.get(node.name)!)
+    );
     if (changed.length) {
-      const text = changed
-        .map(node =>
-          this._trans.__(
-            '%1: %2',
-            node.name,
-            STATE_LABELS[states.get(node.name)!](this._trans)
+      this._live.changed(() => {
+        const text = [...this._unspoken]
+          .map(([name, state]) =>
+            this._trans.__('%1: %2', name, STATE_LABELS[state](this._trans))
           )
-        )
-        .join(', ');
-      this._live.changed(() => text);
+          .join(', ');
+        this._unspoken.clear();
+        return text;
+      });
     }
   }
 
@@ -423,6 +427,7 @@ export class TerminalsSection extends Widget {
   private _options: TerminalsSection.IOptions;
   private _trans: TranslationBundle;
   private _live = new LiveSummary();
+  private _unspoken = new Map<string, NodeTerminalState>();
   private _states = new Map<string, NodeTerminalState>();
   /** The parts shown, in order, as last placed. */
   private _parts: HTMLElement[] = [];

@@ -139,6 +139,27 @@ describe('TerminalsSection', () => {
     expect(document.activeElement).toBe(button);
   });
 
+  it('tells a screen reader every node that changed before it spoke, not only the last', () => {
+    jest.useFakeTimers();
+    try {
+      const { terminals, section } = setUp({ floatingIp: '10.199.0.2' });
+      terminals.states = { node1: 'connected' };
+      terminals.changed.emit();
+      terminals.states = { node1: 'connected', node2: 'connected' };
+      terminals.changed.emit();
+      jest.runAllTimers();
+      const live = section.node.querySelector('[role="status"]')!;
+      expect(live.textContent).toBe('node1: connected, node2: connected');
+
+      terminals.states = { node1: 'ended', node2: 'connected' };
+      terminals.changed.emit();
+      jest.runAllTimers();
+      expect(live.textContent).toBe('node1: ssh ended');
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('renders what a notebook declares as text', () => {
     const { model, section } = setUp({});
     model.topology = {
