@@ -4,7 +4,11 @@
  * and the polling of terminal states. The plugin only constructs it and
  * wires the commands and the section to it.
  */
-import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import type {
+  INotebookModel,
+  INotebookTracker,
+  NotebookPanel
+} from '@jupyterlab/notebook';
 import type { ISettingRegistry } from '@jupyterlab/settingregistry';
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import type { IDisposable } from '@lumino/disposable';
@@ -220,8 +224,20 @@ export class TerminalsController implements ITerminals, IDisposable {
     this._poll.dispose();
     this._buttons.forEach(buttons => buttons.dispose());
     this._buttons.clear();
-    this._options.terminals.dispose();
     Signal.clearData(this);
+  }
+
+  /** The notebook on screen declared other nodes or wordings. */
+  private _onMetadataChanged(
+    model: INotebookModel,
+    change: { key: string }
+  ): void {
+    if (
+      change.key === METADATA_KEY &&
+      model === this._options.notebooks.currentWidget?.content.model
+    ) {
+      this.updateTopology();
+    }
   }
 
   /**
@@ -329,14 +345,10 @@ export class TerminalsController implements ITerminals, IDisposable {
         translator: this._options.translator
       });
       this._buttons.set(panel, buttons);
-      panel.content.model?.metadataChanged.connect((_, change) => {
-        if (
-          change.key === METADATA_KEY &&
-          panel === this._options.notebooks.currentWidget
-        ) {
-          this.updateTopology();
-        }
-      });
+      panel.content.model?.metadataChanged.connect(
+        this._onMetadataChanged,
+        this
+      );
       panel.disposed.connect(() => {
         buttons.dispose();
         this._buttons.delete(panel);

@@ -134,7 +134,10 @@ export const terminalsPlugin: JupyterFrontEndPlugin<ITerminals> = {
           )
         );
     }
-    section.disposed.connect(() => controller.dispose());
+    section.disposed.connect(() => {
+      controller.dispose();
+      terminals.dispose();
+    });
     return controller;
   }
 };

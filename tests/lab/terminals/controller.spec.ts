@@ -29,9 +29,10 @@ function fakeSettings(composite: { [key: string]: unknown }) {
 
 function makeController(isVisible: () => boolean) {
   const refresh = jest.fn(async () => undefined);
+  const disposeTerminals = jest.fn();
   const terminals = {
     refresh,
-    dispose: () => undefined
+    dispose: disposeTerminals
   } as unknown as NodeTerminals;
   const model = new TerminalsModel(new SshServer());
   // The key check asks the server; nothing here is about it.
@@ -46,7 +47,7 @@ function makeController(isVisible: () => boolean) {
     translator: nullTranslator,
     isVisible
   });
-  return { controller, refresh };
+  return { controller, refresh, disposeTerminals };
 }
 
 describe('the terminals’ state polling', () => {
@@ -74,6 +75,15 @@ describe('the terminals’ state polling', () => {
     visible = true;
     await jest.advanceTimersByTimeAsync(60_000);
     expect(refresh.mock.calls.length).toBe(seen);
+  });
+});
+
+describe('the controller’s end', () => {
+  it('leaves the node terminals to the plugin that made them', () => {
+    const { controller, disposeTerminals } = makeController(() => false);
+    controller.dispose();
+    expect(controller.isDisposed).toBe(true);
+    expect(disposeTerminals).not.toHaveBeenCalled();
   });
 });
 
