@@ -14,6 +14,7 @@ import { placeOf, plainWords } from '../terminals/places';
 import type { Place } from '../terminals/places';
 import { Findings, plural, shorten } from './findings';
 import { findLeaks, ILeakContext } from './leaks';
+import { findSecrets } from './secrets';
 import type { ILintFinding, LintRule } from './findings';
 import {
   Budget,
@@ -206,8 +207,15 @@ namespace Private {
     text: string
   ): void {
     const seen = new Set<string>();
+    // A secret is reported masked: never quote it whole as a token.
+    const secrets = findSecrets(text, lab.leaks.tokens).filter(
+      found => found.rule === 'secret'
+    );
     for (const token of findTokenLike(text, lab.known)) {
-      if (!seen.has(token.value)) {
+      const inSecret = secrets.some(
+        secret => secret.start < token.end && token.start < secret.end
+      );
+      if (!inSecret && !seen.has(token.value)) {
         seen.add(token.value);
         findings.add({
           rule: 'undeclared-token',

@@ -1,4 +1,6 @@
-import { isLeak } from '../../../src/core/authoring/lint';
+import * as fs from 'fs';
+import * as path from 'path';
+import { isLeak, lintNotebook } from '../../../src/core/authoring/lint';
 import { valueKind } from '../../../src/core/authoring/secretvalue';
 import {
   codeCell,
@@ -250,5 +252,49 @@ describe('what a value is', () => {
       secrets(`PASSWORD=${value}`);
     }
     expect(Date.now() - start).toBeLessThan(2000);
+  });
+});
+
+describe('adversarial/small-placeholder-disguise.ipynb', () => {
+  const file = path.resolve(
+    __dirname,
+    '../../../adversarial/small-placeholder-disguise.ipynb'
+  );
+  const notebook = JSON.parse(fs.readFileSync(file, 'utf-8'));
+  const findings = lintNotebook(notebook, 'small-placeholder-disguise.ipynb', {
+    profileValues: []
+  });
+
+  it('reports every secret dressed as a placeholder or a demo password as a leak', () => {
+    const lines = (notebook.cells[1].source as string[]).length;
+    const leaking = new Set(
+      findings
+        .filter(f => f.cell === 1 && f.severity === 'leak')
+        .map(f => f.line)
+    );
+    expect(lines).toBe(15);
+    expect([...leaking].sort((a, b) => a! - b!)).toEqual(
+      Array.from({ length: lines }, (_, i) => i + 1)
+    );
+    expect(ofRule(findings, 'demo-credential')).toEqual([]);
+  });
+
+  it('never quotes one of them whole, as a secret or as a token', () => {
+    const said = findings.map(f => f.message).join('\n');
+    for (const part of [
+      'k3Zqk3Zq',
+      '8f3kQ29xZ',
+      '9f8KQ2',
+      'Tr0ub4dor',
+      'x9F!k2',
+      'Xy9kLm2Qp',
+      'sXkQzTw',
+      's3cr3tXs'
+    ]) {
+      expect({ part, said: said.includes(part) }).toEqual({
+        part,
+        said: false
+      });
+    }
   });
 });
