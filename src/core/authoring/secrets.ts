@@ -8,8 +8,8 @@
  * (`POSTGRES_PASSWORD: lab_demo`, `-e GF_SECURITY_ADMIN_PASSWORD=admin`),
  * or one that says it is a demo (`password: lab_demo`), is the credential
  * of a demo service the lab shows its students on purpose: a warning of its
- * own rule, `demo-credential`. Cloud and account credentials (OpenStack,
- * application credentials, AWS, GitHub…) are never a demo.
+ * own rule, `demo-credential`. The passwords of accounts people choose
+ * (OpenStack, application credentials, logins, registries) are never a demo.
  */
 import type { LintRule } from './findings';
 import { shorten } from './findings';
@@ -168,13 +168,17 @@ namespace Private {
     return words.some(word => !GENERIC.has(word)) ? 'service' : 'plain';
   }
 
-  /** Clouds, code hosts, registries and logins: their credentials are someone's. */
+  /**
+   * Accounts whose passwords people choose (OpenStack and its application
+   * credentials, logins, registries, mail): a word may be someone's real
+   * one. Services that only issue generated keys (AWS, GitHub…) are not
+   * here: a word is no key of theirs, so `AWS_SECRET_ACCESS_KEY=password`
+   * is the lab's own S3-compatible store's.
+   */
   const ACCOUNTS = new Set(
     (
-      'os openstack keystone nova chameleon chi trovi aws amazon azure gcp ' +
-      'google gcloud github gh gitlab bitbucket openai anthropic hf ' +
-      'huggingface slack discord dockerhub npm pypi twine smtp mail email ' +
-      'ssh sudo ldap vault cloud'
+      'os openstack keystone nova chameleon chi trovi azure bitbucket ' +
+      'dockerhub npm pypi twine smtp mail email ssh sudo ldap vault cloud'
     ).split(' ')
   );
 

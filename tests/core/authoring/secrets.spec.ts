@@ -125,7 +125,10 @@ describe('demo credentials', () => {
     'export DB_PASSWORD="${DB_PASSWORD:-lab_demo}"',
     'password: lab_demo',
     'curl -u admin:admin "http://127.0.0.1:3000/api?token=demo"',
-    '  adminPassword: grafana'
+    '  adminPassword: grafana',
+    // No key AWS or GitHub issues is a word: the lab's own S3-compatible store's.
+    '  - AWS_SECRET_ACCESS_KEY=password',
+    'GITHUB_TOKEN=demo'
   ])('%s is a demo-credential warning, not a leak', line => {
     expect(secrets(line)).toEqual([['demo-credential', 'warning']]);
   });
@@ -176,12 +179,14 @@ describe('demo credentials', () => {
   });
 
   it.each([
-    // Clouds and accounts are never a demo, whatever the value.
+    // Accounts whose passwords people choose are never a demo, whatever the value.
     'export OS_PASSWORD=admin',
     'export OS_APPLICATION_CREDENTIAL_SECRET=labdemo',
     'application_credential_secret: example',
-    'GITHUB_TOKEN=demo',
-    'AWS_SECRET_ACCESS_KEY=example',
+    'SSH_PASSWORD=student',
+    'DOCKERHUB_PASSWORD=example',
+    // A generated-looking value is a leak for any service.
+    'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
     // A value that looks generated, or like a student's net ID.
     'POSTGRES_PASSWORD: kqzxvbnmwptr',
     'POSTGRES_PASSWORD: Xy9_kLm2-QpRs8TuVw3',
