@@ -207,11 +207,14 @@ namespace Private {
     text: string
   ): void {
     const seen = new Set<string>();
+    const tokens = findTokenLike(text, lab.known);
     // A secret is reported masked: never quote it whole as a token.
-    const secrets = findSecrets(text, lab.leaks.tokens).filter(
-      found => found.rule === 'secret'
-    );
-    for (const token of findTokenLike(text, lab.known)) {
+    const secrets = tokens.length
+      ? findSecrets(text, lab.leaks.tokens).filter(
+          found => found.rule === 'secret'
+        )
+      : [];
+    for (const token of tokens) {
       const inSecret = secrets.some(
         secret => secret.start < token.end && token.start < secret.end
       );

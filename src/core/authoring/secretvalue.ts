@@ -43,7 +43,7 @@ export function valueKind(value: string, tokens: Iterable<string>): ValueKind {
   // and what its references write themselves (`${PW:-lab_demo}`).
   let rest = text;
   for (const token of tokens) {
-    if (token.length >= Private.MIN_TOKEN) {
+    if (token.length >= Private.MIN_TOKEN && rest.includes(token)) {
       rest = rest.split(token).join(' ');
     }
   }
@@ -76,7 +76,13 @@ export function wordsOf(value: string): string[] | null {
  */
 export function serviceTokens(text: string): IServiceToken[] {
   const found: IServiceToken[] = [];
+  if (!Private.ANY_HINT.test(text)) {
+    return found;
+  }
   for (const kind of Private.SERVICE_TOKENS) {
+    if (!kind.hints.some(hint => text.includes(hint))) {
+      continue;
+    }
     kind.pattern.lastIndex = 0;
     for (const match of text.matchAll(kind.pattern)) {
       const body = match[0].slice(kind.prefix.exec(match[0])![0].length);
@@ -285,11 +291,13 @@ namespace Private {
   /**
    * Tokens with a known prefix. `prefix` finds where the body starts;
    * `generated` asks for a body that looks generated, where the prefix
-   * alone is common text (`sk-`, `hf_`).
+   * alone is common text (`sk-`, `hf_`). `hints`: texts one of which a
+   * line must hold for the pattern to be tried (a quick test first).
    */
   export const SERVICE_TOKENS: {
     pattern: RegExp;
     prefix: RegExp;
+    hints: string[];
     what: string;
     generated?: boolean;
   }[] = [
@@ -297,39 +305,51 @@ namespace Private {
       pattern:
         /(?<![A-Za-z0-9])(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})(?![A-Za-z0-9])/g,
       prefix: /^(?:gh[pousr]_|github_pat_)/,
+      hints: ['gh', 'github_pat_'],
       what: 'a GitHub token'
     },
     {
       pattern: /(?<![A-Za-z0-9])glpat-[A-Za-z0-9_-]{20,255}/g,
       prefix: /^glpat-/,
+      hints: ['glpat-'],
       what: 'a GitLab token'
     },
     {
       pattern: /(?<![A-Z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Z0-9])/g,
       prefix: /^(?:AKIA|ASIA)/,
+      hints: ['AKIA', 'ASIA'],
       what: 'an AWS access key'
     },
     {
       pattern: /(?<![A-Za-z0-9])sk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,255}/g,
       prefix: /^sk-(?:proj-|ant-)?/,
+      hints: ['sk-'],
       what: 'an API key (sk-)',
       generated: true
     },
     {
       pattern: /(?<![A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,255}/g,
       prefix: /^xox[abposr]-/,
+      hints: ['xox'],
       what: 'a Slack token'
     },
     {
       pattern: /(?<![A-Za-z0-9])hf_[A-Za-z0-9]{30,255}/g,
       prefix: /^hf_/,
+      hints: ['hf_'],
       what: 'a Hugging Face token',
       generated: true
     },
     {
       pattern: /(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g,
       prefix: /^AIza/,
+      hints: ['AIza'],
       what: 'a Google API key'
     }
   ];
+
+  /** Any of the hints: most lines hold none, and are done with one test. */
+  export const ANY_HINT = new RegExp(
+    SERVICE_TOKENS.flatMap(kind => kind.hints).join('|')
+  );
 }
