@@ -141,8 +141,9 @@ namespace Private {
   export function kindOfLiteral(value: string): ValueKind {
     let text = value;
     const bracketed = inBrackets(text);
-    if (bracketed === '') {
-      // `password: {` or `token: [`: a structure opens, its values follow.
+    if (bracketed === '' || CODE.test(text)) {
+      // `password: {` or `token: [`: a structure opens, its values follow;
+      // `password=os.environ["PW"]`, `token=getpass()`: code reads it.
       return 'placeholder';
     }
     if (bracketed !== null) {
@@ -162,6 +163,9 @@ namespace Private {
   }
 
   export const PUNCTUATION_EDGES = /^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$/gu;
+
+  /** A call or a subscript: `getpass(`, `os.environ[`. */
+  const CODE = /^[A-Za-z_][\w.]{0,100}[([]/;
 
   const CLOSING: { [open: string]: string } = {
     '<': '>',

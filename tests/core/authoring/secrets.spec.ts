@@ -56,6 +56,8 @@ describe('placeholders for a secret', () => {
     'set PASSWORD=%DB_PASSWORD%',
     'password="$USER:$PASSWORD"',
     'token=$(cat ~/.token)',
+    'conn = connect(password=os.environ["PW"])',
+    'login(token=getpass())',
     'password=netID',
     'export OS_PASSWORD=netID_CHI-XXXXXX',
     'api_key=sk-XXXXXXXXXXXXXXXXXXXXXXXX',
