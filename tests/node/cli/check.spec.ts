@@ -507,6 +507,19 @@ describe('jupyterlab-testbed-check on published labs', () => {
     );
   });
 
+  it('passes every sample lab of the published fixtures', () => {
+    const folder = path.dirname(CLEAN);
+    const { status, stdout } = check([folder, '--json', '-']);
+    const report = JSON.parse(stdout);
+    expect(report.notebooks).toBe(
+      fs.readdirSync(folder).filter(name => name.endsWith('.ipynb')).length
+    );
+    expect(
+      report.findings.filter((f: { severity: string }) => f.severity === 'leak')
+    ).toEqual([]);
+    expect(status).toBe(0);
+  });
+
   (hasReal ? it : it.skip)(
     'passes the real labs, with no warning for Jupyter or local lines',
     () => {
