@@ -63,9 +63,9 @@ namespace Private {
    * or a shell default, `${PASSWORD:-value}`.
    */
   const ASSIGN = /(["']?)([ \t]{0,5})(=|:-|:)(?![=:])([ \t]{0,5})/y;
-  /** Quoted, or up to a space or the end of an expression (`${…}` and `$(…)` are read whole). */
+  /** Quoted, or up to a space or the end of an expression (`{{ … }}`, `${…}` and `$(…)` are read whole). */
   const VALUE =
-    /"([^"\n]{0,200})"|'([^'\n]{0,200})'|((?:\$\{[^{}\s"'`]{0,200}\}|\$\([^()\n]{0,200}\)|[^\s"'`,;)}\]]){1,200})/y;
+    /"([^"\n]{0,200})"|'([^'\n]{0,200})'|((?:\$?\{\{[^{}\n]{0,200}\}\}|\$\{[^{}\s"'`]{0,200}\}|\$\([^()\n]{0,200}\)|[^\s"'`,;)}\]]){1,200})/y;
   const NAME_CHAR = /[\p{L}\p{N}_.-]/u;
   const MAX_NAME = 60;
 

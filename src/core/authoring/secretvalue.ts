@@ -72,7 +72,7 @@ export function wordsOf(value: string): string[] | null {
  * The tokens of known services in a text (GitHub, GitLab, AWS, OpenAI-style
  * `sk-`, Slack, Hugging Face, Google), wherever they are: also after
  * `REDACTED_` or inside `<…>`. A token whose body is a mask (`ghp_XXXX…`)
- * is a placeholder, and is not one.
+ * is a placeholder, not a token.
  */
 export function serviceTokens(text: string): IServiceToken[] {
   const found: IServiceToken[] = [];
@@ -108,11 +108,11 @@ namespace Private {
 
   /**
    * `$NAME`, `${NAME}`, `${NAME:-default}`, `$(command)`, `{NAME}`,
-   * `{{ expression }}`, `{% … %}`, `%(name)s`, `%NAME%`; not inside a word
+   * `{{ expression }}`, `{% … %}`, `%(name)s`, `%{name}`, `%NAME%`; not inside a word
    * (`pa$word` is a password).
    */
   export const REFERENCE =
-    /(?<![A-Za-z0-9])(?:\$\{[A-Za-z_][A-Za-z0-9_]{0,60}(?::?[-=+?]([^{}]{0,200}))?\}|\$[A-Za-z_][A-Za-z0-9_]{0,60}|\$\([^()]{0,200}\)|\{\{([^{}]{0,200})\}\}|\{%[^{}]{0,200}%\}|\{[A-Za-z_][A-Za-z0-9_.]{0,60}\}|%\([A-Za-z_][A-Za-z0-9_]{0,60}\)s|%[A-Za-z_][A-Za-z0-9_]{0,60}%)/g;
+    /(?<![A-Za-z0-9])(?:\$\{[A-Za-z_][A-Za-z0-9_]{0,60}(?::?[-=+?]([^{}]{0,200}))?\}|\$[A-Za-z_][A-Za-z0-9_]{0,60}|\$\([^()]{0,200}\)|\{\{([^{}]{0,200})\}\}|\{%[^{}]{0,200}%\}|\{[A-Za-z_][A-Za-z0-9_.]{0,60}\}|%\([A-Za-z_][A-Za-z0-9_]{0,60}\)s|%\{[A-Za-z_][A-Za-z0-9_.]{0,60}\}|%[A-Za-z_][A-Za-z0-9_]{0,60}%)/g;
 
   const QUOTED = /"([^"]{0,200})"|'([^']{0,200})'/g;
 
