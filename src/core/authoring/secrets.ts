@@ -116,7 +116,11 @@ namespace Private {
       ) {
         continue;
       }
-      const kind = valueKind(value, tokens);
+      // `API_KEY=API_KEY`, `token: TOKEN`: the value only repeats its name.
+      const repeated = [name, match[0]].some(
+        named => bare(named) === bare(value)
+      );
+      const kind = repeated ? 'placeholder' : valueKind(value, tokens);
       if (kind === 'placeholder') {
         continue;
       }
@@ -141,6 +145,11 @@ namespace Private {
             what: `a secret (${shorten(name)}=${mask(value)})`
           };
     }
+  }
+
+  /** A name or value in lower case, without separators. */
+  function bare(text: string): string {
+    return text.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
   }
 
   function looksSecret(value: string): boolean {

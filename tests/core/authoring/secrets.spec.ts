@@ -60,6 +60,8 @@ describe('placeholders for a secret', () => {
     'token=$(cat ~/.token)',
     'conn = connect(password=os.environ["PW"])',
     'login(token=getpass())',
+    'export OPENAI_API_KEY="OPENAI_API_KEY"',
+    'api_key: "API_KEY"',
     'password=netID',
     'export OS_PASSWORD=netID_CHI-XXXXXX',
     'api_key=sk-XXXXXXXXXXXXXXXXXXXXXXXX',
