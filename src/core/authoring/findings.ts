@@ -15,6 +15,7 @@ export type LintRule =
   | 'project'
   | 'private-key'
   | 'secret'
+  | 'demo-credential'
   | 'email'
   | 'output'
   | 'execution-count'
@@ -84,6 +85,11 @@ export class Findings {
 
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** A value shortened for a message. */
+export function shorten(value: string, max = 40): string {
+  return value.length > max ? `${value.slice(0, max - 1)}…` : value;
 }
 
 namespace Private {

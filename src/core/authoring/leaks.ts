@@ -7,12 +7,20 @@
  * hostile megabyte-long line is read in linear time.
  */
 import type { LintRule } from './findings';
+import { shorten } from './findings';
+import { findSecrets } from './secrets';
 import { escapeRegExp } from '../helpers';
 
 /** The rules of values that would be published. */
 export type LeakRule = Extract<
   LintRule,
-  'profile-value' | 'address' | 'project' | 'private-key' | 'secret' | 'email'
+  | 'profile-value'
+  | 'address'
+  | 'project'
+  | 'private-key'
+  | 'secret'
+  | 'demo-credential'
+  | 'email'
 >;
 
 /** One value found in a line. */
@@ -88,7 +96,8 @@ export function leakContext(
 
 /**
  * The values of one line that would be published, in order. An address or
- * project that is one of the author's values is reported once, as theirs.
+ * project that is one of the author's values is reported once, as theirs;
+ * so is a "demo" password that is one of them (a leak, not a warning).
  */
 export function findLeaks(line: string, context: ILeakContext): ILeak[] {
   const found: ILeak[] = [];
@@ -110,13 +119,15 @@ export function findLeaks(line: string, context: ILeakContext): ILeak[] {
     ...Private.addresses(line, context),
     ...Private.projects(line),
     ...Private.privateKeys(line),
-    ...Private.secrets(line, context),
+    ...findSecrets(line, context.tokens),
     ...Private.emails(line)
   ].filter(
     leak =>
       !(
-        (leak.rule === 'address' || leak.rule === 'project') &&
-        own.has(leak.value.toLowerCase())
+        ((leak.rule === 'address' || leak.rule === 'project') &&
+          own.has(leak.value.toLowerCase())) ||
+        (leak.rule === 'demo-credential' &&
+          found.some(mine => mine.start < leak.end && leak.start < mine.end))
       )
   );
   return [...found, ...more].sort((a, b) => a.start - b.start);
@@ -127,17 +138,6 @@ export function addressesIn(text: string): string[] {
   return [...text.matchAll(Private.IPV4)]
     .filter(match => Private.octets(match) !== null)
     .map(match => match[1]);
-}
-
-/** A value shortened for a message. */
-export function shorten(value: string, max = 40): string {
-  return value.length > max ? `${value.slice(0, max - 1)}…` : value;
-}
-
-/** A secret shown without giving it away: its first few characters. */
-function mask(value: string): string {
-  const shown = Math.min(4, Math.max(1, Math.floor(value.length / 3)));
-  return `${value.slice(0, shown)}…`;
 }
 
 namespace Private {
@@ -271,90 +271,6 @@ namespace Private {
       );
     }
   }
-
-  /** The end of a name that holds a secret: `OS_PASSWORD`, `api_key`, `"token"`. */
-  const SECRET_NAME =
-    /(password|passwd|secret|token|api[_-]?key|apikey|credential[_-]id)(?![\p{L}\p{N}_-])/giu;
-  /** After the name: `=`, `:` (not `==`), with a quote closing a JSON key. */
-  const ASSIGN = /(["']?)([ \t]{0,5})(=|:)(?![=:])([ \t]{0,5})/y;
-  const VALUE = /"([^"\n]{0,200})"|'([^'\n]{0,200})'|([^\s"'`,;)}\]]{1,200})/y;
-  const NAME_CHAR = /[\p{L}\p{N}_.-]/u;
-  /** Values that stand for no secret: variables, placeholders, templates, masks. */
-  const NOT_A_SECRET =
-    /^(?:[$<{%([]|(?:true|false|null|none|nil|undefined|required|optional|string)$|([*x.…_-])\1*$)/i;
-
-  export function* secrets(
-    line: string,
-    context: ILeakContext
-  ): Generator<ILeak> {
-    for (const match of line.matchAll(SECRET_NAME)) {
-      const nameEnd = match.index! + match[0].length;
-      ASSIGN.lastIndex = nameEnd;
-      const assign = ASSIGN.exec(line);
-      if (!assign) {
-        continue;
-      }
-      VALUE.lastIndex = ASSIGN.lastIndex;
-      const found = VALUE.exec(line);
-      if (!found) {
-        continue;
-      }
-      const quoted = found[3] === undefined;
-      const value = found[1] ?? found[2] ?? found[3];
-      const spaced = !!(assign[2] || assign[4]);
-      if (
-        !value ||
-        NOT_A_SECRET.test(value) ||
-        [...context.tokens].some(token => value.includes(token)) ||
-        // `password = getpass()` is code; a shell assignment has no spaces.
-        (!quoted && assign[3] === '=' && spaced) ||
-        // `token: see below` is prose; a secret has digits or symbols, or length.
-        (!quoted && assign[3] === ':' && !looksSecret(value))
-      ) {
-        continue;
-      }
-      let start = match.index!;
-      while (
-        start > 0 &&
-        match.index! - start < 60 &&
-        NAME_CHAR.test(line[start - 1])
-      ) {
-        start--;
-      }
-      const name = line.slice(start, nameEnd).replace(/^["']/, '');
-      yield leak(
-        'secret',
-        `${name}=${value}`,
-        start,
-        `a secret (${shorten(name)}=${mask(value)})`,
-        VALUE.lastIndex - start
-      );
-    }
-    for (const match of line.matchAll(AWS_KEY)) {
-      yield leak(
-        'secret',
-        match[0],
-        match.index!,
-        `an AWS access key (${mask(match[0])})`
-      );
-    }
-    for (const match of line.matchAll(GITHUB_TOKEN)) {
-      yield leak(
-        'secret',
-        match[0],
-        match.index!,
-        `a GitHub token (${mask(match[0])})`
-      );
-    }
-  }
-
-  function looksSecret(value: string): boolean {
-    return /[\d\W_]/u.test(value) || value.length >= 12;
-  }
-
-  const AWS_KEY = /(?<![A-Z0-9])AKIA[0-9A-Z]{16}(?![A-Z0-9])/g;
-  const GITHUB_TOKEN =
-    /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})/g;
 
   const LOCAL_CHAR = /[A-Za-z0-9._%+-]/;
   const DOMAIN =

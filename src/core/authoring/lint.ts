@@ -19,9 +19,9 @@ import {
   DEFAULT_MARKERS
 } from '../terminals/markers';
 import { declaredNodes } from '../terminals/topology';
-import { Findings, ILintFinding, LintRule } from './findings';
+import { Findings, ILintFinding, LintRule, shorten } from './findings';
 import type { KnownValues } from './profile';
-import { addressesIn, leakContext, shorten } from './leaks';
+import { addressesIn, leakContext } from './leaks';
 import { checkCell, ILab } from './lintcells';
 import { Budget } from './linttext';
 import { errorText } from '../helpers';
@@ -53,14 +53,16 @@ export const RULE_MEANINGS: { [rule in LintRule]: string } = {
   'unused-placeholder':
     'A placeholder the notebook declares appears in no cell.',
   'undeclared-node':
-    'A “# run on” marker names something that is not a node of the lab.',
+    'A “# run on” marker names something that is not a node of the lab (the Jupyter side and the student’s computer are places, not nodes).',
   'profile-value': 'One of your own placeholder values is in the notebook.',
   address:
     'A public IPv4 address (not private, documentation or declared) is in the notebook.',
   project: 'A Chameleon project id (CHI- and digits) is in the notebook.',
   'private-key': 'A private key block is in the notebook.',
   secret:
-    'A password, token, API key or application credential is in the notebook.',
+    'A password, token, API key or application credential is in the notebook (placeholders such as REDACTED_…, YOUR_TOKEN_HERE, <password>, xxxx, ${VAR} are not).',
+  'demo-credential':
+    'A short dictionary-like password of a service the lab runs (POSTGRES_PASSWORD: lab_demo) is shown to students: not a leak, unless you use it elsewhere.',
   email:
     'An e-mail address (outside example.com/.org/.net) is in the notebook.',
   output: 'A code cell not marked to keep its outputs still has outputs.',

@@ -10,8 +10,11 @@ import type { IFileCell } from '../notebook/file';
 import { parseMarkdown } from '../notebook/markdown';
 import { DEFAULT_STEP_RULES, isCommandBlock } from '../notebook/steps';
 import { nodeList, whereText } from '../terminals/markers';
-import { Findings, plural } from './findings';
-import { findLeaks, ILeakContext, shorten } from './leaks';
+import { placeOf, plainWords } from '../terminals/places';
+import type { Place } from '../terminals/places';
+import { Findings, plural, shorten } from './findings';
+import { findLeaks, ILeakContext } from './leaks';
+import { findSecrets } from './secrets';
 import type { ILintFinding, LintRule } from './findings';
 import {
   Budget,
@@ -204,8 +207,18 @@ namespace Private {
     text: string
   ): void {
     const seen = new Set<string>();
-    for (const token of findTokenLike(text, lab.known)) {
-      if (!seen.has(token.value)) {
+    const tokens = findTokenLike(text, lab.known);
+    // A secret is reported masked: never quote it whole as a token.
+    const secrets = tokens.length
+      ? findSecrets(text, lab.leaks.tokens).filter(
+          found => found.rule === 'secret'
+        )
+      : [];
+    for (const token of tokens) {
+      const inSecret = secrets.some(
+        secret => secret.start < token.end && token.start < secret.end
+      );
+      if (!inSecret && !seen.has(token.value)) {
         seen.add(token.value);
         findings.add({
           rule: 'undeclared-token',
@@ -241,32 +254,52 @@ namespace Private {
       return;
     }
     const names = new Set(lab.nodes.map(name => name.toLowerCase()));
-    const unknown = [
+    const words = [
       ...new Set(
-        target
+        plainWords(target)
           .split(SEPARATORS)
           .map(word => word.replace(PUNCTUATION, ''))
-          .filter(
-            word =>
-              word &&
-              !FILLER.has(word.toLowerCase()) &&
-              !names.has(word.toLowerCase())
-          )
+          .filter(word => word && !FILLER.has(word.toLowerCase()))
       )
     ];
+    const line =
+      firstLine + splitLines(text).findIndex(l => l.trim() !== '') + 1;
+    const add = (message: string) =>
+      findings.add({
+        rule: 'undeclared-node',
+        cell: index,
+        line,
+        where: 'source',
+        message: `Cell ${index + 1}, line ${line}: ${message}`
+      });
+    // The Jupyter side and the student's computer are places, not nodes.
+    const place = placeOf(target);
+    if (place !== null) {
+      const nodes = words.filter(word => names.has(word.toLowerCase()));
+      if (nodes.length) {
+        add(
+          `the marker names ${nodeList(nodes.slice(0, 5).map(quote))} and ${PLACE_NAMES[place]} at once: a block runs in one place.`
+        );
+      }
+      return;
+    }
+    const unknown = words.filter(word => !names.has(word.toLowerCase()));
     if (!unknown.length) {
       return;
     }
-    const line =
-      firstLine + splitLines(text).findIndex(l => l.trim() !== '') + 1;
-    const quoted = unknown.slice(0, 5).map(word => `“${shorten(word, 30)}”`);
-    findings.add({
-      rule: 'undeclared-node',
-      cell: index,
-      line,
-      where: 'source',
-      message: `Cell ${index + 1}, line ${line}: the marker names ${nodeList(quoted)}, which ${quoted.length > 1 ? 'are not nodes' : 'is not a node'} of this lab (${lab.nodes.join(', ') || 'none declared'}).`
-    });
+    const quoted = unknown.slice(0, 5).map(quote);
+    add(
+      `the marker names ${nodeList(quoted)}, which ${quoted.length > 1 ? 'are not nodes' : 'is not a node'} of this lab (${lab.nodes.join(', ') || 'none declared'}).`
+    );
+  }
+
+  const PLACE_NAMES: { [place in Place]: string } = {
+    jupyter: 'the Jupyter side',
+    local: 'the student’s computer'
+  };
+
+  function quote(word: string): string {
+    return `“${shorten(word, 30)}”`;
   }
 
   export function checkOutputs(

@@ -18,6 +18,7 @@ import {
   targetNodes,
   whereText
 } from '../terminals/markers';
+import { placeOf } from '../terminals/places';
 import { declaredNodes } from '../terminals/topology';
 
 export interface IPreviewOptions {
@@ -146,11 +147,13 @@ export function previewLab(
   const perNode = new Map(nodes.map(name => [name, 0]));
   const unknownTargets: IPreview['unknownTargets'] = [];
   for (const block of blocks) {
-    if (whereText(block.text, patterns) === null) {
+    const where = whereText(block.text, patterns);
+    if (where === null) {
       continue;
     }
     const targets = targetNodes(block.text, patterns, nodes);
-    if (!targets.length) {
+    // The Jupyter side and the student's computer are places, not unknown nodes.
+    if (!targets.length && placeOf(where) === null) {
       unknownTargets.push({
         cell: block.cell,
         line: commandLabel(firstLine(block.text))

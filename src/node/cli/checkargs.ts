@@ -29,8 +29,14 @@ export const USAGE = `Usage:
 Checks a lab's notebooks for what would leak or confuse students once it is
 published: your own placeholder values, public addresses, project ids, keys,
 passwords, e-mail addresses, outputs, execution counts, progress records,
-undeclared tokens and nodes. Exits with 1 when something would leak, 2 on a
-wrong command line, else 0.
+undeclared tokens and nodes. A placeholder for a secret (REDACTED_...,
+<password>, YOUR_TOKEN_HERE, xxxx, \${VAR}) is no leak; the demo password of
+a service the lab runs (POSTGRES_PASSWORD: lab_demo) is a warning,
+demo-credential.
+
+Exit status follows leaks only: 1 when something would leak (or a prepared
+copy is not clean), 2 on a wrong command line, else 0, with or without
+warnings.
 
 Your values are those of --values and of your JupyterLab placeholder
 settings: --profile, else <jupyter config>/lab/user-settings/

@@ -357,4 +357,25 @@ describe('the preview of the sample lab', () => {
     });
     expect(preview.steps).toBe(before.steps + 1);
   });
+
+  it('lists no block for the Jupyter side or the student’s computer as naming no node', () => {
+    const block = (id: string, source: string) => ({
+      id,
+      type: 'code',
+      source,
+      record: undefined
+    });
+    const preview = previewLab(
+      [
+        block('jupyter', '# runs in Chameleon Jupyter environment\nls'),
+        block('local', '# runs in *your local terminal*\nssh cc@A.B.C.D'),
+        block('other', '# run on node9\nls')
+      ],
+      undefined,
+      options
+    );
+    expect(preview.unknownTargets).toEqual([
+      { cell: 2, line: '# run on node9' }
+    ]);
+  });
 });

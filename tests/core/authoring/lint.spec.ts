@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  ILintFinding,
   ILintOptions,
   isLeak,
   LintRule,
@@ -18,54 +17,17 @@ import {
   withTick
 } from '../../../src/core/metadata/format';
 import { hasReal, readNotebook, REAL_DIR, SAMPLE_DIR } from '../../helpers';
-
-type Json = { [key: string]: any };
+import {
+  codeCell as code,
+  foundIn as found,
+  lintCells as lint,
+  markdownCell as md,
+  notebookOf as notebook,
+  ofRule as of
+} from '../../helpers/lint';
 
 const STUDENT = ['zz9999', 'CHI-424242', '129.114.99.7', '10.56.7.8'];
 const NONE: ILintOptions = { profileValues: [] };
-
-function code(source: string, extra: Json = {}): Json {
-  return {
-    cell_type: 'code',
-    execution_count: null,
-    metadata: {},
-    outputs: [],
-    source,
-    ...extra
-  };
-}
-
-function md(source: string, extra: Json = {}): Json {
-  return { cell_type: 'markdown', metadata: {}, source, ...extra };
-}
-
-function notebook(cells: Json[], record?: Json): Json {
-  return {
-    cells,
-    metadata: record ? { [METADATA_KEY]: { v: 1, ...record } } : {},
-    nbformat: 4,
-    nbformat_minor: 5
-  };
-}
-
-function lint(
-  cells: Json[],
-  options: Partial<ILintOptions> = {},
-  record?: Json
-): ILintFinding[] {
-  return lintNotebook(notebook(cells, record), 'lab.ipynb', {
-    ...NONE,
-    ...options
-  });
-}
-
-const of = (findings: ILintFinding[], rule: LintRule) =>
-  findings.filter(f => f.rule === rule);
-
-/** The values a rule found in one line of a code cell. */
-function found(line: string, rule: LintRule, options = {}, record?: Json) {
-  return of(lint([code(line)], options, record), rule).map(f => f.message);
-}
 
 describe('profile values', () => {
   const options = { profileValues: STUDENT };
@@ -784,7 +746,7 @@ describe('bounds', () => {
 
 describe('the rules', () => {
   it('each have a meaning, and a leak is any finding of severity leak', () => {
-    expect(Object.keys(RULE_MEANINGS)).toHaveLength(13);
+    expect(Object.keys(RULE_MEANINGS)).toHaveLength(14);
     expect(Object.values(RULE_MEANINGS).every(text => text.endsWith('.'))).toBe(
       true
     );

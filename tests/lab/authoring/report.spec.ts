@@ -2,6 +2,7 @@ import type { ICleanChanges } from '../../../src/core/authoring/clean';
 import type { ILintFinding } from '../../../src/core/authoring/lint';
 import type { IPrepareReport } from '../../../src/core/authoring/publish';
 import { LabReport } from '../../../src/lab/authoring/report';
+import { codeCell, lintCells } from '../../helpers/lint';
 
 const leak: ILintFinding = {
   rule: 'profile-value',
@@ -95,6 +96,33 @@ describe('the report of a lab check', () => {
     ).toContain('jp-mod-clean');
     expect(view.node.textContent).toContain('No leak found in / (1 warnings).');
     expect(view.node.textContent).toContain('keys: a link');
+  });
+
+  it('shows a demo service’s password as a warning, not a leak', () => {
+    // As the check finds it in a compose line shown to students.
+    const findings = lintCells([
+      codeCell('docker run -e POSTGRES_PASSWORD=lab_demo postgres')
+    ]);
+    expect(findings.map(f => f.rule)).toEqual(['demo-credential']);
+    const view = new LabReport({ open: () => undefined });
+    view.showLint({ folder: 'lab', findings, notes: [] });
+    expect(
+      view.node.querySelector('.jp-testbed-Report-status')!.className
+    ).toContain('jp-mod-clean');
+    expect(view.node.textContent).toContain(
+      'No leak found in lab/ (1 warnings).'
+    );
+    const row = view.node.querySelector('.jp-testbed-Report-finding')!;
+    expect(row.className).toContain('jp-mod-warning');
+    expect(row.querySelector('.jp-testbed-Report-kind')!.textContent).toBe(
+      'Warning'
+    );
+    expect(row.textContent).toContain('POSTGRES_PASSWORD=lab_demo');
+    view.showPrepare(report({ findings }));
+    expect(view.node.textContent).toContain(
+      'Clean: course/lab-publish/ holds nothing of a student’s or of yours.'
+    );
+    expect(view.node.querySelector('.jp-mod-leak')).toBeNull();
   });
 });
 

@@ -6,6 +6,7 @@ import type * as nbformat from '@jupyterlab/nbformat';
 import { sourceLines } from '../../../src/core/authoring/clean';
 import { STUDENT, useAsStudent } from '../../helpers/student';
 import { buildCli } from '../../helpers/buildcli';
+import { hasReal, REAL_DIR } from '../../helpers';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'testbed-check-'));
 // The CLI package, built apart from lib-cli/ (see cli-package.spec.ts).
@@ -385,4 +386,157 @@ describe('jupyterlab-testbed-check', () => {
     expect(status).toBe(1);
     expect(stderr).toMatch(/cannot read .*missing: ENOENT/);
   });
+});
+
+describe('jupyterlab-testbed-check on published labs', () => {
+  /** A small published lab: placeholders for secrets, demo passwords, Jupyter and local blocks. */
+  const CLEAN = path.resolve(
+    __dirname,
+    '../../fixtures/published/clean-secrets.ipynb'
+  );
+
+  /**
+   * Each placeholder or demo value of the clean lab, a real value planted
+   * in its place, and the rule that must name it.
+   */
+  const PLANTED: [string, string, string][] = [
+    ['"REDACTED_…"', '"REDACTED_Xy9kLm2QpRs8TuVw3Ab"', 'secret'],
+    ['OS_PASSWORD=<password>', 'OS_PASSWORD=<Tr0ub4dor&3x>', 'secret'],
+    ['YOUR_TOKEN_HERE', `ghp_${'a1B2'.repeat(9)}`, 'secret'],
+    ['api_key: xxxx', 'api_key: xxxx1234', 'secret'],
+    [
+      'POSTGRES_PASSWORD: lab_demo',
+      'POSTGRES_PASSWORD: Xy9_kLm2-QpRs8Tu',
+      'secret'
+    ],
+    [
+      'MYSQL_ROOT_PASSWORD=example',
+      'MYSQL_ROOT_PASSWORD=zz9999',
+      'profile-value'
+    ],
+    ['cc@A.B.C.D', 'cc@129.114.25.134', 'address'],
+    ['# CHI-XXXXXX', '# CHI-231095', 'project'],
+    ['node1-cloud-netID', 'node1-cloud-zz9999', 'profile-value']
+  ];
+
+  /** Where a text is in the notebook: `cell <n>, line <m>`, counted from 1. */
+  function whereIs(notebook: nbformat.INotebookContent, text: string): string {
+    for (const [index, cell] of notebook.cells.entries()) {
+      const lines = sourceText(cell.source).split('\n');
+      const line = lines.findIndex(l => l.includes(text));
+      if (line >= 0) {
+        return `cell ${index + 1}, line ${line + 1}`;
+      }
+    }
+    throw new Error(`${text} is not in the lab`);
+  }
+
+  const sourceText = (source: nbformat.MultilineString) =>
+    Array.isArray(source) ? source.join('') : source;
+
+  it('passes the clean lab, listing its demo passwords as warnings', () => {
+    const { status, stdout } = check([CLEAN]);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/^0 leaks, 6 warnings in 1 notebook$/m);
+    const notebook = JSON.parse(fs.readFileSync(CLEAN, 'utf-8'));
+    for (const demo of [
+      'POSTGRES_PASSWORD: lab_demo',
+      'MYSQL_ROOT_PASSWORD=example',
+      'GF_SECURITY_ADMIN_PASSWORD=admin'
+    ]) {
+      expect(stdout).toMatch(
+        new RegExp(`${whereIs(notebook, demo)} +warning +demo-credential `)
+      );
+    }
+    expect(stdout).not.toMatch(/ (?:undeclared-node|secret) /);
+    expect(stdout).toMatch(/^demo-credential: /m);
+  });
+
+  it('fails a copy with real values planted, naming each of them', () => {
+    const notebook = JSON.parse(fs.readFileSync(CLEAN, 'utf-8'));
+    const planted = JSON.parse(JSON.stringify(notebook));
+    for (const [placeholder, real] of PLANTED) {
+      const cell = planted.cells.find((c: nbformat.ICell) =>
+        sourceText(c.source).includes(placeholder)
+      );
+      expect({ placeholder, cell: !!cell }).toEqual({
+        placeholder,
+        cell: true
+      });
+      cell.source = sourceText(cell.source).split(placeholder).join(real);
+    }
+    const lab = path.join(tmp, 'planted');
+    fs.mkdirSync(lab);
+    fs.writeFileSync(
+      path.join(lab, 'clean-secrets.ipynb'),
+      JSON.stringify(planted)
+    );
+    const { status, stdout } = check([lab, '--values', 'netID=zz9999']);
+    expect(status).toBe(1);
+    for (const [placeholder, , rule] of PLANTED) {
+      const where = whereIs(notebook, placeholder);
+      const line = new RegExp(`${where} +leak +${rule} `);
+      expect({ placeholder, found: line.test(stdout) }).toEqual({
+        placeholder,
+        found: true
+      });
+    }
+    expect(stdout).toMatch(/GitHub token/);
+    expect(stdout).toContain('GF_SECURITY_ADMIN_PASSWORD=admin');
+  });
+
+  it('exits with 0 on warnings alone, and says so in its help', () => {
+    const lab = path.join(tmp, 'warnings');
+    fs.mkdirSync(lab);
+    const notebook = authoredNotebook();
+    notebook.cells.push({
+      cell_type: 'code',
+      metadata: {},
+      execution_count: 3,
+      outputs: [],
+      source: sourceLines(
+        '# run on node7\ndocker run -e POSTGRES_PASSWORD=lab_demo postgres'
+      )
+    });
+    fs.writeFileSync(path.join(lab, 'lab.ipynb'), JSON.stringify(notebook));
+    const { status, stdout } = check([lab]);
+    expect(stdout).toMatch(/^0 leaks, 3 warnings in 1 notebook$/m);
+    expect(status).toBe(0);
+    expect(check(['--help']).stdout).toMatch(
+      /Exit status follows leaks only: 1 when something would leak[^]*else 0, with or without\nwarnings/
+    );
+  });
+
+  it('passes every sample lab of the published fixtures', () => {
+    const folder = path.dirname(CLEAN);
+    const { status, stdout } = check([folder, '--json', '-']);
+    const report = JSON.parse(stdout);
+    expect(report.notebooks).toBe(
+      fs.readdirSync(folder).filter(name => name.endsWith('.ipynb')).length
+    );
+    expect(
+      report.findings.filter((f: { severity: string }) => f.severity === 'leak')
+    ).toEqual([]);
+    expect(status).toBe(0);
+  });
+
+  (hasReal ? it : it.skip)(
+    'passes the real labs, with no warning for Jupyter or local lines',
+    () => {
+      const { status, stdout } = check([REAL_DIR, '--json', '-']);
+      expect(status).toBe(0);
+      const report = JSON.parse(stdout);
+      expect(report.notebooks).toBeGreaterThan(0);
+      const leaks = report.findings.filter(
+        (f: { severity: string }) => f.severity === 'leak'
+      );
+      expect(leaks).toEqual([]);
+      const places = report.findings.filter(
+        (f: { rule: string; message: string }) =>
+          f.rule === 'undeclared-node' &&
+          /jupyter|notebook|local|laptop|your computer/i.test(f.message)
+      );
+      expect(places).toEqual([]);
+    }
+  );
 });
