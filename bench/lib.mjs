@@ -118,3 +118,37 @@ export function serverUrl(port) {
   }
   return `http://127.0.0.1:${port}`;
 }
+
+/** The first line of an error's message: Playwright appends its call log. */
+export function reasonOf(error) {
+  return String(error?.message ?? error)
+    .split('\n')[0]
+    .slice(0, 300);
+}
+
+/**
+ * Rounds that may fail one by one (a kernel that dies, a page that closes,
+ * a machine too busy for a deadline): a failed round is reported, with its
+ * label and reason, and left out; the rounds that finished still count.
+ */
+export class Rounds {
+  failures = [];
+
+  /** Run one round: `{ ok: true, value }`, or `{ ok: false }` once reported. */
+  async attempt(label, run) {
+    try {
+      return { ok: true, value: await run() };
+    } catch (error) {
+      const reason = reasonOf(error);
+      this.failures.push(`${label}: ${reason}`);
+      console.log(`  ${label}: FAILED (${reason})`);
+      return { ok: false };
+    }
+  }
+
+  /** For a SUMMARY line: nothing, or which rounds failed and why. */
+  note() {
+    const n = this.failures.length;
+    return n ? `; ${n} round${n === 1 ? '' : 's'} FAILED (${this.failures.join('; ')})` : '';
+  }
+}
