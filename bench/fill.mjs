@@ -47,7 +47,7 @@ try {
   const ratios = fill.ours.map((ours, i) => ours / fill.bare[i]);
   const ratio = median(ratios);
   console.log(
-    `SUMMARY fill: 2,000-cell fill ${f(median(fill.ours))} ms vs bare ${f(median(fill.bare))} ms, ` +
+    `SUMMARY fill: ${fill.cells.toLocaleString('en')}-cell fill ${f(median(fill.ours))} ms vs bare ${f(median(fill.bare))} ms, ` +
       `ratio ${ratio.toFixed(2)} (median of ${ratios.length} rounds; target <= 1.3)`
   );
 

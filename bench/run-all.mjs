@@ -47,8 +47,14 @@ const sides = [
   { name: 'disabled', port: args['disabled-port'], root: args['disabled-root'], extension: false }
 ];
 
-/** The target of part 3: bytes the records add per executed cell, after any number of run-alls. */
+/**
+ * The target of part 3: bytes the records add per executed cell, after any
+ * number of run-alls, with the capped log's share as in a notebook of
+ * LOG_SHARE_CELLS cells (the issue's measure; a smaller quick-mode notebook
+ * would give the same log a larger share per cell).
+ */
 const BYTES_TARGET = 200;
+const LOG_SHARE_CELLS = 500;
 
 const browser = await launchBrowser();
 const rounds = new Rounds();
@@ -142,15 +148,22 @@ try {
       `after ${RUNS} run-alls (${enabled.times.length} of them finished on the enabled side)`,
       enabled.lastSave,
       disabled.lastSave,
-      'a cell run again also keeps when it first ran'
+      'a cell run again also keeps when it first ran, as seconds before its last run'
     )
   );
-  const bytes = outcome => (outcome.ok ? `${outcome.value.toFixed(0)} bytes` : 'NOT MEASURED');
-  const over = [first, last].some(outcome => outcome.ok && outcome.value >= BYTES_TARGET);
+  const bytes = outcome => (outcome.ok ? `${outcome.value.measure.toFixed(0)} bytes` : 'NOT MEASURED');
+  const over = [first, last].some(outcome => outcome.ok && outcome.value.measure >= BYTES_TARGET);
   console.log(
-    `SUMMARY metadata per executed cell: ${bytes(first)} after one run-all, ` +
-      `${bytes(last)} after ${RUNS} (target < ${BYTES_TARGET}) ${over ? 'MISSED' : first.ok && last.ok ? 'met' : ''}`
+    `SUMMARY metadata per executed cell (cell records + the log's share at ${LOG_SHARE_CELLS} cells): ` +
+      `${bytes(first)} after one run-all, ${bytes(last)} after ${RUNS} (target < ${BYTES_TARGET}) ` +
+      `${over ? 'MISSED' : first.ok && last.ok ? 'met' : ''}`
   );
+  if (over) {
+    console.error(`FAILED: metadata per executed cell at or over ${BYTES_TARGET} bytes`);
+  }
+  if (rounds.failures.length) {
+    console.error(`FAILED: ${rounds.failures.length} round(s): ${rounds.failures.join('; ')}`);
+  }
   if (over || rounds.failures.length) {
     process.exitCode = 1;
   }
@@ -263,12 +276,19 @@ function bytesPerCell(when, enabled, disabled, note = '') {
     throw new Error(`the files saved ${when} differ by more than the extension's records`);
   }
   const perCell = (enabled.bytes - disabled.bytes) / codeCells;
+  // The notebook's own record (the capped log) as the file lays it out.
+  const laidOut = notebook => JSON.stringify(notebook, null, 1).length;
+  const logBytes = laidOut(enabled.notebook) - laidOut({ ...enabled.notebook, metadata: disabled.notebook.metadata });
+  const records = perCell - logBytes / codeCells;
+  const measure = records + logBytes / LOG_SHARE_CELLS;
   console.log(
     `metadata ${when}: enabled ${enabled.bytes} bytes, disabled ${disabled.bytes} bytes, ` +
-      `(enabled - disabled) / ${codeCells} = ${perCell.toFixed(1)} bytes per executed cell ` +
-      `(target < 200${note ? `; ${note}` : ''})`
+      `(enabled - disabled) / ${codeCells} = ${perCell.toFixed(1)} bytes per executed cell: ` +
+      `${records.toFixed(1)} in the cell's record, the rest the notebook's log (${logBytes} bytes); ` +
+      `${measure.toFixed(1)} with the log shared by ${LOG_SHARE_CELLS} cells (target < ${BYTES_TARGET}` +
+      `${note ? `; ${note}` : ''})`
   );
-  return perCell;
+  return { perCell, measure };
 }
 
 function withoutRecords(notebook) {

@@ -227,10 +227,12 @@ run_bench() {
   local out="$WORK/part-$number.out" err="$WORK/part-$number.err"
   echo
   echo "== $title =="
+  local started="$SECONDS"
   # Its errors are shown once it ends, so that its reason is complete here.
   timeout "$seconds" "$runner" "$BENCH_DIR/$script" "$@" 2>"$err" | tee "$out" || status=$?
   grep -v 'unexpected operator' "$err" >&2 || true
   sed -n 's/^SUMMARY //p' "$out" >>"$SUMMARY"
+  echo "($title: $((SECONDS - started)) s)"
   if [[ "$status" != 0 ]]; then
     local reason
     if [[ "$status" == 124 ]]; then

@@ -438,6 +438,7 @@ try {
 
   const totalOf = kind => (measured(kind) ? median(results[kind].map(r => r.total)) : NaN);
   const ratio = (a, b) => totalOf(a) / totalOf(b);
+  const r2 = value => (Number.isNaN(value) ? '-' : value.toFixed(2));
   const m = kind => f(totalOf(kind));
   const verdict = (value, target) => (Number.isNaN(value) ? 'NOT MEASURED' : value <= target ? 'met' : 'MISSED');
   const failures = () => rounds.note() + (fatal ? `; the rounds stopped early: ${reasonOf(fatal)}` : '');
@@ -447,7 +448,7 @@ try {
     const clickRatio = ratio('click', 'hand');
     console.log(
       `SUMMARY click-to-prompt: node1 click ${m('click')} ms vs hand-typed ssh ${m('hand')} ms, ` +
-        `ratio ${clickRatio.toFixed(2)} (medians of ${counted('click')} and ${counted('hand')} rounds; target <= 1.1) ` +
+        `ratio ${r2(clickRatio)} (medians of ${counted('click')} and ${counted('hand')} rounds; target <= 1.1) ` +
         `${verdict(clickRatio, 1.1)}${failures()}`
     );
   }
@@ -457,12 +458,12 @@ try {
     const cliRatio = ratio('cliReuse', 'cliFresh');
     console.log(
       `SUMMARY node2 over node1's master: ${m('reuse')} ms vs fresh jump ${m('fresh')} ms, ` +
-        `ratio ${reuseRatio.toFixed(2)} (medians of ${counted('reuse')} and ${counted('fresh')} rounds; target <= 0.55) ` +
+        `ratio ${r2(reuseRatio)} (medians of ${counted('reuse')} and ${counted('fresh')} rounds; target <= 0.55) ` +
         `${verdict(reuseRatio, 0.55)}; ` +
         `a plain terminal to its local prompt ${m('plain')} ms is in both; ` +
-        `in the terminal from the typed line ${f(stat('reuse', 'ssh'))} vs ${f(stat('fresh', 'ssh'))} ms, ratio ${sshRatio.toFixed(2)}; ` +
-        `without the browser ${m('cliReuse')} vs ${m('cliFresh')} ms, ratio ${cliRatio.toFixed(2)} (reference 249 vs 471, 0.53); ` +
-        `hand-typed ssh -J ${m('handJump')} ms (fresh click / hand ${ratio('fresh', 'handJump').toFixed(2)})` +
+        `in the terminal from the typed line ${f(stat('reuse', 'ssh'))} vs ${f(stat('fresh', 'ssh'))} ms, ratio ${r2(sshRatio)}; ` +
+        `without the browser ${m('cliReuse')} vs ${m('cliFresh')} ms, ratio ${r2(cliRatio)} (reference 249 vs 471, 0.53); ` +
+        `hand-typed ssh -J ${m('handJump')} ms (fresh click / hand ${r2(ratio('fresh', 'handJump'))})` +
         failures()
     );
   }
@@ -475,6 +476,10 @@ try {
 }
 if (fatal) {
   throw fatal;
+}
+if (rounds.failures.length) {
+  console.error(`FAILED: ${rounds.failures.length} round(s): ${rounds.failures.join('; ')}`);
+  process.exitCode = 1;
 }
 
 /**
