@@ -33,6 +33,9 @@ export async function openLab(browser, baseUrl, hub = null) {
   const page = await context.newPage();
   page.setDefaultTimeout(STEP_TIMEOUT);
   page.on('pageerror', error => console.error(`[page error] ${error.message}`));
+  // Room for every resource timing of the page (250 by default): part 9
+  // reads which files were downloaded from them.
+  await page.addInitScript(() => performance.setResourceTimingBufferSize(100_000));
   if (hub) {
     await page.goto(`${hub.url}/hub/login`);
     await page.locator('#username_input').fill(hub.user);

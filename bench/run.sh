@@ -18,6 +18,9 @@
 #      needs the fresh venvs of the release smoke;
 #      `RELEASE_SMOKE_BENCH=9 bash scripts/release-smoke.sh` runs it
 #      (bench/sidebar-start.mjs).
+#   9. the JavaScript downloaded at page load and on first use, gzipped,
+#      against bench/budget.json, beside jupyterlab-execute-time and
+#      jupyterlab-git (their labextensions from their published wheels).
 #
 # It starts two private JupyterLab servers, identical but for a page config
 # that disables the extension on one, in throw-away directories, and removes
@@ -44,7 +47,7 @@ RUNS="${BENCH_RUNS:-$(quick_or 2 3)}"
 RUN_CELLS="$(quick_or 100 500)"
 BIG_CELLS="$(quick_or 500 2000)"
 KERNEL="${BENCH_KERNEL:-fast}"
-PARTS=" ${BENCH_PARTS:-1 2 3 4 5 6 7} "
+PARTS=" ${BENCH_PARTS:-1 2 3 4 5 6 7 9} "
 wanted() { [[ "$PARTS" == *" $1 "* ]]; }
 
 if [[ -f "$REPO_DIR/.venv/bin/activate" ]]; then
@@ -278,6 +281,45 @@ if wanted 7; then
     grep -E '^\[[EC] |^\[W .* [0-9.]+ms( |$)' |
     sed -E 's/^\[([WEC]) [^]]*\] /\1 /; s/ [0-9.]+ms.*$//; s/[?(].*$//; s/-r[0-9]+/-r<n>/g' |
     sort | uniq -c | sort -rn | head -n 10 || true
+fi
+
+# 9. The bundle: a server of its own with the labextensions of two other
+# extensions beside this one, unpacked from their published wheels (pinned,
+# so that the comparison stays the same; a wheel that cannot be downloaded
+# leaves its extension out, said in the output).
+if wanted 9; then
+  dir="$WORK/bundle"
+  mkdir -p "$dir/root" "$dir/data/labextensions" "$WORK/wheels"
+  others=()
+  for wheel in jupyterlab-execute-time==3.3.0 jupyterlab-git==0.51.4; do
+    name="${wheel%%==*}"
+    if ! pip download --quiet --no-deps --dest "$WORK/wheels/$name" "$wheel" >/dev/null 2>&1; then
+      echo "part 9: $wheel could not be downloaded; it is left out of the comparison"
+      continue
+    fi
+    python -m zipfile -e "$WORK/wheels/$name"/*.whl "$WORK/wheels/$name/unpacked"
+    # The labextension's directory: share/jupyter/labextensions/<name>, scoped or not.
+    package="$(find "$WORK/wheels/$name/unpacked" -path '*/share/jupyter/labextensions/*/package.json' | head -n 1)"
+    if [[ -z "$package" ]]; then
+      echo "part 9: $wheel holds no labextension; it is left out of the comparison"
+      continue
+    fi
+    id="$(python -c 'import json, sys; print(json.load(open(sys.argv[1]))["name"])' "$package")"
+    mkdir -p "$(dirname "$dir/data/labextensions/$id")"
+    cp -r "$(dirname "$package")" "$dir/data/labextensions/$id"
+    others+=(--other "$id=$dir/data/labextensions/$id")
+  done
+  python "$BENCH_DIR/make_notebook.py" 20 "$dir/root/first-use.ipynb"
+  BUNDLE_PORT="$(free_port $((DISABLED_PORT + 2)))"
+  start_server bundle "$BUNDLE_PORT"
+  if wait_for_server bundle "$BUNDLE_PORT" "${SERVER_PIDS[-1]}"; then
+    run_bench 9 "9. bundle: JavaScript downloaded, gzipped" 300 bundle.mjs \
+      --port "$BUNDLE_PORT" --notebook first-use.ipynb \
+      --ours "$REPO_DIR/jupyterlab_testbed/labextension" "${others[@]}"
+  else
+    echo "9. bundle: FAILED (its server did not start)" >>"$SUMMARY"
+    FAILED=1
+  fi
 fi
 
 # 5. Terminals, on the SSH testbed (testbed/testbed.sh: three sshd in network
