@@ -206,16 +206,53 @@ async function runAll(side) {
   const cpuBefore = await threadTime(side);
   const result = await within(RUN_TIMEOUT, `${side.name}: run-all`, side.page.evaluate(async () => {
     const panel = window.__benchPanel;
+    const model = panel.content.model;
+    // What the run sets off in the shared model and the models' signals,
+    // counted the same way on both sides (the counters cost both alike).
+    const counts = { transactions: 0, updates: 0, updateBytes: 0 };
+    const onTransaction = () => counts.transactions++;
+    const onUpdate = update => {
+      counts.updates++;
+      counts.updateBytes += update.length;
+    };
+    const ydoc = model.sharedModel.ydoc;
+    ydoc.on('afterTransaction', onTransaction);
+    ydoc.on('update', onUpdate);
+    const slots = [];
+    const count = (name, signal) => {
+      counts[name] ??= 0;
+      const slot = () => counts[name]++;
+      signal.connect(slot);
+      slots.push(() => signal.disconnect(slot));
+    };
+    count('notebook contentChanged', model.contentChanged);
+    count('notebook stateChanged', model.stateChanged);
+    count('notebook metadataChanged', model.metadataChanged);
+    for (const cell of model.cells) {
+      count('cell contentChanged', cell.contentChanged);
+      count('cell stateChanged', cell.stateChanged);
+      count('cell metadataChanged', cell.metadataChanged);
+    }
     const t0 = performance.now();
-    await window.jupyterapp.commands.execute('notebook:run-all-cells');
+    try {
+      await window.jupyterapp.commands.execute('notebook:run-all-cells');
+    } finally {
+      ydoc.off('afterTransaction', onTransaction);
+      ydoc.off('update', onUpdate);
+      slots.forEach(disconnect => disconnect());
+    }
     const ms = performance.now() - t0;
-    const code = [...panel.content.model.cells].filter(cell => cell.type === 'code');
-    return { ms, notRun: code.filter(cell => cell.executionCount === null).length };
+    const code = [...model.cells].filter(cell => cell.type === 'code');
+    return { ms, counts, cells: code.length, notRun: code.filter(cell => cell.executionCount === null).length };
   }));
   const cpu = (await threadTime(side)) - cpuBefore;
   if (result.notRun) {
     throw new Error(`${side.name}: ${result.notRun} code cells did not run`);
   }
+  const perCell = Object.entries(result.counts)
+    .map(([name, n]) => `${name} ${(n / result.cells).toFixed(2)}`)
+    .join(', ');
+  console.log(`    ${side.name} per executed cell: ${perCell}`);
   return { ms: result.ms, cpu };
 }
 
