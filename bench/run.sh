@@ -18,6 +18,10 @@
 #      needs the fresh venvs of the release smoke;
 #      `RELEASE_SMOKE_BENCH=9 bash scripts/release-smoke.sh` runs it
 #      (bench/sidebar-start.mjs).
+#  11. hidden means idle: part 1's run-all with the Testbed sidebar closed
+#      on the enabled side (the file browser shown on both).
+#  10. on demand (BENCH_PARTS=10): a CPU profile of one run-all per side,
+#      self time by origin (this extension, JupyterLab, the browser).
 #   9. the JavaScript downloaded at page load and on first use, gzipped,
 #      against bench/budget.json, beside jupyterlab-execute-time and
 #      jupyterlab-git (their labextensions from their published wheels).
@@ -47,7 +51,7 @@ RUNS="${BENCH_RUNS:-$(quick_or 2 3)}"
 RUN_CELLS="$(quick_or 100 500)"
 BIG_CELLS="$(quick_or 500 2000)"
 KERNEL="${BENCH_KERNEL:-fast}"
-PARTS=" ${BENCH_PARTS:-1 2 3 4 5 6 7 9} "
+PARTS=" ${BENCH_PARTS:-1 2 3 4 5 6 7 9 11} "
 wanted() { [[ "$PARTS" == *" $1 "* ]]; }
 
 if [[ -f "$REPO_DIR/.venv/bin/activate" ]]; then
@@ -254,6 +258,18 @@ if wanted 1 || wanted 3; then
     --enabled-port "$ENABLED_PORT" --enabled-root "$WORK/enabled/root" \
     --disabled-port "$DISABLED_PORT" --disabled-root "$WORK/disabled/root" \
     --notebook "run-all-$RUN_CELLS.ipynb" --runs "$RUNS"
+fi
+if wanted 11; then
+  run_bench 11 "11. hidden means idle: run-all with the sidebar closed" 600 run-all.mjs \
+    --enabled-port "$ENABLED_PORT" --enabled-root "$WORK/enabled/root" \
+    --disabled-port "$DISABLED_PORT" --disabled-root "$WORK/disabled/root" \
+    --notebook "run-all-$RUN_CELLS.ipynb" --runs "$RUNS" --hidden
+fi
+# 10, on demand only: a CPU profile of one run-all per side.
+if wanted 10; then
+  run_bench 10 "10. where a run-all's time goes (CPU profile)" 600 profile.mjs \
+    --enabled-port "$ENABLED_PORT" --disabled-port "$DISABLED_PORT" \
+    --notebook "run-all-$RUN_CELLS.ipynb"
 fi
 if wanted 2; then
   run_bench 2 "2. sidebar update per execution event" 300 sidebar-update.mjs \
