@@ -22,7 +22,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { launchBrowser, openLab, openNotebook, serverUrl } from './lib.mjs';
+import { launchBrowser, openEnabledLab, openNotebook } from './lib.mjs';
 
 const OURS = 'jupyterlab-testbed';
 /** Each extension's side panel, shown as its first use. */
@@ -58,11 +58,7 @@ for (const extension of extensions) {
 
 const browser = await launchBrowser();
 try {
-  const { page, hasSidebar } = await openLab(browser, serverUrl(args.port));
-  if (!hasSidebar) {
-    throw new Error('#jp-testbed-sidebar is absent: the extension is not enabled on this server');
-  }
-  page.on('dialog', dialog => dialog.dismiss());
+  const page = await openEnabledLab(browser, args.port);
   await page.waitForTimeout(2000);
   const atLoad = await loaded(page);
   await openNotebook(page, args.notebook);

@@ -55,6 +55,19 @@ export async function openLab(browser, baseUrl, hub = null) {
 }
 
 /**
+ * A JupyterLab page of a server where the extension must be enabled (it
+ * fails otherwise), with any dialog dismissed.
+ */
+export async function openEnabledLab(browser, port) {
+  const { page, hasSidebar } = await openLab(browser, serverUrl(port));
+  if (!hasSidebar) {
+    throw new Error('#jp-testbed-sidebar is absent: the extension is not enabled on this server');
+  }
+  page.on('dialog', dialog => dialog.dismiss());
+  return page;
+}
+
+/**
  * Open a notebook and wait until its kernel can run cells: run-all skips
  * the cells of a kernel that is still starting.
  *
