@@ -20,6 +20,9 @@
 #      (bench/sidebar-start.mjs).
 #  11. hidden means idle: part 1's run-all with the Testbed sidebar closed
 #      on the enabled side (the file browser shown on both).
+#  12. opening a 2,000-cell notebook and the largest real lab notebook (when
+#      the real fixtures are beside the repository), enabled vs disabled, to
+#      first paint and to ready (with the sidebar listing the steps).
 #  10. on demand (BENCH_PARTS=10): a CPU profile of one run-all per side,
 #      self time by origin (this extension, JupyterLab, the browser).
 #   9. the JavaScript downloaded at page load and on first use, gzipped,
@@ -51,7 +54,7 @@ RUNS="${BENCH_RUNS:-$(quick_or 2 3)}"
 RUN_CELLS="$(quick_or 100 500)"
 BIG_CELLS="$(quick_or 500 2000)"
 KERNEL="${BENCH_KERNEL:-fast}"
-PARTS=" ${BENCH_PARTS:-1 2 3 4 5 6 7 9 11} "
+PARTS=" ${BENCH_PARTS:-1 2 3 4 5 6 7 9 11 12} "
 wanted() { [[ "$PARTS" == *" $1 "* ]]; }
 
 if [[ -f "$REPO_DIR/.venv/bin/activate" ]]; then
@@ -173,9 +176,15 @@ wait_for_server() {
   return 1
 }
 
+# Part 12 opens the largest real lab notebook, when the fixtures are there.
+REAL_LARGEST="$(ls -S "$REPO_DIR/../shared/fixtures/real/"*.ipynb 2>/dev/null | head -n 1 || true)"
 for side in enabled disabled; do
   mkdir -p "$WORK/$side/root"
   python "$BENCH_DIR/make_notebook.py" "$RUN_CELLS" "$WORK/$side/root/run-all-$RUN_CELLS.ipynb"
+  if wanted 12; then
+    python "$BENCH_DIR/make_notebook.py" "$BIG_CELLS" "$WORK/$side/root/open-$BIG_CELLS.ipynb"
+    [[ -z "$REAL_LARGEST" ]] || cp "$REAL_LARGEST" "$WORK/$side/root/real-largest.ipynb"
+  fi
 done
 python "$BENCH_DIR/make_notebook.py" "$BIG_CELLS" "$WORK/enabled/root/sidebar-$BIG_CELLS.ipynb"
 python "$BENCH_DIR/make_notebook.py" "$BIG_CELLS" "$WORK/enabled/root/fill-$BIG_CELLS.ipynb"
@@ -264,6 +273,12 @@ if wanted 11; then
     --enabled-port "$ENABLED_PORT" --enabled-root "$WORK/enabled/root" \
     --disabled-port "$DISABLED_PORT" --disabled-root "$WORK/disabled/root" \
     --notebook "run-all-$RUN_CELLS.ipynb" --runs "$RUNS" --hidden
+fi
+if wanted 12; then
+  run_bench 12 "12. opening a large notebook" 900 opening.mjs \
+    --enabled-port "$ENABLED_PORT" --disabled-port "$DISABLED_PORT" \
+    --notebook "open-$BIG_CELLS.ipynb" ${REAL_LARGEST:+--notebook real-largest.ipynb} \
+    --rounds "$(quick_or 2 7)"
 fi
 # 10, on demand only: a CPU profile of one run-all per side.
 if wanted 10; then
