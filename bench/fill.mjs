@@ -15,7 +15,7 @@
  * Usage: node fill.mjs --port P --notebook BIG --lab SAMPLE [--rounds 5] [--changes 20]
  */
 import { parseArgs } from 'node:util';
-import { launchBrowser, median, openLab, openNotebook, percentile, serverUrl, within } from './lib.mjs';
+import { launchBrowser, median, openEnabledLab, openNotebook, percentile, within } from './lib.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -29,11 +29,7 @@ const { values: args } = parseArgs({
 
 const browser = await launchBrowser();
 try {
-  const { page, hasSidebar } = await openLab(browser, serverUrl(args.port));
-  if (!hasSidebar) {
-    throw new Error('#jp-testbed-sidebar is absent: the extension is not enabled on this server');
-  }
-  page.on('dialog', dialog => dialog.dismiss());
+  const page = await openEnabledLab(browser, args.port);
 
   await openNotebook(page, args.notebook);
   const fill = await within(600_000, 'fill rounds', page.evaluate(measureFill, Number(args.rounds)));
@@ -47,7 +43,7 @@ try {
   const ratios = fill.ours.map((ours, i) => ours / fill.bare[i]);
   const ratio = median(ratios);
   console.log(
-    `SUMMARY fill: 2,000-cell fill ${f(median(fill.ours))} ms vs bare ${f(median(fill.bare))} ms, ` +
+    `SUMMARY fill: ${fill.cells.toLocaleString('en')}-cell fill ${f(median(fill.ours))} ms vs bare ${f(median(fill.bare))} ms, ` +
       `ratio ${ratio.toFixed(2)} (median of ${ratios.length} rounds; target <= 1.3)`
   );
 

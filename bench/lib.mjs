@@ -33,6 +33,9 @@ export async function openLab(browser, baseUrl, hub = null) {
   const page = await context.newPage();
   page.setDefaultTimeout(STEP_TIMEOUT);
   page.on('pageerror', error => console.error(`[page error] ${error.message}`));
+  // Room for every resource timing of the page (250 by default): part 9
+  // reads which files were downloaded from them.
+  await page.addInitScript(() => performance.setResourceTimingBufferSize(100_000));
   if (hub) {
     await page.goto(`${hub.url}/hub/login`);
     await page.locator('#username_input').fill(hub.user);
@@ -49,6 +52,19 @@ export async function openLab(browser, baseUrl, hub = null) {
     () => !!document.querySelector('#jp-testbed-sidebar')
   );
   return { page, hasSidebar };
+}
+
+/**
+ * A JupyterLab page of a server where the extension must be enabled (it
+ * fails otherwise), with any dialog dismissed.
+ */
+export async function openEnabledLab(browser, port) {
+  const { page, hasSidebar } = await openLab(browser, serverUrl(port));
+  if (!hasSidebar) {
+    throw new Error('#jp-testbed-sidebar is absent: the extension is not enabled on this server');
+  }
+  page.on('dialog', dialog => dialog.dismiss());
+  return page;
 }
 
 /**
@@ -117,4 +133,38 @@ export function serverUrl(port) {
     throw new Error(`expected a port number, got ${port}`);
   }
   return `http://127.0.0.1:${port}`;
+}
+
+/** The first line of an error's message: Playwright appends its call log. */
+export function reasonOf(error) {
+  return String(error?.message ?? error)
+    .split('\n')[0]
+    .slice(0, 300);
+}
+
+/**
+ * Rounds that may fail one by one (a kernel that dies, a page that closes,
+ * a machine too busy for a deadline): a failed round is reported, with its
+ * label and reason, and left out; the rounds that finished still count.
+ */
+export class Rounds {
+  failures = [];
+
+  /** Run one round: `{ ok: true, value }`, or `{ ok: false }` once reported. */
+  async attempt(label, run) {
+    try {
+      return { ok: true, value: await run() };
+    } catch (error) {
+      const reason = reasonOf(error);
+      this.failures.push(`${label}: ${reason}`);
+      console.log(`  ${label}: FAILED (${reason})`);
+      return { ok: false };
+    }
+  }
+
+  /** For a SUMMARY line: nothing, or which rounds failed and why. */
+  note() {
+    const n = this.failures.length;
+    return n ? `; ${n} round${n === 1 ? '' : 's'} FAILED (${this.failures.join('; ')})` : '';
+  }
 }

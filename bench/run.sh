@@ -18,12 +18,25 @@
 #      needs the fresh venvs of the release smoke;
 #      `RELEASE_SMOKE_BENCH=9 bash scripts/release-smoke.sh` runs it
 #      (bench/sidebar-start.mjs).
+#  11. hidden means idle: part 1's run-all with the Testbed sidebar closed
+#      on the enabled side (the file browser shown on both).
+#  12. opening a 2,000-cell notebook and the largest real lab notebook (when
+#      the real fixtures are beside the repository), enabled vs disabled, to
+#      first paint and to ready (with the sidebar listing the steps).
+#  10. on demand (BENCH_PARTS=10): a CPU profile of one run-all per side,
+#      self time by origin (this extension, JupyterLab, the browser).
+#   9. the JavaScript downloaded at page load and on first use, gzipped,
+#      against bench/budget.json, beside jupyterlab-execute-time and
+#      jupyterlab-git (their labextensions from their published wheels).
 #
 # It starts two private JupyterLab servers, identical but for a page config
 # that disables the extension on one, in throw-away directories, and removes
 # everything on exit. Nothing outside the temporary directory is written.
 #
 # Usage: bash bench/run.sh
+#   BENCH_QUICK=1         every part small (fewer cells, students and rounds),
+#                         to check a change in under 5 minutes; its figures
+#                         are not the ones to report
 #   BENCH_RUNS=5          run-alls per side (default 3; the median is reported)
 #   BENCH_KERNEL=stock    use the installed bash_kernel as is (about 1 minute
 #                         per run-all; see fast_bash_kernel.py)
@@ -34,9 +47,14 @@ set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(dirname "$BENCH_DIR")"
-RUNS="${BENCH_RUNS:-3}"
+QUICK="${BENCH_QUICK:-0}"
+# quick_or QUICK FULL: the size for this mode.
+quick_or() { if [[ "$QUICK" == 1 ]]; then echo "$1"; else echo "$2"; fi; }
+RUNS="${BENCH_RUNS:-$(quick_or 2 3)}"
+RUN_CELLS="$(quick_or 100 500)"
+BIG_CELLS="$(quick_or 500 2000)"
 KERNEL="${BENCH_KERNEL:-fast}"
-PARTS=" ${BENCH_PARTS:-1 2 3 4 5 6 7} "
+PARTS=" ${BENCH_PARTS:-1 2 3 4 5 6 7 9 11 12} "
 wanted() { [[ "$PARTS" == *" $1 "* ]]; }
 
 if [[ -f "$REPO_DIR/.venv/bin/activate" ]]; then
@@ -158,24 +176,31 @@ wait_for_server() {
   return 1
 }
 
+# Part 12 opens the largest real lab notebook, when the fixtures are there.
+REAL_LARGEST="$(ls -S "$REPO_DIR/../shared/fixtures/real/"*.ipynb 2>/dev/null | head -n 1 || true)"
 for side in enabled disabled; do
   mkdir -p "$WORK/$side/root"
-  python "$BENCH_DIR/make_notebook.py" 500 "$WORK/$side/root/run-all-500.ipynb"
+  python "$BENCH_DIR/make_notebook.py" "$RUN_CELLS" "$WORK/$side/root/run-all-$RUN_CELLS.ipynb"
+  if wanted 12; then
+    python "$BENCH_DIR/make_notebook.py" "$BIG_CELLS" "$WORK/$side/root/open-$BIG_CELLS.ipynb"
+    [[ -z "$REAL_LARGEST" ]] || cp "$REAL_LARGEST" "$WORK/$side/root/real-largest.ipynb"
+  fi
 done
-python "$BENCH_DIR/make_notebook.py" 2000 "$WORK/enabled/root/sidebar-2000.ipynb"
-python "$BENCH_DIR/make_notebook.py" 2000 "$WORK/enabled/root/fill-2000.ipynb"
+python "$BENCH_DIR/make_notebook.py" "$BIG_CELLS" "$WORK/enabled/root/sidebar-$BIG_CELLS.ipynb"
+python "$BENCH_DIR/make_notebook.py" "$BIG_CELLS" "$WORK/enabled/root/fill-$BIG_CELLS.ipynb"
 cp "$REPO_DIR/notebooks/1_provision_cli.ipynb" "$WORK/enabled/root/"
 # Part 6's class: what the CLI's --sample writes (honest, tampered and
 # unreadable submissions in nbgrader's layout).
-node "$REPO_DIR/lib-cli/node/cli/grade.js" --sample "$WORK/enabled/root/class-300" \
-  --students 300 --cells 60 --layout nbgrader >/dev/null
+CLASS_SIZE="$(quick_or 30 300)"
+node "$REPO_DIR/lib-cli/node/cli/grade.js" --sample "$WORK/enabled/root/class-$CLASS_SIZE" \
+  --students "$CLASS_SIZE" --cells 60 --layout nbgrader >/dev/null
 # Part 7's lab folder: a used lab as a class hands it in, one folder per
 # student (runs, fills, ticks, logs and outputs by the extension's own
 # writers), and a long notebook beside them.
 if wanted 7; then
   node "$REPO_DIR/lib-cli/node/cli/grade.js" --sample "$WORK/enabled/root/lab-15" \
     --students 15 --layout per-student >/dev/null
-  python "$BENCH_DIR/make_notebook.py" 2000 "$WORK/enabled/root/lab-15/long-2000.ipynb"
+  python "$BENCH_DIR/make_notebook.py" "$BIG_CELLS" "$WORK/enabled/root/lab-15/long-$BIG_CELLS.ipynb"
 fi
 # The supported way to disable a prebuilt extension, as
 # `jupyter labextension disable` would write it, but in this server's own
@@ -192,48 +217,94 @@ wait_for_server enabled "$ENABLED_PORT" "${SERVER_PIDS[0]}"
 wait_for_server disabled "$DISABLED_PORT" "${SERVER_PIDS[1]}"
 
 echo "servers: enabled on $ENABLED_PORT, disabled on $DISABLED_PORT; kernel: $KERNEL bash_kernel;" \
-  "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)$(quick_or '; QUICK mode' '')"
+# For parts written as shell scripts (see run_bench).
+export BENCH_QUICK="$QUICK" BENCH_WORK="$WORK" BENCH_ENABLED_PORT="$ENABLED_PORT" \
+  BENCH_DISABLED_PORT="$DISABLED_PORT"
 
-RESULTS="$WORK/results.log"
+SUMMARY="$WORK/summary.log"
 FAILED=0
-# run_bench TITLE SECONDS SCRIPT ARGS...: output shown and kept for the
-# summary; the Debian Chromium launcher's harmless shell warning is dropped.
+# run_bench NUMBER TITLE SECONDS SCRIPT ARGS...: one part, a Node script
+# (.mjs) or a shell script (.sh) in bench/, given at most SECONDS. Its output
+# is shown and kept; its `SUMMARY ...` lines go to the summary at the end,
+# and a part that fails says so there, with the reason (its last error
+# line, or the time limit), without stopping the parts after it. The Debian
+# Chromium launcher's harmless shell warning is dropped from its errors.
+#
+# To add a part (e.g. a script another change brings): one line in the list
+# below, `if wanted 9; then run_bench 9 "9. what it measures" 300 name.mjs
+# --port "$ENABLED_PORT" ...; fi`, with the script printing a `SUMMARY`
+# line per figure and reading BENCH_QUICK (exported, with BENCH_WORK and the
+# two ports) to shrink itself in quick mode.
 run_bench() {
-  local title="$1" seconds="$2" script="$3"
-  shift 3
+  local number="$1" title="$2" seconds="$3" script="$4" runner=node status=0
+  shift 4
+  [[ "$script" == *.sh ]] && runner=bash
+  local out="$WORK/part-$number.out" err="$WORK/part-$number.err"
   echo
   echo "== $title =="
-  if ! timeout "$seconds" node "$BENCH_DIR/$script" "$@" \
-    2> >(grep -v 'unexpected operator' >&2) | tee -a "$RESULTS"; then
-    echo "$title: FAILED (exit status above)" >&2
+  local started="$SECONDS"
+  # Its errors are shown once it ends, so that its reason is complete here.
+  timeout "$seconds" "$runner" "$BENCH_DIR/$script" "$@" 2>"$err" | tee "$out" || status=$?
+  grep -v 'unexpected operator' "$err" >&2 || true
+  sed -n 's/^SUMMARY //p' "$out" >>"$SUMMARY"
+  echo "($title: $((SECONDS - started)) s)"
+  if [[ "$status" != 0 ]]; then
+    local reason
+    if [[ "$status" == 124 ]]; then
+      reason="stopped after its limit of $seconds s"
+    else
+      reason="$(grep -v 'unexpected operator' "$err" | grep -E 'Error|error|FAILED' | tail -n 1 | cut -c1-300 || true)"
+      reason="exit status $status${reason:+: $reason}"
+    fi
+    echo "$title: FAILED ($reason)" | tee -a "$SUMMARY" >&2
     FAILED=1
   fi
 }
 
 if wanted 1 || wanted 3; then
-  run_bench "1 + 3. run-all overhead and metadata bytes" 600 run-all.mjs \
+  run_bench 1 "1 + 3. run-all overhead and metadata bytes" 600 run-all.mjs \
     --enabled-port "$ENABLED_PORT" --enabled-root "$WORK/enabled/root" \
     --disabled-port "$DISABLED_PORT" --disabled-root "$WORK/disabled/root" \
-    --notebook run-all-500.ipynb --runs "$RUNS"
+    --notebook "run-all-$RUN_CELLS.ipynb" --runs "$RUNS"
+fi
+if wanted 11; then
+  run_bench 11 "11. hidden means idle: run-all with the sidebar closed" 600 run-all.mjs \
+    --enabled-port "$ENABLED_PORT" --enabled-root "$WORK/enabled/root" \
+    --disabled-port "$DISABLED_PORT" --disabled-root "$WORK/disabled/root" \
+    --notebook "run-all-$RUN_CELLS.ipynb" --runs "$RUNS" --hidden
+fi
+if wanted 12; then
+  run_bench 12 "12. opening a large notebook" 900 opening.mjs \
+    --enabled-port "$ENABLED_PORT" --disabled-port "$DISABLED_PORT" \
+    --notebook "open-$BIG_CELLS.ipynb" ${REAL_LARGEST:+--notebook real-largest.ipynb} \
+    --rounds "$(quick_or 2 7)"
+fi
+# 10, on demand only: a CPU profile of one run-all per side.
+if wanted 10; then
+  run_bench 10 "10. where a run-all's time goes (CPU profile)" 600 profile.mjs \
+    --enabled-port "$ENABLED_PORT" --disabled-port "$DISABLED_PORT" \
+    --notebook "run-all-$RUN_CELLS.ipynb"
 fi
 if wanted 2; then
-  run_bench "2. sidebar update per execution event" 300 sidebar-update.mjs \
-    --port "$ENABLED_PORT" --notebook sidebar-2000.ipynb --events 200
+  run_bench 2 "2. sidebar update per execution event" 300 sidebar-update.mjs \
+    --port "$ENABLED_PORT" --notebook "sidebar-$BIG_CELLS.ipynb" --events "$(quick_or 60 200)"
 fi
 if wanted 4; then
-  run_bench "4. placeholders: fill and refill" 600 fill.mjs \
-    --port "$ENABLED_PORT" --notebook fill-2000.ipynb --lab 1_provision_cli.ipynb
+  run_bench 4 "4. placeholders: fill and refill" 600 fill.mjs \
+    --port "$ENABLED_PORT" --notebook "fill-$BIG_CELLS.ipynb" --lab 1_provision_cli.ipynb \
+    --rounds "$(quick_or 1 5)" --changes "$(quick_or 5 20)"
 fi
 if wanted 6; then
-  run_bench "6. class overview of 300 submissions" 600 grading.mjs \
-    --port "$ENABLED_PORT" --folder class-300/submitted --rounds 5
+  run_bench 6 "6. class overview of $CLASS_SIZE submissions" 600 grading.mjs \
+    --port "$ENABLED_PORT" --folder "class-$CLASS_SIZE/submitted" --rounds "$(quick_or 3 5)"
 fi
 if wanted 7; then
   # What the server logged meanwhile (warnings and errors, by kind) is shown
   # after the figures: every request of the command goes through it.
   log_from="$(wc -l <"$WORK/enabled/server.log")"
-  run_bench "7. prepare for publishing vs copying the folder" 300 publish.mjs \
-    --port "$ENABLED_PORT" --folder lab-15 --rounds "${BENCH_PUBLISH_ROUNDS:-7}"
+  run_bench 7 "7. prepare for publishing vs copying the folder" 300 publish.mjs \
+    --port "$ENABLED_PORT" --folder lab-15 --rounds "${BENCH_PUBLISH_ROUNDS:-$(quick_or 3 7)}"
   # Requests by their access-log line (the handler's own line for a 404
   # would count them twice), the rounds' copy names as one.
   echo "server log during part 7 (warnings and errors, by kind):"
@@ -241,6 +312,45 @@ if wanted 7; then
     grep -E '^\[[EC] |^\[W .* [0-9.]+ms( |$)' |
     sed -E 's/^\[([WEC]) [^]]*\] /\1 /; s/ [0-9.]+ms.*$//; s/[?(].*$//; s/-r[0-9]+/-r<n>/g' |
     sort | uniq -c | sort -rn | head -n 10 || true
+fi
+
+# 9. The bundle: a server of its own with the labextensions of two other
+# extensions beside this one, unpacked from their published wheels (pinned,
+# so that the comparison stays the same; a wheel that cannot be downloaded
+# leaves its extension out, said in the output).
+if wanted 9; then
+  dir="$WORK/bundle"
+  mkdir -p "$dir/root" "$dir/data/labextensions" "$WORK/wheels"
+  others=()
+  for wheel in jupyterlab-execute-time==3.3.0 jupyterlab-git==0.51.4; do
+    name="${wheel%%==*}"
+    if ! pip download --quiet --no-deps --dest "$WORK/wheels/$name" "$wheel" >/dev/null 2>&1; then
+      echo "part 9: $wheel could not be downloaded; it is left out of the comparison"
+      continue
+    fi
+    python -m zipfile -e "$WORK/wheels/$name"/*.whl "$WORK/wheels/$name/unpacked"
+    # The labextension's directory: share/jupyter/labextensions/<name>, scoped or not.
+    package="$(find "$WORK/wheels/$name/unpacked" -path '*/share/jupyter/labextensions/*/package.json' | head -n 1)"
+    if [[ -z "$package" ]]; then
+      echo "part 9: $wheel holds no labextension; it is left out of the comparison"
+      continue
+    fi
+    id="$(python -c 'import json, sys; print(json.load(open(sys.argv[1]))["name"])' "$package")"
+    mkdir -p "$(dirname "$dir/data/labextensions/$id")"
+    cp -r "$(dirname "$package")" "$dir/data/labextensions/$id"
+    others+=(--other "$id=$dir/data/labextensions/$id")
+  done
+  python "$BENCH_DIR/make_notebook.py" 20 "$dir/root/first-use.ipynb"
+  BUNDLE_PORT="$(free_port $((DISABLED_PORT + 2)))"
+  start_server bundle "$BUNDLE_PORT"
+  if wait_for_server bundle "$BUNDLE_PORT" "${SERVER_PIDS[-1]}"; then
+    run_bench 9 "9. bundle: JavaScript downloaded, gzipped" 300 bundle.mjs \
+      --port "$BUNDLE_PORT" --notebook first-use.ipynb \
+      --ours "$REPO_DIR/jupyterlab_testbed/labextension" "${others[@]}"
+  else
+    echo "9. bundle: FAILED (its server did not start)" >>"$SUMMARY"
+    FAILED=1
+  fi
 fi
 
 # 5. Terminals, on the SSH testbed (testbed/testbed.sh: three sshd in network
@@ -321,8 +431,8 @@ terminals_part() (
   wait_for_server terminals "$port" "$server" || exit 1
   echo "terminals server on $port; load average $(cut -d' ' -f1-3 /proc/loadavg)"
   FAILED=0
-  run_bench "$TERMINALS_TITLE" 900 terminals.mjs \
-    --port "$port" --key "$key" --rounds "${BENCH_TERMINAL_ROUNDS:-9}" \
+  run_bench 5 "$TERMINALS_TITLE" 900 terminals.mjs \
+    --port "$port" --key "$key" --rounds "${BENCH_TERMINAL_ROUNDS:-$(quick_or 1 9)}" \
     --lab 2_docker_kubernetes.ipynb
   exit "$FAILED"
 )
@@ -333,34 +443,23 @@ elif [[ "$(id -u)" != 0 ]]; then
   echo
   echo "== $TERMINALS_TITLE =="
   echo "skipped: the SSH testbed (testbed/testbed.sh) needs root for its network namespaces"
-  echo "SUMMARY click-to-prompt: skipped (the SSH testbed needs root)" >>"$RESULTS"
-  echo "SUMMARY node2 over node1's master: skipped (the SSH testbed needs root)" >>"$RESULTS"
+  echo "$TERMINALS_TITLE: skipped (the SSH testbed needs root)" >>"$SUMMARY"
 else
   # Not `if ! terminals_part`: set -e would not apply inside it there.
   set +e
   terminals_part
   status=$?
   set -e
+  # The subshell's run_bench wrote its summary lines; a failure before it
+  # (the testbed, the server) is told here.
   if [[ "$status" != 0 ]]; then
-    echo "$TERMINALS_TITLE: FAILED (output above)" >&2
+    grep -q "^$TERMINALS_TITLE: FAILED" "$SUMMARY" 2>/dev/null ||
+      echo "$TERMINALS_TITLE: FAILED (exit status $status before or after its rounds; output above)" >>"$SUMMARY"
     FAILED=1
   fi
 fi
 
-summary_line() {
-  if wanted "$1"; then
-    grep -m1 "^SUMMARY $2" "$RESULTS" | sed 's/^SUMMARY //' || echo "$2: FAILED"
-  fi
-}
 echo
-echo "== jupyterlab-testbed benchmarks =="
-summary_line 1 "run-all"
-summary_line 2 "sidebar update"
-summary_line 3 "metadata per executed cell"
-summary_line 4 "fill"
-summary_line 4 "refill"
-summary_line 5 "click-to-prompt"
-summary_line 5 "node2 over node1's master"
-summary_line 6 "class overview"
-summary_line 7 "prepare for publishing"
+echo "== jupyterlab-testbed benchmarks$(quick_or ' (QUICK mode: small sizes, not figures to report)' '') =="
+cat "$SUMMARY" 2>/dev/null || echo "no part ran"
 exit "$FAILED"

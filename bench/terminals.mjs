@@ -50,7 +50,17 @@ import { chown, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { launchBrowser, median, openLab, openNotebook, percentile, serverUrl, within } from './lib.mjs';
+import {
+  launchBrowser,
+  median,
+  openLab,
+  openNotebook,
+  percentile,
+  reasonOf,
+  Rounds,
+  serverUrl,
+  within
+} from './lib.mjs';
 
 const FLOATING_IP = '10.199.0.2';
 const NODE2_IP = '192.168.1.12';
@@ -153,9 +163,26 @@ async function controlSockets() {
   return names.filter(name => name !== 'agent.sock' && !name.startsWith('.'));
 }
 
-const browser = await launchBrowser();
+let browser = await launchBrowser();
 let page;
-try {
+// Whether the cards need a lab notebook open: the nodes come from the
+// settings' layout and placeholder values, or from a notebook's metadata.
+let needsNotebook = false;
+const buttons = NODES.map(n => `li.jp-testbed-NodeCard[data-node="${n}"] .jp-testbed-NodeCard-open`);
+const cards = () =>
+  page.waitForFunction(selectors => selectors.every(s => document.querySelector(s)), buttons, {
+    timeout: 15_000,
+    polling: 100
+  });
+
+/**
+ * A page with the node cards on screen and the probes installed; again
+ * after a round closed the page (or the browser), so the rounds left still run.
+ */
+async function openPage() {
+  if (!browser.isConnected()) {
+    browser = await launchBrowser();
+  }
   let hasSidebar;
   ({ page, hasSidebar } = await openLab(browser, base, HUB));
   if (!hasSidebar) {
@@ -163,27 +190,40 @@ try {
   }
   page.on('dialog', dialog => dialog.dismiss());
   await page.evaluate(() => window.jupyterapp.commands.execute('testbed:show-sidebar'));
-  const buttons = NODES.map(n => `li.jp-testbed-NodeCard[data-node="${n}"] .jp-testbed-NodeCard-open`);
-  const cards = () =>
-    page.waitForFunction(selectors => selectors.every(s => document.querySelector(s)), buttons, {
-      timeout: 15_000,
-      polling: 100
-    });
-  // Whether the cards need a lab notebook open: the nodes come from the
-  // settings' layout and placeholder values, or from a notebook's metadata.
-  let needsNotebook = false;
-  try {
-    await cards();
-  } catch {
-    if (!args.lab) {
-      throw new Error('no node cards in the Testbed sidebar, and no --lab notebook to open');
+  if (!needsNotebook) {
+    try {
+      await cards();
+    } catch {
+      if (!args.lab) {
+        throw new Error('no node cards in the Testbed sidebar, and no --lab notebook to open');
+      }
+      needsNotebook = true;
     }
-    needsNotebook = true;
+  }
+  if (needsNotebook) {
     await openNotebook(page, args.lab);
     await page.evaluate(() => window.jupyterapp.commands.execute('testbed:show-sidebar'));
     await cards();
   }
   await page.evaluate(installProbes);
+}
+
+const LABELS = {
+  click: 'node1 click',
+  hand: 'node1 hand-typed',
+  reuse: 'node2 click, node1 master live',
+  fresh: 'node2 click, no master',
+  handJump: 'node2 hand-typed ssh -J',
+  plain: 'plain terminal, local prompt',
+  cliReuse: 'ssh node2 true, master live',
+  cliFresh: 'ssh node2 true, no master'
+};
+const results = Object.fromEntries(Object.keys(LABELS).map(kind => [kind, []]));
+const rounds = new Rounds();
+// What stopped the rounds early; the summary still reports what was measured.
+let fatal = null;
+try {
+  await openPage();
 
   /**
    * Close every terminal, stop every master, and let things settle. A
@@ -268,34 +308,37 @@ try {
     await run('ssh', ['-F', paths.configFile, '-tt', node, 'true'], { timeout: PROMPT_TIMEOUT });
     return { total: performance.now() - start };
   }
-  const results = Object.fromEntries(Object.keys(kinds).map(kind => [kind, []]));
+  /** One timing after a reset; a failure is reported, and a closed page replaced. */
+  async function timed(label, name) {
+    const outcome = await rounds.attempt(label, async () => {
+      await reset();
+      return kinds[name]();
+    });
+    if (!outcome.ok && (page.isClosed() || !browser.isConnected())) {
+      console.log('  the page was closed: opening a new one for the rounds left');
+      await openPage();
+    }
+    return outcome;
+  }
   async function series(names) {
     for (const name of names) {
-      await reset();
-      await kinds[name]();
+      await timed(`warm-up ${LABELS[name]}`, name);
     }
     for (let round = 1; round <= ROUNDS; round++) {
       const line = [];
       for (const name of names) {
-        await reset();
-        const result = await kinds[name]();
-        results[name].push(result);
-        line.push(`${LABELS[name]} ${result.total.toFixed(0)}`);
+        const outcome = await timed(`round ${round} ${LABELS[name]}`, name);
+        if (outcome.ok) {
+          results[name].push(outcome.value);
+          line.push(`${LABELS[name]} ${outcome.value.total.toFixed(0)}`);
+        } else {
+          line.push(`${LABELS[name]} failed`);
+        }
       }
       console.log(`  round ${round}: ${line.join(', ')} ms`);
     }
   }
 
-  const LABELS = {
-    click: 'node1 click',
-    hand: 'node1 hand-typed',
-    reuse: 'node2 click, node1 master live',
-    fresh: 'node2 click, no master',
-    handJump: 'node2 hand-typed ssh -J',
-    plain: 'plain terminal, local prompt',
-    cliReuse: 'ssh node2 true, master live',
-    cliFresh: 'ssh node2 true, no master'
-  };
   const version = (await run('ssh', ['-V'])).stderr.trim();
   // Which build of the extension the page runs: its remoteEntry's content hash.
   const build = await page.evaluate(
@@ -329,7 +372,19 @@ try {
     console.log(`c. ssh alone, no browser: ssh -F <the lab's config> -tt node2 true, master live vs none`);
     await series(['cliReuse', 'cliFresh']);
   }
-  await reset();
+  await rounds.attempt('the last reset', reset);
+} catch (error) {
+  fatal = error;
+  console.log(`the rounds stopped early: ${reasonOf(error)}`);
+  if (page && !page.isClosed()) {
+    const text = await page.evaluate(terminalTexts).catch(() => null);
+    if (text) {
+      console.error(`terminals at the failure:\n${text}`);
+    }
+  }
+}
+
+try {
   console.log(`load average at the end ${loadavg().map(l => l.toFixed(2)).join(' ')}`);
 
   const f = ms => (ms === undefined || Number.isNaN(ms) ? '-' : ms.toFixed(0));
@@ -340,7 +395,7 @@ try {
   console.log('');
   console.log('kind                              median    p95    min    max   (ms, to the prompt in xterm)');
   const measured = kind => results[kind].length > 0;
-  for (const kind of Object.keys(kinds).filter(measured)) {
+  for (const kind of Object.keys(LABELS).filter(measured)) {
     const totals = results[kind].map(r => r.total);
     console.log(
       `${LABELS[kind].padEnd(32)} ${f(median(totals)).padStart(7)} ${f(percentile(totals, 95)).padStart(6)} ` +
@@ -381,14 +436,20 @@ try {
     );
   }
 
-  const ratio = (a, b) => median(results[a].map(r => r.total)) / median(results[b].map(r => r.total));
-  const m = kind => f(median(results[kind].map(r => r.total)));
+  const totalOf = kind => (measured(kind) ? median(results[kind].map(r => r.total)) : NaN);
+  const ratio = (a, b) => totalOf(a) / totalOf(b);
+  const r2 = value => (Number.isNaN(value) ? '-' : value.toFixed(2));
+  const m = kind => f(totalOf(kind));
+  const verdict = (value, target) => (Number.isNaN(value) ? 'NOT MEASURED' : value <= target ? 'met' : 'MISSED');
+  const failures = () => rounds.note() + (fatal ? `; the rounds stopped early: ${reasonOf(fatal)}` : '');
+  const counted = kind => `${results[kind].length} of ${ROUNDS}`;
   console.log('');
   if (part('a')) {
     const clickRatio = ratio('click', 'hand');
     console.log(
       `SUMMARY click-to-prompt: node1 click ${m('click')} ms vs hand-typed ssh ${m('hand')} ms, ` +
-        `ratio ${clickRatio.toFixed(2)} (medians of ${ROUNDS} rounds each; target <= 1.1) ${clickRatio <= 1.1 ? 'met' : 'MISSED'}`
+        `ratio ${r2(clickRatio)} (medians of ${counted('click')} and ${counted('hand')} rounds; target <= 1.1) ` +
+        `${verdict(clickRatio, 1.1)}${failures()}`
     );
   }
   if (part('b') && part('c')) {
@@ -397,27 +458,28 @@ try {
     const cliRatio = ratio('cliReuse', 'cliFresh');
     console.log(
       `SUMMARY node2 over node1's master: ${m('reuse')} ms vs fresh jump ${m('fresh')} ms, ` +
-        `ratio ${reuseRatio.toFixed(2)} (medians of ${ROUNDS} rounds each; target <= 0.55) ${reuseRatio <= 0.55 ? 'met' : 'MISSED'}; ` +
+        `ratio ${r2(reuseRatio)} (medians of ${counted('reuse')} and ${counted('fresh')} rounds; target <= 0.55) ` +
+        `${verdict(reuseRatio, 0.55)}; ` +
         `a plain terminal to its local prompt ${m('plain')} ms is in both; ` +
-        `in the terminal from the typed line ${f(stat('reuse', 'ssh'))} vs ${f(stat('fresh', 'ssh'))} ms, ratio ${sshRatio.toFixed(2)}; ` +
-        `without the browser ${m('cliReuse')} vs ${m('cliFresh')} ms, ratio ${cliRatio.toFixed(2)} (reference 249 vs 471, 0.53); ` +
-        `hand-typed ssh -J ${m('handJump')} ms (fresh click / hand ${ratio('fresh', 'handJump').toFixed(2)})`
+        `in the terminal from the typed line ${f(stat('reuse', 'ssh'))} vs ${f(stat('fresh', 'ssh'))} ms, ratio ${r2(sshRatio)}; ` +
+        `without the browser ${m('cliReuse')} vs ${m('cliFresh')} ms, ratio ${r2(cliRatio)} (reference 249 vs 471, 0.53); ` +
+        `hand-typed ssh -J ${m('handJump')} ms (fresh click / hand ${r2(ratio('fresh', 'handJump'))})` +
+        failures()
     );
   }
-} catch (error) {
-  if (page) {
-    const text = await page.evaluate(terminalTexts).catch(() => null);
-    if (text) {
-      console.error(`terminals at the failure:\n${text}`);
-    }
-  }
-  throw error;
 } finally {
   await browser.close();
   for (const node of NODES) {
     await stopMaster(node);
   }
   await rm(scratch, { recursive: true, force: true });
+}
+if (fatal) {
+  throw fatal;
+}
+if (rounds.failures.length) {
+  console.error(`FAILED: ${rounds.failures.length} round(s): ${rounds.failures.join('; ')}`);
+  process.exitCode = 1;
 }
 
 /**

@@ -1,7 +1,10 @@
 import {
   errorLabel,
+  firstRun,
   FORMAT_VERSION,
+  ICellRecord,
   MAX_TICKS_PER_CELL,
+  METADATA_KEY,
   readCellRecord,
   readNotebookRecord,
   timestamp,
@@ -125,11 +128,107 @@ describe('writing records', () => {
     });
     expect(second.run).toEqual({
       n: 2,
-      first: '2026-11-23T10:00:00Z',
+      f: 3600,
       last: '2026-11-23T11:00:00Z',
       ms: 3,
       src: 'bbbb1111'
     });
+    expect(firstRun(second.run!)).toBe('2026-11-23T10:00:00Z');
+  });
+
+  it('reads and carries on the first run of records written with `first`', () => {
+    const old: ICellRecord = {
+      v: 1,
+      run: {
+        n: 4,
+        first: '2026-11-20T08:00:00Z',
+        last: '2026-11-22T09:00:00Z',
+        ms: 5,
+        src: 'x'
+      }
+    };
+    expect(readCellRecord(old).status).toBe('ok');
+    expect(firstRun(old.run!)).toBe('2026-11-20T08:00:00Z');
+    const next = withRun(old, {
+      start: new Date('2026-11-23T08:00:00Z'),
+      ms: 1,
+      ok: true,
+      src: 'x'
+    });
+    expect(next.run).toEqual({
+      n: 5,
+      f: 3 * 86400,
+      last: '2026-11-23T08:00:00Z',
+      ms: 1,
+      src: 'x'
+    });
+    expect(firstRun(next.run!)).toBe('2026-11-20T08:00:00Z');
+  });
+
+  it('keeps an old first time that is no date as it was, and never throws on a crafted offset', () => {
+    const old: ICellRecord = {
+      v: 1,
+      run: {
+        n: 1,
+        first: 'yesterday',
+        last: '2026-11-22T09:00:00Z',
+        ms: 5,
+        src: 'x'
+      }
+    };
+    expect(withRun(old, { start, ms: 1, ok: true, src: 'x' }).run?.first).toBe(
+      'yesterday'
+    );
+    const crafted = {
+      n: 2,
+      f: 9e15,
+      last: '2026-11-22T09:00:00Z',
+      ms: 5,
+      src: 'x'
+    };
+    expect(readCellRecord({ v: 1, run: crafted }).status).toBe('ok');
+    expect(firstRun(crafted)).toBe('2026-11-22T09:00:00Z');
+    // A first run after the last is told as such, not hidden (graders flag it).
+    expect(firstRun({ ...crafted, f: -60 })).toBe('2026-11-22T09:01:00Z');
+    expect(readCellRecord({ v: 1, run: { ...crafted, f: 1.5 } })).toEqual({
+      status: 'corrupt',
+      problem: '"run.f" is not a number of seconds'
+    });
+    expect(readCellRecord({ v: 1, run: { ...crafted, f: '60' } }).status).toBe(
+      'corrupt'
+    );
+  });
+
+  it('weighs the same after any number of runs, once the first run is known', () => {
+    // A lab cell as a student runs it again and again over three weeks, in
+    // the saved file's own layout (one-space indent; key order does not
+    // change the size). A record that kept absolute times of more runs, or
+    // anything per run, would grow here.
+    const saved = (record: ICellRecord | null): number =>
+      JSON.stringify(
+        { cells: [{ metadata: record ? { [METADATA_KEY]: record } : {} }] },
+        null,
+        1
+      ).length;
+    const sizes: number[] = [];
+    let record: ICellRecord | null = null;
+    for (let run = 0; run < 12; run++) {
+      record = withRun(record, {
+        start: new Date(
+          Date.parse('2026-11-02T09:00:00Z') + run * 2 * 86400_000 + 1234
+        ),
+        ms: 12345,
+        ok: true,
+        src: 'aaaa0000',
+        count: 487
+      });
+      sizes.push(saved(record) - saved(null));
+    }
+    // One run: 183 bytes; from the second on, 20 more for when it first ran
+    // (up to 115 days in seconds) and 1 for the count of runs reaching 10.
+    expect(sizes[0]).toBeLessThan(190);
+    expect(Math.max(...sizes.slice(1))).toBeLessThanOrEqual(sizes[0] + 21);
+    expect(firstRun(record!.run!)).toBe('2026-11-02T09:00:01Z');
   });
 
   it('keeps other fields of the record (an author mark, ticks)', () => {

@@ -78,6 +78,7 @@ const KEYS = [
   'log',
   'by',
   'n',
+  'f',
   'first',
   'last',
   'ms',
