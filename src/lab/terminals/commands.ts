@@ -25,6 +25,7 @@ import type { TerminalsModel } from './model';
 import { IRunTarget, notebookMarkers } from './runbuttons';
 import { unsafeCharacter } from '../../core/terminals/typing';
 import { describeArguments, NODE_ARGUMENT } from '../commandargs';
+import { JUPYTER_VIA, runInJupyterTerminal } from './jupyterrun';
 
 export interface ITerminalsContext {
   app: JupyterFrontEnd;
@@ -221,11 +222,19 @@ export function addCommands(context: ITerminalsContext): {
   };
 
   const run = async (panel: NotebookPanel, target: IRunTarget) => {
-    if (!target.nodes.length || context.isGraded(panel) || refused(target)) {
+    const jupyter = target.place === 'jupyter';
+    if (
+      !(target.nodes.length || jupyter) ||
+      context.isGraded(panel) ||
+      refused(target)
+    ) {
       return;
     }
     const { text, unfilled } = fill(panel, target.text);
-    if (!(await confirmUnfilled(unfilled, target.nodes.join(', ')))) {
+    const where = jupyter
+      ? trans.__('The Jupyter terminal')
+      : target.nodes.join(', ');
+    if (!(await confirmUnfilled(unfilled, where))) {
       return;
     }
     const options = {
@@ -233,6 +242,10 @@ export function addCommands(context: ITerminalsContext): {
       bracketedPaste: model.settings.bracketedPaste
     };
     try {
+      if (jupyter) {
+        const path = panel.context.path;
+        await runInJupyterTerminal(terminals, path, text, options, trans);
+      }
       const closed = target.nodes.filter(n => terminals.state(n) === 'closed');
       if (closed.length > 1) {
         await terminals.openAll(target.nodes);
@@ -246,7 +259,11 @@ export function addCommands(context: ITerminalsContext): {
     }
     context.progress
       ?.modelFor(panel)
-      .recordSent(target.cellId, target.text, target.nodes.join(', '));
+      .recordSent(
+        target.cellId,
+        target.text,
+        jupyter ? JUPYTER_VIA : target.nodes.join(', ')
+      );
   };
 
   const copy = async (panel: NotebookPanel, target: IRunTarget) => {

@@ -160,6 +160,19 @@ export class NodeTerminals implements IDisposable {
     });
   }
 
+  /**
+   * Show a terminal of this server that is not a node's (no ssh), found
+   * before made, once its shell has started; a new one starts in `cwd`.
+   */
+  async showShell(
+    name: string,
+    cwd: string
+  ): Promise<{ widget: NodeTerminalWidget; created: boolean }> {
+    const shown = await this._showOrCreate(name, cwd);
+    await this._shellStarted(shown.widget.content.session);
+    return shown;
+  }
+
   /** Ask the server which node terminals run ssh. */
   async refresh(): Promise<void> {
     let running: { [name: string]: { ssh: boolean } };
@@ -200,7 +213,8 @@ export class NodeTerminals implements IDisposable {
    * (as opposed to an open widget or a running terminal reattached).
    */
   private async _showOrCreate(
-    node: string
+    node: string,
+    cwd?: string
   ): Promise<{ widget: NodeTerminalWidget; created: boolean }> {
     const shown = this._find(node);
     if (shown) {
@@ -209,7 +223,7 @@ export class NodeTerminals implements IDisposable {
     }
     let pending = this._opening.get(node);
     if (!pending) {
-      pending = this._create(node);
+      pending = this._create(node, cwd);
       this._opening.set(node, pending);
       void pending.finally(() => this._opening.delete(node));
     }
@@ -217,13 +231,14 @@ export class NodeTerminals implements IDisposable {
   }
 
   private async _create(
-    node: string
+    node: string,
+    cwd?: string
   ): Promise<{ widget: NodeTerminalWidget; created: boolean }> {
     await this._sessions.refreshRunning();
     const running = [...this._sessions.running()].some(m => m.name === node);
     const widget: NodeTerminalWidget = await this._commands.execute(
       CREATE_TERMINAL,
-      { name: node }
+      cwd === undefined ? { name: node } : { name: node, cwd }
     );
     this._watch(widget);
     return { widget, created: !running };

@@ -27,6 +27,7 @@ import {
   sectionActions
 } from './commands';
 import { TerminalsController } from './controller';
+import { addJupyterRunCommand } from './jupyterrun';
 import { NodeTerminals } from './manager';
 import { TerminalsModel } from './model';
 import { TerminalsSection } from './section';
@@ -104,6 +105,7 @@ export const terminalsPlugin: JupyterFrontEndPlugin<ITerminals> = {
       isGraded: panel => controller.isGraded(panel)
     });
     addProposalCommands(app, controller, trans);
+    addJupyterRunCommand(app.commands, notebooks, trans);
     addShowCommand(app, trans, () =>
       // The section may be too short to show the proposal: focus scrolls to it.
       sidebar.showSection(
@@ -120,7 +122,8 @@ export const terminalsPlugin: JupyterFrontEndPlugin<ITerminals> = {
       CommandIDs.openAllNodes,
       CommandIDs.checkNodes,
       CommandIDs.loadKeys,
-      CommandIDs.runCellOnNode
+      CommandIDs.runCellOnNode,
+      CommandIDs.runInJupyterTerminal
     ]);
 
     controller.start(app.restored);
