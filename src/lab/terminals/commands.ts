@@ -18,6 +18,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { countTokens, substitute } from '../../core/placeholders/engine';
 import { CommandIDs, IPlaceholders, IProgress } from '../tokens';
 import type { NodeTerminals } from './manager';
+import type { BlockEnds } from './blockend';
 import { targetNodes } from '../../core/terminals/markers';
 import type { CommandRegistry } from '@lumino/commands';
 import type { TerminalsController } from './controller';
@@ -32,6 +33,8 @@ export interface ITerminalsContext {
   notebooks: INotebookTracker;
   model: TerminalsModel;
   terminals: NodeTerminals;
+  /** Follows sent blocks to their end, for their ticks. */
+  blockEnds: BlockEnds;
   placeholders: IPlaceholders | null;
   progress: IProgress | null;
   trans: TranslationBundle;
@@ -241,29 +244,38 @@ export function addCommands(context: ITerminalsContext): {
       interrupt: model.settings.interruptFirst,
       bracketedPaste: model.settings.bracketedPaste
     };
+    const sessions = [];
     try {
       if (jupyter) {
         const path = panel.context.path;
-        await runInJupyterTerminal(terminals, path, text, options, trans);
+        sessions.push(
+          await runInJupyterTerminal(terminals, path, text, options, trans)
+        );
       }
       const closed = target.nodes.filter(n => terminals.state(n) === 'closed');
       if (closed.length > 1) {
         await terminals.openAll(target.nodes);
       }
       for (const node of target.nodes) {
-        await terminals.run(node, text, options);
+        sessions.push(await terminals.run(node, text, options));
       }
     } catch (reason) {
       report(reason);
       return;
     }
-    context.progress
-      ?.modelFor(panel)
-      .recordSent(
-        target.cellId,
-        target.text,
-        jupyter ? JUPYTER_VIA : target.nodes.join(', ')
+    const via = jupyter ? JUPYTER_VIA : target.nodes.join(', ');
+    const progress = context.progress?.modelFor(panel);
+    // One terminal's end is the block's; a paste typed line by line ends
+    // at its first line's prompt, so only a bracketed paste is followed.
+    if (
+      progress?.recordSent(target.cellId, target.text, via) &&
+      sessions.length === 1 &&
+      options.bracketedPaste
+    ) {
+      context.blockEnds.follow(sessions[0], !jupyter, end =>
+        progress.recordSentEnd(target.cellId, target.text, via, end)
       );
+    }
   };
 
   const copy = async (panel: NotebookPanel, target: IRunTarget) => {

@@ -8,6 +8,7 @@
  * same checks as a block sent to a node (commands.ts).
  */
 import type { INotebookTracker } from '@jupyterlab/notebook';
+import type { Terminal } from '@jupyterlab/services';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { CommandRegistry } from '@lumino/commands';
 import { describeArguments } from '../commandargs';
@@ -16,7 +17,7 @@ import { folderOf } from '../../core/placeholders/values';
 import { placeOf } from '../../core/terminals/places';
 import { whereText } from '../../core/terminals/markers';
 import { INTERRUPT, keystrokes } from '../../core/terminals/typing';
-import type { NodeTerminals } from './manager';
+import type { NodeTerminals, NodeTerminalWidget } from './manager';
 
 /** The class of the Run in a Jupyter terminal button on a block's bar. */
 export const JUPYTER_RUN_CLASS = 'jp-testbed-JupyterRunButton';
@@ -72,7 +73,7 @@ export async function runInJupyterTerminal(
   block: string,
   options: NodeTerminals.IRunOptions,
   trans: TranslationBundle
-): Promise<void> {
+): Promise<Terminal.ITerminalConnection> {
   // Refused before any terminal is opened for it.
   const typed = keystrokes(block, options.bracketedPaste);
   const { widget, created } = await terminals.showShell(
@@ -80,13 +81,42 @@ export async function runInJupyterTerminal(
     // It starts where the notebook's kernel does: in the notebook's folder.
     folderOf(notebookPath)
   );
-  widget.content.title.label = trans.__('%1 (Jupyter)', labName(notebookPath));
+  nameTab(widget, trans.__('%1 (Jupyter)', labName(notebookPath)), trans);
   const session = widget.content.session;
   if (!created && options.interrupt) {
     session.send({ type: 'stdin', content: [INTERRUPT] });
     await new Promise(resolve => setTimeout(resolve, INTERRUPT_PAUSE));
   }
   session.send({ type: 'stdin', content: [typed] });
+  return session;
+}
+
+/** Tabs named for their lab, so a reused one is named once. */
+const named = new WeakSet<NodeTerminalWidget>();
+
+/**
+ * Name a terminal's tab for the lab. The terminal widget names it
+ * `Terminal <name>` once connected, which may come later: that default is
+ * replaced again; a title the shell sets (xterm's title sequence) stays.
+ */
+function nameTab(
+  widget: NodeTerminalWidget,
+  label: string,
+  trans: TranslationBundle
+): void {
+  const title = widget.content.title;
+  const session = widget.content.session.name;
+  const defaults = [trans.__('Terminal'), trans.__('Terminal %1', session)];
+  title.label = label;
+  if (named.has(widget)) {
+    return;
+  }
+  named.add(widget);
+  title.changed.connect(() => {
+    if (defaults.includes(title.label)) {
+      title.label = label;
+    }
+  });
 }
 
 /** The button's label and tooltip. */

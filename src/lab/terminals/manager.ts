@@ -135,12 +135,13 @@ export class NodeTerminals implements IDisposable {
   /**
    * Type a block into the node's terminal, once ssh to the node is up:
    * a terminal that is closed or whose ssh ended is connected first.
+   * Resolves, with the terminal's session, right after the block is typed.
    */
   async run(
     node: string,
     block: string,
     options: NodeTerminals.IRunOptions
-  ): Promise<void> {
+  ): Promise<TerminalService.ITerminalConnection> {
     const { widget } = await this._showOrCreate(node);
     const session = widget.content.session;
     const connecting = this._connecting.get(node);
@@ -158,6 +159,7 @@ export class NodeTerminals implements IDisposable {
       type: 'stdin',
       content: [keystrokes(block, options.bracketedPaste)]
     });
+    return session;
   }
 
   /**

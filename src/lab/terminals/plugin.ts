@@ -27,6 +27,7 @@ import {
   sectionActions
 } from './commands';
 import { TerminalsController } from './controller';
+import { BlockEnds } from './blockend';
 import { addJupyterRunCommand } from './jupyterrun';
 import { NodeTerminals } from './manager';
 import { TerminalsModel } from './model';
@@ -93,11 +94,13 @@ export const terminalsPlugin: JupyterFrontEndPlugin<ITerminals> = {
       translator: translator ?? nullTranslator,
       isVisible: () => section.isVisible
     });
+    const blockEnds = new BlockEnds(terminals);
     controller.sender = addCommands({
       app,
       notebooks,
       model,
       terminals,
+      blockEnds,
       placeholders,
       progress,
       trans,
@@ -137,7 +140,10 @@ export const terminalsPlugin: JupyterFrontEndPlugin<ITerminals> = {
           )
         );
     }
-    section.disposed.connect(() => controller.dispose());
+    section.disposed.connect(() => {
+      controller.dispose();
+      blockEnds.dispose();
+    });
     return controller;
   }
 };

@@ -1,4 +1,5 @@
 import { nullTranslator } from '@jupyterlab/translation';
+import { Title } from '@lumino/widgets';
 import {
   compileMarkers,
   DEFAULT_MARKERS
@@ -21,8 +22,9 @@ function fakeTerminals(created: boolean) {
   const sent: string[] = [];
   const shown: { name: string; cwd: string }[] = [];
   const content = {
-    title: { label: 'Terminal x' },
+    title: new Title({ owner: null }),
     session: {
+      name: 'x_jupyter',
       send: (message: { content: string[] }) => sent.push(...message.content)
     }
   };
@@ -90,6 +92,12 @@ describe('Run in a Jupyter terminal', () => {
       '\x1b[200~# run in Jupyter\necho one\necho two\x1b[201~\r'
     ]);
     expect(content.title.label).toBe('mlops (Jupyter)');
+    // The terminal widget's own name, set once it connects, is replaced;
+    // a title the shell sets stays.
+    content.title.label = 'Terminal x_jupyter';
+    expect(content.title.label).toBe('mlops (Jupyter)');
+    content.title.label = 'cc@host: ~';
+    expect(content.title.label).toBe('cc@host: ~');
   });
 
   it('interrupts what runs in a reused terminal first, when set to', async () => {
