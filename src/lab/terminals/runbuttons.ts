@@ -132,11 +132,13 @@ export function hiddenPart(pre: HTMLElement, host: Element): string | null {
   if (!pre.isConnected) {
     return null;
   }
-  if (
-    typeof pre.checkVisibility === 'function' &&
-    !pre.checkVisibility({ opacityProperty: true, visibilityProperty: true })
-  ) {
-    return 'the block is hidden on the page';
+  const seen = { opacityProperty: true, visibilityProperty: true };
+  if (typeof pre.checkVisibility === 'function' && !pre.checkVisibility(seen)) {
+    // A notebook in a tab behind another (a block just sent to a terminal
+    // ticks it there): nothing to judge now; a click checks again.
+    return host.checkVisibility(seen)
+      ? 'the block is hidden on the page'
+      : null;
   }
   const elements = [pre, ...Array.from(pre.querySelectorAll('*'))];
   if (elements.length > MAX_BLOCK_ELEMENTS) {
