@@ -10,13 +10,13 @@ import {
   IJupyterLabPageFixture,
   test
 } from '@jupyterlab/galata';
-import type { APIRequestContext } from '@playwright/test';
 import {
   notebookText,
   openNotebook,
   openTerminalsSection,
   prepare,
-  serverUrl,
+  removeTerminals,
+  terminalNames,
   terminalText
 } from './lab';
 
@@ -30,27 +30,6 @@ test.use({
     'jupyterlab-testbed:placeholders': { values: { project: 'CHI-231095' } }
   }
 });
-
-/** The server's terminals, by name. */
-async function terminalNames(
-  request: APIRequestContext,
-  baseURL: string
-): Promise<string[]> {
-  const listed = await request.get(serverUrl(baseURL, 'api/terminals'));
-  expect(listed.ok()).toBe(true);
-  return ((await listed.json()) as { name: string }[]).map(t => t.name);
-}
-
-async function removeTerminals(
-  request: APIRequestContext,
-  baseURL: string
-): Promise<void> {
-  for (const name of await terminalNames(request, baseURL)) {
-    await request.delete(
-      serverUrl(baseURL, `api/terminals/${encodeURIComponent(name)}`)
-    );
-  }
-}
 
 /** The session names of the terminal tabs titled “… (Jupyter)”. */
 function jupyterTabs(page: IJupyterLabPageFixture): Promise<string[]> {
