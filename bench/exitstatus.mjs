@@ -8,10 +8,10 @@
  * interleaved so drift hits both. The ratio is with / without (target <= 1.05).
  *
  * By default bash runs here in a pseudo-terminal. With --ssh, it runs on a
- * node: the arguments are given to `ssh -tt` (`--ssh "-F <lab config> node1"`,
+ * node: the arguments are given to `ssh -tt` (`--ssh="-F <lab config> node1"`,
  * under `flock /tmp/jlt-heavy.lock` for the testbed).
  *
- * Usage: node exitstatus.mjs [--blocks 500] [--rounds 5] [--ssh "<ssh arguments>"]
+ * Usage: node exitstatus.mjs [--blocks 500] [--rounds 5] [--ssh="<ssh arguments>"]
  */
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
