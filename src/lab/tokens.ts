@@ -6,6 +6,7 @@
  * declared here, never through its classes. Each setting has one owning
  * plugin; the others read it through that plugin's token.
  */
+import type { IBlockEnd } from '../core/terminals/shellmarks';
 import type { INotebookModel, NotebookPanel } from '@jupyterlab/notebook';
 import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
@@ -64,6 +65,16 @@ export interface INotebookProgress {
    * cell is gone or its text is no longer the text sent.
    */
   recordSent(cellId: string, text: string, node: string): boolean;
+  /**
+   * Record how the block sent last to `node` (`recordSent`) ended, or that
+   * it runs; false when its tick is gone or now says another node.
+   */
+  recordSentEnd(
+    cellId: string,
+    text: string,
+    node: string,
+    end: IBlockEnd
+  ): boolean;
 }
 
 export const IProgress = new Token<IProgress>(
@@ -177,6 +188,7 @@ export namespace CommandIDs {
   export const loadKeys = 'testbed:terminals-load-keys';
   export const forgetHostKey = 'testbed:terminals-forget-host-key';
   export const runCellOnNode = 'testbed:terminals-run-cell';
+  export const runInJupyterTerminal = 'testbed:run-in-jupyter-terminal';
   export const acceptNodes = 'testbed:terminals-accept-nodes';
   export const keepOwnNodes = 'testbed:terminals-keep-own-nodes';
   export const gradingToggle = 'testbed:grading-toggle';

@@ -3,7 +3,7 @@
  * browser reaches it, and opening a notebook.
  */
 import { expect, type IJupyterLabPageFixture } from '@jupyterlab/galata';
-import type { Locator, Page } from '@playwright/test';
+import type { APIRequestContext, Locator, Page } from '@playwright/test';
 import * as path from 'path';
 
 export const SAMPLE_LAB = path.resolve(__dirname, '../../notebooks');
@@ -76,6 +76,28 @@ export function notebookText(
  */
 export function serverUrl(baseURL: string, path: string): string {
   return `${baseURL.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}
+
+/** The names of the server's terminals. */
+export async function terminalNames(
+  request: APIRequestContext,
+  baseURL: string
+): Promise<string[]> {
+  const listed = await request.get(serverUrl(baseURL, 'api/terminals'));
+  expect(listed.ok()).toBe(true);
+  return ((await listed.json()) as { name: string }[]).map(t => t.name);
+}
+
+/** Shut down every terminal of the server. */
+export async function removeTerminals(
+  request: APIRequestContext,
+  baseURL: string
+): Promise<void> {
+  for (const name of await terminalNames(request, baseURL)) {
+    await request.delete(
+      serverUrl(baseURL, `api/terminals/${encodeURIComponent(name)}`)
+    );
+  }
 }
 
 /** The source of cell `index` of the current notebook. */

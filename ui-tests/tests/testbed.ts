@@ -10,7 +10,7 @@ import type { APIRequestContext } from '@playwright/test';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { serverUrl } from './lab';
+import { removeTerminals, serverUrl } from './lab';
 
 const TESTBED = path.resolve(__dirname, '../../testbed/testbed.sh');
 const FLOATING_IP = '10.199.0.2';
@@ -67,13 +67,7 @@ export async function resetServer(
   request: APIRequestContext,
   baseURL: string
 ): Promise<void> {
-  const listed = await request.get(serverUrl(baseURL, 'api/terminals'));
-  expect(listed.ok()).toBe(true);
-  for (const { name } of (await listed.json()) as { name: string }[]) {
-    await request.delete(
-      serverUrl(baseURL, `api/terminals/${encodeURIComponent(name)}`)
-    );
-  }
+  await removeTerminals(request, baseURL);
   const described = await request.get(
     serverUrl(baseURL, 'jupyterlab-testbed/ssh')
   );

@@ -438,6 +438,9 @@ namespace Private {
       }
       if (step.tick) {
         summaryStep.via = step.tick.via;
+        if (step.tick.end !== undefined) {
+          summaryStep.end = step.tick.end;
+        }
       }
       return summaryStep;
     });

@@ -3,6 +3,7 @@
  * and the flags where the record and the notebook disagree. Plain data, the
  * same in the sidebar, the class overview, the exports and the command line.
  */
+import type { TickEnd } from '../metadata/format';
 import type { StepStatus } from '../progress/outline';
 
 /**
@@ -68,6 +69,8 @@ export interface IStepSummary {
   error?: string;
   /** How a ticked step was done: `tick`, or the node a block was sent to. */
   via?: string;
+  /** How a sent block ended, as its terminal reported (the tick's `end`). */
+  end?: TickEnd;
   flags: FlagKind[];
 }
 

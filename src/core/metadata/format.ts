@@ -62,6 +62,29 @@ export interface ITick {
   at: string;
   /** Who ticked it: `tick` by hand, or the node a block was sent to. */
   via: string;
+  /**
+   * How a block sent to a terminal ended, when its shell reports it: the
+   * exit status (130: interrupted), `running` until then, `unknown` when
+   * the terminal ended first. Absent: sent, with no report (not bash).
+   */
+  end?: TickEnd;
+  /** How long the block ran, in milliseconds, once it ended. */
+  ms?: number;
+}
+
+/** How a sent block ended: its exit status, or `running` / `unknown`. */
+export type TickEnd = number | 'running' | 'unknown';
+
+/** Whether a value is a tick's `end`. */
+export function isTickEnd(value: unknown): value is TickEnd {
+  return (
+    value === 'running' ||
+    value === 'unknown' ||
+    (typeof value === 'number' &&
+      Number.isInteger(value) &&
+      value >= 0 &&
+      value <= 255)
+  );
 }
 
 /** What a cell carries under the key. */
@@ -428,6 +451,19 @@ namespace Private {
         typeof tick.via !== 'string'
       ) {
         return `tick "${key.slice(0, 20)}" is not {at, via}`;
+      }
+      if (tick.end !== undefined && !isTickEnd(tick.end)) {
+        return `tick "${key.slice(0, 20)}" has an "end" that is no exit status`;
+      }
+      if (
+        tick.ms !== undefined &&
+        !(
+          typeof tick.ms === 'number' &&
+          Number.isFinite(tick.ms) &&
+          tick.ms >= 0
+        )
+      ) {
+        return `tick "${key.slice(0, 20)}" has an "ms" that is no duration`;
       }
     }
     return null;

@@ -3,7 +3,8 @@
  * notebook decorations.
  */
 import type { ITrans } from '../i18n';
-import { firstRun } from '../metadata/format';
+import { firstRun, ITick } from '../metadata/format';
+import { describeEnd } from '../terminals/shellmarks';
 import type { IStep, StepStatus } from './outline';
 
 const SYMBOLS: { [status in StepStatus]: string } = {
@@ -70,8 +71,25 @@ export function describeStep(
         ? trans.__('ticked: %1', longTime(step.tick.at))
         : trans.__('sent to %1: %2', step.tick.via, longTime(step.tick.at))
     );
+    const ended = sentEnd(step.tick, trans);
+    if (ended) {
+      meta = ended;
+      lines.push(ended);
+    }
   }
   return { meta, title: lines.join('\n') };
+}
+
+/**
+ * How a sent block ended, when its terminal reported it: `✓ exit 0 in
+ * 2.1 s`, `✗ exit 1 …`, `✗ interrupted …`, `? ended unknown …`, `… running`.
+ */
+export function sentEnd(tick: ITick, trans: ITrans): string | null {
+  if (tick.end === undefined) {
+    return null;
+  }
+  const { symbol, text } = describeEnd(tick.end, tick.ms, trans);
+  return `${symbol} ${text}`;
 }
 
 /** A stored time as the reader's clock shows it: time today, else date. */

@@ -24,7 +24,8 @@ import {
   updateCellSteps
 } from '../../core/progress/outline';
 import type { EventLog } from './log';
-import { recordTick } from './records';
+import { recordTick, recordTickEnd } from './records';
+import type { IBlockEnd } from '../../core/terminals/shellmarks';
 
 export namespace ProgressModel {
   export interface IOptions {
@@ -138,13 +139,7 @@ export class ProgressModel implements IDisposable {
     if (!cell) {
       return false;
     }
-    const options = this._options.outlineOptions();
-    const source = cell.sharedModel.getSource();
-    const key = sentTickKey(
-      cell.type,
-      analyzeCell(cell.type, source, options),
-      text
-    );
+    const key = this._sentKey(cell, text);
     return (
       key !== null &&
       recordTick(
@@ -154,6 +149,22 @@ export class ProgressModel implements IDisposable {
         { at: timestamp(new Date()), via: node },
         this._options.log
       )
+    );
+  }
+
+  /** Record how the block sent last ended (see `recordSent`). */
+  recordSentEnd(
+    cellId: string,
+    text: string,
+    node: string,
+    end: IBlockEnd
+  ): boolean {
+    const cell = this._cellById(cellId);
+    const key = cell ? this._sentKey(cell, text) : null;
+    return (
+      !!cell &&
+      key !== null &&
+      recordTickEnd(this.model, cell, key, node, end, this._options.log)
     );
   }
 
@@ -168,6 +179,17 @@ export class ProgressModel implements IDisposable {
       this.model.cells.changed.disconnect(this._onCellsChanged, this);
     }
     Signal.clearData(this);
+  }
+
+  /** The tick key of a block of the cell, as sent. */
+  private _sentKey(cell: ICellModel, text: string): string | null {
+    const options = this._options.outlineOptions();
+    const source = cell.sharedModel.getSource();
+    return sentTickKey(
+      cell.type,
+      analyzeCell(cell.type, source, options),
+      text
+    );
   }
 
   private _onCellsChanged(

@@ -13,6 +13,7 @@ import {
   withTick
 } from '../../core/metadata/format';
 import type { EventLog, ILogEvent } from './log';
+import type { IBlockEnd } from '../../core/terminals/shellmarks';
 
 /**
  * Apply `update` to a cell's record and queue the event for the notebook's log.
@@ -23,7 +24,7 @@ function updateRecord(
   notebook: INotebookModel,
   cell: ICellModel,
   update: (record: ICellRecord | null) => ICellRecord,
-  event: ILogEvent,
+  event: ILogEvent | null,
   log: EventLog | null
 ): boolean {
   const record = writableRecord(cell);
@@ -31,7 +32,9 @@ function updateRecord(
     return false;
   }
   cell.sharedModel.transact(() => storeRecord(cell, update(record)), false);
-  log?.add(notebook, event);
+  if (event) {
+    log?.add(notebook, event);
+  }
   return true;
 }
 
@@ -68,6 +71,42 @@ export function recordRun(
       result: run.ok ? 'ok' : `error:${run.error ?? 'Error'}`,
       ref: run.src
     },
+    log
+  );
+}
+
+/**
+ * Add how a sent block ended to its tick, keeping when and where it was
+ * sent; not to a tick that says another place (sent there since). The log gets the end as a result of the block (`ok`, `error:exit_1`,
+ * `error:unknown`), not `running`.
+ */
+export function recordTickEnd(
+  notebook: INotebookModel,
+  cell: ICellModel,
+  key: string,
+  via: string,
+  end: IBlockEnd,
+  log: EventLog | null
+): boolean {
+  const tick = writableRecord(cell)?.ticks?.[key];
+  if (!tick || tick.via !== via) {
+    return false;
+  }
+  const ended: ITick = { at: tick.at, via: tick.via, end: end.end };
+  if (end.ms !== undefined) {
+    ended.ms = end.ms;
+  }
+  const result =
+    end.end === 0
+      ? 'ok'
+      : typeof end.end === 'number'
+        ? `error:exit_${end.end}`
+        : `error:${end.end}`;
+  return updateRecord(
+    notebook,
+    cell,
+    record => withTick(record, key, ended),
+    end.end === 'running' ? null : { at: new Date(), result, ref: key },
     log
   );
 }

@@ -18,6 +18,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { countTokens, substitute } from '../../core/placeholders/engine';
 import { CommandIDs, IPlaceholders, IProgress } from '../tokens';
 import type { NodeTerminals } from './manager';
+import type { BlockEnds } from './blockend';
 import { targetNodes } from '../../core/terminals/markers';
 import type { CommandRegistry } from '@lumino/commands';
 import type { TerminalsController } from './controller';
@@ -25,12 +26,15 @@ import type { TerminalsModel } from './model';
 import { IRunTarget, notebookMarkers } from './runbuttons';
 import { unsafeCharacter } from '../../core/terminals/typing';
 import { describeArguments, NODE_ARGUMENT } from '../commandargs';
+import { JUPYTER_VIA, runInJupyterTerminal } from './jupyterrun';
 
 export interface ITerminalsContext {
   app: JupyterFrontEnd;
   notebooks: INotebookTracker;
   model: TerminalsModel;
   terminals: NodeTerminals;
+  /** Follows sent blocks to their end, for their ticks. */
+  blockEnds: BlockEnds;
   placeholders: IPlaceholders | null;
   progress: IProgress | null;
   trans: TranslationBundle;
@@ -221,32 +225,57 @@ export function addCommands(context: ITerminalsContext): {
   };
 
   const run = async (panel: NotebookPanel, target: IRunTarget) => {
-    if (!target.nodes.length || context.isGraded(panel) || refused(target)) {
+    const jupyter = target.place === 'jupyter';
+    if (
+      !(target.nodes.length || jupyter) ||
+      context.isGraded(panel) ||
+      refused(target)
+    ) {
       return;
     }
     const { text, unfilled } = fill(panel, target.text);
-    if (!(await confirmUnfilled(unfilled, target.nodes.join(', ')))) {
+    const where = jupyter
+      ? trans.__('The Jupyter terminal')
+      : target.nodes.join(', ');
+    if (!(await confirmUnfilled(unfilled, where))) {
       return;
     }
     const options = {
       interrupt: model.settings.interruptFirst,
       bracketedPaste: model.settings.bracketedPaste
     };
+    const sessions = [];
     try {
+      if (jupyter) {
+        const path = panel.context.path;
+        sessions.push(
+          await runInJupyterTerminal(terminals, path, text, options, trans)
+        );
+      }
       const closed = target.nodes.filter(n => terminals.state(n) === 'closed');
       if (closed.length > 1) {
         await terminals.openAll(target.nodes);
       }
       for (const node of target.nodes) {
-        await terminals.run(node, text, options);
+        sessions.push(await terminals.run(node, text, options));
       }
     } catch (reason) {
       report(reason);
       return;
     }
-    context.progress
-      ?.modelFor(panel)
-      .recordSent(target.cellId, target.text, target.nodes.join(', '));
+    const via = jupyter ? JUPYTER_VIA : target.nodes.join(', ');
+    const progress = context.progress?.modelFor(panel);
+    // One terminal's end is the block's; a paste typed line by line ends
+    // at its first line's prompt, so only a bracketed paste is followed.
+    if (
+      progress?.recordSent(target.cellId, target.text, via) &&
+      sessions.length === 1 &&
+      options.bracketedPaste
+    ) {
+      context.blockEnds.follow(sessions[0], !jupyter, end =>
+        progress.recordSentEnd(target.cellId, target.text, via, end)
+      );
+    }
   };
 
   const copy = async (panel: NotebookPanel, target: IRunTarget) => {

@@ -135,12 +135,13 @@ export class NodeTerminals implements IDisposable {
   /**
    * Type a block into the node's terminal, once ssh to the node is up:
    * a terminal that is closed or whose ssh ended is connected first.
+   * Resolves, with the terminal's session, right after the block is typed.
    */
   async run(
     node: string,
     block: string,
     options: NodeTerminals.IRunOptions
-  ): Promise<void> {
+  ): Promise<TerminalService.ITerminalConnection> {
     const { widget } = await this._showOrCreate(node);
     const session = widget.content.session;
     const connecting = this._connecting.get(node);
@@ -158,6 +159,20 @@ export class NodeTerminals implements IDisposable {
       type: 'stdin',
       content: [keystrokes(block, options.bracketedPaste)]
     });
+    return session;
+  }
+
+  /**
+   * Show a terminal of this server that is not a node's (no ssh), found
+   * before made, once its shell has started; a new one starts in `cwd`.
+   */
+  async showShell(
+    name: string,
+    cwd: string
+  ): Promise<{ widget: NodeTerminalWidget; created: boolean }> {
+    const shown = await this._showOrCreate(name, cwd);
+    await this._shellStarted(shown.widget.content.session);
+    return shown;
   }
 
   /** Ask the server which node terminals run ssh. */
@@ -200,7 +215,8 @@ export class NodeTerminals implements IDisposable {
    * (as opposed to an open widget or a running terminal reattached).
    */
   private async _showOrCreate(
-    node: string
+    node: string,
+    cwd?: string
   ): Promise<{ widget: NodeTerminalWidget; created: boolean }> {
     const shown = this._find(node);
     if (shown) {
@@ -209,7 +225,7 @@ export class NodeTerminals implements IDisposable {
     }
     let pending = this._opening.get(node);
     if (!pending) {
-      pending = this._create(node);
+      pending = this._create(node, cwd);
       this._opening.set(node, pending);
       void pending.finally(() => this._opening.delete(node));
     }
@@ -217,13 +233,14 @@ export class NodeTerminals implements IDisposable {
   }
 
   private async _create(
-    node: string
+    node: string,
+    cwd?: string
   ): Promise<{ widget: NodeTerminalWidget; created: boolean }> {
     await this._sessions.refreshRunning();
     const running = [...this._sessions.running()].some(m => m.name === node);
     const widget: NodeTerminalWidget = await this._commands.execute(
       CREATE_TERMINAL,
-      { name: node }
+      cwd === undefined ? { name: node } : { name: node, cwd }
     );
     this._watch(widget);
     return { widget, created: !running };

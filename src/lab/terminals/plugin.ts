@@ -27,6 +27,8 @@ import {
   sectionActions
 } from './commands';
 import { TerminalsController } from './controller';
+import { BlockEnds } from './blockend';
+import { addJupyterRunCommand } from './jupyterrun';
 import { NodeTerminals } from './manager';
 import { TerminalsModel } from './model';
 import { TerminalsSection } from './section';
@@ -92,11 +94,13 @@ export const terminalsPlugin: JupyterFrontEndPlugin<ITerminals> = {
       translator: translator ?? nullTranslator,
       isVisible: () => section.isVisible
     });
+    const blockEnds = new BlockEnds(terminals);
     controller.sender = addCommands({
       app,
       notebooks,
       model,
       terminals,
+      blockEnds,
       placeholders,
       progress,
       trans,
@@ -104,6 +108,7 @@ export const terminalsPlugin: JupyterFrontEndPlugin<ITerminals> = {
       isGraded: panel => controller.isGraded(panel)
     });
     addProposalCommands(app, controller, trans);
+    addJupyterRunCommand(app.commands, notebooks, trans);
     addShowCommand(app, trans, () =>
       // The section may be too short to show the proposal: focus scrolls to it.
       sidebar.showSection(
@@ -120,7 +125,8 @@ export const terminalsPlugin: JupyterFrontEndPlugin<ITerminals> = {
       CommandIDs.openAllNodes,
       CommandIDs.checkNodes,
       CommandIDs.loadKeys,
-      CommandIDs.runCellOnNode
+      CommandIDs.runCellOnNode,
+      CommandIDs.runInJupyterTerminal
     ]);
 
     controller.start(app.restored);
@@ -137,6 +143,7 @@ export const terminalsPlugin: JupyterFrontEndPlugin<ITerminals> = {
     section.disposed.connect(() => {
       controller.dispose();
       terminals.dispose();
+      blockEnds.dispose();
     });
     return controller;
   }

@@ -37,6 +37,12 @@ import {
   targetNodes
 } from '../../core/terminals/markers';
 import { unsafeCharacter } from '../../core/terminals/typing';
+import {
+  JUPYTER_RUN_CLASS,
+  jupyterRunLabels,
+  runsInJupyter,
+  showJupyterRun
+} from './jupyterrun';
 
 /** A block to run or copy, read when its button is clicked. */
 export interface IRunTarget {
@@ -53,6 +59,8 @@ export interface IRunTarget {
   /** The id of the cell's model. */
   cellId: string;
   kind: 'markdown' | 'code';
+  /** A fenced block for the Jupyter side: run in a Jupyter terminal. */
+  place?: 'jupyter';
 }
 
 export namespace RunButtons {
@@ -124,11 +132,13 @@ export function hiddenPart(pre: HTMLElement, host: Element): string | null {
   if (!pre.isConnected) {
     return null;
   }
-  if (
-    typeof pre.checkVisibility === 'function' &&
-    !pre.checkVisibility({ opacityProperty: true, visibilityProperty: true })
-  ) {
-    return 'the block is hidden on the page';
+  const seen = { opacityProperty: true, visibilityProperty: true };
+  if (typeof pre.checkVisibility === 'function' && !pre.checkVisibility(seen)) {
+    // A notebook in a tab behind another (a block just sent to a terminal
+    // ticks it there): nothing to judge now; a click checks again.
+    return host.checkVisibility(seen)
+      ? 'the block is hidden on the page'
+      : null;
   }
   const elements = [pre, ...Array.from(pre.querySelectorAll('*'))];
   if (elements.length > MAX_BLOCK_ELEMENTS) {
@@ -412,6 +422,17 @@ export class RunButtons implements IDisposable {
       this._blocks.set(bar as HTMLElement, index);
       const nodes = refusal ? [] : targetNodes(text, markers, names);
       this._render(bar as HTMLElement, nodes, names, refusal);
+      const jupyter = !refusal && !nodes.length && runsInJupyter(text, markers);
+      showJupyterRun(bar as HTMLElement, jupyter && this._canRun(), () => {
+        const { label, title } = jupyterRunLabels(this._trans);
+        return this._button(
+          bar as HTMLElement,
+          JUPYTER_RUN_CLASS,
+          label,
+          title,
+          'run'
+        );
+      });
     });
   }
 
@@ -475,7 +496,7 @@ export class RunButtons implements IDisposable {
     refusal: string | null = null
   ): void {
     const trans = this._trans;
-    const canRun = this._options.canRun?.() ?? true;
+    const canRun = this._canRun();
     const label = nodes.length ? runLabel(nodes, names, trans) : '';
     const state = `${nodes.join('\n')}\n${label}\n${canRun}\n${refusal}`;
     if (this._shown.get(bar) === state) {
@@ -516,6 +537,10 @@ export class RunButtons implements IDisposable {
       trans.__('Copy this block with your placeholder values filled in'),
       'copy'
     );
+  }
+
+  private _canRun(): boolean {
+    return this._options.canRun?.() ?? true;
   }
 
   private _button(
@@ -561,7 +586,7 @@ export class RunButtons implements IDisposable {
     }
     if (action === 'copy') {
       this._options.onCopy(target);
-    } else if (target.nodes.length) {
+    } else if (target.nodes.length || target.place) {
       this._options.onRun(target);
     } else {
       // The marker or the lab changed since the bar was drawn.
@@ -594,11 +619,16 @@ export class RunButtons implements IDisposable {
       this._update(cell);
       return null;
     }
+    const markers = this._markers();
+    const nodes = targetNodes(text, markers, this._options.nodeNames());
+    const jupyter =
+      kind === 'markdown' && !nodes.length && runsInJupyter(text, markers);
     return {
-      nodes: targetNodes(text, this._markers(), this._options.nodeNames()),
+      nodes,
       text,
       cellId: cell.model.id,
-      kind
+      kind,
+      ...(jupyter ? { place: 'jupyter' as const } : {})
     };
   }
 

@@ -135,6 +135,27 @@ describe('summarizeFile on an honest notebook', () => {
     expect(steps[2].via).toBe('tick');
   });
 
+  it('tells graders how a block sent to a node ended', () => {
+    const nb = honest();
+    const block = '# run on node1\nfalse';
+    nb.cells.push({
+      cell_type: 'markdown',
+      id: 'sent',
+      source: `Now:\n\n\`\`\`bash\n${block}\n\`\`\``,
+      metadata: {
+        [METADATA_KEY]: withTick(null, fingerprint(block), {
+          at: '2026-11-20T10:45:00Z',
+          via: 'node1',
+          end: 1,
+          ms: 2300
+        })
+      }
+    });
+    const sent = summary(nb).steps.find(s => s.via === 'node1');
+    expect(sent).toMatchObject({ status: 'ticked', via: 'node1', end: 1 });
+    expect(summary(honest()).steps.some(s => 'end' in s)).toBe(false);
+  });
+
   it('ties each log event to its cell in the timeline', () => {
     const timeline = summary(honest()).timeline;
     expect(timeline.map(e => [e.result, e.cellIndex, e.label])).toEqual([

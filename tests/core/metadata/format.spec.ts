@@ -33,6 +33,16 @@ describe('reading records', () => {
     expect(readCellRecord(record)).toEqual({ status: 'ok', record });
   });
 
+  it('reads how a sent block ended: a status, running or unknown', () => {
+    for (const end of [0, 1, 130, 255, 'running', 'unknown']) {
+      const record = {
+        v: 1,
+        ticks: { k: { at: 't', via: 'node1', end, ms: 5 } }
+      };
+      expect(readCellRecord(record)).toEqual({ status: 'ok', record });
+    }
+  });
+
   it('keeps fields it does not know (a later minor revision)', () => {
     const read = readCellRecord({ v: 1, future: [1, 2] });
     expect(read.status).toBe('ok');
@@ -79,6 +89,21 @@ describe('reading records', () => {
       'a bad tick',
       { v: 1, ticks: { cell: true } },
       'tick "cell" is not {at, via}'
+    ],
+    [
+      'a sent block whose end is no exit status',
+      { v: 1, ticks: { k: { at: 't', via: 'node1', end: 256 } } },
+      'tick "k" has an "end" that is no exit status'
+    ],
+    [
+      'a sent block whose end is a word it does not know',
+      { v: 1, ticks: { k: { at: 't', via: 'node1', end: 'ok' } } },
+      'tick "k" has an "end" that is no exit status'
+    ],
+    [
+      'a sent block whose duration is negative',
+      { v: 1, ticks: { k: { at: 't', via: 'node1', end: 0, ms: -1 } } },
+      'tick "k" has an "ms" that is no duration'
     ],
     [
       'an unknown step kind',

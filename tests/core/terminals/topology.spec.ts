@@ -313,6 +313,37 @@ describe('ProgressModel.recordSent', () => {
     expect(progress.recordSent('md', 'echo other', 'node1')).toBe(false);
   });
 
+  it('adds how the block ended to its tick, and to the log, only for the node it was sent to', () => {
+    const model = notebook();
+    const progress = progressOf(model);
+    const text = '# run on node1\nls\n';
+    progress.recordSent('md', text, 'node1');
+    const tick = () =>
+      progress.outline!.steps.find(s => s.cellId === 'md')!.tick!;
+    const at = tick().at;
+    expect(
+      progress.recordSentEnd('md', text, 'node1', { end: 'running' })
+    ).toBe(true);
+    expect(tick()).toEqual({ at, via: 'node1', end: 'running' });
+    expect(
+      progress.recordSentEnd('md', text, 'node1', { end: 1, ms: 2300 })
+    ).toBe(true);
+    expect(tick()).toEqual({ at, via: 'node1', end: 1, ms: 2300 });
+    // A sent block that failed is still a step done, with its status shown.
+    expect(progress.outline!.steps.find(s => s.cellId === 'md')!.status).toBe(
+      'ticked'
+    );
+    // Sent to node2 since: node1's late end does not go on node2's tick.
+    progress.recordSent('md', text, 'node2');
+    expect(progress.recordSentEnd('md', text, 'node1', { end: 0, ms: 5 })).toBe(
+      false
+    );
+    expect(tick().end).toBeUndefined();
+    expect(
+      progress.recordSentEnd('gone', text, 'node2', { end: 0, ms: 5 })
+    ).toBe(false);
+  });
+
   it('counts a code cell sent to a node as done until it runs again', () => {
     const model = notebook();
     const progress = progressOf(model);

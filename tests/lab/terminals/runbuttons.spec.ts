@@ -500,6 +500,81 @@ describe('run buttons on the blocks of a notebook', () => {
     expect(barsIn(renderedOf(notebook)).map(labels)).toEqual([['Copy']]);
   });
 
+  it('offers Run in a Jupyter terminal on fenced blocks for the Jupyter side only', async () => {
+    const source = [
+      '```bash',
+      '# runs in Chameleon Jupyter environment',
+      'openstack server list',
+      '```',
+      '',
+      '```bash',
+      '# runs in your local terminal',
+      'ssh -L 8443:127.0.0.1:8443 cc@A.B.C.D',
+      '```',
+      '',
+      '```bash',
+      '# run on node1 from the Jupyter notebook',
+      'hostname',
+      '```'
+    ].join('\n');
+    const code = '# runs in Chameleon Jupyter environment\nls';
+    const { notebook, runs } = await setUp([
+      { cell_type: 'markdown', metadata: {}, id: 'md', source },
+      {
+        cell_type: 'code',
+        metadata: {},
+        id: 'code',
+        source: code,
+        outputs: [],
+        execution_count: null
+      }
+    ]);
+    const bars = barsIn(renderedOf(notebook));
+    expect(bars.map(labels)).toEqual([
+      ['Run in a Jupyter terminal', 'Copy'],
+      ['Copy'],
+      // A node named wins: the block goes to the node only.
+      ['Run on node1', 'Copy']
+    ]);
+    // A code cell for the Jupyter side is an ordinary notebook step.
+    expect(codeBar(notebook, 1)).toBeNull();
+    bars[0].querySelector('button')!.click();
+    expect(runs).toEqual([
+      {
+        nodes: [],
+        text: '# runs in Chameleon Jupyter environment\nopenstack server list',
+        cellId: 'md',
+        kind: 'markdown',
+        place: 'jupyter'
+      }
+    ]);
+  });
+
+  it('offers no Jupyter run in a graded notebook, and keeps Copy', async () => {
+    const harness = await setUp([
+      {
+        cell_type: 'markdown',
+        metadata: {},
+        id: 'md',
+        source: '```\n# run in Jupyter\nls\n```'
+      }
+    ]);
+    harness.buttons.dispose();
+    const graded = new RunButtons({
+      notebook: harness.notebook,
+      markers: () => compileMarkers(DEFAULT_MARKERS).patterns,
+      nodeNames: () => [],
+      onRun: target => harness.runs.push(target),
+      onCopy: () => undefined,
+      canRun: () => false
+    });
+    await settle();
+    expect(barsIn(renderedOf(harness.notebook)).map(labels)).toEqual([
+      ['Copy']
+    ]);
+    graded.dispose();
+  });
+
   it('puts no bar on raw HTML blocks, and sends a fenced block’s source', async () => {
     const { notebook, runs } = await setUp([
       {
