@@ -179,6 +179,7 @@ export namespace CommandIDs {
   export const runCellOnNode = 'testbed:terminals-run-cell';
   export const acceptNodes = 'testbed:terminals-accept-nodes';
   export const keepOwnNodes = 'testbed:terminals-keep-own-nodes';
+  export const setNodeAddress = 'testbed:terminals-set-node-address';
   export const gradingToggle = 'testbed:grading-toggle';
   export const classOverview = 'testbed:grading-overview';
   export const classOverviewHere = 'testbed:grading-overview-here';

@@ -205,7 +205,7 @@ export function sourceText(
     case 'ssh':
       return source.token
         ? trans.__(
-            'from the ssh line in cell %1 (%2, your placeholder value)',
+            'from the ssh line in cell %1 (%2)',
             source.cell,
             source.token
           )

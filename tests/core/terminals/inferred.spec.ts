@@ -97,7 +97,7 @@ describe('inferNodes on the published samples', () => {
       }
     ]);
     expect(sourceText(inferred.nodes![0].source, 'the Chameleon preset')).toBe(
-      'from the ssh line in cell 9 (A.B.C.D, your placeholder value)'
+      'from the ssh line in cell 9 (A.B.C.D)'
     );
     expect(summarizeNotebook(nb, OPTIONS).total).toBe(15);
     expect(buttonsOf(cellsOf(nb))).toEqual({ 'node-data': 5, jupyter: 10 });
