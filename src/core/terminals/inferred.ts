@@ -18,10 +18,10 @@
  * express, two addresses for one node or a host that is no placeholder of
  * the lab is a problem, named, and that node gets no address from the text.
  */
-import { fencedBlocks } from './blocks';
 import { escapeRegExp } from '../helpers';
 import { ENGLISH, Trans, whereText } from './markers';
-import { isNodeWord, placesIn, whereWords } from './places';
+import { firstLine } from '../notebook/steps';
+import { isNodeWord, Place, placesIn, whereWords } from './places';
 import { checkLab, INode } from './sshconfig';
 
 /** A cell's type and source, as the notebook has it. */
@@ -81,15 +81,17 @@ export function inferNodes(
   const problems: string[] = [];
   const lines: Private.ISshLine[] = [];
   const wheres: { cell: number; text: string }[] = [];
+  // Labs repeat their where-it-runs lines: each distinct one is read once.
+  const memo = new Map<string, string | null>();
   cells.forEach((cell, index) => {
     const number = index + 1;
     if (cell.type === 'code') {
-      Private.addWhere(wheres, number, cell.source, options.markers);
-    } else if (cell.type === 'markdown' && cell.source.includes('```')) {
-      for (const block of fencedBlocks(cell.source)) {
-        Private.addWhere(wheres, number, block, options.markers);
+      Private.addWhere(wheres, number, cell.source, options.markers, memo);
+    } else if (cell.type === 'markdown') {
+      for (const first of Private.blockFirstLines(cell.source)) {
+        Private.addWhere(wheres, number, first, options.markers, memo);
       }
-    } else if (cell.type !== 'markdown') {
+    } else {
       return;
     }
     Private.readSshLines(cell.source, number, lines);
@@ -97,8 +99,14 @@ export function inferNodes(
   const layout = new Map(options.layout.map(n => [n.name.toLowerCase(), n]));
   const targets = new Set(lines.map(line => line.host.toLowerCase()));
   const named = new Map<string, string>();
+  const read = new Map<string, Private.IWhereRead>();
   for (const where of wheres) {
-    Private.readWhere(where, layout, targets, named, problems, trans);
+    let words = read.get(where.text);
+    if (!words) {
+      words = Private.whereRead(where.text, layout, targets);
+      read.set(where.text, words);
+    }
+    Private.readWhere(where, words, layout, named, problems, trans);
   }
   const own = [...named.values()].filter(
     n => n && !layout.has(n.toLowerCase())
@@ -256,31 +264,106 @@ namespace Private {
     wheres: { cell: number; text: string }[],
     cell: number,
     text: string,
-    markers: RegExp[]
+    markers: RegExp[],
+    memo: Map<string, string | null>
   ): void {
-    const where = whereText(text, markers);
+    const first = firstLine(text);
+    let where = memo.get(first);
+    if (where === undefined) {
+      where = whereText(first, markers);
+      memo.set(first, where);
+    }
     if (where !== null) {
       wheres.push({ cell, text: where });
     }
   }
 
+  /** A fence line: up to three spaces, then three or more backticks or tildes. */
+  const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+
+  /**
+   * The first non-blank line of each fenced block of a markdown source:
+   * all a where-it-runs line needs, without parsing the whole markdown
+   * (this runs over every cell of a lab at each change).
+   */
+  export function blockFirstLines(source: string): string[] {
+    const firsts: string[] = [];
+    let fence = '';
+    let at = nextFence(source, 0);
+    // Only the lines holding a fence, and the line after an opening one, are read.
+    while (at >= 0) {
+      const end = lineEnd(source, at);
+      const line = source.slice(source.lastIndexOf('\n', at) + 1, end);
+      const match = FENCE.exec(line);
+      if (match && !fence) {
+        fence = match[1];
+        let next = end + 1;
+        while (next < source.length) {
+          const text = source.slice(next, lineEnd(source, next));
+          if (text.trim()) {
+            if (!FENCE.test(text)) {
+              firsts.push(text);
+            }
+            break;
+          }
+          next += text.length + 1;
+        }
+      } else if (
+        match &&
+        match[1][0] === fence[0] &&
+        match[1].length >= fence.length &&
+        !line.slice(match[0].length).trim()
+      ) {
+        fence = '';
+      }
+      at = nextFence(source, end + 1);
+    }
+    return firsts;
+  }
+
+  function nextFence(source: string, from: number): number {
+    const ticks = source.indexOf('```', from);
+    const tildes = source.indexOf('~~~', from);
+    return ticks < 0 ? tildes : tildes < 0 ? ticks : Math.min(ticks, tildes);
+  }
+
+  function lineEnd(source: string, from: number): number {
+    const end = source.indexOf('\n', from);
+    return end < 0 ? source.length : end;
+  }
+
   /** Add the nodes a where-it-runs text names; a place and a node at once is a problem. */
+  /** What a where-it-runs text names: places, and words that are nodes. */
+  export interface IWhereRead {
+    places: Place[];
+    nodes: string[];
+  }
+
+  export function whereRead(
+    text: string,
+    layout: Map<string, INode>,
+    targets: Set<string>
+  ): IWhereRead {
+    return {
+      places: placesIn(text),
+      nodes: whereWords(text).filter(
+        word =>
+          !ALL.test(word) &&
+          (layout.has(word.toLowerCase()) ||
+            isNodeWord(word) ||
+            targets.has(word.toLowerCase()))
+      )
+    };
+  }
+
   export function readWhere(
     where: { cell: number; text: string },
+    { places, nodes }: IWhereRead,
     layout: Map<string, INode>,
-    targets: Set<string>,
     named: Map<string, string>,
     problems: string[],
     trans: Trans
   ): void {
-    const places = placesIn(where.text);
-    const nodes = whereWords(where.text).filter(
-      word =>
-        !ALL.test(word) &&
-        (layout.has(word.toLowerCase()) ||
-          isNodeWord(word) ||
-          targets.has(word.toLowerCase()))
-    );
     if (places.length === 2) {
       problems.push(
         trans.__(
@@ -340,27 +423,26 @@ namespace Private {
     cell: number,
     lines: ISshLine[]
   ): void {
-    if (!source.includes('ssh ')) {
-      return;
-    }
-    let start = 0;
     let from = 0;
-    while (start < source.length) {
-      let end = source.indexOf('\n', start);
+    let at = source.indexOf('ssh ');
+    while (at >= 0) {
+      // Only the lines holding `ssh ` are looked at.
+      const start = source.lastIndexOf('\n', at) + 1;
+      let end = source.indexOf('\n', at);
       if (end === -1) {
         end = source.length;
       }
       const line = source.slice(start, end);
-      const at = line.length <= MAX_LINE ? commandStart(line) : -1;
-      if (at >= 0) {
-        const read = readSsh(line.slice(at), cell);
+      const command = line.length <= MAX_LINE ? commandStart(line) : -1;
+      if (command >= 0) {
+        const read = readSsh(line.slice(command), cell);
         if (read) {
           read.before = source.slice(from, start);
           lines.push(read);
           from = end;
         }
       }
-      start = end + 1;
+      at = source.indexOf('ssh ', end);
     }
   }
 

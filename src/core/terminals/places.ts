@@ -32,7 +32,7 @@ const PUNCTUATION = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
  * `_local_`): `*`, `` ` `` and `~` anywhere, `_` only at a word's edge, so
  * a name such as `node_data` keeps its own.
  */
-const EMPHASIS = /[*`~]+|(?<![\p{L}\p{N}])_+|_+(?![\p{L}\p{N}])/gu;
+const EMPHASIS = /[*`~]+|(^|[\s(["'])_+|_+(?=[\s)\]"'.,:;!?]|$)/g;
 
 /**
  * The place a where-it-runs text names, or null when it names neither the
@@ -83,5 +83,7 @@ export function nodeWords(where: string): string[] {
 
 /** The text with emphasis marks removed and spaces made single. */
 export function plainWords(text: string): string {
-  return text.replace(EMPHASIS, '').replace(/\s+/g, ' ').trim();
+  // Most lines have no mark: the unicode pattern is skipped for them.
+  const plain = /[*`~_]/.test(text) ? text.replace(EMPHASIS, '$1') : text;
+  return plain.replace(/\s+/g, ' ').trim();
 }
