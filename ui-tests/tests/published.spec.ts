@@ -20,6 +20,9 @@ import {
 const PUBLISHED = path.resolve(__dirname, '../../tests/fixtures/published');
 const SAMPLES = ['single-server', 'terraform-ansible', 'dashboards'];
 
+/** The ssh endpoints that connect, touch the agent or write the config. */
+const CONNECTING = /\/jupyterlab-testbed\/ssh\/(probe|agent|config|forget)\b/;
+
 test.use({
   autoGoto: false,
   mockSettings: {
@@ -64,6 +67,12 @@ test('single-server: one card, node-data, from its ssh line, after accepting', a
   page,
   tmpPath
 }) => {
+  const requests: string[] = [];
+  page.on('request', request => {
+    if (CONNECTING.test(request.url())) {
+      requests.push(request.url());
+    }
+  });
   await openNotebook(page, tmpPath, 'single-server.ipynb');
   const section = await openTerminalsSection(page);
   const proposal = section.locator('.jp-testbed-Proposal');
@@ -74,6 +83,9 @@ test('single-server: one card, node-data, from its ssh line, after accepting', a
   // Nothing to run before the student accepts.
   await expect(section.locator('.jp-testbed-NodeCard')).toHaveCount(0);
   await expect(nodeButtons(page)).toHaveCount(0);
+  // Time for a probe or an agent question to have been sent, were one sent.
+  await page.waitForTimeout(3000);
+  expect(requests).toEqual([]);
 
   await proposal.locator('.jp-testbed-Proposal-accept').click();
   const cards = section.locator('.jp-testbed-NodeCard');

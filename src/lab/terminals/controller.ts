@@ -420,6 +420,10 @@ export class TerminalsController implements ITerminals, IDisposable {
     panel: NotebookPanel,
     placeholders: { token: string; field: string }[]
   ): IInferredNodes {
+    if (!panel.context.isReady) {
+      // Its cells are not loaded yet: nothing to read, nothing to keep.
+      return { nodes: null, problems: [] };
+    }
     const settings = this._options.model.settings;
     const layout =
       settings.preset === 'custom'
