@@ -45,6 +45,7 @@ import type { NodeTerminals } from './manager';
 import type {
   ILabTopology,
   INodeAddress,
+  INodeProposal,
   ITerminalsSettings,
   TerminalsModel
 } from './model';
@@ -330,13 +331,38 @@ export class TerminalsController implements ITerminals, IDisposable {
     if (isAccepted(model.settings.acceptedNodes, path, fingerprint)) {
       return { result: topology(declared.nodes), problems };
     }
+    return this._proposed(
+      path,
+      fingerprint,
+      declared.nodes,
+      problems,
+      topology,
+      {
+        ignored: declared.ignored
+      }
+    );
+  }
+
+  /**
+   * Nodes a notebook proposes, not accepted: with the key and forwarding
+   * they would get, and the student's own nodes while they declined them.
+   */
+  private _proposed(
+    path: string,
+    fingerprint: string,
+    nodes: INode[],
+    problems: string[],
+    topology: (nodes: INode[] | null) => ILabTopology['result'],
+    more: Pick<INodeProposal, 'ignored' | 'inferred'>
+  ): ILabTopology {
+    const { model } = this._options;
     const own = studentSsh(model.settings, model.presetKey?.path);
     const proposal = {
       path,
       fingerprint,
-      nodes: declared.nodes.map(node => ({ ...node, ...own })),
-      ignored: declared.ignored,
-      declined: this._declined.has(`${path}\n${fingerprint}`)
+      nodes: nodes.map(node => ({ ...node, ...own })),
+      declined: this._declined.has(`${path}\n${fingerprint}`),
+      ...more
     };
     // Nothing is probed, asked of the agent or connected for nodes that
     // are only proposed: no topology to act on until an answer.
@@ -370,22 +396,14 @@ export class TerminalsController implements ITerminals, IDisposable {
         nodes.map(node => [node.name, sourceText(node.source, layout, trans)])
       );
     if (!isAccepted(model.settings.acceptedNodes, path, fingerprint)) {
-      const own = studentSsh(model.settings, model.presetKey?.path);
-      const proposal = {
+      return this._proposed(
         path,
         fingerprint,
-        nodes: inferred.map(({ source, ...node }) => ({ ...node, ...own })),
-        ignored: [],
-        declined: this._declined.has(`${path}\n${fingerprint}`),
-        inferred: describe(inferred)
-      };
-      return {
-        result: proposal.declined
-          ? topology(null)
-          : { ok: false as const, problems: [] },
+        inferred.map(({ source, ...node }) => node),
         problems,
-        proposal
-      };
+        topology,
+        { ignored: [], inferred: describe(inferred) }
+      );
     }
     const folder = Private.folderOf(path);
     const entered: { [name: string]: string } = {};
