@@ -207,6 +207,30 @@ describe('inferNodes', () => {
     ]);
   });
 
+  it('reads the first line of every fenced block, as the Run bars do', () => {
+    const source = [
+      '~~~bash',
+      '',
+      '# run on vm-a',
+      '~~~',
+      '````',
+      '```',
+      '# run on vm-b',
+      '```',
+      '````',
+      '```',
+      '```',
+      '   ```sh',
+      '# run on vm-c',
+      '   ```'
+    ].join('\n');
+    const inferred = inferNodes([md(source)], options);
+    // vm-b is inside a longer fence: the text of that block, not a marker.
+    expect(inferred.nodes!.map(node => node.name)).toEqual(['vm-a', 'vm-c']);
+    const shown = fencedBlocks(source).map(block => whereText(block, MARKERS));
+    expect(shown.filter(where => where !== null)).toEqual(['vm-a', 'vm-c']);
+  });
+
   it('never reads an output', () => {
     const nb = {
       cells: [
