@@ -191,6 +191,7 @@ export namespace CommandIDs {
   export const runInJupyterTerminal = 'testbed:run-in-jupyter-terminal';
   export const acceptNodes = 'testbed:terminals-accept-nodes';
   export const keepOwnNodes = 'testbed:terminals-keep-own-nodes';
+  export const setNodeAddress = 'testbed:terminals-set-node-address';
   export const gradingToggle = 'testbed:grading-toggle';
   export const classOverview = 'testbed:grading-overview';
   export const classOverviewHere = 'testbed:grading-overview-here';

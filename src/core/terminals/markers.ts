@@ -10,6 +10,7 @@ import { readNotebookRecord } from '../metadata/format';
 import { firstLine } from '../notebook/steps';
 import type { ITrans } from '../i18n';
 import { errorText, escapeRegExp } from '../helpers';
+import { placesIn, plainWords } from './places';
 
 /**
  * The markers of the labs, as regular expression sources (flag `i` is
@@ -31,6 +32,14 @@ const MAX_LINE_LENGTH = 1000;
  * pass a JupyterLab `TranslationBundle` or nothing.
  */
 export type Trans = Pick<ITrans, '__'>;
+
+/** `%1`-style substitution, for callers without a translator. */
+export const ENGLISH: Trans = {
+  __: (msgid: string, ...args: any[]) =>
+    msgid.replace(/%(\d+)/g, (whole, n) =>
+      Number(n) <= args.length ? String(args[Number(n) - 1]) : whole
+    )
+};
 
 /** Marker patterns compiled, and why some sources were left out. */
 export interface ICompiledMarkers {
@@ -179,7 +188,9 @@ export function wordingPattern(wording: string): RegExp {
  * the lab's node names without regard to case. Names are returned as the
  * lab spells them, once each, in the lab's order; `all`, `all nodes`,
  * `every node` and `each node` mean every node. Other words (`host`,
- * `container`) are ignored, and no known node gives `[]`.
+ * `container`) are ignored, and no known node gives `[]`. A text naming a
+ * place that is no node (the Jupyter side, the student's computer) gives
+ * `[]` even when it names a node too: such a block is for no node.
  */
 export function targetNodes(
   text: string,
@@ -190,7 +201,7 @@ export function targetNodes(
     return [];
   }
   const target = whereText(text, patterns);
-  if (target === null) {
+  if (target === null || placesIn(target).length) {
     return [];
   }
   const byName = new Map<string, string>();
@@ -230,7 +241,8 @@ export function whereText(text: string, patterns: RegExp[]): string | null {
   }
   // The markers end in `(.+?)\s*$`, which backtracks over every run of
   // spaces: one space each keeps a crafted line linear (words stay words).
-  const line = first.replace(/\s+/g, ' ');
+  // Emphasis goes too: published labs write `# runs *in* your terminal`.
+  const line = plainWords(first);
   for (const pattern of patterns) {
     pattern.lastIndex = 0;
     const match = pattern.exec(line);
@@ -282,13 +294,7 @@ namespace Private {
   /** Quotes and punctuation around a name: `node1:`, `(node2)`. */
   export const PUNCTUATION = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
 
-  /** `%1`-style substitution, for callers without a translator. */
-  export const english: Trans = {
-    __: (msgid: string, ...args: any[]) =>
-      msgid.replace(/%(\d+)/g, (whole, n) =>
-        Number(n) <= args.length ? String(args[Number(n) - 1]) : whole
-      )
-  };
+  export const english = ENGLISH;
 
   export function isAll(nodes: string[], allNodes: string[]): boolean {
     const all = new Set(allNodes.map(name => name.toLowerCase()));

@@ -370,6 +370,16 @@ export function addProposalCommands(
     isEnabled: () => controller.hasProposal,
     execute: args => controller.keepOwn(args.keep !== false)
   });
+  app.commands.addCommand(CommandIDs.setNodeAddress, {
+    describedBy: describeArguments({
+      node: { type: 'string', description: 'the node the lab names' },
+      host: { type: 'string', description: 'its address or host name' }
+    }),
+    label: trans.__('Set the Address of a Node the Lab Names'),
+    isEnabled: () => !!controller.missingNodes.length,
+    execute: args =>
+      controller.setAddress(String(args.node ?? ''), String(args.host ?? ''))
+  });
 }
 
 /** The section's buttons run the commands, so they act as the palette's do. */
@@ -384,7 +394,11 @@ export function sectionActions(commands: CommandRegistry) {
     loadKeys: () => run(CommandIDs.loadKeys),
     forgetHostKey: (node: string) => run(CommandIDs.forgetHostKey, { node }),
     acceptNodes: () => run(CommandIDs.acceptNodes),
-    keepOwnNodes: (keep: boolean) => run(CommandIDs.keepOwnNodes, { keep })
+    keepOwnNodes: (keep: boolean) => run(CommandIDs.keepOwnNodes, { keep }),
+    setAddress: (node: string, host: string) =>
+      commands.execute(CommandIDs.setNodeAddress, { node, host }) as Promise<
+        string | null
+      >
   };
 }
 

@@ -20,7 +20,16 @@ import {
   declaredMarkers,
   DEFAULT_MARKERS
 } from '../../core/terminals/markers';
-import { PRESETS } from '../../core/terminals/presets';
+import {
+  checkAddress,
+  IInferredNode,
+  IInferredNodes,
+  inferNodes,
+  sourceText,
+  withEntered
+} from '../../core/terminals/inferred';
+import { CHAMELEON_PLACEHOLDERS } from '../../core/placeholders/definitions';
+import { DIRECT_PLACEHOLDERS, PRESETS } from '../../core/terminals/presets';
 import {
   isAccepted,
   nodesFingerprint,
@@ -33,14 +42,27 @@ import {
   labTopology,
   studentSsh
 } from '../../core/terminals/topology';
+import type { INode } from '../../core/terminals/sshconfig';
 import type { IGrading, IPlaceholders, ITerminals } from '../tokens';
 import { nodeNames } from './commands';
 import type { NodeTerminals } from './manager';
-import type { ILabTopology, ITerminalsSettings, TerminalsModel } from './model';
+import type {
+  ILabTopology,
+  INodeAddress,
+  INodeProposal,
+  ITerminalsSettings,
+  TerminalsModel
+} from './model';
 import { IRunTarget, RunButtons } from './runbuttons';
 
 /** While the section is on screen, how often terminal states are asked. */
 const STATE_POLL = 5000;
+
+/** A lab's nodes are read from its text again once its edits pause this long. */
+const INFER_DELAY = 500;
+
+/** At most this many typed node addresses are kept (the schema says the same). */
+const MAX_ADDRESSES = 200;
 
 export namespace TerminalsController {
   export interface IOptions {
@@ -136,6 +158,11 @@ export class TerminalsController implements ITerminals, IDisposable {
     return !!this._options.model.topology?.proposal;
   }
 
+  /** The nodes the lab on screen names without an address. */
+  get missingNodes(): string[] {
+    return this._options.model.topology?.missing ?? [];
+  }
+
   /** Whether the proposed nodes can be accepted now (the settings are loaded). */
   get canAccept(): boolean {
     return this.hasProposal && !!this._settings;
@@ -186,6 +213,35 @@ export class TerminalsController implements ITerminals, IDisposable {
     this.updateTopology();
   }
 
+  /**
+   * Keep the address the student typed for a node the lab's text names
+   * without one, for the notebook's folder. The reason it cannot be used,
+   * or null once stored.
+   */
+  async setAddress(node: string, host: string): Promise<string | null> {
+    const { notebooks, model, trans } = this._options;
+    const panel = notebooks.currentWidget;
+    if (!panel || !this._settings || !model.topology?.missing?.includes(node)) {
+      return trans.__(
+        '%1 is not a node of the lab on screen that needs an address.',
+        node
+      );
+    }
+    const problem = checkAddress(node, host, trans);
+    if (problem) {
+      return problem;
+    }
+    const folder = Private.folderOf(panel.context.path);
+    const next: INodeAddress[] = [
+      ...model.settings.nodeAddresses.filter(
+        entry => entry.folder !== folder || entry.name !== node
+      ),
+      { folder, name: node, host: host.trim() }
+    ].slice(-MAX_ADDRESSES);
+    await this._settings.set('nodeAddresses', next as any);
+    return null;
+  }
+
   /** Read the nodes of the lab on screen again. */
   updateTopology(): void {
     const { notebooks, model, trans } = this._options;
@@ -222,6 +278,9 @@ export class TerminalsController implements ITerminals, IDisposable {
     }
     this._isDisposed = true;
     this._poll.dispose();
+    if (this._inferTimer !== null) {
+      clearTimeout(this._inferTimer);
+    }
     this._buttons.forEach(buttons => buttons.dispose());
     this._buttons.clear();
     Signal.clearData(this);
@@ -271,21 +330,55 @@ export class TerminalsController implements ITerminals, IDisposable {
         state?.placeholders,
         model.presetKey?.path
       );
-    if (!declared.nodes || !panel) {
+    if (!panel) {
       return { result: topology(null), problems };
+    }
+    if (!declared.nodes) {
+      // Declarations win; without one, the lab's own words may name nodes.
+      const inferred = this._inferred(panel, state?.placeholders ?? []);
+      problems.push(...inferred.problems);
+      if (!inferred.nodes) {
+        return { result: topology(null), problems };
+      }
+      return this._inferredTopology(panel, inferred.nodes, problems, topology);
     }
     const path = panel.context.path;
     const fingerprint = nodesFingerprint(declared.nodes);
     if (isAccepted(model.settings.acceptedNodes, path, fingerprint)) {
       return { result: topology(declared.nodes), problems };
     }
+    return this._proposed(
+      path,
+      fingerprint,
+      declared.nodes,
+      problems,
+      topology,
+      {
+        ignored: declared.ignored
+      }
+    );
+  }
+
+  /**
+   * Nodes a notebook proposes, not accepted: with the key and forwarding
+   * they would get, and the student's own nodes while they declined them.
+   */
+  private _proposed(
+    path: string,
+    fingerprint: string,
+    nodes: INode[],
+    problems: string[],
+    topology: (nodes: INode[] | null) => ILabTopology['result'],
+    more: Pick<INodeProposal, 'ignored' | 'inferred'>
+  ): ILabTopology {
+    const { model } = this._options;
     const own = studentSsh(model.settings, model.presetKey?.path);
     const proposal = {
       path,
       fingerprint,
-      nodes: declared.nodes.map(node => ({ ...node, ...own })),
-      ignored: declared.ignored,
-      declined: this._declined.has(`${path}\n${fingerprint}`)
+      nodes: nodes.map(node => ({ ...node, ...own })),
+      declined: this._declined.has(`${path}\n${fingerprint}`),
+      ...more
     };
     // Nothing is probed, asked of the agent or connected for nodes that
     // are only proposed: no topology to act on until an answer.
@@ -298,12 +391,138 @@ export class TerminalsController implements ITerminals, IDisposable {
     };
   }
 
+  /**
+   * The nodes a lab's text names, as a proposal until accepted, like
+   * declared ones; then with the addresses the student typed for the
+   * nodes the text gives none, and where each address came from.
+   */
+  private _inferredTopology(
+    panel: NotebookPanel,
+    inferred: IInferredNode[],
+    problems: string[],
+    topology: (nodes: INode[] | null) => ILabTopology['result']
+  ): ILabTopology {
+    const { model, trans } = this._options;
+    const path = panel.context.path;
+    // Typed addresses are the student's own: they do not change what was accepted.
+    const fingerprint = nodesFingerprint(inferred);
+    const layout = Private.layoutLabel(model.settings.preset, trans);
+    const describe = (nodes: IInferredNode[]) =>
+      Object.fromEntries(
+        nodes.map(node => [node.name, sourceText(node.source, layout, trans)])
+      );
+    if (!isAccepted(model.settings.acceptedNodes, path, fingerprint)) {
+      return this._proposed(
+        path,
+        fingerprint,
+        inferred.map(({ source, ...node }) => node),
+        problems,
+        topology,
+        { ignored: [], inferred: describe(inferred) }
+      );
+    }
+    const folder = Private.folderOf(path);
+    const entered: { [name: string]: string } = {};
+    for (const entry of model.settings.nodeAddresses) {
+      if (entry.folder === folder) {
+        entered[entry.name] = entry.host;
+      }
+    }
+    const nodes = withEntered(inferred, entered);
+    const missing = new Set(
+      nodes.filter(node => !node.host).map(node => node.name)
+    );
+    // A node that jumps through one without an address cannot connect either.
+    const usable = nodes.filter(
+      node => !missing.has(node.name) && !(node.jump && missing.has(node.jump))
+    );
+    return {
+      result: usable.length
+        ? topology(usable.map(({ source, ...node }) => node))
+        : { ok: false as const, problems: [] },
+      problems,
+      sources: describe(nodes),
+      missing: [...missing]
+    };
+  }
+
+  /**
+   * The nodes of a notebook's text, read again only when its cells changed
+   * or what they are read with did (markers, layout, placeholders).
+   */
+  private _inferred(
+    panel: NotebookPanel,
+    placeholders: { token: string; field: string }[]
+  ): IInferredNodes {
+    if (!panel.context.isReady) {
+      // Its cells are not loaded yet: nothing to read, nothing to keep.
+      return { nodes: null, problems: [] };
+    }
+    const settings = this._options.model.settings;
+    const layout =
+      settings.preset === 'custom'
+        ? settings.nodes
+        : (PRESETS[settings.preset] ?? PRESETS.chameleon).nodes;
+    const known = [
+      ...placeholders,
+      ...CHAMELEON_PLACEHOLDERS,
+      ...DIRECT_PLACEHOLDERS
+    ].map(({ token, field }) => ({ token, field }));
+    const markers = [
+      ...this._markers,
+      ...declaredMarkers(panel.content.model?.getMetadata(METADATA_KEY))
+        .patterns
+    ];
+    const key = JSON.stringify([
+      markers.map(pattern => pattern.source),
+      layout,
+      known
+    ]);
+    const cached = this._inference.get(panel);
+    if (cached && !cached.dirty && cached.key === key) {
+      return cached.result;
+    }
+    const cells = (panel.content.model?.sharedModel.cells ?? []).map(cell => ({
+      type: cell.cell_type,
+      source: cell.getSource()
+    }));
+    const result = inferNodes(cells, {
+      markers,
+      layout,
+      placeholders: known,
+      trans: this._options.trans
+    });
+    this._inference.set(panel, { key, result, dirty: false });
+    return result;
+  }
+
+  /** A notebook's cells changed: read its nodes again once the edits pause. */
+  private _onContentChanged(panel: NotebookPanel): void {
+    const cached = this._inference.get(panel);
+    if (cached) {
+      cached.dirty = true;
+    }
+    if (this._inferTimer !== null) {
+      clearTimeout(this._inferTimer);
+    }
+    this._inferTimer = setTimeout(() => {
+      this._inferTimer = null;
+      if (
+        !this._isDisposed &&
+        panel === this._options.notebooks.currentWidget
+      ) {
+        this.updateTopology();
+      }
+    }, INFER_DELAY);
+  }
+
   private _applySettings(settings: ISettingRegistry.ISettings): void {
     // The composite holds every setting, with the schema's defaults.
     const composite = settings.composite as unknown as ITerminalsSettings;
     const next = {
       ...composite,
-      acceptedNodes: readAccepted(composite.acceptedNodes)
+      acceptedNodes: readAccepted(composite.acceptedNodes),
+      nodeAddresses: Private.readAddresses(composite.nodeAddresses)
     };
     const compiled = compileMarkers(
       next.markers.length ? next.markers : DEFAULT_MARKERS
@@ -345,6 +564,10 @@ export class TerminalsController implements ITerminals, IDisposable {
         translator: this._options.translator
       });
       this._buttons.set(panel, buttons);
+      panel.content.model?.contentChanged.connect(
+        () => this._onContentChanged(panel),
+        this
+      );
       panel.content.model?.metadataChanged.connect(
         this._onMetadataChanged,
         this
@@ -352,6 +575,7 @@ export class TerminalsController implements ITerminals, IDisposable {
       panel.disposed.connect(() => {
         buttons.dispose();
         this._buttons.delete(panel);
+        this._inference.delete(panel);
       });
       if (panel === this._options.notebooks.currentWidget) {
         this.updateTopology();
@@ -385,7 +609,49 @@ export class TerminalsController implements ITerminals, IDisposable {
   /** Proposals the student turned down this session, as `path\nfingerprint`. */
   private _declined = new Set<string>();
   private _buttons = new Map<NotebookPanel, RunButtons>();
+  /** Each notebook's nodes read from its text, and what they were read with. */
+  private _inference = new Map<
+    NotebookPanel,
+    { key: string; result: IInferredNodes; dirty: boolean }
+  >();
+  private _inferTimer: ReturnType<typeof setTimeout> | null = null;
   private _checkedFor = '';
   private _isDisposed = false;
   private _settingsChanged = new Signal<ITerminals, void>(this);
+}
+
+namespace Private {
+  /** The folder of a notebook path (`''` at the root). */
+  export function folderOf(path: string): string {
+    const at = path.lastIndexOf('/');
+    return at < 0 ? '' : path.slice(0, at);
+  }
+
+  /** How a node card names the layout of the settings. */
+  export function layoutLabel(
+    preset: ITerminalsSettings['preset'],
+    trans: TranslationBundle
+  ): string {
+    return preset === 'chameleon'
+      ? trans.__('the Chameleon preset')
+      : preset === 'direct'
+        ? trans.__('the direct-SSH preset')
+        : trans.__('your own nodes in the settings');
+  }
+
+  /** The stored typed addresses that are well formed, others left out. */
+  export function readAddresses(value: unknown): INodeAddress[] {
+    return Array.isArray(value)
+      ? value
+          .filter(
+            (entry): entry is INodeAddress =>
+              !!entry &&
+              typeof entry === 'object' &&
+              typeof entry.folder === 'string' &&
+              typeof entry.name === 'string' &&
+              typeof entry.host === 'string'
+          )
+          .slice(-MAX_ADDRESSES)
+      : [];
+  }
 }

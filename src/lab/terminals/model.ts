@@ -24,6 +24,15 @@ export interface ITerminalsSettings extends ITopologySettings {
   controlPersist: string;
   /** The notebooks whose proposed nodes the student accepted. */
   acceptedNodes: IAcceptedNodes[];
+  /** Addresses the student typed for nodes a lab's text names without one. */
+  nodeAddresses: INodeAddress[];
+}
+
+/** An address typed in a node's card, kept for the lab's folder. */
+export interface INodeAddress {
+  folder: string;
+  name: string;
+  host: string;
 }
 
 /**
@@ -39,7 +48,8 @@ export const DEFAULT_TERMINALS_SETTINGS: ITerminalsSettings = {
   interruptFirst: false,
   bracketedPaste: true,
   controlPersist: '10m',
-  acceptedNodes: []
+  acceptedNodes: [],
+  nodeAddresses: []
 };
 
 /**
@@ -56,6 +66,8 @@ export interface INodeProposal {
   ignored: string[];
   /** The student chose their own nodes for now: the proposal is folded. */
   declined: boolean;
+  /** Read from the lab's text (no declaration); where each address came from. */
+  inferred?: { [node: string]: string };
 }
 
 /** The lab on screen: where its nodes come from and what they are. */
@@ -65,6 +77,10 @@ export interface ILabTopology {
   problems: string[];
   /** Nodes the notebook proposes instead, while not accepted. */
   proposal?: INodeProposal;
+  /** Where each node's address came from, when the lab's text named them. */
+  sources?: { [node: string]: string };
+  /** Nodes the lab's text names without an address: their cards ask for one. */
+  missing?: string[];
 }
 
 export class TerminalsModel {

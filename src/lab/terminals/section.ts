@@ -29,6 +29,8 @@ export namespace TerminalsSection {
     acceptNodes: () => void;
     /** Keep the student's own nodes (true), or show the proposal again. */
     keepOwnNodes: (keep: boolean) => void;
+    /** Keep a typed address for a node; why it cannot be used, or null. */
+    setAddress: (node: string, host: string) => Promise<string | null>;
     translator?: ITranslator;
   }
 }
@@ -82,6 +84,10 @@ export class TerminalsSection extends Widget {
     if (topology?.proposal) {
       parts.push(this._proposal(topology.proposal));
     }
+    const missing = topology?.proposal ? [] : (topology?.missing ?? []);
+    if (missing.length) {
+      parts.push(this._missingList(missing));
+    }
     if (topology?.result.ok) {
       const nodes = topology.result.nodes;
       const names = new Set(nodes.map(node => node.name));
@@ -92,7 +98,7 @@ export class TerminalsSection extends Widget {
       });
       placeChildren(
         this._cardList,
-        nodes.map(node => this._card(node))
+        nodes.map(node => this._card(node, topology.sources?.[node.name]))
       );
       parts.push(this._cardList);
       if (nodes.length > 1) {
@@ -187,7 +193,9 @@ export class TerminalsSection extends Widget {
     // one Tab away, not where a reflexive Enter lands.
     box.tabIndex = -1;
     const title = el('p', 'jp-testbed-Proposal-title');
-    title.textContent = trans.__('Proposed by this notebook');
+    title.textContent = proposal.inferred
+      ? trans.__('Nodes named in this notebook’s text')
+      : trans.__('Proposed by this notebook');
     const text = el('p', 'jp-testbed-Proposal-text');
     text.textContent = trans.__(
       'Whoever wrote this notebook chose these hosts. Nothing connects to them, and your ssh agent is not asked about them, until you accept. Accept only if they are your lab’s nodes.'
@@ -199,10 +207,18 @@ export class TerminalsSection extends Widget {
       const name = el('span', 'jp-testbed-NodeCard-name');
       name.textContent = node.name;
       const where = el('span', 'jp-testbed-Proposal-where');
-      where.textContent = node.jump
-        ? trans.__('%1@%2 via %3', node.user, node.host, node.jump)
-        : trans.__('%1@%2', node.user, node.host);
+      where.textContent = !node.host
+        ? trans.__('address to enter once accepted')
+        : node.jump
+          ? trans.__('%1@%2 via %3', node.user, node.host, node.jump)
+          : trans.__('%1@%2', node.user, node.host);
       item.append(name, ' ', where);
+      const source = proposal.inferred?.[node.name];
+      if (source && node.host) {
+        const from = el('span', 'jp-testbed-NodeCard-source');
+        from.textContent = trans.__('— %1', source);
+        item.append(' ', from);
+      }
       list.appendChild(item);
     }
     const first = proposal.nodes[0];
@@ -245,9 +261,59 @@ export class TerminalsSection extends Widget {
     return box;
   }
 
+  /**
+   * The nodes the lab's text names without an address: a field each, whose
+   * value is kept for the lab's folder. Kept across renders while typed in.
+   */
+  private _missingList(names: string[]): HTMLElement {
+    const key = names.join('\n');
+    if (this._missing?.key === key) {
+      return this._missing.node;
+    }
+    const trans = this._trans;
+    const list = el('ul', 'jp-testbed-Terminals-missing');
+    list.setAttribute('aria-label', trans.__('Nodes without an address'));
+    for (const name of names) {
+      const card = el('li', 'jp-testbed-NodeCard jp-mod-missing');
+      card.dataset.node = name;
+      const head = el('div', 'jp-testbed-NodeCard-head');
+      const title = el('span', 'jp-testbed-NodeCard-name');
+      title.textContent = name;
+      head.appendChild(title);
+      const form = el('form', 'jp-testbed-NodeCard-address');
+      const label = el('label', '');
+      label.textContent = trans.__(
+        'The lab does not say where %1 is. Its address (kept for this folder):',
+        name
+      );
+      const input = el('input', 'jp-mod-styled') as HTMLInputElement;
+      input.type = 'text';
+      input.spellcheck = false;
+      input.maxLength = 255;
+      input.placeholder = trans.__('address or host name');
+      label.appendChild(input);
+      const problem = el('p', 'jp-testbed-NodeCard-problem');
+      problem.setAttribute('role', 'alert');
+      const save = el('button', 'jp-mod-styled jp-mod-accept');
+      save.type = 'submit';
+      save.textContent = trans.__('Use This Address');
+      form.append(label, save, problem);
+      form.addEventListener('submit', event => {
+        event.preventDefault();
+        void this._options.setAddress(name, input.value).then(reason => {
+          problem.textContent = reason ?? '';
+        });
+      });
+      card.append(head, form);
+      list.appendChild(card);
+    }
+    this._missing = { key, node: list };
+    return list;
+  }
+
   /** A node's card: the one shown before, updated in place, when there is one. */
-  private _card(node: INode): HTMLElement {
-    const fresh = this._newCard(node);
+  private _card(node: INode, source?: string): HTMLElement {
+    const fresh = this._newCard(node, source);
     const kept = this._cards.get(node.name);
     if (!kept) {
       this._cards.set(node.name, fresh);
@@ -257,7 +323,7 @@ export class TerminalsSection extends Widget {
     return kept;
   }
 
-  private _newCard(node: INode): HTMLElement {
+  private _newCard(node: INode, source?: string): HTMLElement {
     const trans = this._trans;
     const { terminals } = this._options;
     const state = terminals.state(node.name);
@@ -295,6 +361,11 @@ export class TerminalsSection extends Widget {
       ? trans.__('%1@%2 via %3', node.user, node.host, node.jump)
       : trans.__('%1@%2', node.user, node.host);
     card.append(head, where);
+    if (source) {
+      const from = el('div', 'jp-testbed-NodeCard-source');
+      from.textContent = trans.__('Address: %1', source);
+      card.appendChild(from);
+    }
     if (terminals.hostKeyChange(node.name)) {
       card.appendChild(this._hostKeyNote(node));
     }
@@ -432,6 +503,8 @@ export class TerminalsSection extends Widget {
   /** The parts shown, in order, as last placed. */
   private _parts: HTMLElement[] = [];
   private _cardList: HTMLElement;
+  /** The address fields shown, kept while their nodes stay the same. */
+  private _missing: { key: string; node: HTMLElement } | null = null;
   /** The node cards by node name: a card's buttons act on its node. */
   private _cards = new Map<string, HTMLElement>();
 }

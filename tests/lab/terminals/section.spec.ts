@@ -43,7 +43,11 @@ function setUp(values: { [field: string]: string }) {
     loadKeys: () => calls.push('loadKeys'),
     forgetHostKey: node => calls.push(`forget ${node}`),
     acceptNodes: () => calls.push('accept'),
-    keepOwnNodes: keep => calls.push(`keep ${keep}`)
+    keepOwnNodes: keep => calls.push(`keep ${keep}`),
+    setAddress: async (node, host) => {
+      calls.push(`address ${node} ${host}`);
+      return null;
+    }
   });
   Widget.attach(section, document.body);
   model.topology = {

@@ -170,7 +170,11 @@ describe('a notebook’s nodes are a proposal', () => {
       loadKeys: () => calls.push('loadKeys'),
       forgetHostKey: () => undefined,
       acceptNodes: () => calls.push('accept'),
-      keepOwnNodes: keep => calls.push(`keep ${keep}`)
+      keepOwnNodes: keep => calls.push(`keep ${keep}`),
+      setAddress: async (node, host) => {
+        calls.push(`address ${node} ${host}`);
+        return null;
+      }
     });
     Widget.attach(section, document.body);
     const declared = declaredNodes({
