@@ -10,7 +10,7 @@ import type { IFileCell } from '../notebook/file';
 import { parseMarkdown } from '../notebook/markdown';
 import { DEFAULT_STEP_RULES, isCommandBlock } from '../notebook/steps';
 import { nodeList, whereText } from '../terminals/markers';
-import { placeOf, plainWords } from '../terminals/places';
+import { placesIn, plainWords } from '../terminals/places';
 import type { Place } from '../terminals/places';
 import { Findings, plural, shorten } from './findings';
 import { findLeaks, ILeakContext } from './leaks';
@@ -273,12 +273,16 @@ namespace Private {
         message: `Cell ${index + 1}, line ${line}: ${message}`
       });
     // The Jupyter side and the student's computer are places, not nodes.
-    const place = placeOf(target);
-    if (place !== null) {
+    const places = placesIn(target);
+    if (places.length) {
       const nodes = words.filter(word => names.has(word.toLowerCase()));
-      if (nodes.length) {
+      const named = [
+        ...nodes.slice(0, 5).map(quote),
+        ...places.map(place => PLACE_NAMES[place])
+      ];
+      if (named.length > 1) {
         add(
-          `the marker names ${nodeList(nodes.slice(0, 5).map(quote))} and ${PLACE_NAMES[place]} at once: a block runs in one place.`
+          `the marker names ${nodeList(named)} at once: a block runs in one place.`
         );
       }
       return;

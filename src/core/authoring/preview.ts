@@ -18,7 +18,7 @@ import {
   targetNodes,
   whereText
 } from '../terminals/markers';
-import { placeOf } from '../terminals/places';
+import { placesIn } from '../terminals/places';
 import { declaredNodes } from '../terminals/topology';
 
 export interface IPreviewOptions {
@@ -152,8 +152,9 @@ export function previewLab(
       continue;
     }
     const targets = targetNodes(block.text, patterns, nodes);
-    // The Jupyter side and the student's computer are places, not unknown nodes.
-    if (!targets.length && placeOf(where) === null) {
+    // The Jupyter side and the student's computer are places, not unknown
+    // nodes (a line naming a node too is the lint's to report).
+    if (!targets.length && !placesIn(where).length) {
       unknownTargets.push({
         cell: block.cell,
         line: commandLabel(firstLine(block.text))

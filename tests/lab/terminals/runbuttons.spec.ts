@@ -533,8 +533,8 @@ describe('run buttons on the blocks of a notebook', () => {
     expect(bars.map(labels)).toEqual([
       ['Run in a Jupyter terminal', 'Copy'],
       ['Copy'],
-      // A node named wins: the block goes to the node only.
-      ['Run on node1', 'Copy']
+      // A node and a place at once: no run, the Terminals section says why.
+      ['Copy']
     ]);
     // A code cell for the Jupyter side is an ordinary notebook step.
     expect(codeBar(notebook, 1)).toBeNull();
