@@ -13,7 +13,12 @@ import { Widget } from '@lumino/widgets';
 import { el } from '../dom';
 import { LiveSummary } from '../liveregion';
 import type { ProgressModel } from './model';
-import { isDone, IOutline, ISection, IStep } from '../../core/progress/outline';
+import {
+  IOutline,
+  ISection,
+  IStep,
+  stepDone
+} from '../../core/progress/outline';
 import {
   describeStep,
   statusLabel,
@@ -409,7 +414,7 @@ export class ProgressView extends Widget {
 
   private _fillStep(row: HTMLElement, step: IStep): void {
     row.dataset.status = step.status;
-    row.classList.toggle('jp-mod-done', isDone(step.status));
+    row.classList.toggle('jp-mod-done', stepDone(step));
     const symbol = row.querySelector('.jp-testbed-Step-status') as HTMLElement;
     symbol.textContent = stepSymbol(step.status);
     symbol.setAttribute('aria-label', statusLabel(step.status, this._trans));
@@ -455,7 +460,7 @@ namespace Private {
     if (outline.total <= EXPAND_ALL_LIMIT) {
       return new Set();
     }
-    const pending = outline.steps.find(step => !isDone(step.status));
+    const pending = outline.steps.find(step => !stepDone(step));
     const keep = new Set<number>();
     for (
       let s = pending?.section ?? -1;
