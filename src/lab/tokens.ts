@@ -15,7 +15,7 @@ import type {
   IResolvedValue,
   IStoredValues
 } from '../core/placeholders/values';
-import type { IOutlineOptions } from '../core/progress/outline';
+import type { IOutline, IOutlineOptions } from '../core/progress/outline';
 
 /**
  * The one testbed panel in the left area; capabilities add sections to it.
@@ -64,6 +64,8 @@ export interface INotebookProgress {
    * cell is gone or its text is no longer the text sent.
    */
   recordSent(cellId: string, text: string, node: string): boolean;
+  /** The notebook's sections and steps as Progress shows them (null until built). */
+  readonly outline: IOutline | null;
 }
 
 export const IProgress = new Token<IProgress>(
@@ -189,4 +191,7 @@ export namespace CommandIDs {
   export const prepareLab = 'testbed:authoring-prepare';
   export const keepOutputs = 'testbed:authoring-keep-outputs';
   export const shareDeclarations = 'testbed:authoring-share-declarations';
+  export const checkStep = 'testbed:check-step';
+  export const checkSection = 'testbed:check-section';
+  export const checkAll = 'testbed:check-all';
 }

@@ -7,6 +7,7 @@
  * hint changed does not). A result whose version differs is never a pass:
  * a grader sees it flagged, a student sees the step unchecked.
  */
+import type { ITrans } from '../i18n';
 import { fingerprint } from '../notebook/hash';
 import {
   DEFAULT_CHECK_TIMEOUT,
@@ -70,4 +71,34 @@ export function describeResult(result: ICheckResult): string {
     default:
       return 'node unreachable';
   }
+}
+
+/**
+ * What Progress shows of a step's check: a symbol, a short note, and the
+ * hint when it did not pass. Null for a step without a check.
+ */
+export function checkNote(
+  checked: CheckState | undefined,
+  hint: string | undefined,
+  trans: ITrans
+): { symbol: string; text: string; hint: string } | null {
+  if (!checked || checked.state === 'none') {
+    return null;
+  }
+  if (checked.state === 'unchecked') {
+    return {
+      symbol: '○',
+      text: checked.stale
+        ? trans.__('check changed since it last ran')
+        : trans.__('not checked yet'),
+      hint: ''
+    };
+  }
+  const result = checked.result;
+  const passed = result.r === 'pass';
+  return {
+    symbol: passed ? '✓' : '✗',
+    text: trans.__('check %1', describeResult(result)),
+    hint: passed ? '' : (hint ?? '')
+  };
 }
