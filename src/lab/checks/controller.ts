@@ -23,7 +23,6 @@ import {
 } from '../../core/checks/plan';
 import { describeResult } from '../../core/checks/status';
 import { METADATA_KEY, withCheckResult } from '../../core/metadata/format';
-import { fingerprint } from '../../core/notebook/hash';
 import { countTokens, substitute } from '../../core/placeholders/engine';
 import {
   isAccepted,
@@ -167,15 +166,19 @@ export class ChecksController {
     }
   }
 
-  /** The first Check of a notebook (or of changed commands) shows them first. */
+  /**
+   * The first Check of a notebook shows the commands it will run; a later
+   * one asks again only for commands not shown yet (a changed check).
+   */
   private async _consent(
     panel: NotebookPanel,
     steps: CheckedStep[]
   ): Promise<boolean> {
     const { trans } = this._options;
-    const lines = describeChecks(steps);
-    const consent = `${panel.context.path}\n${fingerprint(lines.join('\n'))}`;
-    if (this._consented.has(consent)) {
+    const path = panel.context.path;
+    const shown = this._consented.get(path) ?? new Set<string>();
+    const lines = describeChecks(steps).filter(line => !shown.has(line));
+    if (!lines.length) {
       return true;
     }
     const body = document.createElement('div');
@@ -198,7 +201,8 @@ export class ChecksController {
     if (!result.button.accept) {
       return false;
     }
-    this._consented.add(consent);
+    lines.forEach(line => shown.add(line));
+    this._consented.set(path, shown);
     return true;
   }
 
@@ -273,5 +277,6 @@ export class ChecksController {
 
   private _options: ChecksController.IOptions;
   private _running = new Set<string>();
-  private _consented = new Set<string>();
+  /** By notebook path, the check commands the student was shown and accepted. */
+  private _consented = new Map<string, Set<string>>();
 }
