@@ -19,6 +19,7 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 
 from .chameleon import student_environment
+from .checks import CheckRunner, read_request
 from .config import check_host, check_key_paths, check_port
 from .errors import RequestError
 from .processes import ssh_in_terminals
@@ -186,6 +187,19 @@ class TerminalsHandler(SSHHandler):
         self.reply({"terminals": states})
 
 
+class CheckHandler(SSHHandler):
+    # POST: it runs a command from the notebook, on the student's click only.
+    @tornado.web.authenticated
+    @authorized
+    @_replies_to_errors
+    async def post(self):
+        request = read_request(self.json_body())
+        if "jupyterlab_testbed_checks" not in self.settings:
+            root = self.settings.get("server_root_dir") or None
+            self.settings["jupyterlab_testbed_checks"] = CheckRunner(self.ssh, root)
+        self.reply(await self.settings["jupyterlab_testbed_checks"].run(*request))
+
+
 # Each route below <base_url>/jupyterlab-testbed/.
 ROUTES = [
     ("environment", EnvironmentHandler),
@@ -197,6 +211,7 @@ ROUTES = [
     ("ssh/forget", ForgetHandler),
     ("ssh/probe", ProbeHandler),
     ("ssh/terminals", TerminalsHandler),
+    ("checks/run", CheckHandler),
 ]
 
 

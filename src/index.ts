@@ -1,5 +1,6 @@
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { authoringPlugin } from './lab/authoring/plugin';
+import { checksPlugin } from './lab/checks/plugin';
 import { gradingPlugin } from './lab/grading/plugin';
 import { placeholdersPlugin, runCheckPlugin } from './lab/placeholders/plugin';
 import { progressPlugin } from './lab/progress/plugin';
@@ -15,6 +16,7 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   placeholdersPlugin,
   runCheckPlugin,
   terminalsPlugin,
-  authoringPlugin
+  authoringPlugin,
+  checksPlugin
 ];
 export default plugins;

@@ -8,7 +8,7 @@ import type { ReadonlyJSONObject } from '@lumino/coreutils';
 
 /** One optional argument: its JSON type and what it means. */
 export type ArgumentDescription = {
-  type: 'string' | 'boolean';
+  type: 'string' | 'boolean' | 'number';
   description: string;
 };
 

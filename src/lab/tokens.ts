@@ -16,7 +16,7 @@ import type {
   IResolvedValue,
   IStoredValues
 } from '../core/placeholders/values';
-import type { IOutlineOptions } from '../core/progress/outline';
+import type { IOutline, IOutlineOptions } from '../core/progress/outline';
 
 /**
  * The one testbed panel in the left area; capabilities add sections to it.
@@ -75,6 +75,8 @@ export interface INotebookProgress {
     node: string,
     end: IBlockEnd
   ): boolean;
+  /** The notebook's sections and steps as Progress shows them (null until built). */
+  readonly outline: IOutline | null;
 }
 
 export const IProgress = new Token<IProgress>(
@@ -202,4 +204,7 @@ export namespace CommandIDs {
   export const prepareLab = 'testbed:authoring-prepare';
   export const keepOutputs = 'testbed:authoring-keep-outputs';
   export const shareDeclarations = 'testbed:authoring-share-declarations';
+  export const checkStep = 'testbed:check-step';
+  export const checkSection = 'testbed:check-section';
+  export const checkAll = 'testbed:check-all';
 }

@@ -4,6 +4,7 @@ import type { ITerminalTracker } from '@jupyterlab/terminal';
 import { CommandRegistry } from '@lumino/commands';
 import { Signal } from '@lumino/signaling';
 import { authoringPlugin } from '../../src/lab/authoring/plugin';
+import { checksPlugin } from '../../src/lab/checks/plugin';
 import { sidebarPlugin } from '../../src/lab/sidebar/plugin';
 import { terminalsPlugin } from '../../src/lab/terminals/plugin';
 import { CommandIDs, ITestbedSidebar } from '../../src/lab/tokens';
@@ -67,6 +68,16 @@ function startLab(): CommandRegistry {
     null,
     progress
   );
+  checksPlugin.activate(
+    app,
+    tracker,
+    progress,
+    null,
+    grading,
+    placeholders,
+    null,
+    null
+  );
   return commands;
 }
 
@@ -96,5 +107,7 @@ describe('the commands', () => {
     expect(await properties(CommandIDs.nextPlaceholder)).toEqual(['token']);
     expect(await properties(CommandIDs.classOverview)).toEqual(['path']);
     expect(await properties(CommandIDs.continueLab)).toEqual([]);
+    expect(await properties(CommandIDs.checkStep)).toEqual(['step']);
+    expect(await properties(CommandIDs.checkSection)).toEqual(['section']);
   });
 });

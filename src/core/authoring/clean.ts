@@ -34,7 +34,7 @@ export interface ICleanChanges {
    * not called clean.
    */
   refusedTemplates: { cell: number; why: string }[];
-  /** Cell records from which runs, ticks or fills were removed (author's `step`/`keep` stay). */
+  /** Cell records from which runs, ticks, fills or check results were removed (author's `step`/`keep`/`checks` stay). */
   records: number;
   /** Code cells whose outputs were cleared. */
   outputsCleared: number;
@@ -55,7 +55,7 @@ export interface ICleanResult {
 }
 
 /** Fields of a cell record that describe a student's use of the lab. */
-const PROGRESS_FIELDS = ['run', 'ticks', 'fill'];
+const PROGRESS_FIELDS = ['run', 'ticks', 'fill', 'chk'];
 
 /** Fields of the notebook record that describe a student's use of the lab. */
 const LOG_FIELDS = ['log', 'by'];

@@ -56,6 +56,13 @@ export function checkCell(
   const keep = read.status === 'ok' && read.record.keep === true;
   Private.checkCellMetadata(findings, index, read, metadata);
   Private.checkSource(findings, lab, budget, index, cell.type, cell.source);
+  // A check's command and hint are published with the cell: scanned like code.
+  if (read.status === 'ok') {
+    for (const check of Object.values(read.record.checks ?? {})) {
+      const text = `${check.cmd}\n${check.hint ?? ''}`;
+      Private.checkSource(findings, lab, budget, index, 'code', text);
+    }
+  }
   if (cell.type === 'code') {
     Private.checkOutputs(findings, lab, budget, index, raw.outputs, keep);
   }
@@ -108,7 +115,7 @@ namespace Private {
         `Cell ${index + 1}: its jupyterlab-testbed record cannot be read (${problem}); cleaning leaves it as it is.`
       );
     } else if (read.status === 'ok') {
-      const fields = ['run', 'ticks', 'fill'].filter(
+      const fields = ['run', 'ticks', 'fill', 'chk'].filter(
         key => read.record[key] !== undefined
       );
       if (fields.length) {

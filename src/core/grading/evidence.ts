@@ -49,6 +49,8 @@ export const FLAG_MEANINGS: { [kind in FlagKind]: string } = {
   unlogged:
     'The notebook’s log covers the time of this run or tick but does not hold it: the record may have been written by hand.',
   time: 'A recorded time that cannot be: not a time, a first run after the last, a time after the file was saved, or a log out of order.',
+  check:
+    'A recorded check pass is of another check than the one the notebook declares: the check was changed after it passed, or the record was edited.',
   format:
     'A record that cannot be read, or was written by another format or version of jupyterlab-testbed.'
 };
@@ -84,6 +86,8 @@ export function summarizeFile(
     done: 0,
     total: 0,
     errors: 0,
+    checksPassed: 0,
+    checksTotal: 0,
     sections: [],
     steps: [],
     flags: [],
@@ -404,6 +408,19 @@ namespace Private {
     outline: IOutline,
     checker: Checker
   ): void {
+    for (const step of outline.steps) {
+      if (
+        step.checked?.state === 'unchecked' &&
+        step.checked.stale?.r === 'pass'
+      ) {
+        checker.flags.push({
+          kind: 'check',
+          cellIndex: step.cellIndex,
+          step: step.key,
+          detail: `a pass of check version ${step.checked.stale.ver.slice(0, 8)} is recorded; the notebook's check is another`
+        });
+      }
+    }
     const flagsByStep = new Map<string, FlagKind[]>();
     for (const flag of checker.flags) {
       if (flag.step) {
@@ -442,6 +459,17 @@ namespace Private {
           summaryStep.end = step.tick.end;
         }
       }
+      if (step.checked && step.checked.state !== 'none') {
+        const result =
+          step.checked.state === 'checked' ? step.checked.result : null;
+        summaryStep.check = { result: result?.r ?? null };
+        if (result) {
+          summaryStep.check.at = result.at;
+          if (result.x !== undefined) {
+            summaryStep.check.exit = result.x;
+          }
+        }
+      }
       return summaryStep;
     });
 
@@ -456,7 +484,9 @@ namespace Private {
       total: section.total,
       errors: 0,
       flags: 0,
-      flagKinds: {}
+      flagKinds: {},
+      checksPassed: 0,
+      checksTotal: 0
     }));
     const sectionOfCell = (cellIndex: number): number => {
       let found = -1;
@@ -482,6 +512,11 @@ namespace Private {
         if (step.status === 'error') {
           s.errors++;
         }
+        if (step.check) {
+          s.checksTotal = (s.checksTotal ?? 0) + 1;
+          s.checksPassed =
+            (s.checksPassed ?? 0) + (step.check.result === 'pass' ? 1 : 0);
+        }
         if (first && (!s.first || first < s.first)) {
           s.first = first;
         }
@@ -505,6 +540,10 @@ namespace Private {
     summary.done = outline.done;
     summary.total = outline.total;
     summary.errors = summary.steps.filter(s => s.status === 'error').length;
+    summary.checksTotal = summary.steps.filter(s => s.check).length;
+    summary.checksPassed = summary.steps.filter(
+      s => s.check?.result === 'pass'
+    ).length;
     const firsts = summary.steps
       .map(s => s.first)
       .filter(isText)
@@ -539,7 +578,7 @@ namespace Private {
         labels.set(step.cellIndex, step.label);
       }
     }
-    return checker.log.slice(-MAX_TIMELINE).map(entry => {
+    const logged = checker.log.map(entry => {
       const cellIndex =
         checker.refs.get(`${entry.ref}@${entry.at}`) ??
         checker.refs.get(entry.ref) ??
@@ -552,6 +591,24 @@ namespace Private {
         label: labels.get(cellIndex) ?? ''
       };
     });
+    // Each step's last check result, in time order with the log (stable).
+    const checks = outline.steps.flatMap(step =>
+      step.checked?.state === 'checked'
+        ? [
+            {
+              at: step.checked.result.at,
+              result: `check:${step.checked.result.r}`,
+              ref: step.tickKey ?? 'cell',
+              cellIndex: step.cellIndex,
+              label: step.label
+            }
+          ]
+        : []
+    );
+    const all = checks.length
+      ? [...logged, ...checks].sort((a, b) => a.at.localeCompare(b.at))
+      : logged;
+    return all.slice(-MAX_TIMELINE);
   }
 
   function count(counts: FlagCounts, kind: FlagKind): void {

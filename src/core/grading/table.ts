@@ -138,6 +138,8 @@ export const CSV_COLUMNS = [
   'errors',
   'flags',
   'flag_kinds',
+  'checks_passed',
+  'checks_total',
   'first_activity',
   'last_activity',
   'file',
@@ -169,6 +171,7 @@ export function toCSV(entries: IClassEntry[]): string {
       ...Private.counts(summary),
       flags: summary.flagCount,
       flag_kinds: flagKindCounts(summary.flagKinds),
+      ...Private.checkCounts(summary),
       first_activity: summary.first,
       last_activity: summary.last,
       note: summary.notes.join('; ')
@@ -181,6 +184,7 @@ export function toCSV(entries: IClassEntry[]): string {
         ...Private.counts(section),
         flags: section.flags,
         flag_kinds: flagKindCounts(section.flagKinds),
+        ...Private.checkCounts(section),
         first_activity: section.first,
         last_activity: section.last
       });
@@ -204,6 +208,7 @@ export function toJSON(entries: IClassEntry[]): string {
         file: file.path,
         size: file.size,
         modified: file.modified,
+        ...Private.checkCounts(summary),
         summary
       }))
     },
@@ -274,6 +279,16 @@ namespace Private {
       percent: of.total ? Math.round((100 * of.done) / of.total) : '',
       errors: of.errors
     };
+  }
+
+  /** A notebook's or section's checks, empty when it has none. */
+  export function checkCounts(of: {
+    checksPassed?: number;
+    checksTotal?: number;
+  }): { checks_passed?: number; checks_total?: number } {
+    return of.checksTotal
+      ? { checks_passed: of.checksPassed ?? 0, checks_total: of.checksTotal }
+      : {};
   }
 
   export function sectionTitle(section: ISectionSummary): string {

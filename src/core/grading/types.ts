@@ -24,6 +24,8 @@ export type FlagKind =
   | 'unlogged'
   /** Times that cannot be: first after last, after the file was saved, not a time. */
   | 'time'
+  /** A recorded check pass of a check other than the one the notebook declares. */
+  | 'check'
   /** A record of another format or extension version, or one that cannot be read. */
   | 'format';
 
@@ -34,6 +36,7 @@ export const FLAG_KINDS: FlagKind[] = [
   'count',
   'unlogged',
   'time',
+  'check',
   'format'
 ];
 
@@ -71,6 +74,12 @@ export interface IStepSummary {
   via?: string;
   /** How a sent block ended, as its terminal reported (the tick's `end`). */
   end?: TickEnd;
+  /** A step with a check: its last result for the current check (null: none). */
+  check?: {
+    result: 'pass' | 'fail' | 'timeout' | 'unreachable' | null;
+    at?: string;
+    exit?: number;
+  };
   flags: FlagKind[];
 }
 
@@ -89,6 +98,9 @@ export interface ISectionSummary {
   /** Flags on its steps and cells. */
   flags: number;
   flagKinds: FlagCounts;
+  /** Steps with a check, and those whose check last passed (current version). */
+  checksPassed?: number;
+  checksTotal?: number;
   /** Earliest and latest recorded activity in it. */
   first?: string;
   last?: string;
@@ -97,7 +109,7 @@ export interface ISectionSummary {
 /** An event of the notebook's log, tied to its cell when it can be. */
 export interface ITimelineEntry {
   at: string;
-  /** `ok`, `error:<name>`, `tick:<via>` or `untick`. */
+  /** `ok`, `error:<name>`, `tick:<via>`, `untick`, or a check's last result `check:<result>`. */
   result: string;
   /** The code fingerprint of a run or the tick key. */
   ref: string;
@@ -117,6 +129,9 @@ export interface ISubmissionSummary {
   total: number;
   /** Steps whose last run failed. */
   errors: number;
+  /** Steps with a check, and those whose check last passed (current version). */
+  checksPassed?: number;
+  checksTotal?: number;
   first?: string;
   last?: string;
   sections: ISectionSummary[];

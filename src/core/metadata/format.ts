@@ -87,6 +87,41 @@ export function isTickEnd(value: unknown): value is TickEnd {
   );
 }
 
+/** Where a check runs: a node's name, `all` the lab's nodes, or `jupyter`. */
+export type CheckPlace = string;
+
+/**
+ * A check an author declares on a step: a command that proves the step
+ * worked, run non-interactively where it says.
+ */
+export interface ICheck {
+  /** The command (a shell command line). */
+  cmd: string;
+  /** A node's name, `all` for every node of the lab, or `jupyter`. */
+  on: CheckPlace;
+  /** Timeout in seconds (default `DEFAULT_CHECK_TIMEOUT`). */
+  t?: number;
+  /** Shown to the student when the check fails. */
+  hint?: string;
+  /** May run at the same time as the other `par` checks of its section. */
+  par?: true;
+}
+
+/** How a check ended. */
+export type CheckOutcome = 'pass' | 'fail' | 'timeout' | 'unreachable';
+
+/** The last result of a step's check. */
+export interface ICheckResult {
+  /** When it ran (ISO 8601, UTC, seconds). */
+  at: string;
+  /** How it ended. */
+  r: CheckOutcome;
+  /** The exit status of a failed check. */
+  x?: number;
+  /** The version of the check that ran: `checkVersion` of its declaration. */
+  ver: string;
+}
+
 /** What a cell carries under the key. */
 export interface ICellRecord {
   v: number;
@@ -99,6 +134,10 @@ export interface ICellRecord {
   fill?: { tpl: string; out: string };
   /** Set by an author: this code cell's outputs are published with the lab. */
   keep?: true;
+  /** Set by an author: checks by step key (like `ticks`). */
+  checks?: { [key: string]: ICheck };
+  /** The last result of each step's check, by step key. */
+  chk?: { [key: string]: ICheckResult };
   /** Fields of a later minor revision are kept as they are. */
   [extra: string]: unknown;
 }
@@ -118,6 +157,24 @@ export const CELL_TICK = 'cell';
 
 /** At most this many ticks are kept per cell (the oldest are dropped). */
 export const MAX_TICKS_PER_CELL = 500;
+
+/** Checks a cell may declare (one per step). */
+export const MAX_CHECKS_PER_CELL = 50;
+
+/** The bounds of a check's timeout, in seconds. */
+export const DEFAULT_CHECK_TIMEOUT = 30;
+export const MAX_CHECK_TIMEOUT = 300;
+
+/** The longest check command and hint. */
+export const MAX_CHECK_COMMAND = 2000;
+export const MAX_CHECK_HINT = 300;
+
+const CHECK_OUTCOMES: CheckOutcome[] = [
+  'pass',
+  'fail',
+  'timeout',
+  'unreachable'
+];
 
 /** Longest error name kept. */
 const MAX_ERROR_LENGTH = 60;
@@ -146,7 +203,9 @@ export function readCellRecord(value: unknown): ReadResult<ICellRecord> {
     Private.checkRun(record.run) ??
     Private.checkTicks(record.ticks) ??
     Private.checkFill(record.fill) ??
-    Private.checkKeep(record.keep);
+    Private.checkKeep(record.keep) ??
+    Private.checkChecks(record.checks) ??
+    Private.checkResults(record.chk);
   return problem ? { status: 'corrupt', problem } : { status: 'ok', record };
 }
 
@@ -339,9 +398,57 @@ export function withLogEntries(
   };
 }
 
+/** Why a declared check cannot be used, or null when it can. */
+export function checkDeclarationProblem(check: unknown): string | null {
+  return Private.checkProblem(check);
+}
+
+/**
+ * A cell record with a step's check declared, or removed with null (its
+ * result goes with it).
+ */
+export function withCheck(
+  previous: ICellRecord | null,
+  key: string,
+  check: ICheck | null
+): ICellRecord {
+  const checks = { ...(previous?.checks ?? {}) };
+  const results = { ...(previous?.chk ?? {}) };
+  delete checks[key];
+  if (check) {
+    checks[key] = check;
+  } else {
+    delete results[key];
+  }
+  const next = Private.withField(
+    previous,
+    'checks',
+    Object.keys(checks).length ? checks : undefined
+  );
+  return Private.withField(
+    next,
+    'chk',
+    Object.keys(results).length ? results : undefined
+  );
+}
+
+/** A cell record with the latest result of a step's check. */
+export function withCheckResult(
+  previous: ICellRecord | null,
+  key: string,
+  result: ICheckResult
+): ICellRecord {
+  return Private.withField(previous, 'chk', {
+    ...(previous?.chk ?? {}),
+    [key]: result
+  });
+}
+
 namespace Private {
   /** A copy of a cell record with one optional field set or removed. */
-  export function withField<K extends 'fill' | 'step' | 'keep'>(
+  export function withField<
+    K extends 'fill' | 'step' | 'keep' | 'checks' | 'chk'
+  >(
     previous: ICellRecord | null,
     key: K,
     value: ICellRecord[K] | undefined
@@ -478,6 +585,92 @@ namespace Private {
       typeof fill.out === 'string'
       ? null
       : '"fill" is not {tpl, out}';
+  }
+
+  export function checkChecks(checks: unknown): string | null {
+    if (checks === undefined) {
+      return null;
+    }
+    if (!isObject(checks)) {
+      return '"checks" is not an object';
+    }
+    const keys = Object.keys(checks);
+    if (keys.length > MAX_CHECKS_PER_CELL) {
+      return `"checks" has more than ${MAX_CHECKS_PER_CELL} steps`;
+    }
+    for (const key of keys) {
+      const problem = checkProblem(checks[key]);
+      if (problem) {
+        return `check "${key.slice(0, 20)}" ${problem}`;
+      }
+    }
+    return null;
+  }
+
+  /** Why a declared check cannot be used, or null. */
+  export function checkProblem(check: unknown): string | null {
+    if (!isObject(check)) {
+      return 'is not an object';
+    }
+    const { cmd, on, t, hint, par } = check;
+    if (typeof cmd !== 'string' || !cmd.trim()) {
+      return 'has no command ("cmd")';
+    }
+    if (cmd.length > MAX_CHECK_COMMAND) {
+      return `has a command longer than ${MAX_CHECK_COMMAND} characters`;
+    }
+    if (/[\u0000\r]/.test(cmd)) {
+      return 'has a NUL or carriage return in its command';
+    }
+    if (typeof on !== 'string' || !/^[A-Za-z][A-Za-z0-9_-]{0,31}$/.test(on)) {
+      return 'does not say where it runs ("on": a node\'s name, all or jupyter)';
+    }
+    if (
+      t !== undefined &&
+      !(
+        typeof t === 'number' &&
+        Number.isInteger(t) &&
+        t >= 1 &&
+        t <= MAX_CHECK_TIMEOUT
+      )
+    ) {
+      return `has a timeout ("t") that is not 1 to ${MAX_CHECK_TIMEOUT} seconds`;
+    }
+    if (
+      hint !== undefined &&
+      (typeof hint !== 'string' || hint.length > MAX_CHECK_HINT)
+    ) {
+      return `has a hint that is not a text of at most ${MAX_CHECK_HINT} characters`;
+    }
+    if (par !== undefined && par !== true) {
+      return 'has "par" other than true';
+    }
+    return null;
+  }
+
+  export function checkResults(results: unknown): string | null {
+    if (results === undefined) {
+      return null;
+    }
+    if (!isObject(results)) {
+      return '"chk" is not an object';
+    }
+    if (Object.keys(results).length > MAX_CHECKS_PER_CELL) {
+      return `"chk" has more than ${MAX_CHECKS_PER_CELL} steps`;
+    }
+    for (const [key, result] of Object.entries(results)) {
+      if (
+        !isObject(result) ||
+        typeof result.at !== 'string' ||
+        typeof result.ver !== 'string' ||
+        !CHECK_OUTCOMES.includes(result.r as CheckOutcome) ||
+        (result.x !== undefined &&
+          !(typeof result.x === 'number' && Number.isInteger(result.x)))
+      ) {
+        return `check result "${key.slice(0, 20)}" is not {at, r, x, ver}`;
+      }
+    }
+    return null;
   }
 
   function describe(value: unknown): string {

@@ -18,10 +18,13 @@ import {
 import {
   CELL_TICK,
   describeProblem,
+  ICellRecord,
+  ICheck,
   IRunRecord,
   ITick,
   readCellRecord
 } from '../metadata/format';
+import { CheckState, checkState } from '../checks/status';
 
 /** A cell as the outline sees it. */
 export interface ICellInput {
@@ -64,6 +67,9 @@ export interface IStep {
   status: StepStatus;
   run?: IRunRecord;
   tick?: ITick;
+  /** The author's check on this step, and what its last result says. */
+  check?: ICheck;
+  checked?: CheckState;
 }
 
 export interface ISection {
@@ -131,6 +137,26 @@ export function outlineOptionsOf(
 /** Whether a status counts as done. */
 export function isDone(status: StepStatus): boolean {
   return status === 'ok' || status === 'ticked';
+}
+
+/**
+ * Whether a step is done: a step with a check when its check last passed
+ * in its current version, any other by its status.
+ */
+export function stepDone(step: IStep): boolean {
+  if (step.checked && step.checked.state !== 'none') {
+    return step.checked.state === 'checked' && step.checked.result.r === 'pass';
+  }
+  return isDone(step.status);
+}
+
+/** The check fields of a step whose cell record declares one. */
+function checkFields(
+  record: ICellRecord | null,
+  key: string
+): Pick<IStep, 'check' | 'checked'> {
+  const check = record?.checks?.[key];
+  return check ? { check, checked: checkState(record, key) } : {};
 }
 
 /**
@@ -230,7 +256,12 @@ export function buildOutline(
           cellId: cell.id,
           cellIndex,
           label: commandLabel(cell.source),
-          ...codeStatus(record?.run, analysis.print, record?.ticks?.[CELL_TICK])
+          ...codeStatus(
+            record?.run,
+            analysis.print,
+            record?.ticks?.[CELL_TICK]
+          ),
+          ...checkFields(record, CELL_TICK)
         });
       }
       return;
@@ -249,7 +280,8 @@ export function buildOutline(
         cellIndex,
         tickKey: CELL_TICK,
         label: markdownLabel(cell.source),
-        ...tickStatus(record?.ticks?.[CELL_TICK])
+        ...tickStatus(record?.ticks?.[CELL_TICK]),
+        ...checkFields(record, CELL_TICK)
       });
     };
     analysis.order.forEach((part, position) => {
@@ -283,7 +315,8 @@ export function buildOutline(
         blockOrdinal: part.block,
         label: block.label,
         where: block.where,
-        ...tickStatus(record?.ticks?.[block.key])
+        ...tickStatus(record?.ticks?.[block.key]),
+        ...checkFields(record, block.key)
       });
     });
     if (!manualPlaced) {
@@ -292,7 +325,7 @@ export function buildOutline(
   });
 
   for (const step of outline.steps) {
-    Private.count(outline, step.section, 1, isDone(step.status) ? 1 : 0);
+    Private.count(outline, step.section, 1, stepDone(step) ? 1 : 0);
   }
   return outline;
 }
@@ -321,11 +354,13 @@ export function updateCellSteps(
   const changed: IStep[] = [];
   fresh.steps.forEach((next, i) => {
     const step = mine[i];
-    const wasDone = isDone(step.status);
+    const wasDone = stepDone(step);
     if (
       step.status !== next.status ||
       step.run !== next.run ||
-      step.tick !== next.tick
+      step.tick !== next.tick ||
+      JSON.stringify([step.check, step.checked]) !==
+        JSON.stringify([next.check, next.checked])
     ) {
       changed.push(step);
     }
@@ -333,7 +368,9 @@ export function updateCellSteps(
     step.run = next.run;
     step.tick = next.tick;
     step.label = next.label;
-    const delta = (isDone(step.status) ? 1 : 0) - (wasDone ? 1 : 0);
+    step.check = next.check;
+    step.checked = next.checked;
+    const delta = (stepDone(step) ? 1 : 0) - (wasDone ? 1 : 0);
     if (delta) {
       Private.count(outline, step.section, 0, delta);
     }
@@ -345,7 +382,7 @@ export function updateCellSteps(
  * The first step not done, in notebook order.
  */
 export function firstPending(outline: IOutline): IStep | null {
-  return outline.steps.find(step => !isDone(step.status)) ?? null;
+  return outline.steps.find(step => !stepDone(step)) ?? null;
 }
 
 /**

@@ -351,6 +351,8 @@ export class EvidenceSection extends Widget {
         return trans.__('Missing from the log');
       case 'time':
         return trans.__('Times that cannot be');
+      case 'check':
+        return trans.__('Pass of another check');
       case 'format':
         return trans.__('Other format or version');
     }
@@ -373,6 +375,9 @@ export class EvidenceSection extends Widget {
       return detail === 'tick'
         ? trans.__('ticked')
         : trans.__('sent to %1', detail);
+    }
+    if (result === 'check') {
+      return trans.__('check: %1', detail);
     }
     return entry.result;
   }

@@ -54,7 +54,16 @@ export const progressPlugin: JupyterFrontEndPlugin<IProgress> = {
       openSection: section => controller.openSection(section),
       tick: (step, ticked) =>
         controller.tick(tracker.currentWidget, step, ticked),
-      continue: () => void app.commands.execute(CommandIDs.continueLab)
+      continue: () => void app.commands.execute(CommandIDs.continueLab),
+      check: ({ step, section }) =>
+        void app.commands.execute(
+          step
+            ? CommandIDs.checkStep
+            : section
+              ? CommandIDs.checkSection
+              : CommandIDs.checkAll,
+          step ? { step: step.key } : section ? { section: section.index } : {}
+        )
     });
     view.id = 'jp-testbed-progress';
     const labView = new LabView({

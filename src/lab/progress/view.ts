@@ -13,12 +13,19 @@ import { Widget } from '@lumino/widgets';
 import { el } from '../dom';
 import { LiveSummary } from '../liveregion';
 import type { ProgressModel } from './model';
-import { isDone, IOutline, ISection, IStep } from '../../core/progress/outline';
+import {
+  IOutline,
+  ISection,
+  IStep,
+  stepDone
+} from '../../core/progress/outline';
 import {
   describeStep,
   statusLabel,
   stepSymbol
 } from '../../core/progress/describe';
+import { allChecks, sectionChecks } from '../../core/checks/plan';
+import { checkNote } from '../../core/checks/status';
 
 export namespace ProgressView {
   export interface IOptions {
@@ -31,6 +38,8 @@ export namespace ProgressView {
     tick: (step: IStep, ticked: boolean) => void;
     /** Jump to the first step not done. */
     continue: () => void;
+    /** Run the checks of a step, a section, or all (none: no Check buttons). */
+    check?: (target: { step?: IStep; section?: ISection }) => void;
   }
 }
 
@@ -61,7 +70,13 @@ export class ProgressView extends Widget {
     this._continue.textContent = this._trans.__('Continue');
     this._continue.title = this._trans.__('Go to the first step not done yet');
     this._continue.addEventListener('click', () => this._options.continue());
-    this._summary.append(this._count, this._bar, this._continue);
+    this._checkAll = this._checkButton(this._trans.__('Check All'), () => ({}));
+    this._summary.append(
+      this._count,
+      this._bar,
+      this._continue,
+      this._checkAll
+    );
 
     this._notes = el('ul', 'jp-testbed-Progress-notes');
     // Lists, not a tree: every control is its own tab stop, which is what
@@ -261,6 +276,20 @@ export class ProgressView extends Widget {
     this._bar.setAttribute('aria-valuetext', this._count.textContent);
     this._fill.style.width = total ? `${(100 * done) / total}%` : '0';
     this._continue.disabled = done === total;
+    this._checkAll.hidden =
+      !this._options.check || !outline || !allChecks(outline).length;
+  }
+
+  /** A Check button, when checks can run here (hidden until needed). */
+  private _checkButton(
+    label: string,
+    target: () => { step?: IStep; section?: ISection }
+  ): HTMLButtonElement {
+    const button = el('button', 'jp-testbed-Check jp-mod-styled');
+    button.textContent = label;
+    button.hidden = true;
+    button.addEventListener('click', () => this._options.check?.(target()));
+    return button as HTMLButtonElement;
   }
 
   private _renderNotes(): void {
@@ -302,7 +331,15 @@ export class ProgressView extends Widget {
     title.title = title.textContent;
     title.addEventListener('click', () => this._options.openSection(section));
     const count = el('span', 'jp-testbed-Section-count');
-    header.append(toggle, title, count);
+    const check = this._checkButton(
+      this._trans.__('Check This Section'),
+      () => ({
+        section: this._model?.outline?.sections[section.index] ?? section
+      })
+    );
+    check.hidden =
+      !this._options.check || !sectionChecks(outline, section.index).length;
+    header.append(toggle, title, count, check);
     const steps = el('ul', 'jp-testbed-Section-steps');
     node.append(header, steps);
     this._fillSectionCount(section, node);
@@ -402,6 +439,13 @@ export class ProgressView extends Widget {
     });
     const meta = el('span', 'jp-testbed-Step-meta');
     row.append(label, meta);
+    if (step.check) {
+      const check = this._checkButton(this._trans.__('Check'), () => ({
+        step: this._model?.outline?.steps[step.index] ?? step
+      }));
+      check.hidden = !this._options.check;
+      row.append(check, el('div', 'jp-testbed-Step-checkNote'));
+    }
     this._rows.set(step.index, row);
     this._fillStep(row, step);
     return row;
@@ -409,7 +453,7 @@ export class ProgressView extends Widget {
 
   private _fillStep(row: HTMLElement, step: IStep): void {
     row.dataset.status = step.status;
-    row.classList.toggle('jp-mod-done', isDone(step.status));
+    row.classList.toggle('jp-mod-done', stepDone(step));
     const symbol = row.querySelector('.jp-testbed-Step-status') as HTMLElement;
     symbol.textContent = stepSymbol(step.status);
     symbol.setAttribute('aria-label', statusLabel(step.status, this._trans));
@@ -426,6 +470,21 @@ export class ProgressView extends Widget {
     label.title = details.title;
     (row.querySelector('.jp-testbed-Step-meta') as HTMLElement).textContent =
       details.meta;
+    this._fillCheckNote(row, step);
+  }
+
+  /** A step's check result and, when it did not pass, the author's hint. */
+  private _fillCheckNote(row: HTMLElement, step: IStep): void {
+    const node = row.querySelector('.jp-testbed-Step-checkNote');
+    const note = checkNote(step.checked, step.check?.hint, this._trans);
+    if (!node || !note) {
+      return;
+    }
+    row.dataset.check =
+      step.checked?.state === 'checked' ? step.checked.result.r : 'unchecked';
+    node.textContent = [`${note.symbol} ${note.text}`, note.hint]
+      .filter(Boolean)
+      .join(' — ');
   }
 
   private _options: ProgressView.IOptions;
@@ -436,6 +495,7 @@ export class ProgressView extends Widget {
   private _fill: HTMLElement;
   private _count: HTMLElement;
   private _continue: HTMLButtonElement;
+  private _checkAll: HTMLButtonElement;
   private _notes: HTMLElement;
   private _tree: HTMLElement;
   private _empty: HTMLElement;
@@ -455,7 +515,7 @@ namespace Private {
     if (outline.total <= EXPAND_ALL_LIMIT) {
       return new Set();
     }
-    const pending = outline.steps.find(step => !isDone(step.status));
+    const pending = outline.steps.find(step => !stepDone(step));
     const keep = new Set<number>();
     for (
       let s = pending?.section ?? -1;

@@ -17,9 +17,12 @@ import {
   timestamp,
   withLogEntries,
   withManualStep,
+  withCheck,
+  withCheckResult,
   withRun,
   withTick
 } from '../../core/metadata/format';
+import { checkVersion } from '../../core/checks/status';
 import { fingerprint } from '../../core/notebook/hash';
 import { DEFAULT_STEP_RULES } from '../../core/notebook/steps';
 import { analyzeCell } from '../../core/progress/outline';
@@ -230,6 +233,24 @@ namespace Private {
           notebook.metadata[METADATA_KEY] as INotebookRecord,
           [{ at: new Date(at), result: 'tick:tick', ref: CELL_TICK }],
           LOG_LIMIT
+        );
+      }
+    },
+    {
+      kind: 'check',
+      reach: 1,
+      apply: notebook => {
+        // A pass recorded for another check than the one the cell declares.
+        const cell = ranCells(notebook)[0];
+        const check = { cmd: 'test -f ~/done', on: 'node1' };
+        cell.metadata[METADATA_KEY] = withCheckResult(
+          withCheck(recordOf(cell), CELL_TICK, check),
+          CELL_TICK,
+          {
+            at: runOf(cell).last,
+            r: 'pass',
+            ver: checkVersion({ ...check, cmd: 'true' })
+          }
         );
       }
     },

@@ -228,7 +228,9 @@ describe('cleaning one notebook', () => {
             step: 'manual',
             v: 1,
             future: { x: 1 },
-            ticks: { cell: { at: 'x', via: 'tick' } }
+            ticks: { cell: { at: 'x', via: 'tick' } },
+            checks: { cell: { cmd: 'test -f done', on: 'node1' } },
+            chk: { cell: { at: 'x', r: 'pass', ver: '00000000' } }
           }
         },
         source: ['Do it.'],
@@ -264,7 +266,12 @@ describe('cleaning one notebook', () => {
       ...cells[0],
       metadata: {
         tags: ['intro'],
-        [METADATA_KEY]: { step: 'manual', v: 1, future: { x: 1 } }
+        [METADATA_KEY]: {
+          step: 'manual',
+          v: 1,
+          future: { x: 1 },
+          checks: { cell: { cmd: 'test -f done', on: 'node1' } }
+        }
       }
     });
     expect(nb.cells[1]).toEqual({

@@ -113,6 +113,35 @@ describe('addresses', () => {
     ]);
   });
 
+  it('reads a check’s command and hint, and its results as progress', () => {
+    const findings = lint(
+      [
+        md('Start the server.', {
+          metadata: {
+            [METADATA_KEY]: {
+              v: 1,
+              step: 'manual',
+              checks: {
+                cell: {
+                  cmd: 'curl -sf http://129.114.99.7/',
+                  on: 'node1',
+                  hint: 'Ask zz9999'
+                }
+              },
+              chk: { cell: { at: 'x', r: 'pass', ver: '00000000' } }
+            }
+          }
+        })
+      ],
+      { profileValues: STUDENT }
+    );
+    // The address and the netID, both the student's values.
+    expect(of(findings, 'profile-value').map(f => f.cell)).toEqual([0, 0]);
+    expect(of(findings, 'progress').map(f => f.message)).toEqual([
+      'Cell 1 carries the progress of whoever used the lab (chk).'
+    ]);
+  });
+
   it.each([
     '10.1.2.3',
     '172.16.0.1',

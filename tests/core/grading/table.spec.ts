@@ -216,7 +216,7 @@ describe('toCSV', () => {
   it('starts with the documented header and ends lines with CRLF', () => {
     const csv = toCSV(CLASS);
     expect(csv.split('\r\n')[0]).toBe(
-      'student,notebook,section,section_level,done,total,percent,errors,flags,flag_kinds,first_activity,last_activity,file,note'
+      'student,notebook,section,section_level,done,total,percent,errors,flags,flag_kinds,checks_passed,checks_total,first_activity,last_activity,file,note'
     );
     expect(csv.endsWith('\r\n')).toBe(true);
     expect(csv.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
@@ -232,7 +232,7 @@ describe('toCSV', () => {
       'dave 2_setup'
     ]);
     const bob = rows[2];
-    expect(bob.slice(2, 12)).toEqual([
+    expect(bob.slice(2, 14)).toEqual([
       '',
       '',
       '8',
@@ -241,6 +241,8 @@ describe('toCSV', () => {
       '1',
       '1',
       'edited:1',
+      '',
+      '',
       '',
       '2026-03-02T11:00:00Z'
     ]);

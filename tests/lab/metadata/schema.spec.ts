@@ -21,8 +21,12 @@ import {
   withLogEntries,
   withManualStep,
   withRun,
-  withTick
+  withTick,
+  withCheck,
+  withCheckResult,
+  MAX_CHECKS_PER_CELL
 } from '../../../src/core/metadata/format';
+import { checkVersion } from '../../../src/core/checks/status';
 import { fingerprint } from '../../../src/core/notebook/hash';
 import { blockKeys } from '../../../src/core/notebook/steps';
 import { EventLog } from '../../../src/lab/progress/log';
@@ -134,8 +138,23 @@ describe('the schema', () => {
     expect(defs.notebook.properties.markers.maxItems).toBe(
       MAX_DECLARED_MARKERS
     );
+    expect(defs.cell.properties.checks.maxProperties).toBe(MAX_CHECKS_PER_CELL);
+    expect(defs.cell.properties.chk.maxProperties).toBe(MAX_CHECKS_PER_CELL);
   });
 });
+
+/** A cell's checks declared, checked, and taken back. */
+function checkRecords(key: string) {
+  const check = { cmd: 'test -f /tmp/x', on: 'all', t: 10, hint: 'Run it' };
+  const declared = withCheck(null, key, check);
+  const failed = withCheckResult(declared, key, {
+    at: '2026-12-02T05:00:00Z',
+    r: 'fail',
+    x: 1,
+    ver: checkVersion(check)
+  });
+  return [declared, failed, withCheck(failed, key, null)];
+}
 
 describe('every writer writes what the schema describes', () => {
   it('the format writers', () => {
@@ -167,7 +186,8 @@ describe('every writer writes what the schema describes', () => {
       withTick(ticked, 'cell', null),
       withFill(null, { tpl: 'echo netID', out: fingerprint('echo ff524') }),
       withKeptOutputs(null, true),
-      withManualStep(withKeptOutputs(null, true), true)
+      withManualStep(withKeptOutputs(null, true), true),
+      ...checkRecords(src)
     ];
     records.forEach(record => expect(problems('cell', record)).toBe(''));
 
@@ -400,7 +420,20 @@ describe('what the schema refuses, the readers refuse', () => {
     ['ticks as a list', { v: 1, ticks: [{ at: run.last, via: 'tick' }] }],
     ['a fill without what was filled', { v: 1, fill: { tpl: 'netID' } }],
     ['a step that is not manual', { v: 1, step: 'auto' }],
-    ['keep false', { v: 1, keep: false }]
+    ['keep false', { v: 1, keep: false }],
+    ['a check without a command', { v: 1, checks: { cell: { on: 'node1' } } }],
+    [
+      'a check whose place is a sentence',
+      { v: 1, checks: { cell: { cmd: 'true', on: 'node1; rm -rf ~' } } }
+    ],
+    [
+      'a check with a timeout of an hour',
+      { v: 1, checks: { cell: { cmd: 'true', on: 'node1', t: 3600 } } }
+    ],
+    [
+      'a check result that is no outcome',
+      { v: 1, chk: { cell: { at: run.last, r: 'ok', ver: 'abcd1234' } } }
+    ]
   ];
   it.each(cells)('a cell record with %s', (_, record) => {
     expect(problems('cell', record)).not.toBe('');

@@ -121,7 +121,7 @@ describe('jupyterlab-testbed-grade', () => {
     const csv = fs.readFileSync(out, 'utf-8');
     const lines = csv.split('\r\n');
     expect(lines[0]).toBe(
-      'student,notebook,section,section_level,done,total,percent,errors,flags,flag_kinds,first_activity,last_activity,file,note'
+      'student,notebook,section,section_level,done,total,percent,errors,flags,flag_kinds,checks_passed,checks_total,first_activity,last_activity,file,note'
     );
     expect(lines.filter(l => /^garbage,1_provision_cli,,,/.test(l))).toEqual([
       expect.stringMatching(/,"not a notebook \(not valid JSON: .*"$/)

@@ -1,0 +1,190 @@
+"""Running the checks an author declares on a lab's steps (issue 16).
+
+A check is a command from the notebook that proves a step worked. It runs
+only when the student clicks Check, never typed into their terminal: here,
+as a process of its own, on the lab's nodes over the ssh config this server
+last wrote (only its Host aliases; batch mode, so it never asks for a
+password or a host key; the shared control connection when one is up), or
+on the Jupyter side as a local process. Every run is bounded: a timeout that
+stops the command on the node too (a remote `timeout` wrapper, and the local
+ssh killed with its process group as a backstop), output capped to its first
+lines, a few processes at a time, and never the same step twice at once.
+"""
+
+import asyncio
+import contextlib
+import os
+import re
+import shlex
+import signal
+import subprocess
+import time
+
+from .errors import RequestError
+
+DEFAULT_TIMEOUT = 30
+MAX_TIMEOUT = 300
+MAX_COMMAND = 2000
+MAX_KEY = 200
+# What a result keeps of the output: the first lines of the first bytes.
+OUTPUT_BYTES = 4096
+OUTPUT_LINES = 20
+# Processes running checks at once, over all steps and nodes.
+MAX_PARALLEL = 8
+# Beyond the check's own timeout: connecting, and the remote wrapper's kill.
+CONNECT_TIMEOUT = 10
+GRACE = 3
+# ssh's own status for a connection that failed.
+SSH_ERROR = 255
+# GNU timeout's statuses: timed out, and killed after the grace period.
+TIMED_OUT = (124, 137)
+JUPYTER = "jupyter"
+ALL = "all"
+PLACE = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,31}")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def read_request(body):
+    """(key, command, where, timeout) from a request body, or RequestError."""
+    key, command, where = body.get("key"), body.get("command"), body.get("where")
+    timeout = body.get("timeout", DEFAULT_TIMEOUT)
+    if not isinstance(key, str) or not 0 < len(key) <= MAX_KEY or CONTROL.search(key):
+        raise RequestError(f"“key” must name the step in at most {MAX_KEY} characters.")
+    if not isinstance(command, str) or not command.strip():
+        raise RequestError("“command” must be the check's command.")
+    if len(command) > MAX_COMMAND or "\0" in command or "\r" in command:
+        raise RequestError(
+            f"The command is over {MAX_COMMAND} characters or holds a NUL or carriage return."
+        )
+    if not isinstance(where, str) or not PLACE.fullmatch(where):
+        raise RequestError("“where” must be a node's name, “all” or “jupyter”.")
+    if isinstance(timeout, bool) or not isinstance(timeout, int) or not 1 <= timeout <= MAX_TIMEOUT:
+        raise RequestError(f"“timeout” must be 1 to {MAX_TIMEOUT} seconds.")
+    return key, command, where, timeout
+
+
+class CheckRunner:
+    """Runs checks for the handlers; one per server."""
+
+    def __init__(self, ssh, root_dir):
+        self.ssh = ssh
+        self.root_dir = root_dir
+        self._running = set()
+        self._slots = None
+
+    def places(self, where):
+        """The lab's nodes (Host aliases) a check on `where` runs on."""
+        if where == JUPYTER:
+            return [JUPYTER]
+        aliases = [block["alias"] for block in self.ssh.topology()]
+        if where == ALL:
+            return aliases
+        if where not in aliases:
+            listed = ", ".join(aliases) or "none"
+            raise RequestError(
+                f"{where} is not a node of the lab's ssh config (its nodes: {listed}).", 403
+            )
+        return [where]
+
+    async def run(self, key, command, where, timeout):
+        """Run a check where it says; every node's result and the overall one."""
+        places = self.places(where)
+        if key in self._running:
+            raise RequestError("This step's check is already running.", 409)
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(MAX_PARALLEL)
+        self._running.add(key)
+        try:
+            results = await asyncio.gather(
+                *(self._run_on(place, command, timeout) for place in places)
+            )
+        finally:
+            self._running.discard(key)
+        return {"result": overall(results), "places": results}
+
+    async def _run_on(self, place, command, timeout):
+        if place == JUPYTER:
+            args = ["timeout", "-k", str(GRACE), str(timeout), "sh", "-c", command]
+            deadline = timeout + 2 * GRACE
+        else:
+            remote = f"timeout -k {GRACE} {timeout} sh -c {shlex.quote(command)}"
+            args = [
+                "ssh", "-F", self.ssh.config_file, "-T",
+                "-o", "BatchMode=yes",
+                "-o", f"ConnectTimeout={CONNECT_TIMEOUT}",
+                "-o", "LogLevel=ERROR",
+                place, "--", remote,
+            ]  # fmt: skip
+            deadline = timeout + CONNECT_TIMEOUT + 2 * GRACE
+        async with self._slots:
+            started = time.monotonic()
+            status, output = await run_bounded(args, deadline, cwd=self.root_dir)
+            ms = round((time.monotonic() - started) * 1000)
+        return {"place": place, "ms": ms, "output": output, **outcome(place, status)}
+
+
+def outcome(place, status):
+    """The result of one place from the process's status (None: killed at the deadline)."""
+    if status is None or status in TIMED_OUT:
+        return {"result": "timeout"}
+    if status == 0:
+        return {"result": "pass"}
+    if status == SSH_ERROR and place != JUPYTER:
+        return {"result": "unreachable"}
+    return {"result": "fail", "exit": status}
+
+
+def overall(results):
+    """The worst of the places: unreachable, then timeout, then fail, else pass."""
+    for result in ("unreachable", "timeout", "fail"):
+        found = [r for r in results if r["result"] == result]
+        if found:
+            return {key: found[0][key] for key in ("result", "exit") if key in found[0]}
+    return {"result": "pass"}
+
+
+async def run_bounded(args, deadline, cwd=None):
+    """Run args in a session of their own: (status or None at the deadline, first output lines).
+
+    Output beyond OUTPUT_BYTES is read and dropped, so a check that prints
+    megabytes neither fills memory nor blocks on a full pipe.
+    """
+    try:
+        process = await asyncio.create_subprocess_exec(
+            *args,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            cwd=cwd,
+            start_new_session=True,
+        )
+    except FileNotFoundError:
+        raise RequestError(f"{args[0]} is not installed on the server.", 500) from None
+    kept = bytearray()
+
+    async def read():
+        while chunk := await process.stdout.read(65536):
+            if len(kept) < OUTPUT_BYTES:
+                kept.extend(chunk[: OUTPUT_BYTES - len(kept)])
+        return await process.wait()
+
+    try:
+        status = await asyncio.wait_for(read(), deadline)
+    except asyncio.TimeoutError:
+        status = None
+    finally:
+        # The whole group: a check's children go with it, also when it ended itself.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        if process.returncode is None:
+            await process.wait()
+    return status, first_lines(bytes(kept))
+
+
+def first_lines(data):
+    """The first OUTPUT_LINES lines as text, without control characters."""
+    text = data.decode("utf-8", errors="replace").replace("\r\n", "\n")
+    lines = text.split("\n")
+    cut = len(lines) > OUTPUT_LINES or len(data) >= OUTPUT_BYTES
+    text = CONTROL.sub("", "\n".join(lines[:OUTPUT_LINES]))
+    return text + ("\n…" if cut else "")

@@ -1,0 +1,238 @@
+"""Checks run by the server (checks.py), through its endpoint.
+
+The Jupyter-side tests need nothing else; the node tests run against the
+three-node SSH testbed (testbed/testbed.sh, root and network namespaces)
+and are skipped where it cannot run. Run them under the shared lock:
+flock /tmp/jlt-heavy.lock python -m pytest -q jupyterlab_testbed/tests/test_checks.py
+"""
+
+import asyncio
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+
+import pytest
+from tornado.httpclient import HTTPClientError
+
+from jupyterlab_testbed import checks
+
+from .sshlab import lab_config, write_lab
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TESTBED = os.path.join(ROOT, "testbed", "testbed.sh")
+# Read before the fixtures point TMPDIR elsewhere: testbed.sh keeps its key there.
+STATE = os.environ.get("TESTBED_STATE_DIR") or os.path.join(
+    os.environ.get("TMPDIR", "/tmp"), "jupyterlab-testbed-ssh"
+)
+KEY = os.path.join(STATE, "id_ed25519")
+FLOATING_IP = "10.199.0.2"
+
+
+async def run_check(jp_fetch, body):
+    response = await jp_fetch(
+        "jupyterlab-testbed", "checks", "run", method="POST", body=json.dumps(body)
+    )
+    return json.loads(response.body)
+
+
+async def check(jp_fetch, command, where="jupyter", timeout=10, key=None):
+    body = {"key": key or str(uuid.uuid4()), "command": command, "where": where}
+    body["timeout"] = timeout
+    return await run_check(jp_fetch, body)
+
+
+async def refusal(jp_fetch, body, status=400):
+    with pytest.raises(HTTPClientError) as error:
+        await run_check(jp_fetch, body)
+    assert error.value.code == status
+    return json.loads(error.value.response.body)["message"]
+
+
+def running(marker):
+    """Pids of processes whose command line holds the marker."""
+    found = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True)
+    return found.stdout.split()
+
+
+# On the Jupyter side
+
+
+async def test_a_passing_and_a_failing_check(jp_fetch):
+    passed = await check(jp_fetch, "echo ready")
+    assert passed["result"] == {"result": "pass"}
+    assert passed["places"][0]["output"] == "ready\n"
+    failed = await check(jp_fetch, "echo 'no nginx' >&2; exit 3")
+    assert failed["result"] == {"result": "fail", "exit": 3}
+    assert "no nginx" in failed["places"][0]["output"]
+
+
+async def test_a_check_that_never_ends_is_stopped_with_its_children(jp_fetch):
+    marker = f"sleep 31{os.getpid() % 1000}.5"
+    result = await check(jp_fetch, f"{marker} & {marker}; wait", timeout=1)
+    assert result["result"] == {"result": "timeout"}
+    assert running(marker) == []
+
+
+async def test_megabytes_of_output_are_cut_to_the_first_lines(jp_fetch):
+    result = await check(jp_fetch, "yes line | head -c 20000000; exit 1")
+    output = result["places"][0]["output"]
+    assert result["result"] == {"result": "fail", "exit": 1}
+    assert output.endswith("\n…")
+    assert output.count("\n") == checks.OUTPUT_LINES
+    assert len(output) < checks.OUTPUT_BYTES
+
+
+async def test_output_cannot_carry_terminal_controls(jp_fetch):
+    result = await check(jp_fetch, r"printf 'a\033]0;title\007b\n'")
+    assert result["places"][0]["output"] == "a]0;titleb\n"
+
+
+async def test_the_same_step_never_runs_twice_at_once(jp_fetch):
+    first = asyncio.ensure_future(check(jp_fetch, "sleep 1", key="nb.ipynb cell"))
+    await asyncio.sleep(0.3)
+    message = await refusal(
+        jp_fetch, {"key": "nb.ipynb cell", "command": "true", "where": "jupyter"}, 409
+    )
+    assert message == "This step's check is already running."
+    assert (await first)["result"] == {"result": "pass"}
+    # Once it ended, the step can be checked again.
+    assert (await check(jp_fetch, "true", key="nb.ipynb cell"))["result"]["result"] == "pass"
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ({"command": "true", "where": "jupyter"}, "“key”"),
+        ({"key": "k", "command": " ", "where": "jupyter"}, "“command”"),
+        ({"key": "k", "command": "true\r\nreboot", "where": "jupyter"}, "carriage return"),
+        ({"key": "k", "command": "true", "where": "node1; reboot"}, "“where”"),
+        ({"key": "k", "command": "true", "where": "jupyter", "timeout": 3600}, "“timeout”"),
+        ({"key": "k", "command": "true", "where": "jupyter", "timeout": True}, "“timeout”"),
+    ],
+)
+async def test_bad_requests_are_refused(jp_fetch, body, expected):
+    message = await refusal(jp_fetch, body)
+    assert expected in message
+
+
+async def test_nodes_outside_the_labs_config_are_refused(jp_fetch, state_dir, control_dir):
+    message = await refusal(jp_fetch, {"key": "k", "command": "true", "where": "node1"}, 403)
+    assert "no ssh config yet" in message
+    await write_lab(jp_fetch, state_dir, control_dir, ("10.0.0.1", 22, None))
+    message = await refusal(jp_fetch, {"key": "k", "command": "true", "where": "node9"}, 403)
+    assert message == "node9 is not a node of the lab's ssh config (its nodes: node1)."
+
+
+# On the testbed's nodes
+
+
+def testbed(*args):
+    env = {**os.environ, "TESTBED_STATE_DIR": STATE}
+    return subprocess.run(
+        ["bash", TESTBED, *args], env=env, capture_output=True, text=True, timeout=280
+    )
+
+
+@pytest.fixture(scope="module")
+def nodes():
+    """The testbed, up for this module (down again unless it was up before)."""
+    if os.getuid() != 0:
+        pytest.skip("the testbed needs root")
+    probe = f"tb-probe-{os.getpid()}"
+    if subprocess.run(["ip", "netns", "add", probe], capture_output=True).returncode != 0:
+        pytest.skip("this machine cannot create network namespaces")
+    subprocess.run(["ip", "netns", "del", probe], capture_output=True)
+    was_up = testbed("status").returncode == 0
+    up = testbed("up")
+    assert up.returncode == 0, up.stdout + up.stderr
+    routes = testbed("check-routes", FLOATING_IP)
+    assert routes.returncode == 0, routes.stdout + routes.stderr
+    yield
+    if not was_up:
+        testbed("down")
+
+
+@pytest.fixture
+def control_dir():
+    """Short: ssh refuses a ControlPath of 108 bytes or more."""
+    path = tempfile.mkdtemp(prefix="tbchk-", dir="/tmp")
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def free_port():
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        return listener.getsockname()[1]
+
+
+@pytest.fixture
+def lab(nodes, ssh, state_dir, control_dir):
+    """The testbed's three nodes as the front end writes them, and a fourth that refuses."""
+    text = lab_config(
+        state_dir,
+        control_dir,
+        (FLOATING_IP, 22, KEY),
+        ("192.168.1.12", 22, KEY),
+        ("192.168.1.13", 22, KEY),
+        ("127.0.0.1", free_port(), KEY),
+    )
+    for lan in ("192.168.1.12", "192.168.1.13"):
+        text = text.replace(f"  HostName {lan}\n", f"  HostName {lan}\n  ProxyJump node1\n")
+    ssh.write_config(text)
+    yield
+    # End the shared connections the checks opened.
+    for node in ("node1", "node2", "node3"):
+        subprocess.run(
+            ["ssh", "-F", str(state_dir / "config"), "-O", "exit", node],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=10,
+        )
+
+
+async def test_checks_on_nodes(jp_fetch, lab):
+    passed = await check(jp_fetch, "hostname", where="node2")
+    assert passed["result"] == {"result": "pass"}
+    assert passed["places"][0]["output"].strip() == "node2"
+    failed = await check(jp_fetch, "echo nope; exit 3", where="node1")
+    assert failed["result"] == {"result": "fail", "exit": 3}
+    assert failed["places"][0]["output"] == "nope\n"
+
+
+async def test_a_check_on_all_nodes_runs_on_each(jp_fetch, lab):
+    result = await check(jp_fetch, "hostname", where="all")
+    # The last line: ssh may say first that another check made the shared connection.
+    names = {
+        p["place"]: p["output"].strip().splitlines()[-1]
+        for p in result["places"]
+        if p["place"] != "node4"
+    }
+    assert names == {"node1": "node1", "node2": "node2", "node3": "node3"}
+    # node4 refuses the connection: the check as a whole did not pass.
+    assert result["result"] == {"result": "unreachable"}
+
+
+async def test_a_node_that_refuses_is_unreachable(jp_fetch, lab):
+    result = await check(jp_fetch, "true", where="node4")
+    assert result["result"] == {"result": "unreachable"}
+    assert "refused" in result["places"][0]["output"]
+
+
+async def test_a_remote_check_that_never_ends_is_gone_from_the_node(jp_fetch, lab):
+    marker = f"sleep 32{os.getpid() % 1000}.5"
+    result = await check(jp_fetch, marker, where="node2", timeout=2)
+    assert result["result"] == {"result": "timeout"}
+    # The node's processes are this machine's: pgrep sees them (no ssh is left either).
+    assert running(marker) == []
+    assert running(f"ssh .* node2 -- timeout .*{marker}") == []
+
+
+async def test_megabytes_from_a_node_are_cut(jp_fetch, lab):
+    result = await check(jp_fetch, "yes line | head -c 5000000", where="node3")
+    assert result["result"] == {"result": "pass"}
+    assert result["places"][0]["output"].count("\n") == checks.OUTPUT_LINES
