@@ -17,12 +17,15 @@ import tornado.web
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
+from jupyter_server_proxy.handlers import LocalProxyHandler
+from jupyter_server_proxy.websocket import pingable_ws_connect
 
 from .chameleon import student_environment
 from .config import check_host, check_key_paths, check_port
 from .errors import RequestError
 from .processes import ssh_in_terminals
 from .tree import list_folder
+from .tunnels import https_request_options, https_websocket_request
 
 PREFIX = "jupyterlab-testbed"
 
@@ -186,6 +189,108 @@ class TerminalsHandler(SSHHandler):
         self.reply({"terminals": states})
 
 
+class TunnelHandler(SSHHandler):
+    @property
+    def tunnels(self):
+        return self.settings["jupyterlab_testbed_tunnels"]
+
+    def local_port(self):
+        port = self.json_body().get("localPort")
+        if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
+            raise RequestError("“localPort” must be the forward's port, a whole number.")
+        return port
+
+
+class TunnelsHandler(TunnelHandler):
+    @tornado.web.authenticated
+    @authorized
+    @_replies_to_errors
+    async def get(self):
+        self.reply({"forwards": self.tunnels.listed(self.base_url)})
+
+    # POST: it opens a connection over the lab's ssh, so it takes the XSRF check.
+    @tornado.web.authenticated
+    @authorized
+    @_replies_to_errors
+    async def post(self):
+        body = self.json_body()
+        self.reply(
+            await self.tunnels.open(
+                body.get("node"),
+                body.get("host"),
+                body.get("port"),
+                body.get("scheme", "http"),
+                self.base_url,
+            )
+        )
+
+
+class TunnelKeepAliveHandler(TunnelHandler):
+    @tornado.web.authenticated
+    @authorized
+    @_replies_to_errors
+    async def post(self):
+        self.reply(self.tunnels.keep_alive(self.local_port(), self.base_url))
+
+
+class TunnelCloseHandler(TunnelHandler):
+    @tornado.web.authenticated
+    @authorized
+    @_replies_to_errors
+    async def post(self):
+        self.reply({"closed": await self.tunnels.close(self.local_port())})
+
+
+class TunnelHTTPSProxyHandler(LocalProxyHandler):
+    """jupyter-server-proxy's handler, speaking TLS to an open HTTPS forward.
+
+    Only ports of forwards this server opened as https are reached (not any
+    local port), and the node's self-signed certificate is not checked: the
+    forward is an SSH channel whose host key was checked.
+    """
+
+    auth_resource = "terminals"
+    # The route's groups as docs/api/openapi.yaml names them.
+    path_parameters = ("{port}", "{path}")
+
+    def _forward_port(self, port):
+        forward = self.settings["jupyterlab_testbed_tunnels"].forwards.get(int(port))
+        if forward is None or forward.scheme != "https":
+            raise tornado.web.HTTPError(404, f"No HTTPS forward is open on port {port}.")
+        # Redirects of the node's pages are rewritten under this route.
+        self.proxy_base = f"{PREFIX}/tunnels/https/{port}"
+        return port
+
+    def get_client_uri(self, protocol, host, port, proxied_path):
+        secure = {"http": "https", "ws": "wss"}[protocol]
+        return super().get_client_uri(secure, host, port, proxied_path)
+
+    def proxy_request_options(self):
+        return https_request_options(super().proxy_request_options())
+
+    def proxy(self, port, proxied_path):
+        return super().proxy(self._forward_port(port), proxied_path)
+
+    async def open(self, port, proxied_path):
+        # As jupyter-server-proxy's proxy_open, with the certificate option
+        # its WebSocket request lacks.
+        port = self._forward_port(port)
+        url = self.get_client_uri("ws", "localhost", port, proxied_path)
+
+        def message_cb(message):
+            if message is None:
+                self.close()
+            else:
+                self.write_message(message, binary=isinstance(message, bytes))
+
+        self.ws = await pingable_ws_connect(
+            request=https_websocket_request(url, self.proxy_request_headers()),
+            on_message_callback=message_cb,
+            on_ping_callback=self.ping,
+            subprotocols=self._requested_subprotocols,
+        )
+
+
 # Each route below <base_url>/jupyterlab-testbed/.
 ROUTES = [
     ("environment", EnvironmentHandler),
@@ -197,6 +302,10 @@ ROUTES = [
     ("ssh/forget", ForgetHandler),
     ("ssh/probe", ProbeHandler),
     ("ssh/terminals", TerminalsHandler),
+    ("tunnels", TunnelsHandler),
+    ("tunnels/keepalive", TunnelKeepAliveHandler),
+    ("tunnels/close", TunnelCloseHandler),
+    (r"tunnels/https/(\d+)/(.*)", TunnelHTTPSProxyHandler),
 ]
 
 
