@@ -177,6 +177,7 @@ export namespace CommandIDs {
   export const loadKeys = 'testbed:terminals-load-keys';
   export const forgetHostKey = 'testbed:terminals-forget-host-key';
   export const runCellOnNode = 'testbed:terminals-run-cell';
+  export const openForward = 'testbed:open-forward';
   export const acceptNodes = 'testbed:terminals-accept-nodes';
   export const keepOwnNodes = 'testbed:terminals-keep-own-nodes';
   export const gradingToggle = 'testbed:grading-toggle';

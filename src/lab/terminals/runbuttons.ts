@@ -67,6 +67,8 @@ export namespace RunButtons {
     nodeNames: () => string[];
     onRun: (target: IRunTarget) => void;
     onCopy: (target: IRunTarget) => void;
+    /** Add a capability's own button to a markdown block's bar (tunnelbutton.ts). */
+    decorate?: (bar: HTMLElement, text: string, cell: MarkdownCell) => void;
     /** Whether blocks may be run from here now (not in a graded notebook); Copy stays. */
     canRun?: () => boolean;
     translator?: ITranslator;
@@ -412,6 +414,7 @@ export class RunButtons implements IDisposable {
       this._blocks.set(bar as HTMLElement, index);
       const nodes = refusal ? [] : targetNodes(text, markers, names);
       this._render(bar as HTMLElement, nodes, names, refusal);
+      this._options.decorate?.(bar as HTMLElement, text, cell);
     });
   }
 
