@@ -4,11 +4,13 @@ Labs tell students to run `ssh -L 8443:127.0.0.1:8443 cc@A.B.C.D` on their
 own computer and browse https://127.0.0.1:8443. On a hub the key is not on
 the laptop, so the server opens the same forward over the lab's SSH
 configuration (the config this server last wrote: only its nodes, BatchMode)
-and the browser reaches it through jupyter-server-proxy under the student's
-base URL: `<base_url>proxy/<port>/` for HTTP, and for HTTPS our own route
-`<base_url>jupyterlab-testbed/tunnels/https/<port>/`, which speaks TLS to
-the forward without checking the node's (self-signed) certificate: the SSH
-connection, whose host key is checked, is what authenticates the node.
+and the browser reaches it through jupyter-server-proxy's handler under the
+student's base URL, at `<base_url>jupyterlab-testbed/tunnels/<port>/`: a
+route of ours (handlers.TunnelProxyHandler) that reaches only these
+forwards, streams replies, and speaks TLS to an https forward without
+checking the node's (self-signed) certificate: the SSH connection, whose
+host key is checked, is what authenticates the node. (jupyter-server-proxy's
+own `<base_url>proxy/<port>/` reaches an http forward too.)
 
 The local side is always 127.0.0.1 on a free port the server picks, never
 the lab's own local port (a privileged or used one would fail for no
@@ -63,10 +65,7 @@ class Forward:
         return f"127.0.0.1:{self.local_port}:{host}:{self.port}"
 
     def describe(self, base_url):
-        if self.scheme == "https":
-            path = url_path_join(base_url, "jupyterlab-testbed", "tunnels", "https")
-        else:
-            path = url_path_join(base_url, "proxy")
+        path = url_path_join(base_url, "jupyterlab-testbed", "tunnels")
         return {
             "node": self.node,
             "host": self.host,

@@ -152,12 +152,14 @@ async def test_http_through_the_proxy_under_the_base_url(jp_fetch, lab):
         jp_fetch, body={"node": "node2", "host": "127.0.0.1", "port": 8080, "scheme": "http"}
     )
     port = forward["localPort"]
-    assert forward["url"] == f"/user/student/proxy/{port}/"
+    assert forward["url"] == f"/user/student/jupyterlab-testbed/tunnels/{port}/"
     # Never the lab's own local port: one the server chose, on loopback.
     assert port not in (8080, 8443)
     assert "Dashboard on node2" in await fetch_page(jp_fetch, forward["url"])
     big = await fetch_page(jp_fetch, forward["url"], "big.html")
     assert len(big) == 1 << 20
+    # jupyter-server-proxy's own route reaches an http forward as well.
+    assert "Dashboard on node2" in await fetch_page(jp_fetch, f"/user/student/proxy/{port}/")
     # Asking again reuses the open forward.
     again = await tunnels(
         jp_fetch, body={"node": "node2", "host": "127.0.0.1", "port": 8080, "scheme": "http"}
@@ -170,11 +172,15 @@ async def test_https_with_a_self_signed_certificate(jp_fetch, lab):
         jp_fetch, body={"node": "node1", "host": "127.0.0.1", "port": 8443, "scheme": "https"}
     )
     port = forward["localPort"]
-    assert forward["url"] == f"/user/student/jupyterlab-testbed/tunnels/https/{port}/"
+    assert forward["url"] == f"/user/student/jupyterlab-testbed/tunnels/{port}/"
     assert "Dashboard on node1" in await fetch_page(jp_fetch, forward["url"])
-    # The HTTPS route reaches only the ports of open HTTPS forwards.
+    # A missing page keeps the node's status.
     with pytest.raises(HTTPClientError) as error:
-        await jp_fetch("jupyterlab-testbed", "tunnels", "https", "9", "/", method="GET")
+        await fetch_page(jp_fetch, forward["url"], "missing.html")
+    assert error.value.code == 404
+    # The route reaches only the ports of open forwards.
+    with pytest.raises(HTTPClientError) as error:
+        await jp_fetch("jupyterlab-testbed", "tunnels", "9", "/", method="GET")
     assert error.value.code == 404
 
 
@@ -182,16 +188,14 @@ async def test_websocket_echo(jp_fetch, jp_ws_fetch, lab):
     plain = await tunnels(
         jp_fetch, body={"node": "node2", "host": "192.168.1.12", "port": 8765, "scheme": "http"}
     )
-    socket = await jp_ws_fetch("proxy", str(plain["localPort"]), "echo")
+    socket = await jp_ws_fetch("jupyterlab-testbed", "tunnels", str(plain["localPort"]), "echo")
     await socket.write_message("hello node2")
     assert await asyncio.wait_for(socket.read_message(), 10) == "hello node2"
     socket.close()
     secure = await tunnels(
         jp_fetch, body={"node": "node1", "host": "127.0.0.1", "port": 8443, "scheme": "https"}
     )
-    socket = await jp_ws_fetch(
-        "jupyterlab-testbed", "tunnels", "https", str(secure["localPort"]), "echo"
-    )
+    socket = await jp_ws_fetch("jupyterlab-testbed", "tunnels", str(secure["localPort"]), "echo")
     await socket.write_message("hello over wss")
     assert await asyncio.wait_for(socket.read_message(), 10) == "hello over wss"
     socket.close()
