@@ -207,16 +207,19 @@ sshd_ready() {
   our_sshd "$1" >/dev/null && [ -n "$(ip netns exec "tb-$1" ss -Hltn 'sport = :22' 2>/dev/null)" ]
 }
 
-wait_ready() {
-  local i
+# Poll CHECK NODE for 5 s; die with the message when it never passes.
+wait_until() {
+  local check=$1 node=$2 message=$3 i
   for i in $(seq 50); do
-    if sshd_ready "$1"; then
+    if "$check" "$node"; then
       return 0
     fi
     sleep 0.1
   done
-  die "sshd of $1 did not start; see $STATE/$1/sshd.log"
+  die "$message"
 }
+
+wait_ready() { wait_until sshd_ready "$1" "sshd of $1 did not start; see $STATE/$1/sshd.log"; }
 
 # The node's self-signed certificate (its name and address as subject
 # names) and webservers.py, inside the namespace; down kills it with the rest.
@@ -240,16 +243,7 @@ web_ready() {
   done
 }
 
-wait_web() {
-  local i
-  for i in $(seq 50); do
-    if web_ready "$1"; then
-      return 0
-    fi
-    sleep 0.1
-  done
-  die "the web servers of $1 did not start; see $STATE/$1/web.log"
-}
+wait_web() { wait_until web_ready "$1" "the web servers of $1 did not start; see $STATE/$1/web.log"; }
 
 check_routes() {
   local r ip

@@ -185,20 +185,20 @@ async def test_https_with_a_self_signed_certificate(jp_fetch, lab):
 
 
 async def test_websocket_echo(jp_fetch, jp_ws_fetch, lab):
-    plain = await tunnels(
-        jp_fetch, body={"node": "node2", "host": "192.168.1.12", "port": 8765, "scheme": "http"}
-    )
-    socket = await jp_ws_fetch("jupyterlab-testbed", "tunnels", str(plain["localPort"]), "echo")
-    await socket.write_message("hello node2")
-    assert await asyncio.wait_for(socket.read_message(), 10) == "hello node2"
-    socket.close()
-    secure = await tunnels(
-        jp_fetch, body={"node": "node1", "host": "127.0.0.1", "port": 8443, "scheme": "https"}
-    )
-    socket = await jp_ws_fetch("jupyterlab-testbed", "tunnels", str(secure["localPort"]), "echo")
-    await socket.write_message("hello over wss")
-    assert await asyncio.wait_for(socket.read_message(), 10) == "hello over wss"
-    socket.close()
+    # ws to node2's own address, and wss to node1's self-signed HTTPS port.
+    for node, host, port, scheme in [
+        ("node2", "192.168.1.12", 8765, "http"),
+        ("node1", "127.0.0.1", 8443, "https"),
+    ]:
+        body = {"node": node, "host": host, "port": port, "scheme": scheme}
+        forward = await tunnels(jp_fetch, body=body)
+        socket = await jp_ws_fetch(
+            "jupyterlab-testbed", "tunnels", str(forward["localPort"]), "echo"
+        )
+        message = f"hello {node} over {scheme}"
+        await socket.write_message(message)
+        assert await asyncio.wait_for(socket.read_message(), 10) == message
+        socket.close()
 
 
 async def test_nothing_listening_gets_a_message_and_no_forward(jp_fetch, lab):
