@@ -150,8 +150,9 @@ export async function openForward(options: {
       },
       trans
     );
-    const base = ServerConnection.makeSettings().baseUrl;
-    const url = URLExt.join(base, reply.url, browse.path.replace(/^\//, ''));
+    // reply.url is a path under the server's base URL, as the browser sees it.
+    const path = URLExt.join(reply.url, browse.path.replace(/^\//, ''));
+    const url = new URL(path, window.location.origin).href;
     if (tab) {
       tab.location.href = url;
       keepAlive(tab, reply.localPort, trans);
