@@ -207,10 +207,10 @@ sshd_ready() {
   our_sshd "$1" >/dev/null && [ -n "$(ip netns exec "tb-$1" ss -Hltn 'sport = :22' 2>/dev/null)" ]
 }
 
-# Poll CHECK NODE for 5 s; die with the message when it never passes.
+# Poll CHECK NODE for SECONDS; die with the message when it never passes.
 wait_until() {
-  local check=$1 node=$2 message=$3 i
-  for i in $(seq 50); do
+  local check=$1 node=$2 seconds=$3 message=$4 i
+  for i in $(seq $((seconds * 10))); do
     if "$check" "$node"; then
       return 0
     fi
@@ -219,7 +219,7 @@ wait_until() {
   die "$message"
 }
 
-wait_ready() { wait_until sshd_ready "$1" "sshd of $1 did not start; see $STATE/$1/sshd.log"; }
+wait_ready() { wait_until sshd_ready "$1" 5 "sshd of $1 did not start; see $STATE/$1/sshd.log"; }
 
 # The node's self-signed certificate (its name and address as subject
 # names) and webservers.py, inside the namespace; down kills it with the rest.
@@ -243,7 +243,8 @@ web_ready() {
   done
 }
 
-wait_web() { wait_until web_ready "$1" "the web servers of $1 did not start; see $STATE/$1/web.log"; }
+# Python starts slowly on a busy machine.
+wait_web() { wait_until web_ready "$1" 20 "the web servers of $1 did not start; see $STATE/$1/web.log"; }
 
 check_routes() {
   local r ip
