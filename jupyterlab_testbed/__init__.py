@@ -17,6 +17,7 @@ from .compat import jupyterlab_version, unsupported_message
 from .handlers import setup_handlers
 from .persistence import TestbedPersistence, user_settings_dirs
 from .ssh import TestbedSSH
+from .tunnels import TestbedTunnels
 
 
 def _jupyter_labextension_paths():
@@ -27,12 +28,13 @@ class TestbedExtension(ExtensionApp):
     """The server extension, as an ExtensionApp for its stop hook.
 
     Plain module extensions get no call at server shutdown; this one has to
-    stop the ssh-agent it may have started.
+    stop the ssh-agent it may have started and close the lab's forwards.
     """
 
     name = "jupyterlab_testbed"
-    # Stays None when loading failed; the stop hook runs all the same.
+    # Stay None when loading failed; the stop hook runs all the same.
     ssh = None
+    tunnels = None
 
     def initialize_settings(self):
         problem = unsupported_message(jupyterlab_version(), __version__)
@@ -46,12 +48,16 @@ class TestbedExtension(ExtensionApp):
         self.settings["jupyterlab_testbed_persistence"] = persistence
         self.ssh = TestbedSSH(config=config, log=self.log, persisted_state_dir=persistence.ssh_dir)
         self.settings["jupyterlab_testbed_ssh"] = self.ssh
+        self.tunnels = TestbedTunnels(self.ssh, config=config, log=self.log)
+        self.settings["jupyterlab_testbed_tunnels"] = self.tunnels
 
     def initialize_handlers(self):
         setup_handlers(self.serverapp.web_app)
         self.log.info("Registered jupyterlab_testbed server extension")
 
     async def stop_extension(self):
+        if self.tunnels:
+            await self.tunnels.close_all()
         if self.ssh:
             self.ssh.stop_agent()
 

@@ -17,6 +17,9 @@ import tornado.web
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
+from jupyter_server_proxy.handlers import LocalProxyHandler
+from jupyter_server_proxy.websocket import pingable_ws_connect
+from tornado import httpclient, httputil
 
 from .chameleon import student_environment
 from .checks import CheckRunner, read_request
@@ -24,8 +27,22 @@ from .config import check_host, check_key_paths, check_port
 from .errors import RequestError
 from .processes import ssh_in_terminals
 from .tree import list_folder
+from .tunnels import https_request_options, https_websocket_request
 
 PREFIX = "jupyterlab-testbed"
+# Headers of one hop, not passed on by the tunnels' proxy (as jupyter-server-proxy).
+HOP_BY_HOP = (
+    "Proxy-Connection",
+    "Keep-Alive",
+    "Transfer-Encoding",
+    "TE",
+    "Connection",
+    "Trailer",
+    "Upgrade",
+    "Proxy-Authorization",
+    "Proxy-Authenticate",
+)
+HOP_BY_HOP_LOWER = {name.lower() for name in HOP_BY_HOP}
 
 
 class EnvironmentHandler(APIHandler):
@@ -200,6 +217,173 @@ class CheckHandler(SSHHandler):
         self.reply(await self.settings["jupyterlab_testbed_checks"].run(*request))
 
 
+class TunnelHandler(SSHHandler):
+    @property
+    def tunnels(self):
+        return self.settings["jupyterlab_testbed_tunnels"]
+
+    def local_port(self):
+        port = self.json_body().get("localPort")
+        if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
+            raise RequestError("“localPort” must be the forward's port, a whole number.")
+        return port
+
+
+class TunnelsHandler(TunnelHandler):
+    @tornado.web.authenticated
+    @authorized
+    @_replies_to_errors
+    async def get(self):
+        self.reply({"forwards": self.tunnels.listed(self.base_url)})
+
+    # POST: it opens a connection over the lab's ssh, so it takes the XSRF check.
+    @tornado.web.authenticated
+    @authorized
+    @_replies_to_errors
+    async def post(self):
+        body = self.json_body()
+        self.reply(
+            await self.tunnels.open(
+                body.get("node"),
+                body.get("host"),
+                body.get("port"),
+                body.get("scheme", "http"),
+                self.base_url,
+            )
+        )
+
+
+class TunnelKeepAliveHandler(TunnelHandler):
+    @tornado.web.authenticated
+    @authorized
+    @_replies_to_errors
+    async def post(self):
+        self.reply(self.tunnels.keep_alive(self.local_port(), self.base_url))
+
+
+class TunnelCloseHandler(TunnelHandler):
+    @tornado.web.authenticated
+    @authorized
+    @_replies_to_errors
+    async def post(self):
+        self.reply({"closed": await self.tunnels.close(self.local_port())})
+
+
+class TunnelProxyHandler(LocalProxyHandler):
+    """jupyter-server-proxy's handler for the forwards this server opened.
+
+    Only their loopback ports are reached (not any local port). An https
+    forward is spoken to in TLS without checking the node's self-signed
+    certificate: the forward is an SSH channel whose host key was checked.
+    Replies are streamed as they arrive (jupyter-server-proxy buffers a whole
+    reply first, which doubles the time of a large page).
+    """
+
+    auth_resource = "terminals"
+    # The route's groups as docs/api/openapi.yaml names them.
+    path_parameters = ("{port}", "{path}")
+
+    def _forward(self, port):
+        forward = self.settings["jupyterlab_testbed_tunnels"].forwards.get(int(port))
+        if forward is None:
+            raise tornado.web.HTTPError(404, f"No forward is open on port {port}.")
+        # Redirects of the node's pages are rewritten under this route.
+        self.proxy_base = f"{PREFIX}/tunnels/{port}"
+        self._secure = forward.scheme == "https"
+        return forward
+
+    def get_client_uri(self, protocol, host, port, proxied_path):
+        if self._secure:
+            protocol = {"http": "https", "ws": "wss"}[protocol]
+        return super().get_client_uri(protocol, host, port, proxied_path)
+
+    def proxy_request_options(self):
+        return https_request_options(super().proxy_request_options())
+
+    async def proxy(self, port, proxied_path):
+        forward = self._forward(port)
+        for name in HOP_BY_HOP:
+            self.request.headers.pop(name, None)
+        body = self.request.body or (b"" if self.request.method in ("POST", "PUT") else None)
+        reply = StreamedReply(self, forward.local_port, proxied_path)
+        request = self._build_proxy_request(
+            "localhost",
+            forward.local_port,
+            proxied_path,
+            body,
+            header_callback=reply.header_line,
+            streaming_callback=reply.chunk,
+        )
+        client = httpclient.AsyncHTTPClient(force_instance=True)
+        try:
+            response = await client.fetch(request, raise_error=False)
+        finally:
+            client.close()
+        if not reply.started and response.code == 599:
+            raise tornado.web.HTTPError(502, f"The forward did not answer: {response.error}")
+        reply.start()
+        self.finish()
+
+    async def open(self, port, proxied_path):
+        # As jupyter-server-proxy's proxy_open, with the certificate option
+        # its WebSocket request lacks.
+        forward = self._forward(port)
+        url = self.get_client_uri("ws", "localhost", forward.local_port, proxied_path)
+
+        def message_cb(message):
+            if message is None:
+                self.close()
+            else:
+                self.write_message(message, binary=isinstance(message, bytes))
+
+        self.ws = await pingable_ws_connect(
+            request=https_websocket_request(url, self.proxy_request_headers()),
+            on_message_callback=message_cb,
+            on_ping_callback=self.ping,
+            subprotocols=self._requested_subprotocols,
+        )
+
+
+class StreamedReply:
+    """A node's reply passed on as it arrives: its status and headers, then each chunk."""
+
+    def __init__(self, handler, port, proxied_path):
+        self.handler, self.port, self.path = handler, port, proxied_path
+        self.lines = []
+        self.started = False
+
+    def header_line(self, line):
+        if line.startswith("HTTP/"):
+            # A new status line (after a 100 Continue): only the last reply counts.
+            self.lines = []
+        self.lines.append(line.rstrip("\r\n"))
+
+    def start(self):
+        if self.started:
+            return
+        self.started = True
+        handler = self.handler
+        status = self.lines[0].split(" ", 2) if self.lines else []
+        if len(status) < 2 or not status[1].isdigit():
+            raise tornado.web.HTTPError(502, "The node's reply has no status line.")
+        handler.clear()
+        handler._headers = httputil.HTTPHeaders()
+        handler.set_status(int(status[1]), status[2] if len(status) > 2 else "Unknown")
+        for line in self.lines[1:]:
+            name, colon, value = line.partition(":")
+            name, value = name.strip(), value.strip()
+            if not colon or not name or name.lower() in HOP_BY_HOP_LOWER:
+                continue
+            if name.lower() == "location":
+                value = handler._rewrite_location_header(value, "localhost", self.port, self.path)
+            handler.add_header(name, value)
+
+    def chunk(self, data):
+        self.start()
+        self.handler.write(data)
+        self.handler.flush()
+
+
 # Each route below <base_url>/jupyterlab-testbed/.
 ROUTES = [
     ("environment", EnvironmentHandler),
@@ -212,6 +396,10 @@ ROUTES = [
     ("ssh/probe", ProbeHandler),
     ("ssh/terminals", TerminalsHandler),
     ("checks/run", CheckHandler),
+    ("tunnels", TunnelsHandler),
+    ("tunnels/keepalive", TunnelKeepAliveHandler),
+    ("tunnels/close", TunnelCloseHandler),
+    (r"tunnels/(\d+)/(.*)", TunnelProxyHandler),
 ]
 
 

@@ -52,8 +52,9 @@ server_extension_ok() {
     $listing =~ (^|$'\n')\ *jupyterlab_testbed\ [^$'\n']*OK ]]
 }
 # The [server] extra of pytest-jupyter only adds packages JupyterLab already
-# needs, so importing the two top-level modules is enough of a check.
-test_deps_ok() { python -c "import pytest, pytest_jupyter" 2>/dev/null; }
+# needs, so importing the two top-level modules is enough of a check; a venv
+# made before jupyter-server-proxy became a dependency lacks that one.
+test_deps_ok() { python -c "import pytest, pytest_jupyter, jupyter_server_proxy" 2>/dev/null; }
 # Venvs set up before the server extension existed have the labextension
 # linked but lack the test extras and the server config file, which only the
 # package install places: `jupyter server extension enable` refuses a module

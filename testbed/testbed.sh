@@ -4,7 +4,10 @@
 # on a private LAN behind it. Each node is a network namespace with its own
 # sshd, host key and hostname; user cc logs in with the client key only.
 #
-#   testbed.sh up            build it (does nothing when it is already up)
+#   testbed.sh up            build it (does nothing when it is already up);
+#                            node1 and node2 also serve HTTP on 8080, HTTPS
+#                            (self-signed) on 8443 and a WebSocket echo on
+#                            8765 (webservers.py), for the tunnel tests
 #   testbed.sh down          remove everything up made, also after a failed up
 #   testbed.sh status        exit 0 only when the three sshd answer
 #   testbed.sh authorize PUBKEY
@@ -29,6 +32,10 @@ KEY_TAG=jupyterlab-testbed-client
 # Marks the lines authorize added, whatever comment their key file had.
 EXTRA_KEY_TAG=jupyterlab-testbed-extra
 SSHD=/usr/sbin/sshd
+# The nodes that run webservers.py, and its ports.
+WEB_NODES=(node1 node2)
+WEB_PORTS=(8080 8443 8765)
+WEBSERVERS=$(cd "$(dirname "$0")" && pwd)/webservers.py
 
 say() { echo "testbed: $*"; }
 die() {
@@ -200,16 +207,44 @@ sshd_ready() {
   our_sshd "$1" >/dev/null && [ -n "$(ip netns exec "tb-$1" ss -Hltn 'sport = :22' 2>/dev/null)" ]
 }
 
-wait_ready() {
-  local i
-  for i in $(seq 50); do
-    if sshd_ready "$1"; then
+# Poll CHECK NODE for SECONDS; die with the message when it never passes.
+wait_until() {
+  local check=$1 node=$2 seconds=$3 message=$4 i
+  for i in $(seq $((seconds * 10))); do
+    if "$check" "$node"; then
       return 0
     fi
     sleep 0.1
   done
-  die "sshd of $1 did not start; see $STATE/$1/sshd.log"
+  die "$message"
 }
+
+wait_ready() { wait_until sshd_ready "$1" 5 "sshd of $1 did not start; see $STATE/$1/sshd.log"; }
+
+# The node's self-signed certificate (its name and address as subject
+# names) and webservers.py, inside the namespace; down kills it with the rest.
+start_web() {
+  local node=$1 dir=$STATE/$1
+  if [ ! -s "$dir/web.crt" ]; then
+    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=$node" \
+      -addext "subjectAltName=DNS:$node,DNS:localhost,IP:$(lan_ip "$node"),IP:127.0.0.1" \
+      -keyout "$dir/web.key.tmp" -out "$dir/web.crt.tmp" 2>/dev/null
+    mv "$dir/web.key.tmp" "$dir/web.key"
+    mv "$dir/web.crt.tmp" "$dir/web.crt"
+  fi
+  ip netns exec "tb-$node" setsid python3 "$WEBSERVERS" "$node" "$dir/web.crt" "$dir/web.key" \
+    </dev/null >>"$dir/web.log" 2>&1 9<&- &
+}
+
+web_ready() {
+  local port
+  for port in "${WEB_PORTS[@]}"; do
+    [ -n "$(ip netns exec "tb-$1" ss -Hltn "sport = :$port" 2>/dev/null)" ] || return 1
+  done
+}
+
+# Python starts slowly on a busy machine.
+wait_web() { wait_until web_ready "$1" 20 "the web servers of $1 did not start; see $STATE/$1/web.log"; }
 
 check_routes() {
   local r ip
@@ -238,6 +273,9 @@ healthy() {
   check_routes 2>/dev/null || return 1
   for node in "${NODES[@]}"; do
     sshd_ready "$node" || return 1
+  done
+  for node in "${WEB_NODES[@]}"; do
+    web_ready "$node" || return 1
   done
   grep -q " $KEY_TAG\$" "$(getent passwd cc | cut -d: -f6)/.ssh/authorized_keys" 2>/dev/null
 }
@@ -367,6 +405,7 @@ authorize() {
 summary() {
   say "node1 at $FLOATING_IP (the floating IP); node2 $(lan_ip node2) and node3 $(lan_ip node3) only through node1; user cc"
   say "client key: $KEY"
+  say "node1 and node2 serve HTTP on 8080, HTTPS (self-signed) on 8443, a WebSocket echo on 8765"
 }
 
 failed_up() {
@@ -409,6 +448,12 @@ up() {
   done
   for node in "${NODES[@]}"; do
     wait_ready "$node"
+  done
+  for node in "${WEB_NODES[@]}"; do
+    start_web "$node"
+  done
+  for node in "${WEB_NODES[@]}"; do
+    wait_web "$node"
   done
   check_routes
   trap - EXIT INT TERM

@@ -180,7 +180,10 @@ def registered_routes(router, found=None):
         if hasattr(target, "rules"):
             registered_routes(target, found)
         elif isinstance(target, type) and target.__module__.startswith("jupyterlab_testbed."):
-            found.append((rule.matcher.reverse(), target))
+            # A route with groups (the HTTPS proxy) names them as its description does.
+            groups = getattr(target, "path_parameters", None)
+            path = rule.matcher._path % groups if groups else rule.matcher.reverse()
+            found.append((path, target))
     return found
 
 
@@ -227,7 +230,8 @@ async def test_each_get_reply_matches_its_schema(spec, jp_fetch, jp_root_dir, ke
     (jp_root_dir / "lab").mkdir()
     (jp_root_dir / "lab" / "1_intro.ipynb").write_text("{}")
     (jp_root_dir / "lab" / "keys").symlink_to(jp_root_dir)
-    gets = [path for path, item in spec["paths"].items() if "get" in item]
+    # The HTTPS proxy's GET is a node's page, not JSON (test_tunnels.py).
+    gets = [path for path, item in spec["paths"].items() if "get" in item and "{" not in path]
     replies = {}
     for path in gets:
         params = {

@@ -191,6 +191,7 @@ export namespace CommandIDs {
   export const forgetHostKey = 'testbed:terminals-forget-host-key';
   export const runCellOnNode = 'testbed:terminals-run-cell';
   export const runInJupyterTerminal = 'testbed:run-in-jupyter-terminal';
+  export const openForward = 'testbed:open-forward';
   export const acceptNodes = 'testbed:terminals-accept-nodes';
   export const keepOwnNodes = 'testbed:terminals-keep-own-nodes';
   export const setNodeAddress = 'testbed:terminals-set-node-address';

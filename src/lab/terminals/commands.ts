@@ -25,6 +25,7 @@ import type { TerminalsController } from './controller';
 import type { TerminalsModel } from './model';
 import { IRunTarget, notebookMarkers } from './runbuttons';
 import { unsafeCharacter } from '../../core/terminals/typing';
+import { openForward as openLabForward } from './tunnelbutton';
 import { describeArguments, NODE_ARGUMENT } from '../commandargs';
 import { JUPYTER_VIA, runInJupyterTerminal } from './jupyterrun';
 
@@ -79,6 +80,7 @@ export function forgetTarget(
 export function addCommands(context: ITerminalsContext): {
   run: (panel: NotebookPanel, target: IRunTarget) => Promise<void>;
   copy: (panel: NotebookPanel, target: IRunTarget) => Promise<void>;
+  openForward: TerminalsController.ISender['openForward'];
 } {
   const { app, model, terminals, trans } = context;
   const { commands } = app;
@@ -332,7 +334,40 @@ export function addCommands(context: ITerminalsContext): {
     }
   });
 
-  return { run, copy };
+  /** Open in browser: the block and its cell with the student's values filled in. */
+  const openForward = (panel: NotebookPanel, block: string, cell: string) =>
+    openLabForward({
+      block: fill(panel, block).text,
+      context: fill(panel, cell).text,
+      model,
+      trans
+    }).catch(report);
+  commands.addCommand(CommandIDs.openForward, {
+    describedBy: describeArguments({
+      block: {
+        type: 'string',
+        description:
+          'A block for your computer with an ssh -L line, as the lab writes it'
+      },
+      cell: {
+        type: 'string',
+        description:
+          'The text around it that says where to browse; default: the block'
+      }
+    }),
+    label: trans.__('Open Forward in Browser'),
+    caption: trans.__(
+      'Open the ssh -L forward of a block for your computer from the Jupyter server instead, and its page in a new tab'
+    ),
+    execute: args => {
+      const panel = context.notebooks.currentWidget;
+      const block = typeof args.block === 'string' ? args.block : '';
+      const cell = typeof args.cell === 'string' ? args.cell : block;
+      return panel ? openForward(panel, block, cell) : undefined;
+    }
+  });
+
+  return { run, copy, openForward };
 }
 
 /** Accept the nodes a notebook proposes, or keep the student's own for it. */

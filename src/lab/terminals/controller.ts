@@ -45,6 +45,7 @@ import {
 import type { INode } from '../../core/terminals/sshconfig';
 import type { IGrading, IPlaceholders, ITerminals } from '../tokens';
 import { nodeNames } from './commands';
+import { decorateTunnelBar } from './tunnelbutton';
 import type { NodeTerminals } from './manager';
 import type {
   ILabTopology,
@@ -81,6 +82,12 @@ export namespace TerminalsController {
   export interface ISender {
     run: (panel: NotebookPanel, target: IRunTarget) => Promise<void>;
     copy: (panel: NotebookPanel, target: IRunTarget) => Promise<void>;
+    /** Open in browser: a block's forward, the block's cell for where to browse. */
+    openForward: (
+      panel: NotebookPanel,
+      block: string,
+      cell: string
+    ) => Promise<void>;
   }
 }
 
@@ -560,6 +567,14 @@ export class TerminalsController implements ITerminals, IDisposable {
             : [],
         onRun: target => void this.sender?.run(panel, target),
         onCopy: target => void this.sender?.copy(panel, target),
+        decorate: (bar, text, cell) =>
+          decorateTunnelBar(bar, text, this._markers, this._options.trans, () =>
+            this.sender?.openForward(
+              panel,
+              text,
+              cell.model.sharedModel.getSource()
+            )
+          ),
         canRun: () => !this.isGraded(panel),
         translator: this._options.translator
       });

@@ -75,6 +75,8 @@ export namespace RunButtons {
     nodeNames: () => string[];
     onRun: (target: IRunTarget) => void;
     onCopy: (target: IRunTarget) => void;
+    /** Add a capability's own button to a markdown block's bar (tunnelbutton.ts). */
+    decorate?: (bar: HTMLElement, text: string, cell: MarkdownCell) => void;
     /** Whether blocks may be run from here now (not in a graded notebook); Copy stays. */
     canRun?: () => boolean;
     translator?: ITranslator;
@@ -433,6 +435,7 @@ export class RunButtons implements IDisposable {
           'run'
         );
       });
+      this._options.decorate?.(bar as HTMLElement, text, cell);
     });
   }
 

@@ -1,0 +1,317 @@
+"""Tunnels without a laptop: a lab's `ssh -L` forward, opened by the server.
+
+Labs tell students to run `ssh -L 8443:127.0.0.1:8443 cc@A.B.C.D` on their
+own computer and browse https://127.0.0.1:8443. On a hub the key is not on
+the laptop, so the server opens the same forward over the lab's SSH
+configuration (the config this server last wrote: only its nodes, BatchMode)
+and the browser reaches it through jupyter-server-proxy's handler under the
+student's base URL, at `<base_url>jupyterlab-testbed/tunnels/<port>/`: a
+route of ours (handlers.TunnelProxyHandler) that reaches only these
+forwards, streams replies, and speaks TLS to an https forward without
+checking the node's (self-signed) certificate: the SSH connection, whose
+host key is checked, is what authenticates the node. (jupyter-server-proxy's
+own `<base_url>proxy/<port>/` reaches an http forward too.)
+
+The local side is always 127.0.0.1 on a free port the server picks, never
+the lab's own local port (a privileged or used one would fail for no
+reason the student can fix). With a ControlMaster running for the node, the
+forward rides it (`ssh -O forward`); otherwise a dedicated `ssh -N -L` runs.
+
+Forwards are bounded in number and live while the page that opened them
+sends keep-alives: one with none for `idle_timeout` seconds is closed, and
+all are closed when the server stops.
+"""
+
+import asyncio
+import contextlib
+import ipaddress
+import json
+import socket
+import ssl
+import subprocess
+import time
+from dataclasses import dataclass, field
+
+from jupyter_server.utils import url_path_join
+from tornado import httpclient
+from tornado.ioloop import PeriodicCallback
+from traitlets import Integer, validate
+from traitlets.config import LoggingConfigurable
+
+from .config import check_host, check_port
+from .errors import RequestError
+from .processes import run, tidy
+
+SCHEMES = ("http", "https")
+# How long a dedicated ssh may take to listen, and the probe to answer.
+OPEN_TIMEOUT = 20
+PROBE_TIMEOUT = 10
+
+
+@dataclass
+class Forward:
+    node: str
+    host: str
+    port: int
+    scheme: str
+    local_port: int
+    # The dedicated `ssh -N -L`, or None when the forward rides the master.
+    process: object = None
+    last_seen: float = field(default_factory=time.monotonic)
+
+    @property
+    def spec(self):
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"127.0.0.1:{self.local_port}:{host}:{self.port}"
+
+    def describe(self, base_url):
+        path = url_path_join(base_url, "jupyterlab-testbed", "tunnels")
+        return {
+            "node": self.node,
+            "host": self.host,
+            "port": self.port,
+            "scheme": self.scheme,
+            "localPort": self.local_port,
+            "url": url_path_join(path, str(self.local_port)) + "/",
+        }
+
+
+def check_node(node, blocks):
+    """The node's Host block of the lab's config, or a refusal naming the nodes."""
+    if not isinstance(node, str) or not node:
+        raise RequestError("The request needs a “node”.")
+    for block in blocks:
+        if block["alias"] == node:
+            return block
+    names = ", ".join(block["alias"] for block in blocks) or "none"
+    shown = json.dumps(node)[:40]
+    raise RequestError(f"{shown} is not a node of the lab's ssh config (its nodes: {names}).", 403)
+
+
+def check_forward_host(host):
+    """A plain host as the node sees it: a name or address, not a pattern or option."""
+    host = check_host(host)
+    with contextlib.suppress(ValueError):
+        if ipaddress.ip_address(host).is_unspecified:
+            raise RequestError(f"{host} is not a host a forward can reach.")
+    return host
+
+
+def free_port():
+    """A free loopback port, chosen by the system."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class TestbedTunnels(LoggingConfigurable):
+    """The forwards this server opened for the page, and their lifetimes."""
+
+    idle_timeout = Integer(
+        60,
+        help="""Seconds a forward stays open without a keep-alive from its page (1 to 3600).""",
+    ).tag(config=True)
+
+    max_forwards = Integer(8, help="""How many forwards may be open at once (1 to 32).""").tag(
+        config=True
+    )
+
+    @validate("idle_timeout")
+    def _check_idle(self, proposal):
+        return min(max(proposal["value"], 1), 3600)
+
+    @validate("max_forwards")
+    def _check_max(self, proposal):
+        return min(max(proposal["value"], 1), 32)
+
+    def __init__(self, ssh, **kwargs):
+        super().__init__(**kwargs)
+        self.ssh = ssh
+        self.forwards = {}
+        self._lock = asyncio.Lock()
+        self._reaper = None
+
+    def ssh_args(self, node, *extra):
+        return ["ssh", "-F", self.ssh.config_file, "-o", "BatchMode=yes", *extra, node]
+
+    def listed(self, base_url):
+        return [forward.describe(base_url) for forward in self.forwards.values()]
+
+    async def open(self, node, host, port, scheme, base_url):
+        """Open (or reuse) the forward and check that something answers through it."""
+        if scheme not in SCHEMES:
+            raise RequestError("“scheme” must be http or https.")
+        host, port = check_forward_host(host), check_port(port)
+        check_node(node, self.ssh.topology())
+        async with self._lock:
+            for forward in self.forwards.values():
+                if (forward.node, forward.host, forward.port) == (node, host, port):
+                    if await self._answers(forward):
+                        forward.scheme = scheme
+                        forward.last_seen = time.monotonic()
+                        return forward.describe(base_url)
+                    await self._close(forward)
+                    break
+            if len(self.forwards) >= self.max_forwards:
+                raise RequestError(
+                    f"{len(self.forwards)} forwards are open already, the most this server "
+                    f"keeps: close a tab opened with Open in browser (its forward closes "
+                    f"{self.idle_timeout} s later) and try again.",
+                    429,
+                )
+            forward = Forward(node, host, port, scheme, free_port())
+            await self._start(forward)
+            self.forwards[forward.local_port] = forward
+            if not await self._answers(forward):
+                await self._close(forward)
+                raise RequestError(
+                    f"Nothing answers at {host}:{port} as seen from {node}: start the "
+                    "service on the node first (or check the lab's port), then open it again.",
+                    502,
+                )
+            self._start_reaper()
+            return forward.describe(base_url)
+
+    async def _start(self, forward):
+        returncode, _, _ = await run(self.ssh_args(forward.node, "-O", "check"))
+        if returncode == 0:
+            returncode, _, error = await run(
+                self.ssh_args(forward.node, "-O", "forward", "-L", forward.spec)
+            )
+            if returncode != 0:
+                raise RequestError(
+                    f"ssh could not open the forward over {forward.node}'s connection: "
+                    f"{tidy(error)}",
+                    502,
+                )
+            return
+        forward.process = await asyncio.create_subprocess_exec(
+            *self.ssh_args(
+                forward.node,
+                "-N",
+                "-T",
+                "-o",
+                "ExitOnForwardFailure=yes",
+                "-o",
+                "ControlPath=none",
+                "-L",
+                forward.spec,
+            ),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + OPEN_TIMEOUT
+        while forward.process.returncode is None and time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                _, writer = await asyncio.open_connection("127.0.0.1", forward.local_port)
+                writer.close()
+                return
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(forward.process.wait(), 0.1)
+        error = ""
+        if forward.process.returncode is not None:
+            error = (await forward.process.stderr.read(4000)).decode(errors="replace")
+        await self._stop_process(forward)
+        raise RequestError(
+            f"ssh could not open the forward to {forward.node}: "
+            f"{tidy(error) or f'no answer within {OPEN_TIMEOUT} s'}",
+            502,
+        )
+
+    async def _answers(self, forward):
+        """Whether the service answers through the forward (ssh accepts locally either way)."""
+        context = None
+        if forward.scheme == "https":
+            context = ssl.create_default_context()
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        try:
+            reader, writer = await asyncio.wait_for(
+                asyncio.open_connection("127.0.0.1", forward.local_port, ssl=context),
+                PROBE_TIMEOUT,
+            )
+        except (OSError, asyncio.TimeoutError, ssl.SSLError):
+            return False
+        try:
+            writer.write(f"HEAD / HTTP/1.0\r\nHost: {forward.host}\r\n\r\n".encode())
+            return bool(await asyncio.wait_for(reader.read(1), PROBE_TIMEOUT))
+        except (OSError, asyncio.TimeoutError, ssl.SSLError):
+            return False
+        finally:
+            writer.close()
+
+    def keep_alive(self, local_port, base_url):
+        forward = self.forwards.get(local_port)
+        if forward is None:
+            raise RequestError(
+                f"No forward is open on port {local_port}: it closed after "
+                f"{self.idle_timeout} s without its page; open it again.",
+                404,
+            )
+        forward.last_seen = time.monotonic()
+        return forward.describe(base_url)
+
+    async def close(self, local_port):
+        async with self._lock:
+            forward = self.forwards.get(local_port)
+            if forward:
+                await self._close(forward)
+            return forward is not None
+
+    async def close_all(self):
+        if self._reaper:
+            self._reaper.stop()
+            self._reaper = None
+        async with self._lock:
+            for forward in list(self.forwards.values()):
+                await self._close(forward)
+
+    async def _close(self, forward):
+        self.forwards.pop(forward.local_port, None)
+        if forward.process is None:
+            with contextlib.suppress(RequestError):
+                await run(self.ssh_args(forward.node, "-O", "cancel", "-L", forward.spec))
+        else:
+            await self._stop_process(forward)
+
+    async def _stop_process(self, forward):
+        process = forward.process
+        if process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.terminate()
+            try:
+                await asyncio.wait_for(process.wait(), 5)
+            except asyncio.TimeoutError:
+                process.kill()
+                await process.wait()
+
+    def _start_reaper(self):
+        if self._reaper is None:
+            interval = min(self.idle_timeout / 3, 10) * 1000
+            self._reaper = PeriodicCallback(self._reap, interval)
+            self._reaper.start()
+
+    async def _reap(self):
+        now = time.monotonic()
+        async with self._lock:
+            for forward in list(self.forwards.values()):
+                gone = forward.process is not None and forward.process.returncode is not None
+                if gone or now - forward.last_seen > self.idle_timeout:
+                    self.log.info(
+                        "jupyterlab_testbed: closing the forward to %s:%s on %s (%s)",
+                        forward.host,
+                        forward.port,
+                        forward.node,
+                        "ssh ended" if gone else "no keep-alive",
+                    )
+                    await self._close(forward)
+
+
+def https_request_options(options):
+    """The proxy's request options for a node's self-signed certificate."""
+    return {**options, "validate_cert": False}
+
+
+def https_websocket_request(url, headers):
+    return httpclient.HTTPRequest(url=url, headers=headers, validate_cert=False)
