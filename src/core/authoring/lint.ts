@@ -9,7 +9,7 @@
  * source or output, and per notebook) with a finding saying so.
  */
 import { describeProblem, readNotebookRecord } from '../metadata/format';
-import { readNotebookFile } from '../notebook/file';
+import { IFileCell, readNotebookFile } from '../notebook/file';
 import { definitionsOf } from '../placeholders/authored';
 import { CHAMELEON_PLACEHOLDERS } from '../placeholders/definitions';
 import { tokenPattern } from '../placeholders/engine';
@@ -18,6 +18,7 @@ import {
   declaredMarkers,
   DEFAULT_MARKERS
 } from '../terminals/markers';
+import { inferNodes } from '../terminals/inferred';
 import { declaredNodes } from '../terminals/topology';
 import { Findings, ILintFinding, LintRule, shorten } from './findings';
 import type { KnownValues } from './profile';
@@ -112,7 +113,7 @@ export function lintNotebook(
     return [Private.unreadable(path, file.problem)];
   }
   const findings = new Findings(path);
-  const lab = Private.readLab(file.record, options, findings);
+  const lab = Private.readLab(file.record, file.cells, options, findings);
   const rawCells = (content as { cells: unknown[] }).cells;
   const budget = new Budget();
   file.cells.forEach((cell, index) =>
@@ -123,8 +124,33 @@ export function lintNotebook(
 }
 
 namespace Private {
+  /**
+   * With no declaration, a lab that names none of the preset's nodes has
+   * the nodes its own text names, as the Terminals section reads them: a
+   * lab about its `node-data` names no unknown node. A lab that uses the
+   * preset's nodes keeps them, so a stray `node4` beside `node1` is a typo
+   * worth a warning.
+   */
+  export function labNamedNodes(
+    cells: IFileCell[],
+    markers: RegExp[],
+    presetNodes: string[]
+  ): string[] {
+    const inferred = inferNodes(cells, {
+      markers,
+      layout: presetNodes.map(name => ({ name, host: '', user: '' })),
+      placeholders: []
+    });
+    const names = inferred.nodes?.map(n => n.name) ?? presetNodes;
+    const preset = new Set(presetNodes.map(name => name.toLowerCase()));
+    return names.some(name => preset.has(name.toLowerCase()))
+      ? presetNodes
+      : names;
+  }
+
   export function readLab(
     record: unknown,
+    cells: IFileCell[],
     options: ILintOptions,
     findings: Findings
   ): ILab {
@@ -184,15 +210,17 @@ namespace Private {
     CHAMELEON_PLACEHOLDERS.forEach(p =>
       addressesIn(p.example).forEach(a => leaks.allowedAddresses.delete(a))
     );
+    const markers = [
+      ...compileMarkers(options.markers ?? DEFAULT_MARKERS).patterns,
+      ...wordings.patterns
+    ];
     return {
       leaks,
       known: tokenPattern(definitions.placeholders.map(p => p.token)),
-      markers: [
-        ...compileMarkers(options.markers ?? DEFAULT_MARKERS).patterns,
-        ...wordings.patterns
-      ],
+      markers,
       nodes:
-        nodes.nodes?.map(n => n.name) ?? options.presetNodes ?? DEFAULT_NODES,
+        nodes.nodes?.map(n => n.name) ??
+        labNamedNodes(cells, markers, options.presetNodes ?? DEFAULT_NODES),
       unused,
       unusedPattern: tokenPattern([...unused])
     };

@@ -415,7 +415,9 @@ describe('unused placeholders', () => {
 
 describe('run-on markers', () => {
   it('names the words that are no node of the lab', () => {
-    expect(found('\n\n# run on node4\nls', 'undeclared-node')).toEqual([
+    expect(
+      found('\n\n# run on node1 and node4\nls', 'undeclared-node')
+    ).toEqual([
       'Cell 1, line 3: the marker names “node4”, which is not a node of this lab (node1, node2, node3).'
     ]);
     expect(found('# run on node1 and node7, node8', 'undeclared-node')).toEqual(
@@ -447,14 +449,20 @@ describe('run-on markers', () => {
     );
     const preset = { presetNodes: ['master', 'worker1'] };
     expect(found('# run on master', 'undeclared-node', preset)).toEqual([]);
-    expect(found('# run on node1', 'undeclared-node', preset)).toHaveLength(1);
+    expect(
+      found('# run on master and node1', 'undeclared-node', preset)
+    ).toHaveLength(1);
+    // A lab naming none of the preset's nodes has its own.
+    expect(found('# run on node1', 'undeclared-node', preset)).toEqual([]);
     const wording = { markers: ['# exec on'] };
     expect(
-      found('# exec on node9', 'undeclared-node', {}, wording)
+      found('# exec on node1 and node9', 'undeclared-node', {}, wording)
     ).toHaveLength(1);
     expect(found('# exec on node9', 'undeclared-node')).toEqual([]);
     expect(
-      found('#> node9', 'undeclared-node', { markers: ['^#>\\s*(.+)$'] })
+      found('#> node1 node9', 'undeclared-node', {
+        markers: ['^#>\\s*(.+)$']
+      })
     ).toHaveLength(1);
   });
 

@@ -26,7 +26,7 @@ describe('where-it-runs lines naming places that are not nodes', () => {
     expect(
       foundIn('# run on *node1* and **node2**', 'undeclared-node')
     ).toEqual([]);
-    expect(foundIn('# run on _node7_', 'undeclared-node')).toEqual([
+    expect(foundIn('# run on node1 and _node7_', 'undeclared-node')).toEqual([
       'Cell 1, line 1: the marker names “node7”, which is not a node of this lab (node1, node2, node3).'
     ]);
   });

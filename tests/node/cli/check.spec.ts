@@ -495,7 +495,7 @@ describe('jupyterlab-testbed-check on published labs', () => {
       execution_count: 3,
       outputs: [],
       source: sourceLines(
-        '# run on node7\ndocker run -e POSTGRES_PASSWORD=lab_demo postgres'
+        '# run on node1 and node7\ndocker run -e POSTGRES_PASSWORD=lab_demo postgres'
       )
     });
     fs.writeFileSync(path.join(lab, 'lab.ipynb'), JSON.stringify(notebook));
@@ -518,6 +518,17 @@ describe('jupyterlab-testbed-check on published labs', () => {
       report.findings.filter((f: { severity: string }) => f.severity === 'leak')
     ).toEqual([]);
     expect(status).toBe(0);
+    // Every warning, by notebook and rule: the labs with no declaration
+    // (a VM named node-data, Jupyter-side and local blocks) get none.
+    const counts: { [key: string]: number } = {};
+    for (const f of report.findings as { path: string; rule: string }[]) {
+      const key = `${f.path} ${f.rule}`;
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
+    expect(counts).toEqual({
+      'clean-secrets.ipynb demo-credential': 3,
+      'clean-secrets.ipynb undeclared-token': 3
+    });
   });
 
   (hasReal ? it : it.skip)(
