@@ -239,6 +239,8 @@ namespace Private {
   }
 
   /** Words of a marker that name no machine: `# run on your local terminal`. */
+  const INSIDE_CONTAINER = /\b(?:containers?|pods?)\b/i;
+
   const FILLER = new Set(
     (
       'host hosts container containers terminal terminals shell shells machine ' +
@@ -292,6 +294,11 @@ namespace Private {
           `the marker names ${nodeList(named)} at once: a block runs in one place.`
         );
       }
+      return;
+    }
+    // `# run inside alpine container` names a container on a node, not a
+    // node: the lab's own words for where inside it, no Run button, no warning.
+    if (INSIDE_CONTAINER.test(plainWords(target))) {
       return;
     }
     const unknown = words.filter(word => !names.has(word.toLowerCase()));

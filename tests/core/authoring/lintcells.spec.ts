@@ -45,6 +45,15 @@ describe('where-it-runs lines naming places that are not nodes', () => {
     ]);
   });
 
+  it('reads a container named as the place inside a node, not as a node', () => {
+    expect(foundIn('# run inside alpine container', 'undeclared-node')).toEqual(
+      []
+    );
+    expect(foundIn('# run inside the nginx-1 pod', 'undeclared-node')).toEqual(
+      []
+    );
+  });
+
   it('still names what is neither a node nor such a place', () => {
     expect(
       foundIn('# runs in Chameleon cloud environment', 'undeclared-node')
