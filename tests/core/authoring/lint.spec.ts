@@ -469,7 +469,7 @@ describe('run-on markers', () => {
   it('reads markdown command blocks, not the cell’s own first line', () => {
     const findings = lint([
       md(
-        '# Run on Chameleon\n\nText.\n\n```bash\n# run inside alpine container\nls\n```'
+        '# Run on Chameleon\n\nText.\n\n```bash\n# run on node1 and node7\nls\n```'
       )
     ]);
     expect(
@@ -477,7 +477,7 @@ describe('run-on markers', () => {
     ).toEqual([
       [
         6,
-        'Cell 1, line 6: the marker names “alpine”, which is not a node of this lab (node1, node2, node3).'
+        'Cell 1, line 6: the marker names “node7”, which is not a node of this lab (node1, node2, node3).'
       ]
     ]);
   });
