@@ -24,7 +24,11 @@ const SIDEBAR = 'jp-testbed-sidebar';
 const NOTEBOOK = 'jupyter-side.ipynb';
 const RUN = '.jp-Notebook .jp-testbed-JupyterRunButton';
 
+// The lab opens once its folder exists (prepare): under a hub's base URL
+// the fixture cannot make it first, and a page opened on a missing folder
+// waits behind an error dialog.
 test.use({
+  autoGoto: false,
   mockSettings: {
     ...galata.DEFAULT_SETTINGS,
     'jupyterlab-testbed:placeholders': { values: { project: 'CHI-231095' } }
