@@ -62,7 +62,7 @@ hub_install() {
   install -d -m 0755 "$HUB_CACHE"
   lab=${HUB_JUPYTERLAB:-$("$REPO_DIR/.venv/bin/python" -c 'import jupyterlab; print(jupyterlab.__version__)')}
   # The wheel goes in with --no-deps below: its dependencies come here.
-  marker="$HUB_PYTHON $HUB_JUPYTERHUB_SPEC jupyterlab==$lab bash_kernel jupyter-server-proxy>=4.2,<5"
+  marker="$HUB_PYTHON $HUB_JUPYTERHUB_SPEC jupyterlab==$lab bash_kernel jupyter-server-proxy>=4.2,<4.5"
   if [ "$(cat "$HUB_VENV/.jlt-installed" 2>/dev/null)" != "$marker" ]; then
     if ! "$HUB_PYTHON" -c 'import ensurepip, venv' 2>/dev/null; then
       hub_say "installing python3-venv"
@@ -72,7 +72,7 @@ hub_install() {
     rm -rf "$HUB_VENV"
     "$HUB_PYTHON" -m venv "$HUB_VENV"
     "$HUB_VENV/bin/pip" install -q --disable-pip-version-check \
-      "$HUB_JUPYTERHUB_SPEC" "jupyterlab==$lab" bash_kernel "jupyter-server-proxy>=4.2,<5" || return 1
+      "$HUB_JUPYTERHUB_SPEC" "jupyterlab==$lab" bash_kernel "jupyter-server-proxy>=4.2,<4.5" || return 1
     "$HUB_VENV/bin/python" -m bash_kernel.install --sys-prefix >/dev/null || return 1
     echo "$marker" >"$HUB_VENV/.jlt-installed"
   fi

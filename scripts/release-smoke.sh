@@ -134,7 +134,7 @@ newest_job=$!
 # The wheel's one dependency that JupyterLab does not bring, installed from the
 # registry now: the artifact's install below is --no-index.
 python3 -m venv "$work/venv-trovi" &&
-  "$work/venv-trovi/bin/python" -m pip install --quiet "jupyterlab==$LOWEST" "jupyter-server-proxy>=4.2,<5" \
+  "$work/venv-trovi/bin/python" -m pip install --quiet "jupyterlab==$LOWEST" "jupyter-server-proxy>=4.2,<4.5" \
     >"$work/venv-trovi.log" 2>&1
 trovi_ok=$?
 wait $lowest_job && wait $newest_job || {
