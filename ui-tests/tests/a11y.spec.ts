@@ -67,7 +67,7 @@ async function prepareLab(page: IJupyterLabPageFixture, tmpPath: string) {
     notebook.metadata['jupyterlab-testbed'] = {
       v: 1,
       nodes: [
-        { name: 'node1', host: '192.0.2.10', user: 'cc' },
+        { name: 'node1', host: '203.0.113.10', user: 'cc' },
         { name: 'node2', host: '192.168.1.12', jump: 'node1' }
       ]
     };

@@ -29,12 +29,17 @@ test.use({
     ...galata.DEFAULT_SETTINGS,
     'jupyterlab-testbed:placeholders': {
       checkBeforeRun: 'off',
-      values: { floatingIp: '192.0.2.10' }
+      values: { floatingIp: '203.0.113.10' }
     }
   }
 });
 
 test.beforeEach(async ({ page, tmpPath }) => {
+  // These labs' addresses are no machine of ours: once nodes are accepted,
+  // the section's key check and probe are answered here and reach nothing.
+  await page.route(CONNECTING, route =>
+    route.fulfill({ status: 503, json: { message: 'Not in this test.' } })
+  );
   await prepare(page, tmpPath, async destination => {
     for (const name of SAMPLES) {
       await page.contents.uploadContent(
@@ -92,7 +97,7 @@ test('single-server: one card, node-data, from its ssh line, after accepting', a
   await expect(cards).toHaveCount(1);
   await expect(cards).toHaveAttribute('data-node', 'node-data');
   await expect(cards.locator('.jp-testbed-NodeCard-where')).toHaveText(
-    'cc@192.0.2.10'
+    'cc@203.0.113.10'
   );
   await expect(cards.locator('.jp-testbed-NodeCard-source')).toHaveText(
     'Address: from the ssh line in cell 9 (A.B.C.D)'
@@ -168,7 +173,7 @@ test('a node the lab names without an address gets a field, kept for the folder'
   await expect(missing.locator('.jp-testbed-NodeCard-problem')).not.toBeEmpty();
   await expect(nodeButtons(page)).toHaveCount(0);
 
-  await input.fill('192.0.2.20');
+  await input.fill('203.0.113.20');
   await missing.locator('button').click();
   const card = section.locator('.jp-testbed-NodeCard[data-node="gpu-node"]');
   await expect(card.locator('.jp-testbed-NodeCard-source')).toHaveText(
