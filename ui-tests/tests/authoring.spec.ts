@@ -150,6 +150,17 @@ test.describe('a lab author who tried the lab as a student', () => {
     }
   });
 
+  // The values look like a real student's (the leak check must find them):
+  // the Terminals section's key check and probe of that floating IP are
+  // answered here and reach nothing.
+  test.beforeEach(async ({ page }) => {
+    await page.route(
+      /\/jupyterlab-testbed\/ssh\/(probe|agent|config|forget)\b/,
+      route =>
+        route.fulfill({ status: 503, json: { message: 'Not in this test.' } })
+    );
+  });
+
   test('prepares the used lab for publishing: the copy has nothing of the student, the original is kept', async ({
     page,
     tmpPath
