@@ -164,6 +164,17 @@ Host node3
         ]
       });
     }
+    // A lab's own node at the floating IP is named, not the preset's node1.
+    expect(
+      labNodes('custom', {}, [
+        { name: 'node-data', host: '{floatingIp}', user: 'cc' }
+      ])
+    ).toEqual({
+      ok: false,
+      problems: [
+        "Set the floating IP first: it is node-data's address (Testbed sidebar ▸ Placeholders)."
+      ]
+    });
     expect(labNodes('direct', { masterIp: '44.202.130.30' })).toEqual({
       ok: false,
       problems: [
