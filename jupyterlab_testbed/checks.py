@@ -20,6 +20,7 @@ import signal
 import subprocess
 import time
 
+from .config import ALIAS
 from .errors import RequestError
 
 DEFAULT_TIMEOUT = 30
@@ -40,7 +41,6 @@ SSH_ERROR = 255
 TIMED_OUT = (124, 137)
 JUPYTER = "jupyter"
 ALL = "all"
-PLACE = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,31}")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -56,7 +56,7 @@ def read_request(body):
         raise RequestError(
             f"The command is over {MAX_COMMAND} characters or holds a NUL or carriage return."
         )
-    if not isinstance(where, str) or not PLACE.fullmatch(where):
+    if not isinstance(where, str) or not ALIAS.fullmatch(where):
         raise RequestError("“where” must be a node's name, “all” or “jupyter”.")
     if isinstance(timeout, bool) or not isinstance(timeout, int) or not 1 <= timeout <= MAX_TIMEOUT:
         raise RequestError(f"“timeout” must be 1 to {MAX_TIMEOUT} seconds.")
@@ -116,10 +116,19 @@ class CheckRunner:
                 place, "--", remote,
             ]  # fmt: skip
             deadline = timeout + CONNECT_TIMEOUT + 2 * GRACE
-        async with self._slots:
+        # A slot is waited for at most as long as the check itself may run.
+        try:
+            await asyncio.wait_for(self._slots.acquire(), deadline)
+        except asyncio.TimeoutError:
+            raise RequestError(
+                f"{MAX_PARALLEL} checks are running already: try again when they end.", 429
+            ) from None
+        try:
             started = time.monotonic()
             status, output = await run_bounded(args, deadline, cwd=self.root_dir)
             ms = round((time.monotonic() - started) * 1000)
+        finally:
+            self._slots.release()
         return {"place": place, "ms": ms, "output": output, **outcome(place, status)}
 
 

@@ -12,11 +12,12 @@ which jupyter_server checks for the XSRF token (never a GET).
 import asyncio
 import functools
 import json
+import re
 
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
-from jupyter_server.utils import url_path_join
+from jupyter_server.utils import ensure_async, url_path_join
 from jupyter_server_proxy.handlers import LocalProxyHandler
 from jupyter_server_proxy.websocket import pingable_ws_connect
 from tornado import httpclient, httputil
@@ -43,6 +44,11 @@ HOP_BY_HOP = (
     "Proxy-Authenticate",
 )
 HOP_BY_HOP_LOWER = {name.lower() for name in HOP_BY_HOP}
+# Jupyter's and the hub's own credentials, never passed on to a node's service.
+JUPYTER_HEADERS = ("Authorization", "X-XSRFToken")
+JUPYTER_COOKIE = re.compile(r"_xsrf|username-.*|jupyterhub-.*")
+# Where the proxy meets a forward: ssh binds it on IPv4 loopback only.
+LOOPBACK = "127.0.0.1"
 
 
 class EnvironmentHandler(APIHandler):
@@ -223,10 +229,7 @@ class TunnelHandler(SSHHandler):
         return self.settings["jupyterlab_testbed_tunnels"]
 
     def local_port(self):
-        port = self.json_body().get("localPort")
-        if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
-            raise RequestError("“localPort” must be the forward's port, a whole number.")
-        return port
+        return check_port(self.json_body().get("localPort"))
 
 
 class TunnelsHandler(TunnelHandler):
@@ -283,6 +286,32 @@ class TunnelProxyHandler(LocalProxyHandler):
     # The route's groups as docs/api/openapi.yaml names them.
     path_parameters = ("{port}", "{path}")
 
+    async def prepare(self, *args, **kwargs):
+        await super().prepare(*args, **kwargs)
+        if self._finished:
+            return
+        # jupyter-server-proxy checks the login only; a forward is a terminal's
+        # reach, so the server's authorizer has the last word (as @authorized).
+        action = "read" if self.request.method in ("GET", "HEAD", "OPTIONS") else "write"
+        allowed = self.authorizer.is_authorized(self, self.current_user, action, self.auth_resource)
+        if not await ensure_async(allowed):
+            raise tornado.web.HTTPError(403)
+
+    def proxy_request_headers(self):
+        # The node's service gets the page's request, not the student's
+        # Jupyter token, XSRF token or login cookies.
+        headers = super().proxy_request_headers()
+        for name in JUPYTER_HEADERS:
+            headers.pop(name, None)
+        cookies = [
+            part.strip()
+            for part in headers.pop("Cookie", "").split(";")
+            if part.strip() and not JUPYTER_COOKIE.fullmatch(part.split("=", 1)[0].strip())
+        ]
+        if cookies:
+            headers["Cookie"] = "; ".join(cookies)
+        return headers
+
     def _forward(self, port):
         forward = self.settings["jupyterlab_testbed_tunnels"].forwards.get(int(port))
         if forward is None:
@@ -307,7 +336,7 @@ class TunnelProxyHandler(LocalProxyHandler):
         body = self.request.body or (b"" if self.request.method in ("POST", "PUT") else None)
         reply = StreamedReply(self, forward.local_port, proxied_path)
         request = self._build_proxy_request(
-            "localhost",
+            LOOPBACK,
             forward.local_port,
             proxied_path,
             body,
@@ -319,8 +348,12 @@ class TunnelProxyHandler(LocalProxyHandler):
             response = await client.fetch(request, raise_error=False)
         finally:
             client.close()
-        if not reply.started and response.code == 599:
-            raise tornado.web.HTTPError(502, f"The forward did not answer: {response.error}")
+        if response.code == 599:
+            if not reply.started:
+                raise tornado.web.HTTPError(502, f"The forward did not answer: {response.error}")
+            # Broken off mid-reply: the browser must not take the part for the whole.
+            self.request.connection.close()
+            return
         reply.start()
         self.finish()
 
@@ -328,7 +361,7 @@ class TunnelProxyHandler(LocalProxyHandler):
         # As jupyter-server-proxy's proxy_open, with the certificate option
         # its WebSocket request lacks.
         forward = self._forward(port)
-        url = self.get_client_uri("ws", "localhost", forward.local_port, proxied_path)
+        url = self.get_client_uri("ws", LOOPBACK, forward.local_port, proxied_path)
 
         def message_cb(message):
             if message is None:
@@ -361,7 +394,6 @@ class StreamedReply:
     def start(self):
         if self.started:
             return
-        self.started = True
         handler = self.handler
         status = self.lines[0].split(" ", 2) if self.lines else []
         if len(status) < 2 or not status[1].isdigit():
@@ -374,9 +406,16 @@ class StreamedReply:
             name, value = name.strip(), value.strip()
             if not colon or not name or name.lower() in HOP_BY_HOP_LOWER:
                 continue
+            # A node's page may set its own cookies, not Jupyter's.
+            if name.lower() == "set-cookie" and JUPYTER_COOKIE.fullmatch(
+                value.split("=", 1)[0].strip()
+            ):
+                continue
             if name.lower() == "location":
-                value = handler._rewrite_location_header(value, "localhost", self.port, self.path)
+                value = handler._rewrite_location_header(value, LOOPBACK, self.port, self.path)
             handler.add_header(name, value)
+        # Only a reply whose status and headers were taken has started.
+        self.started = True
 
     def chunk(self, data):
         self.start()

@@ -97,6 +97,25 @@ def check_forward_host(host):
     return host
 
 
+# The node itself, as its own services see it.
+LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
+
+
+def check_lab_target(host, blocks):
+    """A forward reaches the node itself or another node of the lab, nothing else.
+
+    Its page opens on Jupyter's own origin: a host a crafted lab names
+    (``-L 8443:elsewhere.example:443``) must not serve it.
+    """
+    if host.lower() in LOOPBACK_NAMES or host in {block["host"] for block in blocks}:
+        return
+    raise RequestError(
+        f"{host} is neither the node itself (127.0.0.1) nor a node of the lab: "
+        "Open in browser reaches only those.",
+        403,
+    )
+
+
 def free_port():
     """A free loopback port, chosen by the system."""
     with socket.socket() as probe:
@@ -142,7 +161,9 @@ class TestbedTunnels(LoggingConfigurable):
         if scheme not in SCHEMES:
             raise RequestError("“scheme” must be http or https.")
         host, port = check_forward_host(host), check_port(port)
-        check_node(node, self.ssh.topology())
+        blocks = self.ssh.topology()
+        check_node(node, blocks)
+        check_lab_target(host, blocks)
         async with self._lock:
             for forward in self.forwards.values():
                 if (forward.node, forward.host, forward.port) == (node, host, port):

@@ -4,7 +4,9 @@ Run by testbed.sh inside a node's namespace (nothing is installed on the
 nodes): HTTP on 8080, HTTPS with the node's self-signed certificate on 8443
 (as a lab's dashboard), and a WebSocket echo on 8765 (also at /echo on the
 two others). Each serves the same pages: / names the node, /big.html is
-1 MB (the speed figure of the tunnel), anything else is 404.
+1 MB (the speed figure of the tunnel), /headers shows the request's header
+and cookie names and sets two cookies (what the proxy passes on, both
+ways), anything else is 404.
 
     python3 webservers.py NODE CERT KEY
 """
@@ -12,6 +14,7 @@ two others). Each serves the same pages: / names the node, /big.html is
 import base64
 import hashlib
 import http.server
+import json
 import ssl
 import struct
 import sys
@@ -26,9 +29,9 @@ BIG_SIZE = 1 << 20
 
 def pages(node):
     index = (
-        "<!doctype html><html><head><title>Dashboard on {0}</title></head>"
-        "<body><h1>Dashboard on {0}</h1><p id='served-by'>{0}</p></body></html>"
-    ).format(node)
+        f"<!doctype html><html><head><title>Dashboard on {node}</title></head>"
+        f"<body><h1>Dashboard on {node}</h1><p id='served-by'>{node}</p></body></html>"
+    )
     filler = "<p>" + "x" * 1017 + "</p>\n"
     head = f"<!doctype html><html><head><title>1 MB from {node}</title></head><body>\n"
     body = head + filler * ((BIG_SIZE - len(head)) // len(filler))
@@ -48,6 +51,9 @@ def handler_for(node, pages_by_path):
             if self.headers.get("Upgrade", "").lower() == "websocket":
                 self.echo()
                 return
+            if self.path.split("?")[0] == "/headers":
+                self.headers_seen()
+                return
             page = pages_by_path.get(self.path.split("?")[0])
             if page is None:
                 self.send_error(404)
@@ -57,6 +63,23 @@ def handler_for(node, pages_by_path):
             self.send_header("Content-Length", str(len(page)))
             self.end_headers()
             self.wfile.write(page)
+
+        def headers_seen(self):
+            cookies = [
+                part.split("=", 1)[0].strip()
+                for part in self.headers.get("Cookie", "").split(";")
+                if part.strip()
+            ]
+            seen = {"headers": sorted(name.lower() for name in self.headers), "cookies": cookies}
+            body = json.dumps(seen).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            # A node's own cookie, and one that would take Jupyter's place.
+            self.send_header("Set-Cookie", "node_session=1; Path=/")
+            self.send_header("Set-Cookie", "_xsrf=from-the-node; Path=/")
+            self.end_headers()
+            self.wfile.write(body)
 
         def echo(self):
             key = self.headers.get("Sec-WebSocket-Key", "").encode()

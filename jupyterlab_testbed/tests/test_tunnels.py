@@ -14,6 +14,7 @@ import tempfile
 import urllib.parse
 
 import pytest
+from jupyter_server.auth import Authorizer
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
 from .sshlab import HEADER, wait_for
@@ -249,6 +250,8 @@ async def test_refused_inputs_connect_nothing(jp_fetch, lab):
         ({"node": "node1", "host": "a b", "port": 80}, 400, "is not a host name"),
         ({"node": "node1", "host": "0.0.0.0", "port": 80}, 400, "is not a host a forward"),
         ({"node": "node1", "host": "127.0.0.1", "port": 80, "scheme": "ftp"}, 400, "scheme"),
+        # A crafted lab's page from elsewhere would open on Jupyter's origin.
+        ({"node": "node1", "host": "elsewhere.example", "port": 443}, 403, "nor a node of the"),
     ]
     for body, status, words in cases:
         assert words in await tunnel_refusal(jp_fetch, body, status)
@@ -279,6 +282,44 @@ async def test_only_the_owner_reaches_it(jp_fetch, jp_base_url, jp_http_port, la
         # No token: a login redirect or 403, never the node's page.
         assert response.code in (302, 403)
         assert b"Dashboard" not in (response.body or b"")
+
+
+async def test_the_node_gets_no_jupyter_credentials(jp_fetch, lab):
+    forward = await tunnels(jp_fetch, body={"node": "node1", "host": "127.0.0.1", "port": 8080})
+    parts = urllib.parse.urlparse(forward["url"]).path.strip("/").split("/")[2:]
+    # jp_fetch sends the server's token as Authorization, as the page sends its own.
+    response = await jp_fetch(
+        *parts,
+        "headers",
+        headers={
+            "Cookie": "_xsrf=abc; username-127-0-0-1-8888=t; "
+            "jupyterhub-user-student=h; node_session=1",
+            "X-XSRFToken": "abc",
+        },
+    )
+    seen = json.loads(response.body)
+    assert "authorization" not in seen["headers"]
+    assert "x-xsrftoken" not in seen["headers"]
+    assert seen["cookies"] == ["node_session"]
+    # The node may set its own cookies, not Jupyter's (Jupyter sets its own login cookie).
+    set_cookies = response.headers.get_list("Set-Cookie")
+    assert any(c.startswith("node_session=") for c in set_cookies)
+    assert not any("from-the-node" in c for c in set_cookies)
+
+
+async def test_the_servers_authorizer_decides(jp_fetch, jp_serverapp, lab):
+    forward = await tunnels(jp_fetch, body={"node": "node1", "host": "127.0.0.1", "port": 8080})
+
+    class NoTerminals(Authorizer):
+        def is_authorized(self, handler, user, action, resource):
+            return resource != "terminals"
+
+    jp_serverapp.web_app.settings["authorizer"] = NoTerminals(
+        identity_provider=jp_serverapp.identity_provider
+    )
+    with pytest.raises(HTTPClientError) as refused:
+        await fetch_page(jp_fetch, forward["url"])
+    assert refused.value.code == 403
 
 
 async def test_no_config_no_forward(jp_fetch, testbed_up):
