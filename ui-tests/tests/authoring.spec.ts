@@ -11,7 +11,7 @@ import {
   IJupyterLabPageFixture,
   test
 } from '@jupyterlab/galata';
-import { execute, openNotebook, prepare } from './lab';
+import { answerConnecting, execute, openNotebook, prepare } from './lab';
 
 const METADATA_KEY = 'jupyterlab-testbed';
 const AUTHOR = '#jp-testbed-author';
@@ -151,15 +151,8 @@ test.describe('a lab author who tried the lab as a student', () => {
   });
 
   // The values look like a real student's (the leak check must find them):
-  // the Terminals section's key check and probe of that floating IP are
-  // answered here and reach nothing.
-  test.beforeEach(async ({ page }) => {
-    await page.route(
-      /\/jupyterlab-testbed\/ssh\/(probe|agent|config|forget)\b/,
-      route =>
-        route.fulfill({ status: 503, json: { message: 'Not in this test.' } })
-    );
-  });
+  // that floating IP is no machine of ours.
+  test.beforeEach(async ({ page }) => answerConnecting(page));
 
   test('prepares the used lab for publishing: the copy has nothing of the student, the original is kept', async ({
     page,

@@ -78,6 +78,20 @@ export function serverUrl(baseURL: string, path: string): string {
   return `${baseURL.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
 }
 
+/** The extension's ssh endpoints that connect, touch the agent or write the config. */
+export const CONNECTING =
+  /\/jupyterlab-testbed\/ssh\/(probe|agent|config|forget)\b/;
+
+/**
+ * Answer those endpoints in the page, for a test whose addresses are no
+ * machine of ours: the Terminals section's key check and probe reach nothing.
+ */
+export async function answerConnecting(page: Page): Promise<void> {
+  await page.route(CONNECTING, route =>
+    route.fulfill({ status: 503, json: { message: 'Not in this test.' } })
+  );
+}
+
 /** The names of the server's terminals. */
 export async function terminalNames(
   request: APIRequestContext,

@@ -11,6 +11,8 @@ import { expect, galata, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
+  answerConnecting,
+  CONNECTING,
   notebookText,
   openNotebook,
   openTerminalsSection,
@@ -19,9 +21,6 @@ import {
 
 const PUBLISHED = path.resolve(__dirname, '../../tests/fixtures/published');
 const SAMPLES = ['single-server', 'terraform-ansible', 'dashboards'];
-
-/** The ssh endpoints that connect, touch the agent or write the config. */
-const CONNECTING = /\/jupyterlab-testbed\/ssh\/(probe|agent|config|forget)\b/;
 
 test.use({
   autoGoto: false,
@@ -35,11 +34,8 @@ test.use({
 });
 
 test.beforeEach(async ({ page, tmpPath }) => {
-  // These labs' addresses are no machine of ours: once nodes are accepted,
-  // the section's key check and probe are answered here and reach nothing.
-  await page.route(CONNECTING, route =>
-    route.fulfill({ status: 503, json: { message: 'Not in this test.' } })
-  );
+  // These labs' addresses are no machine of ours.
+  await answerConnecting(page);
   await prepare(page, tmpPath, async destination => {
     for (const name of SAMPLES) {
       await page.contents.uploadContent(

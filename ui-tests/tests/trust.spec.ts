@@ -13,14 +13,11 @@ import {
 } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
-import { openNotebook, openTerminalsSection, prepare } from './lab';
+import { CONNECTING, openNotebook, openTerminalsSection, prepare } from './lab';
 
 const ADVERSARIAL = path.resolve(__dirname, '../../adversarial');
 const NODES = 'nodes-agent-grab.ipynb';
 const RUNTEXT = 'runtext-hidden-pre.ipynb';
-
-/** The ssh endpoints that connect, touch the agent or write the config. */
-const CONNECTING = /\/jupyterlab-testbed\/ssh\/(probe|agent|config|forget)\b/;
 
 test.use({
   autoGoto: false,
