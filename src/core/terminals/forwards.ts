@@ -120,7 +120,7 @@ export function browseTarget(
     'i'
   );
   const found = pattern.exec(text.slice(0, 100_000));
-  if (found) {
+  if (found && Private.staysUnder(found[2] ?? '/')) {
     const path = (found[2] ?? '/').replace(/[.,;:]+$/, '');
     return {
       scheme: found[1].toLowerCase() as 'http' | 'https',
@@ -144,4 +144,21 @@ export function forwardNode(
     hosts[node].some(host => host && host === target)
   );
   return matches.length === 1 ? matches[0] : null;
+}
+
+namespace Private {
+  /**
+   * Whether a path stays under the forward's route once the browser reads
+   * it: no `.` or `..` segment, however written (`%2e%2e`, `..\\`), which
+   * would lead the tab to another page of the Jupyter server.
+   */
+  export function staysUnder(path: string): boolean {
+    let plain = path;
+    try {
+      plain = decodeURIComponent(path);
+    } catch {
+      return false;
+    }
+    return !plain.split(/[/\\]/).some(part => part === '.' || part === '..');
+  }
 }

@@ -76,6 +76,18 @@ describe('browseTarget', () => {
       })
     ).toEqual({ scheme: 'http', path: '/' });
   });
+
+  it.each([
+    'http://127.0.0.1:8080/../../../files/secret.html',
+    'http://127.0.0.1:8080/a/%2e%2e/%2E%2E/files/x',
+    'http://127.0.0.1:8080/..\\..\\files/x',
+    'http://127.0.0.1:8080/%E0%A4%A'
+  ])('never leads the tab out of the forward’s route: %s', text => {
+    expect(browseTarget(text, { localPort: 8080, remotePort: 8080 })).toEqual({
+      scheme: 'http',
+      path: '/'
+    });
+  });
 });
 
 describe('forwardNode', () => {
