@@ -19,6 +19,7 @@
  * the lab is a problem, named, and that node gets no address from the text.
  */
 import { escapeRegExp } from '../helpers';
+import { fencedBlocks } from './blocks';
 import { ENGLISH, Trans, whereText } from './markers';
 import { firstLine } from '../notebook/steps';
 import { isNodeWord, Place, placesIn, whereWords } from './places';
@@ -287,6 +288,11 @@ namespace Private {
    * (this runs over every cell of a lab at each change).
    */
   export function blockFirstLines(source: string): string[] {
+    // An HTML comment hides the blocks in it: for such a cell the parser the
+    // Run buttons use decides, so text the page does not show names no node.
+    if (source.includes('<!--')) {
+      return fencedBlocks(source).map(block => firstLine(block));
+    }
     const firsts: string[] = [];
     let fence = '';
     let at = nextFence(source, 0);
@@ -332,7 +338,6 @@ namespace Private {
     return end < 0 ? source.length : end;
   }
 
-  /** Add the nodes a where-it-runs text names; a place and a node at once is a problem. */
   /** What a where-it-runs text names: places, and words that are nodes. */
   export interface IWhereRead {
     places: Place[];
@@ -356,6 +361,7 @@ namespace Private {
     };
   }
 
+  /** Add the nodes a where-it-runs text names; a place and a node at once is a problem. */
   export function readWhere(
     where: { cell: number; text: string },
     { places, nodes }: IWhereRead,

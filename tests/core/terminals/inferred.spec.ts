@@ -138,6 +138,18 @@ describe('inferNodes on the published samples', () => {
 );
 
 describe('inferNodes', () => {
+  it('reads no node from a block inside an HTML comment, as the page does not show it', () => {
+    const hidden = md(
+      '<!--\n' +
+        block('# run on node-hidden\nls') +
+        '\n-->\n\n' +
+        block('# run on node-data\nls')
+    );
+    expect(inferNodes([hidden], options).nodes?.map(n => n.name)).toEqual([
+      'node-data'
+    ]);
+  });
+
   it('names nodes from where-it-runs lines, not places nor other words', () => {
     const inferred = inferNodes(
       [
