@@ -8,6 +8,7 @@
  */
 import type { Terminal } from '@jupyterlab/services';
 import type { IDisposable } from '@lumino/disposable';
+import { Signal } from '@lumino/signaling';
 import {
   BlockEndWatch,
   IBlockEnd,
@@ -55,7 +56,7 @@ export class BlockEnds implements IDisposable {
     if (!this._readers.has(session)) {
       this._readers.set(session, new ShellMarkReader());
       session.messageReceived.connect(this._onMessage, this);
-      session.disposed.connect(this._onLost, this);
+      session.disposed.connect(this._onDisposed, this);
       session.connectionStatusChanged.connect((_, status) => {
         if (status === 'disconnected') {
           this._onLost(session);
@@ -69,10 +70,8 @@ export class BlockEnds implements IDisposable {
       return;
     }
     this._isDisposed = true;
-    this._terminals.changed.disconnect(this._onTerminalsChanged, this);
-    this._readers.forEach((_, session) =>
-      session.messageReceived.disconnect(this._onMessage, this)
-    );
+    // Every connection above was made with this as its receiver.
+    Signal.clearData(this);
     this._readers.clear();
     this._followed.clear();
   }
@@ -94,6 +93,12 @@ export class BlockEnds implements IDisposable {
   private _onLost(session: Session): void {
     this._end(session, this._followed.get(session)?.watch.lost() ?? null);
     this._followed.delete(session);
+  }
+
+  /** A closed terminal: its block's end is unknown, and its reader goes. */
+  private _onDisposed(session: Session): void {
+    this._onLost(session);
+    this._readers.delete(session);
   }
 
   /** ssh ended in a node's terminal: its block's end is unknown. */

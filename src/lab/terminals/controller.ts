@@ -28,7 +28,9 @@ import {
   sourceText,
   withEntered
 } from '../../core/terminals/inferred';
+import { isObject } from '../../core/helpers';
 import { CHAMELEON_PLACEHOLDERS } from '../../core/placeholders/definitions';
+import { folderOf } from '../../core/placeholders/values';
 import { DIRECT_PLACEHOLDERS, PRESETS } from '../../core/terminals/presets';
 import {
   isAccepted,
@@ -238,7 +240,7 @@ export class TerminalsController implements ITerminals, IDisposable {
     if (problem) {
       return problem;
     }
-    const folder = Private.folderOf(panel.context.path);
+    const folder = folderOf(panel.context.path);
     const next: INodeAddress[] = [
       ...model.settings.nodeAddresses.filter(
         entry => entry.folder !== folder || entry.name !== node
@@ -428,7 +430,7 @@ export class TerminalsController implements ITerminals, IDisposable {
         { ignored: [], inferred: describe(inferred) }
       );
     }
-    const folder = Private.folderOf(path);
+    const folder = folderOf(path);
     const entered: { [name: string]: string } = {};
     for (const entry of model.settings.nodeAddresses) {
       if (entry.folder === folder) {
@@ -636,12 +638,6 @@ export class TerminalsController implements ITerminals, IDisposable {
 }
 
 namespace Private {
-  /** The folder of a notebook path (`''` at the root). */
-  export function folderOf(path: string): string {
-    const at = path.lastIndexOf('/');
-    return at < 0 ? '' : path.slice(0, at);
-  }
-
   /** How a node card names the layout of the settings. */
   export function layoutLabel(
     preset: ITerminalsSettings['preset'],
@@ -660,8 +656,7 @@ namespace Private {
       ? value
           .filter(
             (entry): entry is INodeAddress =>
-              !!entry &&
-              typeof entry === 'object' &&
+              isObject(entry) &&
               typeof entry.folder === 'string' &&
               typeof entry.name === 'string' &&
               typeof entry.host === 'string'
