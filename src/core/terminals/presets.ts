@@ -119,9 +119,11 @@ function fieldProblem(
     const what = /^[A-Z][a-z]/.test(placeholder.label)
       ? placeholder.label[0].toLowerCase() + placeholder.label.slice(1)
       : placeholder.label;
-    // "Floating IP of node1" is the preset's label; a lab's own node
-    // (node-data) reached at that IP is named instead.
-    const other = / of (\S+)$/.exec(what);
+    // A built-in label names the preset's node ("Floating IP of node1"); a
+    // lab's own node (node-data) reached at that address is named instead.
+    const other = ALL_PLACEHOLDERS.includes(placeholder)
+      ? / of (\S+)$/.exec(what)
+      : null;
     if (other && other[1] !== node.name) {
       const field = what.slice(0, other.index);
       return `Set the ${field} first: it is ${node.name}'s address (Testbed sidebar ▸ Placeholders).`;

@@ -175,6 +175,18 @@ Host node3
         "Set the floating IP first: it is node-data's address (Testbed sidebar ▸ Placeholders)."
       ]
     });
+    // An author's own label is the author's words, whatever it ends with.
+    expect(
+      labNodes(
+        'custom',
+        {},
+        [{ name: 'gpu-node', host: '{gpuIp}', user: 'cc' }],
+        [{ token: 'G.P.U.X', field: 'gpuIp', label: 'IP of gpu' } as any]
+      )
+    ).toMatchObject({
+      ok: false,
+      problems: ['Set the IP of gpu first (Testbed sidebar ▸ Placeholders).']
+    });
     expect(labNodes('direct', { masterIp: '44.202.130.30' })).toEqual({
       ok: false,
       problems: [
