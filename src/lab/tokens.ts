@@ -134,6 +134,12 @@ export interface ITerminals {
   readonly ownMarkers: string[];
   /** Emits when the terminals' settings changed. */
   readonly settingsChanged: ISignal<ITerminals, void>;
+  /**
+   * Whether a notebook's code may reach the nodes its lab uses: the
+   * student's own, or the notebook's (declared or named in its text) once
+   * accepted; false while they are only proposed.
+   */
+  nodesAccepted(panel: NotebookPanel): boolean;
 }
 
 export const ITerminals = new Token<ITerminals>(

@@ -11,7 +11,6 @@
 import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
 import type { ICellModel } from '@jupyterlab/cells';
 import type { NotebookPanel } from '@jupyterlab/notebook';
-import type { ISettingRegistry } from '@jupyterlab/settingregistry';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 import {
@@ -22,19 +21,11 @@ import {
   resultOf
 } from '../../core/checks/plan';
 import { describeResult } from '../../core/checks/status';
-import { METADATA_KEY, withCheckResult } from '../../core/metadata/format';
+import { withCheckResult } from '../../core/metadata/format';
 import { countTokens, substitute } from '../../core/placeholders/engine';
-import {
-  isAccepted,
-  nodesFingerprint,
-  readAccepted
-} from '../../core/terminals/proposal';
-import { declaredNodes } from '../../core/terminals/topology';
 import { storeRecord, writableRecord } from '../metadata/cell';
-import type { IGrading, IPlaceholders } from '../tokens';
+import type { IGrading, IPlaceholders, ITerminals } from '../tokens';
 import type { CheckClient } from './client';
-
-const TERMINALS_PLUGIN = 'jupyterlab-testbed:terminals';
 
 export namespace ChecksController {
   export interface IOptions {
@@ -42,7 +33,8 @@ export namespace ChecksController {
     trans: TranslationBundle;
     grading: IGrading | null;
     placeholders: IPlaceholders | null;
-    settings: ISettingRegistry | null;
+    /** Without the terminals, nothing says a notebook's nodes were accepted. */
+    terminals: ITerminals | null;
   }
 }
 
@@ -80,7 +72,7 @@ export class ChecksController {
     }
     if (
       steps.some(step => step.check.on !== 'jupyter') &&
-      !(await this._nodesAccepted(panel))
+      !this._options.terminals?.nodesAccepted(panel)
     ) {
       Notification.warning(
         trans.__(
@@ -239,26 +231,6 @@ export class ChecksController {
       ]
     });
     return result.button.accept ? command : null;
-  }
-
-  /** Whether the nodes the notebook declares (if any) were accepted. */
-  private async _nodesAccepted(panel: NotebookPanel): Promise<boolean> {
-    const declared = declaredNodes(
-      panel.context.model.getMetadata(METADATA_KEY)
-    );
-    if (!declared.nodes) {
-      // The student's own layout: their settings, nothing to accept.
-      return true;
-    }
-    const settings = await this._options.settings
-      ?.load(TERMINALS_PLUGIN)
-      .catch(() => null);
-    const accepted = readAccepted(settings?.composite.acceptedNodes);
-    return isAccepted(
-      accepted,
-      panel.context.path,
-      nodesFingerprint(declared.nodes)
-    );
   }
 
   private _cell(panel: NotebookPanel, id: string): ICellModel | null {

@@ -9,10 +9,15 @@ import {
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
-import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { addToPalette } from '../palette';
-import { CommandIDs, IGrading, IPlaceholders, IProgress } from '../tokens';
+import {
+  CommandIDs,
+  IGrading,
+  IPlaceholders,
+  IProgress,
+  ITerminals
+} from '../tokens';
 import { CheckClient } from './client';
 import { addCommands } from './commands';
 import { ChecksController } from './controller';
@@ -23,13 +28,7 @@ export const checksPlugin: JupyterFrontEndPlugin<void> = {
     'Runs the checks an author declares on a lab’s steps, on the student’s click.',
   autoStart: true,
   requires: [INotebookTracker, IProgress],
-  optional: [
-    ITranslator,
-    IGrading,
-    IPlaceholders,
-    ISettingRegistry,
-    ICommandPalette
-  ],
+  optional: [ITranslator, IGrading, IPlaceholders, ITerminals, ICommandPalette],
   activate: (
     app: JupyterFrontEnd,
     tracker: INotebookTracker,
@@ -37,7 +36,7 @@ export const checksPlugin: JupyterFrontEndPlugin<void> = {
     translator: ITranslator | null,
     grading: IGrading | null,
     placeholders: IPlaceholders | null,
-    settings: ISettingRegistry | null,
+    terminals: ITerminals | null,
     palette: ICommandPalette | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_testbed');
@@ -46,7 +45,7 @@ export const checksPlugin: JupyterFrontEndPlugin<void> = {
       trans,
       grading,
       placeholders,
-      settings
+      terminals
     });
     addCommands(app, tracker, progress, controller, trans);
     addToPalette(palette, trans, [

@@ -162,6 +162,16 @@ export class TerminalsController implements ITerminals, IDisposable {
     return !!panel && !!this._options.grading?.isGrading(panel.context.path);
   }
 
+  nodesAccepted(panel: NotebookPanel): boolean {
+    const { proposal } = this._readTopology(
+      panel,
+      panel.context.model.getMetadata(METADATA_KEY),
+      []
+    );
+    // Declined: the student's own nodes are used.
+    return !proposal || proposal.declined;
+  }
+
   /** Whether the lab on screen proposes nodes. */
   get hasProposal(): boolean {
     return !!this._options.model.topology?.proposal;
