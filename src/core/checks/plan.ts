@@ -4,6 +4,7 @@
  */
 import type { ICheck, ICheckResult } from '../metadata/format';
 import { timestamp } from '../metadata/format';
+import { fieldText } from '../invisible';
 import type { IOutline, IStep } from '../progress/outline';
 import { checkTimeout, checkVersion } from './status';
 
@@ -57,7 +58,12 @@ export function batches(steps: CheckedStep[]): CheckedStep[][] {
 export function describeChecks(steps: CheckedStep[]): string[] {
   const lines = new Set<string>();
   for (const step of steps) {
-    lines.add(`${step.check.on}: ${step.check.cmd}`);
+    // A command's own lines are indented under it, and marks that reorder
+    // text are shown as such: `ls\nnode1: …` must not read as a node1 check.
+    const indent = '\n' + ' '.repeat(step.check.on.length + 2);
+    lines.add(
+      fieldText(`${step.check.on}: ${step.check.cmd}`).replace(/\n/g, indent)
+    );
   }
   return [...lines];
 }

@@ -6,6 +6,7 @@ import {
 import {
   allChecks,
   batches,
+  describeChecks,
   isCheckReply,
   resultOf,
   sectionChecks
@@ -109,5 +110,20 @@ describe('a reply from the server', () => {
     { result: { result: 'pass', exit: '0' }, places: [] }
   ])('%j is not taken for one', value => {
     expect(isCheckReply(value)).toBe(false);
+  });
+});
+
+describe('the commands a first Check shows', () => {
+  it('indents a command’s own lines and shows marks that reorder text', () => {
+    const step = (on: string, cmd: string) => ({ check: { on, cmd } }) as any;
+    expect(
+      describeChecks([
+        step('jupyter', 'ls\nnode1: systemctl is-active nginx'),
+        step('node2', 'echo \u202eok')
+      ])
+    ).toEqual([
+      'jupyter: ls\n         node1: systemctl is-active nginx',
+      'node2: echo \ufffdok'
+    ]);
   });
 });
