@@ -347,7 +347,10 @@ export function updateCellSteps(
   if (
     fresh.steps.length !== mine.length ||
     hadIssue !== fresh.issues.length > 0 ||
-    fresh.steps.some((s, i) => s.key !== mine[i].key)
+    // A check declared or removed changes what the step and its section offer.
+    fresh.steps.some(
+      (s, i) => s.key !== mine[i].key || !!s.check !== !!mine[i].check
+    )
   ) {
     return null;
   }
@@ -359,8 +362,8 @@ export function updateCellSteps(
       step.status !== next.status ||
       step.run !== next.run ||
       step.tick !== next.tick ||
-      JSON.stringify([step.check, step.checked]) !==
-        JSON.stringify([next.check, next.checked])
+      !Private.sameData(step.check, next.check) ||
+      !Private.sameData(step.checked, next.checked)
     ) {
       changed.push(step);
     }
@@ -449,6 +452,11 @@ function normalizeBlock(body: string): string {
 }
 
 namespace Private {
+  /** The same value, without serialising steps that have no check (most). */
+  export function sameData(a: unknown, b: unknown): boolean {
+    return a === b || JSON.stringify(a) === JSON.stringify(b);
+  }
+
   export function addSection(
     outline: IOutline,
     level: number,

@@ -24,7 +24,7 @@ import {
   statusLabel,
   stepSymbol
 } from '../../core/progress/describe';
-import { allChecks, sectionChecks } from '../../core/checks/plan';
+import { sectionChecks } from '../../core/checks/plan';
 import { checkNote } from '../../core/checks/status';
 
 export namespace ProgressView {
@@ -277,7 +277,7 @@ export class ProgressView extends Widget {
     this._fill.style.width = total ? `${(100 * done) / total}%` : '0';
     this._continue.disabled = done === total;
     this._checkAll.hidden =
-      !this._options.check || !outline || !allChecks(outline).length;
+      !this._options.check || !outline || !Private.hasChecks(outline);
   }
 
   /** A Check button, when checks can run here (hidden until needed). */
@@ -508,6 +508,21 @@ export class ProgressView extends Widget {
 }
 
 namespace Private {
+  const withChecks = new WeakMap<IOutline, boolean>();
+
+  /**
+   * Whether a lab's outline has a step with a check: asked at every run's
+   * update, read once per outline (checks are declared, not run, data).
+   */
+  export function hasChecks(outline: IOutline): boolean {
+    let has = withChecks.get(outline);
+    if (has === undefined) {
+      has = outline.steps.some(step => !!step.check);
+      withChecks.set(outline, has);
+    }
+    return has;
+  }
+
   /**
    * Long notebooks open on the section to work on; short ones fully.
    */

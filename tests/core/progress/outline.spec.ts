@@ -250,6 +250,23 @@ describe('updateCellSteps', () => {
       )
     ).toBeNull();
   });
+
+  it('asks for a rebuild when a step gained a check (its Check buttons are drawn then)', () => {
+    const cell = code('ls', undefined, 'c1');
+    const outline = buildOutline([md('# A'), cell], OPTIONS);
+    const checked = {
+      ...cell,
+      record: { v: 1, checks: { cell: { cmd: 'true', on: 'jupyter' } } }
+    };
+    expect(
+      updateCellSteps(
+        outline,
+        checked,
+        analyzeCell('code', 'ls', OPTIONS),
+        OPTIONS
+      )
+    ).toBeNull();
+  });
 });
 
 describe('the sample lab', () => {
