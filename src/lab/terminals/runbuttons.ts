@@ -135,12 +135,20 @@ export function hiddenPart(pre: HTMLElement, host: Element): string | null {
     return null;
   }
   const seen = { opacityProperty: true, visibilityProperty: true };
+  let laidOut = true;
   if (typeof pre.checkVisibility === 'function' && !pre.checkVisibility(seen)) {
+    if (host.checkVisibility(seen)) {
+      return 'the block is hidden on the page';
+    }
     // A notebook in a tab behind another (a block just sent to a terminal
-    // ticks it there): nothing to judge now; a click checks again.
-    return host.checkVisibility(seen)
-      ? 'the block is hidden on the page'
-      : null;
+    // ticks it there, a command may run it): its layout cannot be judged
+    // now, its styles can, and a box the notebook styles around it is refused.
+    laidOut = false;
+    for (let up = pre.parentElement; up && up !== host; up = up.parentElement) {
+      if (up.hasAttribute('style')) {
+        return 'part of the block is styled by the notebook';
+      }
+    }
   }
   const elements = [pre, ...Array.from(pre.querySelectorAll('*'))];
   if (elements.length > MAX_BLOCK_ELEMENTS) {
@@ -165,6 +173,9 @@ export function hiddenPart(pre: HTMLElement, host: Element): string | null {
   // here would catch.
   if (elements.some(element => element.hasAttribute('style'))) {
     return 'part of the block is styled by the notebook';
+  }
+  if (!laidOut) {
+    return null;
   }
   const box = pre.getBoundingClientRect();
   for (

@@ -17,6 +17,7 @@ import {
   DEFAULT_MARKERS
 } from '../../../src/core/terminals/markers';
 import {
+  hiddenPart,
   IRunTarget,
   notebookMarkers,
   RunButtons
@@ -696,6 +697,43 @@ describe('run buttons on the blocks of a notebook', () => {
     expect(bars[0].nextElementSibling).toBe(rendered.querySelector('pre'));
     expect(bars[0].textContent).toBe(
       'Not run or copied: part of the block is styled by the notebook.'
+    );
+  });
+});
+
+describe('a block of a notebook in a tab behind another', () => {
+  /** A rendered block whose notebook is not shown: nothing in it is laid out. */
+  function behind(html: string) {
+    const host = document.createElement('div');
+    host.innerHTML = html;
+    const pre = host.querySelector('pre')!;
+    for (const element of [host, ...Array.from(host.querySelectorAll('*'))]) {
+      (element as any).checkVisibility = () => false;
+    }
+    document.body.append(host);
+    return { host, pre };
+  }
+  afterEach(() => {
+    document.body.innerHTML = '';
+  });
+
+  it('is not refused for its tab alone', () => {
+    const { host, pre } = behind('<pre><code>ls</code></pre>');
+    expect(hiddenPart(pre, host)).toBeNull();
+  });
+
+  it('is still refused when the notebook styles it or a box around it', () => {
+    const inside = behind(
+      '<pre><code>ls<span style="font-size:0">; rm -rf ~</span></code></pre>'
+    );
+    expect(hiddenPart(inside.pre, inside.host)).toBe(
+      'part of the block is hidden on the page'
+    );
+    const around = behind(
+      '<div style="max-height:0;overflow:hidden"><pre><code>rm -rf ~</code></pre></div>'
+    );
+    expect(hiddenPart(around.pre, around.host)).toBe(
+      'part of the block is styled by the notebook'
     );
   });
 });
