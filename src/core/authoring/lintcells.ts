@@ -10,7 +10,7 @@ import type { IFileCell } from '../notebook/file';
 import { parseMarkdown } from '../notebook/markdown';
 import { DEFAULT_STEP_RULES, isCommandBlock } from '../notebook/steps';
 import { nodeList, whereText } from '../terminals/markers';
-import { placesIn, plainWords } from '../terminals/places';
+import { placesIn, plainWords, whereWords } from '../terminals/places';
 import type { Place } from '../terminals/places';
 import { Findings, plural, shorten } from './findings';
 import { findLeaks, ILeakContext } from './leaks';
@@ -238,9 +238,10 @@ namespace Private {
     }
   }
 
-  /** Words of a marker that name no machine: `# run on your local terminal`. */
+  /** A marker naming a container or pod: a place on a node, not a node. */
   const INSIDE_CONTAINER = /\b(?:containers?|pods?)\b/i;
 
+  /** Words of a marker that name no machine: `# run on your local terminal`. */
   const FILLER = new Set(
     (
       'host hosts container containers terminal terminals shell shells machine ' +
@@ -248,8 +249,6 @@ namespace Private {
       'this its own my of on in inside'
     ).split(' ')
   );
-  const SEPARATORS = /[\s,&/]+/;
-  const PUNCTUATION = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
 
   function checkMarker(
     findings: Findings,
@@ -265,10 +264,7 @@ namespace Private {
     const names = new Set(lab.nodes.map(name => name.toLowerCase()));
     const words = [
       ...new Set(
-        plainWords(target)
-          .split(SEPARATORS)
-          .map(word => word.replace(PUNCTUATION, ''))
-          .filter(word => word && !FILLER.has(word.toLowerCase()))
+        whereWords(target).filter(word => !FILLER.has(word.toLowerCase()))
       )
     ];
     const line =
