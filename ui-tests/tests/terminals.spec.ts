@@ -251,6 +251,45 @@ test('a card opens its node’s terminal, connected once', async ({
   await expect(card(page, 'node3')).toHaveClass(/\bjp-mod-closed\b/);
 });
 
+test('a node the lab names with a dash (node-data) gets a terminal that connects', async ({
+  page,
+  request,
+  baseURL,
+  tmpPath
+}) => {
+  // Jupyter's terminal routes take word characters only: a terminal named
+  // node-data was made but its page could never connect.
+  await page.contents.uploadContent(
+    notebookText([
+      {
+        cell_type: 'markdown',
+        source: 'Log in to node-data:\n\n```bash\nssh cc@A.B.C.D\n```'
+      },
+      {
+        cell_type: 'markdown',
+        source: '```bash\n# run on node-data\necho "on-$(hostname)"\n```'
+      }
+    ]),
+    'text',
+    `${tmpPath}/single.ipynb`
+  );
+  await openNotebook(page, tmpPath, 'single.ipynb');
+  const section = await openTerminalsSection(page);
+  await section.locator('.jp-testbed-Proposal-accept').click();
+  const nodeData = card(page, 'node-data');
+  await expect(nodeData.locator('.jp-testbed-NodeCard-where')).toHaveText(
+    'cc@10.199.0.2'
+  );
+  await nodeData.locator('.jp-testbed-NodeCard-open').click();
+
+  const text = await waitForText(page, 'node_data', promptOf('node1'));
+  expect(text).toMatch(/ssh -F \S+\/config node-data$/m);
+  expect(await serverTerminals(request, baseURL!)).toEqual(['node_data']);
+  await expect(nodeData).toHaveClass(/\bjp-mod-connected\b/, {
+    timeout: 15_000
+  });
+});
+
 test('after a reload the card shows the same terminal and types nothing', async ({
   page,
   request,

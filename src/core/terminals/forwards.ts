@@ -7,6 +7,8 @@
  * one), so a privileged or busy local port is no problem.
  */
 
+import { readSshArguments } from './sshargs';
+
 /** One `-L [bind:]lport:host:rport` of an ssh line, and the line's target. */
 export interface IForward {
   localPort: number;
@@ -23,8 +25,6 @@ export interface IBrowse {
   path: string;
 }
 
-/** ssh options that take an argument (`ssh -h` of OpenSSH 9). */
-const WITH_ARGUMENT = new Set('BbcDEeFIiJLlmOoPpQRSWw'.split(''));
 /** A plain host: letters, digits, dots, dashes; or an IPv6 address in []. */
 const HOST =
   /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\])$/;
@@ -73,29 +73,12 @@ export function localForwards(text: string): IForward[] {
     if (start < 0) {
       continue;
     }
-    const specs: string[] = [];
-    let target: string | null = null;
-    for (let i = start + 1; i < words.length; i++) {
-      const word = words[i];
-      if (word.startsWith('-') && word.length > 1) {
-        const letter = word[word.length - 1];
-        if (word.startsWith('-L')) {
-          const spec = word.length > 2 ? word.slice(2) : words[++i];
-          if (spec) {
-            specs.push(spec);
-          }
-        } else if (word.length === 2 && WITH_ARGUMENT.has(letter)) {
-          i++;
-        }
-        continue;
-      }
-      target = word;
-      break;
-    }
-    if (!target) {
+    const { options, destination } = readSshArguments(words.slice(start + 1));
+    if (!destination) {
       continue;
     }
-    const host = target.slice(target.lastIndexOf('@') + 1);
+    const specs = options.filter(o => o.letter === 'L').map(o => o.value);
+    const host = destination.slice(destination.lastIndexOf('@') + 1);
     for (const spec of specs) {
       const forward = parseLocalForward(spec);
       if (forward) {

@@ -23,6 +23,7 @@ import { fencedBlocks } from './blocks';
 import { ENGLISH, Trans, whereText } from './markers';
 import { firstLine } from '../notebook/steps';
 import { isNodeWord, Place, placesIn, whereWords } from './places';
+import { readSshArguments } from './sshargs';
 import { checkLab, INode } from './sshconfig';
 
 /** A cell's type and source, as the notebook has it. */
@@ -248,10 +249,6 @@ namespace Private {
   /** Words that mean every node, or join names: they name none. */
   const ALL = /^(?:all|every|each|the|nodes|and|or|of|on|in|a|an)$/i;
 
-  /** Options without a value, as ssh reads them. */
-  const FLAGS = new Set('46AaCfgKkMNnqsTtVvXxYy');
-  /** Options that take a value. */
-  const VALUED = new Set('BbcDEeFIiJLlmOoPpQRSWw');
   /** Options with a value that says nothing of where the node is. */
   const HARMLESS = new Set('iLDc');
   /** `-o` keywords about this machine's checks, not the node's address. */
@@ -461,43 +458,26 @@ namespace Private {
   /** An ssh command line, or null when it logs into no `user@host`. */
   function readSsh(text: string, cell: number): ISshLine | null {
     const words = text.replace(/`.*$/s, '').trim().split(/\s+/).slice(1);
-    const unsupported: string[] = [];
+    const { options, unknown, destination } = readSshArguments(words);
+    const unsupported = unknown.map(letter => `-${letter}`);
     let user: string | undefined;
     let jump: string | undefined;
-    let destination: string | undefined;
-    for (let i = 0; i < words.length && destination === undefined; i++) {
-      const word = words[i];
-      if (!word.startsWith('-') || word === '-') {
-        destination = word;
-        break;
-      }
-      for (let j = 1; j < word.length; j++) {
-        const letter = word[j];
-        if (FLAGS.has(letter)) {
-          continue;
+    for (const { letter, value } of options) {
+      if (letter === 'J') {
+        jump = value;
+      } else if (letter === 'l') {
+        user = value;
+      } else if (letter === 'p') {
+        if (value !== '22') {
+          unsupported.push(`-p ${shorten(value, 20)}`);
         }
-        if (!VALUED.has(letter)) {
-          unsupported.push(`-${letter}`);
-          break;
+      } else if (letter === 'o') {
+        const key = value.split(/[=\s]/)[0];
+        if (!HARMLESS_O.test(key)) {
+          unsupported.push(`-o ${shorten(key, 40)}`);
         }
-        const value = word.slice(j + 1) || words[++i] || '';
-        if (letter === 'J') {
-          jump = value;
-        } else if (letter === 'l') {
-          user = value;
-        } else if (letter === 'p') {
-          if (value !== '22') {
-            unsupported.push(`-p ${shorten(value, 20)}`);
-          }
-        } else if (letter === 'o') {
-          const key = value.split(/[=\s]/)[0];
-          if (!HARMLESS_O.test(key)) {
-            unsupported.push(`-o ${shorten(key, 40)}`);
-          }
-        } else if (!HARMLESS.has(letter)) {
-          unsupported.push(`-${letter}`);
-        }
-        break;
+      } else if (!HARMLESS.has(letter)) {
+        unsupported.push(`-${letter}`);
       }
     }
     if (!destination) {

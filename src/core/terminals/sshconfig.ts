@@ -466,11 +466,23 @@ export function checkLab(lab: ILab): string[] {
     problems.push('The lab has no nodes.');
   }
   const names = new Set<string>();
+  const terminals = new Map<string, string>();
   for (const node of lab.nodes) {
+    const terminal = terminalName(node.name);
+    const other = terminals.get(terminal);
     if (names.has(node.name)) {
       problems.push(`Two nodes are called “${node.name}”.`);
+    } else if (other !== undefined) {
+      problems.push(
+        `“${other}” and “${node.name}” differ only in “-” and “_”: they would share one terminal. Rename one.`
+      );
+    } else if (NAME.test(node.name) && JUPYTER_SUFFIX.test(terminal)) {
+      problems.push(
+        `The node name “${node.name}” ends in “jupyter”, which names the lab's Jupyter terminal. Rename it.`
+      );
     }
     names.add(node.name);
+    terminals.set(terminal, node.name);
   }
   for (const node of lab.nodes) {
     problems.push(...nodeProblems(node, names));
@@ -541,6 +553,18 @@ export function shellQuote(word: string): string {
     return `~/${shellQuote(word.slice(2))}`;
   }
   return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** How a lab's Jupyter terminal is named (`<lab>_jupyter`); no node's terminal may be. */
+export const JUPYTER_SUFFIX = /_jupyter$/;
+
+/**
+ * The name of a node's terminal on the server: Jupyter's terminal routes
+ * take word characters only, so `node-data` has the terminal `node_data`.
+ * Names that are already terminal names stay as they are.
+ */
+export function terminalName(node: string): string {
+  return node.replace(/-/g, '_');
 }
 
 /** What to type in a terminal to reach a node: the rest is in the config. */

@@ -52,8 +52,8 @@ export function labName(path: string): string {
 
 /**
  * The name of a lab's Jupyter terminal on the server: the lab's name in
- * word characters, then `_jupyter` (node terminals are named after nodes,
- * which do not end so).
+ * word characters, then `_jupyter` (no node's terminal may end so: see
+ * sshconfig.ts's checkLab).
  */
 export function jupyterTerminalName(path: string): string {
   const lab = labName(path)

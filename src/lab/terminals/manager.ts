@@ -20,6 +20,7 @@ import {
   INTERRUPT,
   keystrokes
 } from '../../core/terminals/typing';
+import { terminalName } from '../../core/terminals/sshconfig';
 
 /** Not open, open with ssh running in it, or open with ssh ended. */
 export type NodeTerminalState = 'closed' | 'connected' | 'ended';
@@ -73,7 +74,7 @@ export class NodeTerminals implements IDisposable {
   }
 
   state(node: string): NodeTerminalState {
-    const known = this._states.get(node);
+    const known = this._states.get(terminalName(node));
     return known === undefined ? 'closed' : known ? 'connected' : 'ended';
   }
 
@@ -83,11 +84,11 @@ export class NodeTerminals implements IDisposable {
    * key the Forget button removes.
    */
   hostKeyChange(node: string): boolean {
-    return this._hostKeyChanges.has(node);
+    return this._hostKeyChanges.has(terminalName(node));
   }
 
   clearHostKeyChange(node: string): void {
-    if (this._hostKeyChanges.delete(node)) {
+    if (this._hostKeyChanges.delete(terminalName(node))) {
       this._changed.emit();
     }
   }
@@ -206,7 +207,7 @@ export class NodeTerminals implements IDisposable {
 
   private _find(node: string): NodeTerminalWidget | undefined {
     return this._options.tracker.find(
-      widget => widget.content.session?.name === node
+      widget => widget.content.session?.name === terminalName(node)
     );
   }
 
@@ -237,10 +238,11 @@ export class NodeTerminals implements IDisposable {
     cwd?: string
   ): Promise<{ widget: NodeTerminalWidget; created: boolean }> {
     await this._sessions.refreshRunning();
-    const running = [...this._sessions.running()].some(m => m.name === node);
+    const name = terminalName(node);
+    const running = [...this._sessions.running()].some(m => m.name === name);
     const widget: NodeTerminalWidget = await this._commands.execute(
       CREATE_TERMINAL,
-      cwd === undefined ? { name: node } : { name: node, cwd }
+      cwd === undefined ? { name } : { name, cwd }
     );
     this._watch(widget);
     return { widget, created: !running };
@@ -248,7 +250,7 @@ export class NodeTerminals implements IDisposable {
 
   private async _runsSsh(node: string): Promise<boolean> {
     await this.refresh();
-    return this._states.get(node) === true;
+    return this._states.get(terminalName(node)) === true;
   }
 
   /**
@@ -283,7 +285,7 @@ export class NodeTerminals implements IDisposable {
         }
       });
     session.send({ type: 'stdin', content: [`${line}\r`] });
-    this._states.set(node, true);
+    this._states.set(terminalName(node), true);
     this._changed.emit();
     return { ready };
   }
@@ -424,6 +426,7 @@ export class NodeTerminals implements IDisposable {
   private _options: NodeTerminals.IOptions;
   private _commands: CommandRegistry;
   private _sessions: TerminalService.IManager;
+  /** Keyed by terminal name (see terminalName), as the server reports them. */
   private _states = new Map<string, boolean>();
   private _hostKeyChanges = new Set<string>();
   /** Connections typed whose node prompt has not come yet. */

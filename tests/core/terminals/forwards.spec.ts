@@ -32,6 +32,29 @@ describe('localForwards', () => {
     ]);
   });
 
+  it('reads -L joined to other flags, as ssh does (`-NL`, `-fNL8888:...`)', () => {
+    expect(
+      localForwards(
+        'ssh -NL 8443:127.0.0.1:8443 cc@A.B.C.D\nssh -fNL8888:localhost:8888 -i key cc@10.0.0.1'
+      )
+    ).toEqual([
+      {
+        localPort: 8443,
+        host: '127.0.0.1',
+        remotePort: 8443,
+        target: 'A.B.C.D'
+      },
+      {
+        localPort: 8888,
+        host: 'localhost',
+        remotePort: 8888,
+        target: '10.0.0.1'
+      }
+    ]);
+    // A forward's spec is never taken for the line's target.
+    expect(localForwards('ssh -NL 8443:127.0.0.1:8443')).toEqual([]);
+  });
+
   it('refuses hosts that are not plain and ports out of range', () => {
     for (const spec of [
       '8443:-oProxyCommand=x:80',

@@ -273,7 +273,9 @@ describe('inferNodes', () => {
       ['ssh -p22x cc@A.B.C.D', '-p 22x'],
       ['ssh -R 80:localhost:80 cc@A.B.C.D', '-R'],
       ['ssh -F ./cfg cc@A.B.C.D', '-F'],
-      ['ssh -J a@h1,b@h2 cc@A.B.C.D', '-J a,b']
+      ['ssh -J a@h1,b@h2 cc@A.B.C.D', '-J a,b'],
+      ['ssh -NR 80:localhost:80 cc@A.B.C.D', '-R'],
+      ['ssh -Ap2222 cc@A.B.C.D', '-p 2222']
     ])('%s names %s', (ssh, what) => {
       const inferred = one(ssh);
       expect(inferred.nodes![0].host).toBe('');
@@ -288,6 +290,13 @@ describe('inferNodes', () => {
       );
       expect(inferred.problems).toEqual([]);
       expect(inferred.nodes![0].host).toBe('{floatingIp}');
+      // The same options joined as ssh allows: still the node's address.
+      expect(one('ssh -NAL 8080:127.0.0.1:8080 cc@A.B.C.D').problems).toEqual(
+        []
+      );
+      expect(
+        one('ssh -NAL 8080:127.0.0.1:8080 cc@A.B.C.D').nodes![0].host
+      ).toBe('{floatingIp}');
     });
 
     it('two different addresses for one node', () => {

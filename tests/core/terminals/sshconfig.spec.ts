@@ -7,6 +7,7 @@ import {
   shellQuote,
   sshCommand,
   sshConfig,
+  terminalName,
   SOCKET_PATH_LIMIT
 } from '../../../src/core/terminals/sshconfig';
 
@@ -387,6 +388,26 @@ describe('validation', () => {
     expect(problems(lab([]))).toEqual(['The lab has no nodes.']);
     expect(problems(lab([node(), node({ host: '10.0.0.2' })]))).toEqual([
       'Two nodes are called “node1”.'
+    ]);
+  });
+
+  it('names a node’s terminal in word characters, one terminal per node', () => {
+    // Jupyter's terminal routes take \w+ only: node-data could not connect.
+    expect(terminalName('node-data')).toBe('node_data');
+    expect(terminalName(terminalName('node-data'))).toBe('node_data');
+    expect(terminalName('node1')).toBe('node1');
+    expect(
+      problems(
+        lab([
+          node({ name: 'node-a' }),
+          node({ name: 'node_a', host: '10.0.0.2' })
+        ])
+      )
+    ).toEqual([
+      '“node-a” and “node_a” differ only in “-” and “_”: they would share one terminal. Rename one.'
+    ]);
+    expect(problems(lab([node({ name: 'mlops-jupyter' })]))).toEqual([
+      "The node name “mlops-jupyter” ends in “jupyter”, which names the lab's Jupyter terminal. Rename it."
     ]);
   });
 
