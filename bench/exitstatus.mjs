@@ -126,6 +126,6 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 const ratio = median(withIt) / median(without);
 console.log(
-  `exit status: ${BLOCKS} blocks to ${args.ssh ? 'ssh ' + args.ssh : 'local bash'}: median with ${median(withIt).toFixed(0)} ms, without ${median(without).toFixed(0)} ms, ratio ${ratio.toFixed(3)} (target <= 1.05)`
+  `SUMMARY exit status: ${BLOCKS} blocks to ${args.ssh ? 'ssh ' + args.ssh : 'local bash'}: median with ${median(withIt).toFixed(0)} ms, without ${median(without).toFixed(0)} ms, ratio ${ratio.toFixed(3)} (target <= 1.05)`
 );
 process.exit(ratio <= 1.05 ? 0 : 1);

@@ -25,6 +25,12 @@
 #      first paint and to ready (with the sidebar listing the steps).
 #  10. on demand (BENCH_PARTS=10): a CPU profile of one run-all per side,
 #      self time by origin (this extension, JupyterLab, the browser).
+#  13. inferring the nodes of a 2,000-cell published-style lab from its
+#      text (bench/topology.mjs; p95 against 20 ms).
+#  14. Open in browser: 1 MB from node2 through the server's proxy vs curl
+#      over `ssh -L` by hand (bench/tunnel.sh; root only, the SSH testbed).
+#  15. the exit-status shell integration: 500 blocks to bash with it vs
+#      without (bench/exitstatus.mjs).
 #   9. the JavaScript downloaded at page load and on first use, gzipped,
 #      against bench/budget.json, beside jupyterlab-execute-time and
 #      jupyterlab-git (their labextensions from their published wheels).
@@ -54,7 +60,7 @@ RUNS="${BENCH_RUNS:-$(quick_or 2 3)}"
 RUN_CELLS="$(quick_or 100 500)"
 BIG_CELLS="$(quick_or 500 2000)"
 KERNEL="${BENCH_KERNEL:-fast}"
-PARTS=" ${BENCH_PARTS:-1 2 3 4 5 6 7 9 11 12} "
+PARTS=" ${BENCH_PARTS:-1 2 3 4 5 6 7 9 11 12 13 14 15} "
 wanted() { [[ "$PARTS" == *" $1 "* ]]; }
 
 if [[ -f "$REPO_DIR/.venv/bin/activate" ]]; then
@@ -279,6 +285,17 @@ if wanted 12; then
     --enabled-port "$ENABLED_PORT" --disabled-port "$DISABLED_PORT" \
     --notebook "open-$BIG_CELLS.ipynb" ${REAL_LARGEST:+--notebook real-largest.ipynb} \
     --rounds "$(quick_or 2 7)"
+fi
+if wanted 13; then
+  run_bench 13 "13. topology inference of a published-style lab" 120 topology.mjs \
+    --cells "$BIG_CELLS" --rounds "$(quick_or 10 50)"
+fi
+if wanted 14; then
+  BENCH_TUNNEL_ROUNDS="$(quick_or 5 25)" run_bench 14 "14. Open in browser vs ssh -L by hand" 600 tunnel.sh
+fi
+if wanted 15; then
+  run_bench 15 "15. exit-status shell integration" 300 exitstatus.mjs \
+    --blocks "$(quick_or 100 500)" --rounds "$(quick_or 3 7)"
 fi
 # 10, on demand only: a CPU profile of one run-all per side.
 if wanted 10; then

@@ -159,8 +159,9 @@ try {
   const p95 = percentile(times, 95);
   // On a shared machine the wall time includes waiting for a core; the
   // CPU time is the work itself (it includes the collector's threads).
+  console.log(`rounds ms: ${times.map(t => t.toFixed(1)).join(' ')}`);
   console.log(
-    `topology inference, ${CELLS} cells: rounds ${times.length}, median ${median(
+    `SUMMARY topology inference, ${CELLS} cells: rounds ${times.length}, median ${median(
       times
     ).toFixed(2)} ms, p95 ${p95.toFixed(2)} ms (CPU time p95 ${percentile(
       cpu,

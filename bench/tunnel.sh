@@ -3,7 +3,7 @@
 # Open in browser's path (the server's forward over the lab's ssh config,
 # served by jupyter-server-proxy at <base_url>proxy/<port>/) against `curl`
 # over an `ssh -L` made by hand with the same config. Both forwards are
-# open before timing; BENCH_TUNNEL_ROUNDS (default 15) rounds, interleaved,
+# open before timing; BENCH_TUNNEL_ROUNDS (default 25) rounds, interleaved,
 # curl on both sides; prints the medians and their ratio (target <= 1.5).
 #
 # Root only (the SSH testbed). Holds the heavy-test lock for its whole run;
@@ -16,7 +16,7 @@ set -euo pipefail
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(dirname "$BENCH_DIR")"
 TITLE="tunnel: 1 MB from node2 through the proxy vs ssh -L by hand"
-ROUNDS=${BENCH_TUNNEL_ROUNDS:-15}
+ROUNDS=${BENCH_TUNNEL_ROUNDS:-25}
 PORT=${BENCH_TUNNEL_PORT:-9310}
 TOKEN=bench-tunnel
 
@@ -134,4 +134,5 @@ print("proxy ms:", " ".join(f"{t:.1f}" for t in proxy))
 print("ssh -L ms:", " ".join(f"{t:.1f}" for t in hand))
 print(f"median proxy {statistics.median(proxy):.1f} ms, ssh -L {statistics.median(hand):.1f} ms")
 print(f"SUMMARY tunnel ratio: {ratio:.2f} (target <= 1.5)")
+sys.exit(0 if ratio <= 1.5 else 1)
 PY
