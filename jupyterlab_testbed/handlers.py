@@ -28,7 +28,13 @@ from .config import check_host, check_key_paths, check_port
 from .errors import RequestError
 from .processes import ssh_in_terminals
 from .tree import list_folder
-from .tunnels import https_request_options, https_websocket_request
+from .tunnels import (
+    ForwardResolver,
+    bracketed,
+    https_request_options,
+    https_websocket_request,
+    rewrite_location,
+)
 
 PREFIX = "jupyterlab-testbed"
 # Headers of one hop, not passed on by the tunnels' proxy (as jupyter-server-proxy).
@@ -47,8 +53,6 @@ HOP_BY_HOP_LOWER = {name.lower() for name in HOP_BY_HOP}
 # Jupyter's and the hub's own credentials, never passed on to a node's service.
 JUPYTER_HEADERS = ("Authorization", "X-XSRFToken")
 JUPYTER_COOKIE = re.compile(r"_xsrf|username-.*|jupyterhub-.*")
-# Where the proxy meets a forward: ssh binds it on IPv4 loopback only.
-LOOPBACK = "127.0.0.1"
 
 
 class EnvironmentHandler(APIHandler):
@@ -228,8 +232,11 @@ class TunnelHandler(SSHHandler):
     def tunnels(self):
         return self.settings["jupyterlab_testbed_tunnels"]
 
-    def local_port(self):
-        return check_port(self.json_body().get("localPort"))
+    def forward_id(self):
+        value = self.json_body().get("id")
+        if type(value) is not int or not 0 < value < 2**31:
+            raise RequestError("“id” must be the number of an open forward.")
+        return value
 
 
 class TunnelsHandler(TunnelHandler):
@@ -261,7 +268,7 @@ class TunnelKeepAliveHandler(TunnelHandler):
     @authorized
     @_replies_to_errors
     async def post(self):
-        self.reply(self.tunnels.keep_alive(self.local_port(), self.base_url))
+        self.reply(self.tunnels.keep_alive(self.forward_id(), self.base_url))
 
 
 class TunnelCloseHandler(TunnelHandler):
@@ -269,13 +276,13 @@ class TunnelCloseHandler(TunnelHandler):
     @authorized
     @_replies_to_errors
     async def post(self):
-        self.reply({"closed": await self.tunnels.close(self.local_port())})
+        self.reply({"closed": await self.tunnels.close(self.forward_id())})
 
 
 class TunnelProxyHandler(LocalProxyHandler):
     """jupyter-server-proxy's handler for the forwards this server opened.
 
-    Only their loopback ports are reached (not any local port). An https
+    Only their sockets are reached (not any local port). An https
     forward is spoken to in TLS without checking the node's self-signed
     certificate: the forward is an SSH channel whose host key was checked.
     Replies are streamed as they arrive (jupyter-server-proxy buffers a whole
@@ -284,7 +291,7 @@ class TunnelProxyHandler(LocalProxyHandler):
 
     auth_resource = "terminals"
     # The route's groups as docs/api/openapi.yaml names them.
-    path_parameters = ("{port}", "{path}")
+    path_parameters = ("{id}", "{path}")
 
     async def prepare(self, *args, **kwargs):
         await super().prepare(*args, **kwargs)
@@ -312,12 +319,13 @@ class TunnelProxyHandler(LocalProxyHandler):
             headers["Cookie"] = "; ".join(cookies)
         return headers
 
-    def _forward(self, port):
-        forward = self.settings["jupyterlab_testbed_tunnels"].forwards.get(int(port))
+    def _forward(self, forward_id):
+        forward = self.settings["jupyterlab_testbed_tunnels"].forwards.get(int(forward_id))
         if forward is None:
-            raise tornado.web.HTTPError(404, f"No forward is open on port {port}.")
+            raise tornado.web.HTTPError(404, f"No forward {forward_id} is open.")
         # Redirects of the node's pages are rewritten under this route.
-        self.proxy_base = f"{PREFIX}/tunnels/{port}"
+        self.proxy_base = f"{PREFIX}/tunnels/{forward_id}"
+        self.context_path = url_path_join(self.base_url, self.proxy_base)
         self._secure = forward.scheme == "https"
         return forward
 
@@ -329,21 +337,25 @@ class TunnelProxyHandler(LocalProxyHandler):
     def proxy_request_options(self):
         return https_request_options(super().proxy_request_options())
 
-    async def proxy(self, port, proxied_path):
-        forward = self._forward(port)
+    async def proxy(self, forward_id, proxied_path):
+        forward = self._forward(forward_id)
         for name in HOP_BY_HOP:
             self.request.headers.pop(name, None)
         body = self.request.body or (b"" if self.request.method in ("POST", "PUT") else None)
-        reply = StreamedReply(self, forward.local_port, proxied_path)
+        reply = StreamedReply(self, forward)
+        # Addressed as the lab's own `ssh -L` would be (its Host header), reached
+        # through the forward's socket.
         request = self._build_proxy_request(
-            LOOPBACK,
-            forward.local_port,
+            bracketed(forward.host),
+            forward.port,
             proxied_path,
             body,
             header_callback=reply.header_line,
             streaming_callback=reply.chunk,
         )
-        client = httpclient.AsyncHTTPClient(force_instance=True)
+        client = httpclient.AsyncHTTPClient(
+            force_instance=True, resolver=ForwardResolver(path=forward.socket)
+        )
         try:
             response = await client.fetch(request, raise_error=False)
         finally:
@@ -357,11 +369,11 @@ class TunnelProxyHandler(LocalProxyHandler):
         reply.start()
         self.finish()
 
-    async def open(self, port, proxied_path):
+    async def open(self, forward_id, proxied_path):
         # As jupyter-server-proxy's proxy_open, with the certificate option
-        # its WebSocket request lacks.
-        forward = self._forward(port)
-        url = self.get_client_uri("ws", LOOPBACK, forward.local_port, proxied_path)
+        # its WebSocket request lacks, through the forward's socket.
+        forward = self._forward(forward_id)
+        url = self.get_client_uri("ws", bracketed(forward.host), forward.port, proxied_path)
 
         def message_cb(message):
             if message is None:
@@ -374,14 +386,15 @@ class TunnelProxyHandler(LocalProxyHandler):
             on_message_callback=message_cb,
             on_ping_callback=self.ping,
             subprotocols=self._requested_subprotocols,
+            resolver=ForwardResolver(path=forward.socket),
         )
 
 
 class StreamedReply:
     """A node's reply passed on as it arrives: its status and headers, then each chunk."""
 
-    def __init__(self, handler, port, proxied_path):
-        self.handler, self.port, self.path = handler, port, proxied_path
+    def __init__(self, handler, forward):
+        self.handler, self.forward = handler, forward
         self.lines = []
         self.started = False
 
@@ -412,7 +425,9 @@ class StreamedReply:
             ):
                 continue
             if name.lower() == "location":
-                value = handler._rewrite_location_header(value, LOOPBACK, self.port, self.path)
+                value = rewrite_location(
+                    value, self.forward, handler.context_path, handler.request.host
+                )
             handler.add_header(name, value)
         # Only a reply whose status and headers were taken has started.
         self.started = True

@@ -9,12 +9,14 @@ student's base URL, at `<base_url>jupyterlab-testbed/tunnels/<port>/`: a
 route of ours (handlers.TunnelProxyHandler) that reaches only these
 forwards, streams replies, and speaks TLS to an https forward without
 checking the node's (self-signed) certificate: the SSH connection, whose
-host key is checked, is what authenticates the node. (jupyter-server-proxy's
-own `<base_url>proxy/<port>/` reaches an http forward too.)
+host key is checked, is what authenticates the node.
 
-The local side is always 127.0.0.1 on a free port the server picks, never
-the lab's own local port (a privileged or used one would fail for no
-reason the student can fix). With a ControlMaster running for the node, the
+The local side is never the lab's own local port (a privileged or used one
+would fail for no reason the student can fix) nor any TCP port: it is a
+Unix socket in the server's private socket directory (`tunnels/` of the
+control directory, 0700; the socket 0600 as ssh binds it), so another user
+of a shared machine cannot reach the node's service around the proxy's
+login and authorizer, as they could a loopback port. With a ControlMaster running for the node, the
 forward rides it (`ssh -O forward`); otherwise a dedicated `ssh -N -L` runs.
 
 Forwards are bounded in number and live while the page that opened them
@@ -26,19 +28,21 @@ import asyncio
 import contextlib
 import ipaddress
 import json
+import os
 import socket
 import ssl
 import subprocess
 import time
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
 
 from jupyter_server.utils import url_path_join
-from tornado import httpclient
+from tornado import httpclient, netutil
 from tornado.ioloop import PeriodicCallback
 from traitlets import Integer, validate
 from traitlets.config import LoggingConfigurable
 
-from .config import check_host, check_port
+from .config import check_host, check_port, make_private_dirs
 from .errors import RequestError
 from .processes import run, tidy
 
@@ -54,15 +58,16 @@ class Forward:
     host: str
     port: int
     scheme: str
-    local_port: int
+    # What names it in the page's URLs, and its socket's path.
+    id: int
+    socket: str
     # The dedicated `ssh -N -L`, or None when the forward rides the master.
     process: object = None
     last_seen: float = field(default_factory=time.monotonic)
 
     @property
     def spec(self):
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"127.0.0.1:{self.local_port}:{host}:{self.port}"
+        return f"{self.socket}:{bracketed(self.host)}:{self.port}"
 
     def describe(self, base_url):
         path = url_path_join(base_url, "jupyterlab-testbed", "tunnels")
@@ -71,8 +76,8 @@ class Forward:
             "host": self.host,
             "port": self.port,
             "scheme": self.scheme,
-            "localPort": self.local_port,
-            "url": url_path_join(path, str(self.local_port)) + "/",
+            "id": self.id,
+            "url": url_path_join(path, str(self.id)) + "/",
         }
 
 
@@ -116,11 +121,28 @@ def check_lab_target(host, blocks):
     )
 
 
-def free_port():
-    """A free loopback port, chosen by the system."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def bracketed(host):
+    """A host as a URL or an ssh forward writes it: an IPv6 address in []."""
+    return f"[{host}]" if ":" in host else host
+
+
+async def connect(forward, ssl_context=None):
+    """A connection to the forward's socket (TLS without a certificate check when asked)."""
+    return await asyncio.open_unix_connection(
+        forward.socket,
+        ssl=ssl_context,
+        server_hostname=forward.host if ssl_context else None,
+    )
+
+
+class ForwardResolver(netutil.Resolver):
+    """Tornado's way to a forward's Unix socket: every host resolves to it."""
+
+    def initialize(self, path):
+        self.path = path
+
+    async def resolve(self, host, port, family=socket.AF_UNSPEC):
+        return [(socket.AF_UNIX, self.path)]
 
 
 class TestbedTunnels(LoggingConfigurable):
@@ -147,6 +169,7 @@ class TestbedTunnels(LoggingConfigurable):
         super().__init__(**kwargs)
         self.ssh = ssh
         self.forwards = {}
+        self._next_id = 1
         self._lock = asyncio.Lock()
         self._reaper = None
 
@@ -180,9 +203,9 @@ class TestbedTunnels(LoggingConfigurable):
                     f"{self.idle_timeout} s later) and try again.",
                     429,
                 )
-            forward = Forward(node, host, port, scheme, free_port())
+            forward = self._new_forward(node, host, port, scheme)
             await self._start(forward)
-            self.forwards[forward.local_port] = forward
+            self.forwards[forward.id] = forward
             if not await self._answers(forward):
                 await self._close(forward)
                 raise RequestError(
@@ -192,6 +215,18 @@ class TestbedTunnels(LoggingConfigurable):
                 )
             self._start_reaper()
             return forward.describe(base_url)
+
+    def _new_forward(self, node, host, port, scheme):
+        self.ssh.ensure_control_dir()
+        # A folder of their own: what walks the control sockets never meets them.
+        folder = os.path.join(self.ssh.control_path, "tunnels")
+        make_private_dirs(folder)
+        number, self._next_id = self._next_id, self._next_id + 1
+        path = os.path.join(folder, f"{number}.sock")
+        # Left by a server that did not stop cleanly: ssh will not bind over it.
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+        return Forward(node, host, port, scheme, number, path)
 
     async def _start(self, forward):
         returncode, _, _ = await run(self.ssh_args(forward.node, "-O", "check"))
@@ -225,7 +260,7 @@ class TestbedTunnels(LoggingConfigurable):
         deadline = time.monotonic() + OPEN_TIMEOUT
         while forward.process.returncode is None and time.monotonic() < deadline:
             with contextlib.suppress(OSError):
-                _, writer = await asyncio.open_connection("127.0.0.1", forward.local_port)
+                _, writer = await connect(forward)
                 writer.close()
                 return
             with contextlib.suppress(asyncio.TimeoutError):
@@ -248,10 +283,7 @@ class TestbedTunnels(LoggingConfigurable):
             context.check_hostname = False
             context.verify_mode = ssl.CERT_NONE
         try:
-            reader, writer = await asyncio.wait_for(
-                asyncio.open_connection("127.0.0.1", forward.local_port, ssl=context),
-                PROBE_TIMEOUT,
-            )
+            reader, writer = await asyncio.wait_for(connect(forward, context), PROBE_TIMEOUT)
         except (OSError, asyncio.TimeoutError, ssl.SSLError):
             return False
         try:
@@ -262,20 +294,20 @@ class TestbedTunnels(LoggingConfigurable):
         finally:
             writer.close()
 
-    def keep_alive(self, local_port, base_url):
-        forward = self.forwards.get(local_port)
+    def keep_alive(self, forward_id, base_url):
+        forward = self.forwards.get(forward_id)
         if forward is None:
             raise RequestError(
-                f"No forward is open on port {local_port}: it closed after "
+                f"No forward {forward_id} is open: it closed after "
                 f"{self.idle_timeout} s without its page; open it again.",
                 404,
             )
         forward.last_seen = time.monotonic()
         return forward.describe(base_url)
 
-    async def close(self, local_port):
+    async def close(self, forward_id):
         async with self._lock:
-            forward = self.forwards.get(local_port)
+            forward = self.forwards.get(forward_id)
             if forward:
                 await self._close(forward)
             return forward is not None
@@ -289,12 +321,15 @@ class TestbedTunnels(LoggingConfigurable):
                 await self._close(forward)
 
     async def _close(self, forward):
-        self.forwards.pop(forward.local_port, None)
+        self.forwards.pop(forward.id, None)
         if forward.process is None:
             with contextlib.suppress(RequestError):
                 await run(self.ssh_args(forward.node, "-O", "cancel", "-L", forward.spec))
         else:
             await self._stop_process(forward)
+        # ssh leaves the socket file behind.
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(forward.socket)
 
     async def _stop_process(self, forward):
         process = forward.process
@@ -327,6 +362,28 @@ class TestbedTunnels(LoggingConfigurable):
                         "ssh ended" if gone else "no keep-alive",
                     )
                     await self._close(forward)
+
+
+def rewrite_location(value, forward, context_path, request_host=""):
+    """A node's redirect, pointed under the forward's route.
+
+    A service behind the forward thinks it is at the root of its site:
+    `/login`, or a URL of the host it was asked as (the page's own, passed
+    on as jupyter-server-proxy does, or the forward's `127.0.0.1:8443`),
+    would leave the route. A relative one stays as it is, and so does one
+    to another site (the page would go there anyway).
+    """
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        ours = {f"{bracketed(forward.host)}:{forward.port}".lower(), request_host.lower()}
+        if forward.port == {"http": 80, "https": 443}.get(forward.scheme):
+            ours.add(bracketed(forward.host).lower())
+        if parts.scheme not in SCHEMES or parts.netloc.lower() not in ours - {""}:
+            return value
+    elif not parts.path.startswith("/"):
+        return value
+    path = url_path_join(context_path, parts.path or "/")
+    return urlunsplit(("", "", path, parts.query, parts.fragment))
 
 
 def https_request_options(options):

@@ -5,8 +5,10 @@ nodes): HTTP on 8080, HTTPS with the node's self-signed certificate on 8443
 (as a lab's dashboard), and a WebSocket echo on 8765 (also at /echo on the
 two others). Each serves the same pages: / names the node, /big.html is
 1 MB (the speed figure of the tunnel), /headers shows the request's header
-and cookie names and sets two cookies (what the proxy passes on, both
-ways), anything else is 404.
+and cookie names and its Host and sets two cookies (what the proxy passes
+on, both ways), /redirect and /redirect-absolute send the browser to / as a
+path and as a URL of the Host it was asked as (as a login page does),
+anything else is 404.
 
     python3 webservers.py NODE CERT KEY
 """
@@ -54,6 +56,14 @@ def handler_for(node, pages_by_path):
             if self.path.split("?")[0] == "/headers":
                 self.headers_seen()
                 return
+            if self.path in ("/redirect", "/redirect-absolute"):
+                absolute = self.path.endswith("absolute")
+                self.send_response(302)
+                host = self.headers.get("Host", "")
+                self.send_header("Location", f"http://{host}/" if absolute else "/")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             page = pages_by_path.get(self.path.split("?")[0])
             if page is None:
                 self.send_error(404)
@@ -70,7 +80,11 @@ def handler_for(node, pages_by_path):
                 for part in self.headers.get("Cookie", "").split(";")
                 if part.strip()
             ]
-            seen = {"headers": sorted(name.lower() for name in self.headers), "cookies": cookies}
+            seen = {
+                "headers": sorted(name.lower() for name in self.headers),
+                "cookies": cookies,
+                "host": self.headers.get("Host"),
+            }
             body = json.dumps(seen).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")

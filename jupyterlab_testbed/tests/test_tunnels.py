@@ -9,6 +9,8 @@ import asyncio
 import json
 import os
 import shutil
+import socket
+import stat
 import subprocess
 import tempfile
 import urllib.parse
@@ -142,44 +144,66 @@ async def fetch_page(jp_fetch, url, path=""):
     return response.body.decode()
 
 
-def listening(port):
-    """Whether anything on this machine listens on the port."""
-    with subprocess.Popen(["ss", "-Hltn", f"sport = :{port}"], stdout=subprocess.PIPE) as ss:
-        return bool(ss.stdout.read().strip())
+def listening(control_dir, forward):
+    """Whether the forward's socket is there and something accepts on it."""
+    path = os.path.join(control_dir, "tunnels", f"{forward['id']}.sock")
+    with socket.socket(socket.AF_UNIX) as probe:
+        try:
+            probe.connect(path)
+        except OSError:
+            return False
+    return True
 
 
-async def test_http_through_the_proxy_under_the_base_url(jp_fetch, lab):
+def tcp_listeners():
+    with subprocess.Popen(["ss", "-Hltn"], stdout=subprocess.PIPE, text=True) as ss:
+        return {line.split()[3] for line in ss.stdout.read().splitlines() if line.strip()}
+
+
+async def test_http_through_the_proxy_under_the_base_url(jp_fetch, lab, control_dir):
+    before = tcp_listeners()
     forward = await tunnels(
         jp_fetch, body={"node": "node2", "host": "127.0.0.1", "port": 8080, "scheme": "http"}
     )
-    port = forward["localPort"]
-    assert forward["url"] == f"/user/student/jupyterlab-testbed/tunnels/{port}/"
-    # Never the lab's own local port: one the server chose, on loopback.
-    assert port not in (8080, 8443)
+    number = forward["id"]
+    assert forward["url"] == f"/user/student/jupyterlab-testbed/tunnels/{number}/"
     assert "Dashboard on node2" in await fetch_page(jp_fetch, forward["url"])
     big = await fetch_page(jp_fetch, forward["url"], "big.html")
     assert len(big) == 1 << 20
-    # jupyter-server-proxy's own route reaches an http forward as well.
-    assert "Dashboard on node2" in await fetch_page(jp_fetch, f"/user/student/proxy/{port}/")
+    # No TCP port: another user of the machine could reach one around the
+    # proxy. The socket is the owner's only, in the owner's 0700 directory.
+    assert tcp_listeners() <= before
+    path = os.path.join(control_dir, "tunnels", f"{number}.sock")
+    assert stat.S_ISSOCK(os.stat(path).st_mode)
+    assert os.stat(path).st_mode & 0o077 == 0
+    assert os.stat(os.path.dirname(path)).st_mode & 0o077 == 0
     # Asking again reuses the open forward.
     again = await tunnels(
         jp_fetch, body={"node": "node2", "host": "127.0.0.1", "port": 8080, "scheme": "http"}
     )
-    assert again["localPort"] == port
+    assert again["id"] == number
+
+
+async def test_redirects_stay_under_the_route(jp_fetch, lab):
+    forward = await tunnels(jp_fetch, body={"node": "node1", "host": "127.0.0.1", "port": 8080})
+    parts = urllib.parse.urlparse(forward["url"]).path.strip("/").split("/")[2:]
+    for page in ("redirect", "redirect-absolute"):
+        response = await jp_fetch(*parts, page, follow_redirects=False, raise_error=False)
+        assert response.code == 302
+        assert response.headers["Location"] == forward["url"]
 
 
 async def test_https_with_a_self_signed_certificate(jp_fetch, lab):
     forward = await tunnels(
         jp_fetch, body={"node": "node1", "host": "127.0.0.1", "port": 8443, "scheme": "https"}
     )
-    port = forward["localPort"]
-    assert forward["url"] == f"/user/student/jupyterlab-testbed/tunnels/{port}/"
+    assert forward["url"] == f"/user/student/jupyterlab-testbed/tunnels/{forward['id']}/"
     assert "Dashboard on node1" in await fetch_page(jp_fetch, forward["url"])
     # A missing page keeps the node's status.
     with pytest.raises(HTTPClientError) as error:
         await fetch_page(jp_fetch, forward["url"], "missing.html")
     assert error.value.code == 404
-    # The route reaches only the ports of open forwards.
+    # The route reaches only open forwards.
     with pytest.raises(HTTPClientError) as error:
         await jp_fetch("jupyterlab-testbed", "tunnels", "9", "/", method="GET")
     assert error.value.code == 404
@@ -193,9 +217,7 @@ async def test_websocket_echo(jp_fetch, jp_ws_fetch, lab):
     ]:
         body = {"node": node, "host": host, "port": port, "scheme": scheme}
         forward = await tunnels(jp_fetch, body=body)
-        socket = await jp_ws_fetch(
-            "jupyterlab-testbed", "tunnels", str(forward["localPort"]), "echo"
-        )
+        socket = await jp_ws_fetch("jupyterlab-testbed", "tunnels", str(forward["id"]), "echo")
         message = f"hello {node} over {scheme}"
         await socket.write_message(message)
         assert await asyncio.wait_for(socket.read_message(), 10) == message
@@ -210,35 +232,39 @@ async def test_nothing_listening_gets_a_message_and_no_forward(jp_fetch, lab):
     assert (await tunnels(jp_fetch, method="GET"))["forwards"] == []
 
 
-async def test_closes_without_keep_alive(jp_fetch, lab):
+async def test_closes_without_keep_alive(jp_fetch, lab, control_dir):
     body = {"node": "node1", "host": "127.0.0.1", "port": 8080, "scheme": "http"}
     forward = await tunnels(jp_fetch, body=body)
-    port = forward["localPort"]
     # Keep-alives hold it open past the idle timeout (3 s here).
     for _ in range(5):
         await asyncio.sleep(1)
-        await tunnels(jp_fetch, "keepalive", body={"localPort": port})
-    assert listening(port)
+        await tunnels(jp_fetch, "keepalive", body={"id": forward["id"]})
+    assert listening(control_dir, forward)
 
     async def closed():
         listed = (await tunnels(jp_fetch, method="GET"))["forwards"]
-        return not listed and not listening(port)
+        return not listed and not listening(control_dir, forward)
 
     await wait_for(closed, seconds=10)
     with pytest.raises(HTTPClientError) as error:
-        await tunnels(jp_fetch, "keepalive", body={"localPort": port})
+        await tunnels(jp_fetch, "keepalive", body={"id": forward["id"]})
     assert error.value.code == 404
+    for crafted in ("1", -1, 2**40, None, True):
+        with pytest.raises(HTTPClientError) as error:
+            await tunnels(jp_fetch, "keepalive", body={"id": crafted})
+        assert error.value.code == 400
 
 
-async def test_closes_when_the_server_stops(jp_fetch, jp_serverapp, lab):
+async def test_closes_when_the_server_stops(jp_fetch, jp_serverapp, lab, control_dir):
     forward = await tunnels(
         jp_fetch, body={"node": "node2", "host": "127.0.0.1", "port": 8080, "scheme": "http"}
     )
-    assert listening(forward["localPort"])
+    assert listening(control_dir, forward)
     extension = jp_serverapp.extension_manager.extension_apps["jupyterlab_testbed"]
     for app in extension:
         await app.stop_extension()
-    assert not listening(forward["localPort"])
+    assert not listening(control_dir, forward)
+    assert not os.path.exists(os.path.join(control_dir, "tunnels", f"{forward['id']}.sock"))
 
 
 async def test_refused_inputs_connect_nothing(jp_fetch, lab):

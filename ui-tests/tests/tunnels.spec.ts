@@ -62,6 +62,13 @@ test('Open in browser opens the node’s HTTPS dashboard through the proxy', asy
     timeout: CONNECT_MS
   });
   expect(tab.url()).toMatch(/\/jupyterlab-testbed\/tunnels\/\d+\/$/);
+  // The page keeps the forward open while its tab is there (every 10 s).
+  const kept = await page.waitForResponse(
+    /\/jupyterlab-testbed\/tunnels\/keepalive(\?|$)/,
+    { timeout: 20_000 }
+  );
+  expect(kept.status()).toBe(200);
+  expect(tab.url()).toContain(((await kept.json()) as { url: string }).url);
   await tab.close();
 });
 

@@ -70,7 +70,8 @@ export function decorateTunnelBar(
 }
 
 interface IForwardReply {
-  localPort: number;
+  /** The number the server gave the forward. */
+  id: number;
   url: string;
 }
 
@@ -155,7 +156,7 @@ export async function openForward(options: {
     const url = new URL(path, window.location.origin).href;
     if (tab) {
       tab.location.href = url;
-      keepAlive(tab, reply.localPort, trans);
+      keepAlive(tab, reply.id, trans);
     }
   } catch (reason) {
     tab?.close();
@@ -164,16 +165,12 @@ export async function openForward(options: {
 }
 
 /** Keep the forward while its tab is open; close it when the tab is gone. */
-function keepAlive(
-  tab: Window,
-  localPort: number,
-  trans: TranslationBundle
-): void {
+function keepAlive(tab: Window, id: number, trans: TranslationBundle): void {
   const timer = setInterval(() => {
     const path = tab.closed ? 'tunnels/close' : 'tunnels/keepalive';
     if (tab.closed) {
       clearInterval(timer);
     }
-    request(path, { localPort }, trans).catch(() => clearInterval(timer));
+    request(path, { id }, trans).catch(() => clearInterval(timer));
   }, KEEP_ALIVE_MS);
 }
