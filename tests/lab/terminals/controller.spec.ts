@@ -2,7 +2,10 @@ import { NotebookTracker } from '@jupyterlab/notebook';
 import type { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { nullTranslator } from '@jupyterlab/translation';
 import { Signal } from '@lumino/signaling';
+import * as path from 'path';
+import * as inferred from '../../../src/core/terminals/inferred';
 import { DEFAULT_MARKERS } from '../../../src/core/terminals/markers';
+import { openPanel, readNotebook } from '../../helpers';
 import { TerminalsController } from '../../../src/lab/terminals/controller';
 import type { NodeTerminals } from '../../../src/lab/terminals/manager';
 import {
@@ -27,7 +30,10 @@ function fakeSettings(composite: { [key: string]: unknown }) {
   return { settings, registry, changed };
 }
 
-function makeController(isVisible: () => boolean) {
+function makeController(
+  isVisible: () => boolean,
+  notebooks = new NotebookTracker({ namespace: 'terminals-controller' })
+) {
   const refresh = jest.fn(async () => undefined);
   const disposeTerminals = jest.fn();
   const terminals = {
@@ -38,7 +44,7 @@ function makeController(isVisible: () => boolean) {
   // The key check asks the server; nothing here is about it.
   model.check = async () => undefined;
   const controller = new TerminalsController({
-    notebooks: new NotebookTracker({ namespace: 'terminals-controller' }),
+    notebooks,
     model,
     terminals,
     placeholders: null,
@@ -47,7 +53,7 @@ function makeController(isVisible: () => boolean) {
     translator: nullTranslator,
     isVisible
   });
-  return { controller, refresh, disposeTerminals };
+  return { controller, refresh, disposeTerminals, model };
 }
 
 describe('the terminals’ state polling', () => {
@@ -126,5 +132,53 @@ describe('ITerminals: the nodes and markers of the terminals’ settings', () =>
     expect(controller.ownMarkers).toEqual([own]);
     expect(controller.markers.map(m => m.source)).toHaveLength(1);
     controller.dispose();
+  });
+});
+
+describe('a published lab without declarations', () => {
+  const FIXTURE = path.join(
+    __dirname,
+    '../../fixtures/published/single-server.ipynb'
+  );
+
+  it('proposes the node its text names, and reads it again once per pause in editing, not per keystroke', async () => {
+    const notebooks = new NotebookTracker({ namespace: 'published-lab' });
+    const { controller, model } = makeController(() => true, notebooks);
+    const { panel, context } = await openPanel(
+      'labs/single/single-server.ipynb',
+      readNotebook(FIXTURE)
+    );
+    const infer = jest.spyOn(inferred, 'inferNodes');
+    await notebooks.add(panel);
+    controller.updateTopology();
+    const proposal = model.topology!.proposal!;
+    expect(proposal.nodes.map(node => [node.name, node.host])).toEqual([
+      ['node-data', '{floatingIp}']
+    ]);
+    expect(proposal.inferred!['node-data']).toContain('cell 9');
+    // Nothing connects before the student accepts.
+    expect(proposal.declined).toBe(false);
+    expect(controller.nodesAccepted(panel)).toBe(false);
+    const reads = infer.mock.calls.length;
+    expect(reads).toBeGreaterThanOrEqual(1);
+
+    // Twenty keystrokes in a cell: no reading while typing.
+    const cell = panel.content.model!.sharedModel.cells[0];
+    const source = cell.getSource();
+    for (let key = 1; key <= 20; key++) {
+      cell.setSource(source + ' x'.repeat(key));
+    }
+    expect(infer.mock.calls.length).toBe(reads);
+    // One reading once the edits pause.
+    await new Promise(resolve => setTimeout(resolve, 900));
+    expect(infer.mock.calls.length).toBe(reads + 1);
+    // Asked again with nothing changed: the reading is kept.
+    controller.updateTopology();
+    expect(infer.mock.calls.length).toBe(reads + 1);
+
+    infer.mockRestore();
+    controller.dispose();
+    panel.dispose();
+    context.dispose();
   });
 });
