@@ -65,6 +65,14 @@ export function addAuthoringCommands(
     return selectedFolder(browser);
   };
 
+  /** What the author's tools need for a command on a folder. */
+  const labTask = (args: { path?: unknown; browser?: unknown }) => ({
+    app,
+    translator,
+    folder: labFolder(args),
+    inputs: options.lintInputs()
+  });
+
   const folderArguments = describeArguments({
     path: {
       type: 'string',
@@ -85,10 +93,8 @@ export function addAuthoringCommands(
       'List what in the lab folder’s notebooks would leak or confuse students: values, addresses, keys, outputs, progress records, undeclared tokens and nodes'
     ),
     execute: async args => {
-      const folder = labFolder(args);
-      await (
-        await tools()
-      )?.checkLab(app, translator, folder, options.lintInputs());
+      const task = labTask(args);
+      await (await tools())?.checkLab(task);
     }
   });
 
@@ -99,10 +105,8 @@ export function addAuthoringCommands(
       'A clean copy of the lab folder for Trovi: filled values restored, progress and outputs removed, then checked'
     ),
     execute: async args => {
-      const folder = labFolder(args);
-      await (
-        await tools()
-      )?.prepareLab(app, translator, folder, options.lintInputs());
+      const task = labTask(args);
+      await (await tools())?.prepareLab(task);
     }
   });
 

@@ -18,7 +18,11 @@ import { NotebookPanel } from '@jupyterlab/notebook';
 import type { ITranslator } from '@jupyterlab/translation';
 import type { ILintOptions } from '../../core/authoring/lint';
 import { profileFields, profileValues } from '../../core/authoring/profile';
-import { lintFolder, prepareFolder } from '../../core/authoring/publish';
+import {
+  IPublishFs,
+  lintFolder,
+  prepareFolder
+} from '../../core/authoring/publish';
 import { errorText } from '../../core/helpers';
 import { revealCell } from '../notebook/reveal';
 import { contentsFs } from './contentsfs';
@@ -48,22 +52,23 @@ function lintOptions(inputs: ILintInputs): ILintOptions {
   };
 }
 
+/** A command's work on a lab folder. */
+export interface ILabTask {
+  app: JupyterFrontEnd;
+  translator: ITranslator;
+  /** The lab folder, from the server root. */
+  folder: string;
+  inputs: ILintInputs;
+}
+
 /** Check a lab folder for leaks and show the report. */
-export async function checkLab(
-  app: JupyterFrontEnd,
-  translator: ITranslator,
-  folder: string,
-  inputs: ILintInputs
-): Promise<void> {
+export async function checkLab(task: ILabTask): Promise<void> {
+  const { app, translator, folder } = task;
   const trans = translator.load('jupyterlab_testbed');
-  const fs = contentsFs(
-    app.serviceManager.contents,
-    app.serviceManager.serverSettings
-  );
   await Private.saveOpenNotebooks(app, folder);
   const result = await Private.withProgress(
     trans.__('Checking %1…', folder || '/'),
-    () => lintFolder(fs, folder, lintOptions(inputs))
+    () => lintFolder(Private.labFs(app), folder, lintOptions(task.inputs))
   );
   if (result) {
     Private.showReport(
@@ -79,12 +84,8 @@ export async function checkLab(
  * Prepare a lab folder for publishing, as the author chooses (a clean copy,
  * or in place with the originals kept), and show the report.
  */
-export async function prepareLab(
-  app: JupyterFrontEnd,
-  translator: ITranslator,
-  folder: string,
-  inputs: ILintInputs
-): Promise<void> {
+export async function prepareLab(task: ILabTask): Promise<void> {
+  const { app, translator, folder } = task;
   const trans = translator.load('jupyterlab_testbed');
   if (!folder) {
     await showErrorMessage(
@@ -95,10 +96,7 @@ export async function prepareLab(
     );
     return;
   }
-  const fs = contentsFs(
-    app.serviceManager.contents,
-    app.serviceManager.serverSettings
-  );
+  const fs = Private.labFs(app);
   await Private.saveOpenNotebooks(app, folder);
   const choice = await askPrepareChoice(trans, fs, folder);
   if (!choice) {
@@ -132,7 +130,7 @@ export async function prepareLab(
         source: folder,
         target: join(choice.copyName),
         inPlace: choice.mode === 'in-place' ? { backup } : undefined,
-        lint: lintOptions(inputs),
+        lint: lintOptions(task.inputs),
         trovi: choice.trovi ?? undefined
       })
   );
@@ -151,6 +149,14 @@ export async function prepareLab(
 
 namespace Private {
   let nextId = 0;
+
+  /** The server's files as the lint and the clean read and write them. */
+  export function labFs(app: JupyterFrontEnd): IPublishFs {
+    return contentsFs(
+      app.serviceManager.contents,
+      app.serviceManager.serverSettings
+    );
+  }
 
   /** A report in the main area; its links open a notebook at a cell. */
   export function showReport(

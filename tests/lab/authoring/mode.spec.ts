@@ -2,7 +2,8 @@ import { Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 import { AuthorMode } from '../../../src/lab/authoring/mode';
 
-function setUp() {
+/** Author mode whose section `create` gives (at once, by default). */
+function setUp(create?: () => Promise<any>) {
   const host = new Widget();
   const sidebar = {
     addSection: jest.fn((section: Widget) => {
@@ -16,7 +17,7 @@ function setUp() {
   const section = new Widget() as any;
   section.panel = null;
   return {
-    mode: new AuthorMode(sidebar, tracker, async () => section),
+    mode: new AuthorMode(sidebar, tracker, create ?? (async () => section)),
     sidebar,
     section
   };
@@ -76,21 +77,11 @@ describe('author mode', () => {
 describe('author mode with its section downloaded on first use', () => {
   /** Author mode whose section arrives when the test says so. */
   function delayed() {
-    const host = new Widget();
-    const sidebar = {
-      addSection: jest.fn((section: Widget) => {
-        section.parent = host;
-      })
-    } as any;
-    const tracker = { currentChanged: new Signal({}), currentWidget: null };
-    const section = new Widget() as any;
-    section.panel = null;
     const arrivals: ((section: unknown) => void)[] = [];
     const create = jest.fn(
       () => new Promise<any>(resolve => arrivals.push(resolve))
     );
-    const mode = new AuthorMode(sidebar, tracker as any, create);
-    return { mode, sidebar, section, arrivals, create };
+    return { ...setUp(create), arrivals, create };
   }
 
   it('adds the section to the sidebar only once it has arrived, never empty', async () => {
