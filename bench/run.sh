@@ -33,7 +33,8 @@
 #      without (bench/exitstatus.mjs).
 #   9. the JavaScript downloaded at page load and on first use, gzipped,
 #      against bench/budget.json, beside jupyterlab-execute-time and
-#      jupyterlab-git (their labextensions from their published wheels).
+#      jupyterlab-git (their labextensions from their published wheels),
+#      and what author mode and grading download more on their first use.
 #
 # It starts two private JupyterLab servers, identical but for a page config
 # that disables the extension on one, in throw-away directories, and removes

@@ -80,6 +80,9 @@ expected = {
         f"{labext}package.json",
         f"{labext}install.json",
         f"{labext}static/remoteEntry.",
+        # The chunks author mode and grading download on first use.
+        f"{labext}static/testbed-authoring.",
+        f"{labext}static/testbed-grading.",
         f"{labext}schemas/jupyterlab-testbed/placeholders.json",
         f"{data}etc/jupyter/jupyter_server_config.d/jupyterlab_testbed.json",
     ],

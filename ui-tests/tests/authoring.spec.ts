@@ -320,3 +320,66 @@ test.describe('a lab author who tried the lab as a student', () => {
     ).toBe(used);
   });
 });
+
+/** This extension's chunk of author tools or grading views, by its URL (`?v=` follows). */
+const LAZY_CHUNK =
+  /\/lab\/extensions\/jupyterlab-testbed\/static\/testbed-(authoring|grading)\.[^/?]*\.js(\?|$)/;
+
+test.describe('the author tools, downloaded on first use', () => {
+  test('are not downloaded at page load nor for a student’s notebook; turning author mode on downloads them and shows the section', async ({
+    page,
+    tmpPath
+  }) => {
+    const chunks: string[] = [];
+    page.on('request', request => {
+      const match = request.url().match(LAZY_CHUNK);
+      if (match) {
+        chunks.push(match[1]);
+      }
+    });
+    await prepare(page, tmpPath);
+    await openNotebook(page, tmpPath, '2_docker_kubernetes.ipynb');
+    await execute(page, 'testbed:show-sidebar');
+    await expect(page.locator('#jp-testbed-progress')).toBeVisible();
+    expect(chunks).toEqual([]);
+
+    await execute(page, 'testbed:authoring-toggle');
+    const section = page.locator(AUTHOR);
+    await expect(section).toBeVisible();
+    await expect(section.locator('.jp-testbed-author-preview')).toContainText(
+      'Run buttons: node1'
+    );
+    // Grading's views are still not needed.
+    expect(chunks).toEqual(['authoring']);
+  });
+
+  test('that cannot be downloaded are reported, leave author mode off, and load on the next try', async ({
+    page,
+    tmpPath
+  }) => {
+    await prepare(page, tmpPath);
+    await openNotebook(page, tmpPath, '2_docker_kubernetes.ipynb');
+    // As after an update of the extension removed the page's chunk files.
+    await page.route(LAZY_CHUNK, route =>
+      route.fulfill({ status: 404, body: 'gone' })
+    );
+    void execute(page, 'testbed:authoring-toggle');
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText('The author tools could not be loaded');
+    await expect(dialog).toContainText('Reload the page');
+    await dialog.locator('.jp-Dialog-footer button').click();
+    await expect(dialog).toHaveCount(0);
+    await expect(page.locator(AUTHOR)).toHaveCount(0);
+    expect(
+      await page.evaluate(() =>
+        (window as any).jupyterapp.commands.isToggled(
+          'testbed:authoring-toggle'
+        )
+      )
+    ).toBe(false);
+
+    await page.unroute(LAZY_CHUNK);
+    await execute(page, 'testbed:authoring-toggle');
+    await expect(page.locator(AUTHOR)).toBeVisible();
+  });
+});

@@ -2,6 +2,11 @@
  * Author mode for the app: whether it is on (the plugin's setting, or for
  * the session when there are no settings), and the Author section that is
  * in the sidebar, following the notebook on screen, only while it is on.
+ *
+ * The section is in the author's tools, downloaded when author mode is
+ * first turned on: it joins the sidebar once it is there, never as an
+ * empty placeholder. When the download fails, author mode goes back off
+ * for the session (the one who asked for it was told why).
  */
 import type { INotebookTracker } from '@jupyterlab/notebook';
 import type { ISettingRegistry } from '@jupyterlab/settingregistry';
@@ -17,13 +22,26 @@ export class AuthorMode {
   constructor(
     private readonly _sidebar: ITestbedSidebar,
     private readonly _tracker: INotebookTracker,
-    readonly section: AuthorSection
+    private readonly _createSection: () => Promise<AuthorSection | null>
   ) {
     _tracker.currentChanged.connect(() => {
-      if (this._on) {
-        section.panel = _tracker.currentWidget;
+      if (this._on && this._section) {
+        this._section.panel = _tracker.currentWidget;
       }
     });
+  }
+
+  /** The Author section, once author mode has been on (null before). */
+  get section(): AuthorSection | null {
+    return this._section;
+  }
+
+  /**
+   * The Author section once it is in the sidebar, or null when author mode
+   * is off (or its section could not be loaded).
+   */
+  get placed(): Promise<AuthorSection | null> {
+    return this._placed;
   }
 
   /** Whether author mode is on. */
@@ -70,17 +88,47 @@ export class AuthorMode {
       return;
     }
     this._on = on;
-    const section = this.section;
-    if (on && !section.parent) {
-      this._sidebar.addSection(section, AUTHOR_RANK, AUTHOR_WEIGHT);
-    } else if (!on && section.parent) {
-      section.parent = null;
-    }
-    section.panel = on ? this._tracker.currentWidget : null;
+    this._placed = this._place();
     this._changed.emit(on);
   }
 
+  /** Put the section in the sidebar or take it out, as author mode now is. */
+  private async _place(): Promise<AuthorSection | null> {
+    if (this._on && !this._section) {
+      this._section = await (this._loading ??= this._load());
+    }
+    const section = this._section;
+    // Turned off (or on and off again) while the section loaded.
+    if (!this._on || !section) {
+      if (section?.parent) {
+        section.parent = null;
+      }
+      if (section) {
+        section.panel = null;
+      }
+      return null;
+    }
+    if (!section.parent) {
+      this._sidebar.addSection(section, AUTHOR_RANK, AUTHOR_WEIGHT);
+    }
+    section.panel = this._tracker.currentWidget;
+    return section;
+  }
+
+  private async _load(): Promise<AuthorSection | null> {
+    const section = await this._createSection();
+    this._loading = null;
+    if (!section && this._on) {
+      this._on = false;
+      this._changed.emit(false);
+    }
+    return section;
+  }
+
   private _on = false;
+  private _section: AuthorSection | null = null;
+  private _loading: Promise<AuthorSection | null> | null = null;
+  private _placed: Promise<AuthorSection | null> = Promise.resolve(null);
   private _settings: ISettingRegistry.ISettings | null = null;
   private _changed = new Signal<this, boolean>(this);
 }

@@ -13,7 +13,6 @@ import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { profileFields, profileValues } from '../../core/authoring/profile';
 import { DEFAULT_OUTLINE_OPTIONS } from '../../core/progress/outline';
 import { PRESETS } from '../../core/terminals/presets';
 import { addToPalette } from '../palette';
@@ -26,8 +25,8 @@ import {
 } from '../tokens';
 import { addAuthoringCommands } from './commands';
 import { AuthorMode } from './mode';
-import { AuthorSection } from './section';
 import { describeArguments } from '../commandargs';
+import { loadOnce, showLoadError } from '../lazy';
 
 const PLUGIN_ID = 'jupyterlab-testbed:authoring';
 
@@ -63,32 +62,41 @@ export const authoringPlugin: JupyterFrontEndPlugin<void> = {
     const presetNodes = () =>
       terminals?.settingsNodes ?? PRESETS.chameleon.nodes.map(n => n.name);
     const markers = () => terminals?.ownMarkers ?? [];
+    // Only authors need these: downloaded on first use (see lazy.ts).
+    const tools = loadOnce(
+      () => import(/* webpackChunkName: "testbed-authoring" */ './tools'),
+      showLoadError(trans, trans.__('The author tools'))
+    );
     addAuthoringCommands(app, {
       tracker,
       translator: translator ?? nullTranslator,
       browser,
       palette,
-      lintOptions: () => {
-        const own = markers();
-        return {
-          profileValues: profileValues(placeholders?.model.stored),
-          knownValues: profileFields(placeholders?.model.stored),
-          presetNodes: presetNodes(),
-          markers: own.length ? own : undefined
-        };
-      }
+      lintInputs: () => ({
+        stored: placeholders?.model.stored,
+        presetNodes: presetNodes(),
+        markers: markers()
+      }),
+      tools
     });
 
-    const section = new AuthorSection({
-      translator: translator ?? nullTranslator,
-      presetNodes,
-      markers,
-      outlineOptions: () => progress?.outlineOptions ?? DEFAULT_OUTLINE_OPTIONS,
-      shareToFolder: () =>
-        void app.commands.execute(CommandIDs.shareDeclarations)
+    const mode = new AuthorMode(sidebar, tracker, async () => {
+      const loaded = await tools();
+      if (!loaded) {
+        return null;
+      }
+      const section = new loaded.AuthorSection({
+        translator: translator ?? nullTranslator,
+        presetNodes,
+        markers,
+        outlineOptions: () =>
+          progress?.outlineOptions ?? DEFAULT_OUTLINE_OPTIONS,
+        shareToFolder: () =>
+          void app.commands.execute(CommandIDs.shareDeclarations)
+      });
+      section.id = 'jp-testbed-author';
+      return section;
     });
-    section.id = 'jp-testbed-author';
-    const mode = new AuthorMode(sidebar, tracker, section);
     mode.changed.connect(() =>
       app.commands.notifyCommandChanged(CommandIDs.authorMode)
     );
@@ -102,7 +110,8 @@ export const authoringPlugin: JupyterFrontEndPlugin<void> = {
       isToggled: () => mode.isOn,
       execute: async () => {
         await mode.toggle();
-        if (mode.isOn) {
+        const section = await mode.placed;
+        if (section) {
           sidebar.showSection(section);
         }
       }

@@ -3,6 +3,11 @@
  * a reload), the toolbar badge and class of a graded notebook, the Evidence
  * section shown for one, and opening a submission at a section or cell.
  * The plugin only constructs it and wires the commands to it.
+ *
+ * Which notebooks are graded is known from the start, so nothing is
+ * recorded in one; the Evidence section is in the grading views, downloaded
+ * when a graded notebook is first on screen, and joins the sidebar once it
+ * is there.
  */
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import type { DocumentRegistry } from '@jupyterlab/docregistry';
@@ -38,7 +43,8 @@ export namespace GradingController {
     app: JupyterFrontEnd;
     sidebar: ITestbedSidebar;
     tracker: INotebookTracker;
-    evidence: EvidenceSection;
+    /** The Evidence section, downloaded on first use (null: it could not be). */
+    evidence: () => Promise<EvidenceSection | null>;
     trans: TranslationBundle;
     /** Where the choices are kept over a reload (per server). */
     storageKey: string;
@@ -78,8 +84,8 @@ export class GradingController implements IGrading {
    */
   set progress(progress: IProgress | null) {
     this._progress = progress;
-    progress?.settingsChanged.connect(() => this._options.evidence.refresh());
-    this._options.evidence.refresh();
+    progress?.settingsChanged.connect(() => this._evidence?.refresh());
+    this._evidence?.refresh();
   }
 
   isGrading(path: string): boolean {
@@ -103,7 +109,7 @@ export class GradingController implements IGrading {
     path: string,
     at: { section?: number; cellIndex?: number } = {}
   ): Promise<void> {
-    const { app, sidebar } = this._options;
+    const { app } = this._options;
     this.setGrading(path, true);
     const widget = await app.commands.execute('docmanager:open', {
       path,
@@ -115,7 +121,7 @@ export class GradingController implements IGrading {
     await widget.context.ready;
     app.shell.activateById(widget.id);
     // The grader came for the evidence: show it beside the notebook.
-    sidebar.showSection(this._options.evidence);
+    await this.showEvidence();
     if (at.section !== undefined && widget.model) {
       const cells = readNotebookFile(widget.model.toJSON()).cells;
       const section = buildOutline(cells, this.outlineOptions).sections[
@@ -126,6 +132,18 @@ export class GradingController implements IGrading {
       }
     } else if (at.cellIndex !== undefined) {
       await revealCell(widget, at.cellIndex);
+    }
+  }
+
+  /**
+   * Open the Evidence section of the notebook on screen, when it is graded,
+   * loading it first if need be (again after a failed download).
+   */
+  async showEvidence(): Promise<void> {
+    this._evidenceFailed = false;
+    const evidence = await this._placeEvidence();
+    if (evidence) {
+      this._options.sidebar.showSection(evidence);
     }
   }
 
@@ -149,7 +167,7 @@ export class GradingController implements IGrading {
 
   /** The class and the toolbar badge that say a notebook is graded. */
   private _mark(panel: NotebookPanel): void {
-    const { sidebar, trans } = this._options;
+    const { trans } = this._options;
     const on = this.isGrading(panel.context.path);
     panel.toggleClass(GRADED_CLASS, on);
     const badge = this._badges.get(panel);
@@ -159,7 +177,7 @@ export class GradingController implements IGrading {
         tooltip: trans.__(
           'Open for grading: the student’s record is shown as saved and nothing you do is recorded. Click for the evidence.'
         ),
-        onClick: () => sidebar.showSection(this._options.evidence)
+        onClick: () => void this.showEvidence()
       });
       created.addClass('jp-testbed-GradingBadge');
       this._badges.set(panel, created);
@@ -172,19 +190,48 @@ export class GradingController implements IGrading {
     }
   }
 
-  /** The Evidence section is in the sidebar only for a graded notebook. */
   private _update(): void {
-    const { app, sidebar, tracker, evidence } = this._options;
+    const { app, tracker } = this._options;
     tracker.forEach(panel => this._mark(panel));
-    const panel = tracker.currentWidget;
-    const graded = !!panel && this.isGrading(panel.context.path);
-    evidence.panel = graded ? panel : null;
-    if (graded && !evidence.parent) {
-      sidebar.addSection(evidence, EVIDENCE_RANK, EVIDENCE_WEIGHT);
-    } else if (!graded && evidence.parent) {
+    void this._placeEvidence();
+    app.commands.notifyCommandChanged(CommandIDs.gradingToggle);
+  }
+
+  /** The notebook on screen when it is graded, else null. */
+  private _gradedPanel(): NotebookPanel | null {
+    const panel = this._options.tracker.currentWidget;
+    return panel && this.isGrading(panel.context.path) ? panel : null;
+  }
+
+  /**
+   * The Evidence section is in the sidebar only for a graded notebook.
+   * After a failed download it is loaded again only when asked for
+   * (`showEvidence`), so switching notebooks does not repeat the error.
+   */
+  private async _placeEvidence(): Promise<EvidenceSection | null> {
+    if (!this._evidence && this._gradedPanel() && !this._evidenceFailed) {
+      const loaded = await (this._loadingEvidence ??= this._options.evidence());
+      this._loadingEvidence = null;
+      this._evidence ??= loaded;
+      this._evidenceFailed = !loaded;
+    }
+    const evidence = this._evidence;
+    if (!evidence) {
+      return null;
+    }
+    // Read again: the notebook on screen may have changed while it loaded.
+    const panel = this._gradedPanel();
+    evidence.panel = panel;
+    if (panel && !evidence.parent) {
+      this._options.sidebar.addSection(
+        evidence,
+        EVIDENCE_RANK,
+        EVIDENCE_WEIGHT
+      );
+    } else if (!panel && evidence.parent) {
       evidence.parent = null;
     }
-    app.commands.notifyCommandChanged(CommandIDs.gradingToggle);
+    return panel ? evidence : null;
   }
 
   private _onNotebookAdded(_: INotebookTracker, panel: NotebookPanel): void {
@@ -205,6 +252,9 @@ export class GradingController implements IGrading {
   private _options: GradingController.IOptions;
   private _mode = new GradingMode();
   private _progress: IProgress | null = null;
+  private _evidence: EvidenceSection | null = null;
+  private _loadingEvidence: Promise<EvidenceSection | null> | null = null;
+  private _evidenceFailed = false;
   private _badges = new Map<NotebookPanel, ToolbarButton>();
   private _paths = new WeakMap<
     DocumentRegistry.IContext<INotebookModel>,

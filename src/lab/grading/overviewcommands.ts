@@ -1,6 +1,8 @@
 /**
  * The class overview's commands: open it on a folder (from the palette, the
  * file browser's context menu or the current folder), export what it shows.
+ * They are registered at start; the overview itself is in the grading
+ * views, downloaded when it is first opened.
  */
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import {
@@ -9,18 +11,18 @@ import {
   MainAreaWidget,
   WidgetTracker
 } from '@jupyterlab/apputils';
-import { PathExt } from '@jupyterlab/coreutils';
 import type { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import type { ITranslator } from '@jupyterlab/translation';
 import { selectedFolder } from '../browser';
 import { addToPalette } from '../palette';
 import { CommandIDs, IGrading } from '../tokens';
-import { EXTENSION_VERSION } from '../../core/version';
 import type { IOutlineOptions } from '../../core/progress/outline';
-import { contentsSource } from './contentssource';
-import { ClassOverview } from './overview';
-import { OverviewModel } from './overviewmodel';
+import type { ClassOverview } from './overview';
 import { describeArguments } from '../commandargs';
+import type * as GradingViewsModule from './views';
+
+/** The grading views module, as `import()` gives it. */
+export type GradingViews = typeof GradingViewsModule;
 
 export interface IOverviewOptions {
   grading: IGrading;
@@ -28,6 +30,8 @@ export interface IOverviewOptions {
   outlineOptions: () => IOutlineOptions;
   browser: IDefaultFileBrowser | null;
   palette: ICommandPalette | null;
+  /** The grading views, downloaded on first use (null: they could not be). */
+  views: () => Promise<GradingViews | null>;
 }
 
 /**
@@ -45,41 +49,27 @@ export function addOverview(
   const current = () => tracker.currentWidget?.content ?? null;
 
   const open = async (root: string) => {
+    const views = await options.views();
+    if (!views) {
+      return null;
+    }
+    // Looked for once loaded: the same folder may have been asked for twice.
     const existing = tracker.find(widget => widget.content.model.root === root);
     if (existing) {
       app.shell.activateById(existing.id);
       return existing;
     }
-    const model = new OverviewModel({
+    const widget = views.createOverview(app, {
       root,
-      source: contentsSource(
-        app.serviceManager.contents,
-        root,
-        app.serviceManager.serverSettings
-      ),
-      readOptions: () => ({
-        ...options.outlineOptions(),
-        version: EXTENSION_VERSION
-      })
-    });
-    const content = new ClassOverview({
-      model,
+      grading,
       translator,
-      open: (path, section) =>
-        void grading.open(PathExt.join(root, path), {
-          section: section ?? undefined
-        }),
-      download
+      outlineOptions: options.outlineOptions
     });
-    const widget = new MainAreaWidget({ content });
     widget.id = `jp-testbed-class-${Private.nextId++}`;
-    widget.title.label = trans.__('Class: %1', PathExt.basename(root) || '/');
-    widget.title.caption = trans.__('Class overview of %1', root || '/');
-    widget.title.closable = true;
     app.shell.add(widget, 'main');
     void tracker.add(widget);
     app.shell.activateById(widget.id);
-    void model.load();
+    void widget.content.model.load();
     return widget;
   };
 
@@ -155,21 +145,6 @@ export function addOverview(
     app.commands.notifyCommandChanged(CommandIDs.exportClassJson);
   });
   return tracker;
-}
-
-/**
- * Hand a text to the browser as a download: exports go to the grader's
- * machine, never into the submissions folder.
- */
-function download(name: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 namespace Private {

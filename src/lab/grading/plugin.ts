@@ -17,8 +17,8 @@ import { addToPalette } from '../palette';
 import { CommandIDs, IGrading, IProgress, ITestbedSidebar } from '../tokens';
 import { GradingController } from './controller';
 import { addOverview } from './overviewcommands';
-import { EvidenceSection } from './section';
 import { describeArguments } from '../commandargs';
+import { loadOnce, showLoadError } from '../lazy';
 
 const PLUGIN_ID = 'jupyterlab-testbed:grading';
 
@@ -45,19 +45,30 @@ export const gradingPlugin: JupyterFrontEndPlugin<IGrading> = {
     browser: IDefaultFileBrowser | null
   ): IGrading => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_testbed');
-    const evidence = new EvidenceSection({
-      translator: translator ?? nullTranslator,
-      options: () => ({
-        ...controller.outlineOptions,
-        version: EXTENSION_VERSION
-      })
-    });
-    evidence.id = 'jp-testbed-evidence';
+    // Only graders need these: downloaded on first use (see lazy.ts).
+    const views = loadOnce(
+      () => import(/* webpackChunkName: "testbed-grading" */ './views'),
+      showLoadError(trans, trans.__('The grading views'))
+    );
     const controller: GradingController = new GradingController({
       app,
       sidebar,
       tracker,
-      evidence,
+      evidence: async () => {
+        const loaded = await views();
+        if (!loaded) {
+          return null;
+        }
+        const evidence = new loaded.EvidenceSection({
+          translator: translator ?? nullTranslator,
+          options: () => ({
+            ...controller.outlineOptions,
+            version: EXTENSION_VERSION
+          })
+        });
+        evidence.id = 'jp-testbed-evidence';
+        return evidence;
+      },
       trans,
       // Per server: JupyterHub users share the origin.
       storageKey: `${PLUGIN_ID}:${app.serviceManager.serverSettings.baseUrl}`
@@ -78,7 +89,7 @@ export const gradingPlugin: JupyterFrontEndPlugin<IGrading> = {
         const panel = tracker.currentWidget;
         return !!panel && controller.isGrading(panel.context.path);
       },
-      execute: () => {
+      execute: async () => {
         const panel = tracker.currentWidget;
         if (!panel) {
           return;
@@ -86,7 +97,7 @@ export const gradingPlugin: JupyterFrontEndPlugin<IGrading> = {
         const on = !controller.isGrading(panel.context.path);
         controller.setGrading(panel.context.path, on);
         if (on) {
-          sidebar.showSection(evidence);
+          await controller.showEvidence();
         }
       }
     });
@@ -107,7 +118,8 @@ export const gradingPlugin: JupyterFrontEndPlugin<IGrading> = {
       translator: translator ?? nullTranslator,
       outlineOptions: () => controller.outlineOptions,
       browser,
-      palette
+      palette,
+      views
     });
     return controller;
   }
