@@ -77,6 +77,13 @@ async def test_a_check_that_never_ends_is_stopped_with_its_children(jp_fetch):
     assert running(marker) == []
 
 
+async def test_what_a_check_left_running_goes_when_it_ends(jp_fetch):
+    marker = f"sleep 33{os.getpid() % 1000}.5"
+    result = await check(jp_fetch, f"{marker} >/dev/null 2>&1 & echo started")
+    assert result["result"] == {"result": "pass"}
+    assert running(marker) == []
+
+
 async def test_megabytes_of_output_are_cut_to_the_first_lines(jp_fetch):
     result = await check(jp_fetch, "yes line | head -c 20000000; exit 1")
     output = result["places"][0]["output"]
@@ -202,6 +209,27 @@ async def test_checks_on_nodes(jp_fetch, lab):
     failed = await check(jp_fetch, "echo nope; exit 3", where="node1")
     assert failed["result"] == {"result": "fail", "exit": 3}
     assert failed["places"][0]["output"] == "nope\n"
+
+
+def master_up(state_dir, node):
+    """Whether the node's shared connection answers."""
+    config = str(state_dir / "config")
+    asked = subprocess.run(
+        ["ssh", "-F", config, "-O", "check", node],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=10,
+    )
+    return asked.returncode == 0
+
+
+async def test_the_shared_connection_a_check_opened_stays_up(jp_fetch, lab, state_dir):
+    # node2 is behind node1: its connection's ProxyJump process must outlive the check
+    # that started it, or each later check connects anew.
+    for node in ("node1", "node2"):
+        assert not master_up(state_dir, node)
+        assert (await check(jp_fetch, "true", where=node))["result"] == {"result": "pass"}
+        assert master_up(state_dir, node)
 
 
 async def test_a_check_on_all_nodes_runs_on_each(jp_fetch, lab):
