@@ -15,8 +15,8 @@
 # is reported with its reason and left out; the script then exits 1, as it
 # does when a figure misses its target.
 #
-# Root only (network namespaces); run it under the heavy lock:
-#   flock /tmp/jlt-heavy.lock bash bench/checks.sh
+# Root only (network namespaces). Holds the heavy-test lock for its whole
+# run (as bench/tunnel.sh): `bash bench/checks.sh`, or part 17 of run.sh.
 # It starts a private Jupyter server on BENCH_CHECKS_PORT (default 9550) in a
 # throw-away directory, brings the testbed up (and down again if it was
 # down), and removes everything on exit.
@@ -26,6 +26,9 @@ TITLE="checks: Check All vs ssh by hand, and three nodes in parallel"
 PORT=${BENCH_CHECKS_PORT:-9550}
 ROUNDS=${BENCH_CHECKS_ROUNDS:-5}
 [ "${BENCH_QUICK:-0}" = 1 ] && ROUNDS=2
+if [ "$(id -u)" = 0 ] && [ -z "${JLT_CHECKS_LOCKED:-}" ]; then
+  exec env JLT_CHECKS_LOCKED=1 flock -w 1800 /tmp/jlt-heavy.lock bash "$0" "$@"
+fi
 echo "== $TITLE =="
 if [ "$(id -u)" != 0 ]; then
   echo "skipped: the SSH testbed needs root"

@@ -31,6 +31,8 @@
 #      over `ssh -L` by hand (bench/tunnel.sh; root only, the SSH testbed).
 #  15. the exit-status shell integration: 500 blocks to bash with it vs
 #      without (bench/exitstatus.mjs).
+#  17. checks (issue 16): Check All on node2 vs ssh by hand, and three nodes
+#      in parallel vs one after the other (bench/checks.sh; root only).
 #   9. the JavaScript downloaded at page load and on first use, gzipped,
 #      against bench/budget.json, beside jupyterlab-execute-time and
 #      jupyterlab-git (their labextensions from their published wheels),
@@ -61,7 +63,7 @@ RUNS="${BENCH_RUNS:-$(quick_or 2 3)}"
 RUN_CELLS="$(quick_or 100 500)"
 BIG_CELLS="$(quick_or 500 2000)"
 KERNEL="${BENCH_KERNEL:-fast}"
-PARTS=" ${BENCH_PARTS:-1 2 3 4 5 6 7 9 11 12 13 14 15} "
+PARTS=" ${BENCH_PARTS:-1 2 3 4 5 6 7 9 11 12 13 14 15 17} "
 wanted() { [[ "$PARTS" == *" $1 "* ]]; }
 
 if [[ -f "$REPO_DIR/.venv/bin/activate" ]]; then
@@ -297,6 +299,9 @@ fi
 if wanted 15; then
   run_bench 15 "15. exit-status shell integration" 300 exitstatus.mjs \
     --blocks "$(quick_or 100 500)" --rounds "$(quick_or 3 7)"
+fi
+if wanted 17; then
+  run_bench 17 "17. checks" 600 checks.sh
 fi
 # 10, on demand only: a CPU profile of one run-all per side.
 if wanted 10; then
