@@ -38,7 +38,7 @@ export type SortKey =
   | 'errors'
   | 'flags'
   | 'last'
-  | { notebook: string; section?: number };
+  | { notebook: string; section?: number; checks?: boolean };
 
 export interface IRowFilter {
   /** Part of the student's name, in any case. */

@@ -319,11 +319,26 @@ export class ClassOverview extends Widget {
     ];
     const notebook = model.notebook;
     if (notebook !== null) {
-      model.sectionColumns(notebook).forEach((column, index) => {
+      const sections = model.sectionColumns(notebook);
+      sections.forEach((column, index) => {
         columns.push({
           label: column.title || trans.__('(before the first heading)'),
           key: { notebook, section: index },
           cell: (row, td) => this._sectionCell(row, notebook, column, td)
+        });
+      });
+      // A column per section with checks: how many of them last passed.
+      sections.forEach((column, index) => {
+        if (!model.sectionHasChecks(notebook, column)) {
+          return;
+        }
+        columns.push({
+          label: trans.__(
+            'Checks: %1',
+            column.title || trans.__('(before the first heading)')
+          ),
+          key: { notebook, section: index, checks: true },
+          cell: (row, td) => this._checksCell(row, notebook, column, td)
         });
       });
     } else {
@@ -446,6 +461,31 @@ export class ClassOverview extends Widget {
     this._progressCell(td, entry, section, section.index);
   }
 
+  /** Checks passed of a section's checks, as a grader reads them. */
+  private _checksCell(
+    row: IClassRow,
+    notebook: string,
+    column: ISectionColumn,
+    td: HTMLTableCellElement
+  ): void {
+    const entry = row.entries.get(notebook);
+    const section = entry ? matchSection(entry.summary.sections, column) : null;
+    const total = section?.checksTotal ?? 0;
+    if (!section || !total) {
+      td.textContent = '—';
+      return;
+    }
+    const passed = section.checksPassed ?? 0;
+    td.textContent = `✓ ${passed}/${total}`;
+    td.classList.add('jp-testbed-Class-checks');
+    td.dataset.state =
+      passed === total ? 'complete' : passed ? 'partial' : 'none';
+    td.setAttribute(
+      'aria-label',
+      this._trans.__('%1 of %2 checks passed', passed, total)
+    );
+  }
+
   /** A clickable completion cell that opens the notebook for grading. */
   private _progressCell(
     td: HTMLTableCellElement,
@@ -563,7 +603,11 @@ function sameKey(a: SortKey, b: SortKey): boolean {
   if (typeof a === 'string' || typeof b === 'string') {
     return a === b;
   }
-  return a.notebook === b.notebook && a.section === b.section;
+  return (
+    a.notebook === b.notebook &&
+    a.section === b.section &&
+    !!a.checks === !!b.checks
+  );
 }
 
 /** A recorded time, shortened for a table cell, in the grader's time zone. */

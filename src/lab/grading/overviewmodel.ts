@@ -130,12 +130,27 @@ export class OverviewModel implements IDisposable {
       const entry = row.entries.get(key.notebook);
       const section =
         entry && column ? matchSection(entry.summary.sections, column) : null;
+      if (key.checks) {
+        return section?.checksTotal
+          ? (section.checksPassed ?? 0) / section.checksTotal
+          : -1;
+      }
       return section && section.total ? section.done / section.total : -1;
     };
     const sign = descending ? -1 : 1;
     return sortRows(rows, 'student', false).sort(
       (a, b) => sign * (share(a) - share(b))
     );
+  }
+
+  /** Whether any copy of the notebook has checks in the section. */
+  sectionHasChecks(notebook: string, column: ISectionColumn): boolean {
+    return this._entries.some(entry => {
+      if (entry.file.notebook !== notebook || entry.summary.problem) {
+        return false;
+      }
+      return !!matchSection(entry.summary.sections, column)?.checksTotal;
+    });
   }
 
   /**

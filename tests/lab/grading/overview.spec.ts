@@ -13,6 +13,8 @@ import {
   writeSampleClass
 } from '../../../src/node/grading/samples';
 import { EXTENSION_VERSION } from '../../../src/core/version';
+import { checkVersion } from '../../../src/core/checks/status';
+import { fingerprint } from '../../../src/core/notebook/hash';
 import { Widget } from '@lumino/widgets';
 
 const READ_OPTIONS = () => ({
@@ -169,6 +171,141 @@ describe('the class overview', () => {
     )!;
     expect(opened).toEqual([{ path: entry.file.path, section: section.index }]);
     widget.dispose();
+  });
+
+  it('has a column per section with checks: how many last passed', async () => {
+    const check = { cmd: 'test -f ~/done', on: 'node1' };
+    const cellWith = (result?: 'pass' | 'fail', ver = checkVersion(check)) => ({
+      cell_type: 'code',
+      id: 'c',
+      execution_count: null,
+      outputs: [],
+      source: 'touch ~/done',
+      metadata: {
+        'jupyterlab-testbed': {
+          v: 1,
+          checks: { cell: check },
+          ...(result
+            ? { chk: { cell: { at: '2026-12-01T10:00:00Z', r: result, ver } } }
+            : {})
+        }
+      }
+    });
+    // A second step of the section, without a check: bob ran it.
+    const ran = (student: string) => ({
+      cell_type: 'code',
+      id: 'r',
+      execution_count: student === 'bob' ? 1 : null,
+      outputs: [],
+      source: 'ls -l',
+      metadata:
+        student === 'bob'
+          ? {
+              'jupyterlab-testbed': {
+                v: 1,
+                run: {
+                  n: 1,
+                  last: '2026-12-01T10:00:00Z',
+                  ms: 100,
+                  src: fingerprint('ls -l'),
+                  c: 1
+                }
+              }
+            }
+          : {}
+    });
+    const lab = (student: string, cell: object) =>
+      JSON.stringify({
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: {},
+        cells: [
+          { cell_type: 'markdown', id: 'a', metadata: {}, source: '# Lab' },
+          { cell_type: 'markdown', id: 'b', metadata: {}, source: '## Deploy' },
+          cell,
+          ran(student),
+          {
+            cell_type: 'markdown',
+            id: 'd',
+            metadata: {},
+            source: '## Clean up'
+          },
+          {
+            cell_type: 'code',
+            id: 'e',
+            execution_count: null,
+            outputs: [],
+            metadata: {},
+            source: 'ls'
+          }
+        ]
+      });
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'tb-checks-'));
+    const copies: [string, object][] = [
+      ['alice', cellWith('pass')],
+      ['bob', cellWith('fail')],
+      ['carol', cellWith()],
+      // A pass of another check than the one declared counts for nothing.
+      ['dave', cellWith('pass', checkVersion({ ...check, cmd: 'true' }))]
+    ];
+    for (const [student, cell] of copies) {
+      fs.mkdirSync(path.join(folder, student));
+      fs.writeFileSync(
+        path.join(folder, student, 'lab.ipynb'),
+        lab(student, cell)
+      );
+    }
+    const { model, widget } = overview(fileSystemSource(folder));
+    await model.load();
+    model.notebook = 'lab';
+    await frames();
+    const header = Array.from(
+      widget.node.querySelectorAll('.jp-testbed-Class-sort')
+    ).map(b => b.textContent);
+    // Only the section with a check gets a column.
+    expect(header).toEqual([
+      'Student',
+      'Deploy',
+      'Clean up',
+      'Checks: Deploy',
+      'Done',
+      'Errors',
+      'Flags',
+      'Last activity'
+    ]);
+    const cells = () =>
+      Array.from(widget.node.querySelectorAll('.jp-testbed-Class-row')).map(
+        row => [
+          row.querySelector('.jp-testbed-Class-student')!.textContent,
+          row.querySelectorAll('td')[3].textContent
+        ]
+      );
+    expect(cells()).toEqual([
+      ['alice', '✓ 1/1'],
+      ['bob', '✓ 0/1'],
+      ['carol', '✓ 0/1'],
+      ['dave', '✓ 0/1']
+    ]);
+    expect(
+      widget.node
+        .querySelector('.jp-testbed-Class-checks')!
+        .getAttribute('aria-label')
+    ).toBe('1 of 1 checks passed');
+    // Sorted by checks passed, fewest first (ties by name); not by steps
+    // done (bob ran the section's other step).
+    model.sort = {
+      key: { notebook: 'lab', section: 0, checks: true },
+      descending: false
+    };
+    await frames();
+    expect(cells().map(([student]) => student)).toEqual([
+      'bob',
+      'carol',
+      'dave',
+      'alice'
+    ]);
+    widget.dispose();
+    fs.rmSync(folder, { recursive: true, force: true });
   });
 
   it('exports the whole class as CSV, whatever the filter', async () => {
