@@ -126,7 +126,7 @@ class CheckRunner:
         try:
             started = time.monotonic()
             status, output = await run_bounded(
-                args, deadline, cwd=self.root_dir, group_outlives=place != JUPYTER
+                args, deadline, cwd=self.root_dir, local=place == JUPYTER
             )
             ms = round((time.monotonic() - started) * 1000)
         finally:
@@ -154,16 +154,18 @@ def overall(results):
     return {"result": "pass"}
 
 
-async def run_bounded(args, deadline, cwd=None, group_outlives=False):
+async def run_bounded(args, deadline, cwd=None, local=True):
     """Run args in a session of their own: (status or None at the deadline, first output lines).
 
     Output beyond OUTPUT_BYTES is read and dropped, so a check that prints
-    megabytes neither fills memory nor blocks on a full pipe. The session's
-    processes are killed when args end, unless `group_outlives`: then only at
-    the deadline. An ssh that found no shared connection starts one, whose
-    ProxyJump process stays in this session: killing it would end the
-    connection, and every later check on a node behind a jump would connect
-    anew (about 200 ms instead of 15).
+    megabytes neither fills memory nor blocks on a full pipe. A `local`
+    check's session is killed when it ends, its children with it. An ssh
+    check's command runs on the node (its remote `timeout` ends it there);
+    here only the ssh client is killed, at the deadline: the rest of its
+    session is the shared connection it may have started (the ControlPersist
+    master's ProxyJump process), which the student's terminals and later
+    checks use (killing it made every check behind a jump connect anew,
+    about 200 ms instead of 15, and could drop a terminal's connection).
     """
     try:
         process = await asyncio.create_subprocess_exec(
@@ -190,10 +192,12 @@ async def run_bounded(args, deadline, cwd=None, group_outlives=False):
     except asyncio.TimeoutError:
         pass
     finally:
-        # The whole group: a check's children go with it, also when it ended itself.
-        if status is None or not group_outlives:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            if local:
+                # The whole group: a check's children go with it, also when it ended itself.
                 os.killpg(process.pid, signal.SIGKILL)
+            elif status is None:
+                process.kill()
         if process.returncode is None:
             await process.wait()
     return status, first_lines(bytes(kept))

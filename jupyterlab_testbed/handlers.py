@@ -29,6 +29,7 @@ from .errors import RequestError
 from .processes import ssh_in_terminals
 from .tree import list_folder
 from .tunnels import (
+    MAX_ID,
     ForwardResolver,
     bracketed,
     https_request_options,
@@ -37,6 +38,8 @@ from .tunnels import (
 )
 
 PREFIX = "jupyterlab-testbed"
+# What a forwarded reply may hold in memory for a browser that reads slowly.
+MAX_UNSENT = 64 * 1024 * 1024
 # Headers of one hop, not passed on by the tunnels' proxy (as jupyter-server-proxy).
 HOP_BY_HOP = (
     "Proxy-Connection",
@@ -50,8 +53,18 @@ HOP_BY_HOP = (
     "Proxy-Authenticate",
 )
 HOP_BY_HOP_LOWER = {name.lower() for name in HOP_BY_HOP}
-# Jupyter's and the hub's own credentials, never passed on to a node's service.
-JUPYTER_HEADERS = ("Authorization", "X-XSRFToken")
+# Jupyter's and the hub's own credentials, and what the hub's proxy says of
+# the student's connection, never passed on to a node's service.
+JUPYTER_HEADERS = (
+    "Authorization",
+    "X-XSRFToken",
+    "X-Forwarded-For",
+    "X-Forwarded-Host",
+    "X-Forwarded-Proto",
+    "X-Forwarded-Port",
+    "X-Real-IP",
+    "Forwarded",
+)
 JUPYTER_COOKIE = re.compile(r"_xsrf|username-.*|jupyterhub-.*")
 
 
@@ -234,7 +247,7 @@ class TunnelHandler(SSHHandler):
 
     def forward_id(self):
         value = self.json_body().get("id")
-        if type(value) is not int or not 0 < value < 2**31:
+        if type(value) is not int or not 0 < value <= MAX_ID:
             raise RequestError("“id” must be the number of an open forward.")
         return value
 
@@ -306,7 +319,7 @@ class TunnelProxyHandler(LocalProxyHandler):
 
     def proxy_request_headers(self):
         # The node's service gets the page's request, not the student's
-        # Jupyter token, XSRF token or login cookies.
+        # Jupyter token, XSRF token, login cookies or address.
         headers = super().proxy_request_headers()
         for name in JUPYTER_HEADERS:
             headers.pop(name, None)
@@ -342,9 +355,9 @@ class TunnelProxyHandler(LocalProxyHandler):
         for name in HOP_BY_HOP:
             self.request.headers.pop(name, None)
         body = self.request.body or (b"" if self.request.method in ("POST", "PUT") else None)
-        reply = StreamedReply(self, forward)
-        # Addressed as the lab's own `ssh -L` would be (its Host header), reached
-        # through the forward's socket.
+        reply = StreamedReply(self, forward, proxied_path)
+        # The URL the lab's own `ssh -L` reaches (the page's Host header is
+        # passed on, as jupyter-server-proxy does), through the forward's socket.
         request = self._build_proxy_request(
             bracketed(forward.host),
             forward.port,
@@ -393,10 +406,12 @@ class TunnelProxyHandler(LocalProxyHandler):
 class StreamedReply:
     """A node's reply passed on as it arrives: its status and headers, then each chunk."""
 
-    def __init__(self, handler, forward):
-        self.handler, self.forward = handler, forward
+    def __init__(self, handler, forward, proxied_path):
+        self.handler, self.forward, self.path = handler, forward, proxied_path
         self.lines = []
         self.started = False
+        # Bytes handed to the browser's connection and not yet written to it.
+        self.unsent = 0
 
     def header_line(self, line):
         if line.startswith("HTTP/"):
@@ -426,7 +441,7 @@ class StreamedReply:
                 continue
             if name.lower() == "location":
                 value = rewrite_location(
-                    value, self.forward, handler.context_path, handler.request.host
+                    value, self.forward, handler.context_path, self.path, handler.request.host
                 )
             handler.add_header(name, value)
         # Only a reply whose status and headers were taken has started.
@@ -434,8 +449,18 @@ class StreamedReply:
 
     def chunk(self, data):
         self.start()
+        if self.unsent + len(data) > MAX_UNSENT:
+            # A node streams faster than the browser reads: not held in memory.
+            self.handler.request.connection.close()
+            raise tornado.web.HTTPError(502, "The browser does not keep up with the node's reply.")
+        self.unsent += len(data)
         self.handler.write(data)
-        self.handler.flush()
+        # Tornado's own flush: jupyter-server-proxy's instance wrapper drops its Future.
+        written = tornado.web.RequestHandler.flush(self.handler)
+        written.add_done_callback(lambda _: self.sent(len(data)))
+
+    def sent(self, size):
+        self.unsent -= size
 
 
 # Each route below <base_url>/jupyterlab-testbed/.
@@ -453,7 +478,7 @@ ROUTES = [
     ("tunnels", TunnelsHandler),
     ("tunnels/keepalive", TunnelKeepAliveHandler),
     ("tunnels/close", TunnelCloseHandler),
-    (r"tunnels/(\d+)/(.*)", TunnelProxyHandler),
+    (r"tunnels/(\d{1,10})/(.*)", TunnelProxyHandler),
 ]
 
 

@@ -13,8 +13,9 @@ host key is checked, is what authenticates the node.
 
 The local side is never the lab's own local port (a privileged or used one
 would fail for no reason the student can fix) nor any TCP port: it is a
-Unix socket in the server's private socket directory (`tunnels/` of the
-control directory, 0700; the socket 0600 as ssh binds it), so another user
+Unix socket in the server's private socket directory (its own folder in
+`tunnels/` of the control directory, 0700; the socket 0600 as ssh binds
+it), so another user
 of a shared machine cannot reach the node's service around the proxy's
 login and authorizer, as they could a loopback port. With a ControlMaster running for the node, the
 forward rides it (`ssh -O forward`); otherwise a dedicated `ssh -N -L` runs.
@@ -29,12 +30,16 @@ import contextlib
 import ipaddress
 import json
 import os
+import re
+import secrets
+import shutil
 import socket
 import ssl
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from jupyter_server.utils import url_path_join
 from tornado import httpclient, netutil
@@ -47,6 +52,10 @@ from .errors import RequestError
 from .processes import run, tidy
 
 SCHEMES = ("http", "https")
+# Forward numbers: what the route's (\d{1,10}) can name.
+MAX_ID = 2**31 - 1
+# A dot as a browser reads a URL's path.
+DOT = re.compile("%2e", re.IGNORECASE)
 # How long a dedicated ssh may take to listen, and the probe to answer.
 OPEN_TIMEOUT = 20
 PROBE_TIMEOUT = 10
@@ -169,7 +178,8 @@ class TestbedTunnels(LoggingConfigurable):
         super().__init__(**kwargs)
         self.ssh = ssh
         self.forwards = {}
-        self._next_id = 1
+        # This server's own folder of forward sockets, made at the first forward.
+        self._folder = None
         self._lock = asyncio.Lock()
         self._reaper = None
 
@@ -217,16 +227,23 @@ class TestbedTunnels(LoggingConfigurable):
             return forward.describe(base_url)
 
     def _new_forward(self, node, host, port, scheme):
-        self.ssh.ensure_control_dir()
-        # A folder of their own: what walks the control sockets never meets them.
-        folder = os.path.join(self.ssh.control_path, "tunnels")
-        make_private_dirs(folder)
-        number, self._next_id = self._next_id, self._next_id + 1
-        path = os.path.join(folder, f"{number}.sock")
-        # Left by a server that did not stop cleanly: ssh will not bind over it.
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)
-        return Forward(node, host, port, scheme, number, path)
+        if self._folder is None or not os.path.isdir(self._folder):
+            self.ssh.ensure_control_dir()
+            # Apart from the control sockets (what walks those never meets a
+            # forward), and one folder per server: two servers of one user
+            # share the control directory, and neither may bind or remove
+            # the other's sockets.
+            shared = os.path.join(self.ssh.control_path, "tunnels")
+            make_private_dirs(shared)
+            self._folder = tempfile.mkdtemp(dir=shared)
+        # Not a count from 1: a tab left open across a restart must not reach
+        # the new server's forward of the same number.
+        number = secrets.randbelow(MAX_ID) + 1
+        while number in self.forwards:
+            number = secrets.randbelow(MAX_ID) + 1
+        return Forward(
+            node, host, port, scheme, number, os.path.join(self._folder, f"{number}.sock")
+        )
 
     async def _start(self, forward):
         returncode, _, _ = await run(self.ssh_args(forward.node, "-O", "check"))
@@ -319,6 +336,9 @@ class TestbedTunnels(LoggingConfigurable):
         async with self._lock:
             for forward in list(self.forwards.values()):
                 await self._close(forward)
+            if self._folder is not None:
+                shutil.rmtree(self._folder, ignore_errors=True)
+                self._folder = None
 
     async def _close(self, forward):
         self.forwards.pop(forward.id, None)
@@ -364,15 +384,22 @@ class TestbedTunnels(LoggingConfigurable):
                     await self._close(forward)
 
 
-def rewrite_location(value, forward, context_path, request_host=""):
+def rewrite_location(value, forward, context_path, proxied_path="", request_host=""):
     """A node's redirect, pointed under the forward's route.
 
     A service behind the forward thinks it is at the root of its site:
-    `/login`, or a URL of the host it was asked as (the page's own, passed
-    on as jupyter-server-proxy does, or the forward's `127.0.0.1:8443`),
-    would leave the route. A relative one stays as it is, and so does one
-    to another site (the page would go there anyway).
+    `/login`, `../login`, or a URL of the host it was asked as (the page's
+    own, passed on as jupyter-server-proxy does, or the forward's
+    `127.0.0.1:8443`) would leave the route. Each is resolved as the service
+    sees its site, from the page it answered (`proxied_path`), dot segments
+    clamped at its root as browsers read them (`%2e` too), then put under
+    the route. One to another site is left as it is (the page could go
+    there anyway); one with a backslash (which browsers read as a slash)
+    goes to the route's root.
     """
+    root = url_path_join(context_path, "/")
+    if "\\" in value:
+        return root
     parts = urlsplit(value)
     if parts.scheme or parts.netloc:
         ours = {f"{bracketed(forward.host)}:{forward.port}".lower(), request_host.lower()}
@@ -380,10 +407,12 @@ def rewrite_location(value, forward, context_path, request_host=""):
             ours.add(bracketed(forward.host).lower())
         if parts.scheme not in SCHEMES or parts.netloc.lower() not in ours - {""}:
             return value
-    elif not parts.path.startswith("/"):
-        return value
-    path = url_path_join(context_path, parts.path or "/")
-    return urlunsplit(("", "", path, parts.query, parts.fragment))
+        # A URL's own path, from its site's root.
+        page, path = "/", DOT.sub(".", parts.path) or "/"
+    else:
+        page, path = "/" + proxied_path.lstrip("/"), DOT.sub(".", parts.path)
+    resolved = urlsplit(urljoin("http://node" + page, path)).path or "/"
+    return urlunsplit(("", "", url_path_join(context_path, resolved), parts.query, parts.fragment))
 
 
 def https_request_options(options):

@@ -232,6 +232,19 @@ async def test_the_shared_connection_a_check_opened_stays_up(jp_fetch, lab, stat
         assert master_up(state_dir, node)
 
 
+async def test_a_check_past_its_deadline_leaves_the_shared_connection_up(jp_fetch, lab, state_dir):
+    # A detached process keeps the check's channel open past the remote timeout, so the
+    # check reaches its deadline: its ssh goes, node2's connection (which this check
+    # opened, through node1) stays for the terminals and later checks.
+    marker = f"sleep 33{os.getpid() % 1000}.5"
+    command = f"setsid {marker} & true"
+    result = await check(jp_fetch, command, where="node2", timeout=1)
+    assert result["result"] == {"result": "timeout"}
+    assert master_up(state_dir, "node2")
+    assert running(f"ssh .* node2 -- timeout .*{marker}") == []
+    subprocess.run(["pkill", "-f", marker], check=False)
+
+
 async def test_a_check_on_all_nodes_runs_on_each(jp_fetch, lab):
     result = await check(jp_fetch, "hostname", where="all")
     # The last line: ssh may say first that another check made the shared connection.

@@ -6,6 +6,7 @@ Run under `flock /tmp/jlt-heavy.lock`: the testbed is shared by every test.
 """
 
 import asyncio
+import glob
 import json
 import os
 import shutil
@@ -144,9 +145,15 @@ async def fetch_page(jp_fetch, url, path=""):
     return response.body.decode()
 
 
+def socket_path(control_dir, forward_id):
+    """The forward's socket: in this server's own folder of the control directory's tunnels/."""
+    found = glob.glob(os.path.join(control_dir, "tunnels", "*", f"{forward_id}.sock"))
+    return found[0] if found else os.path.join(control_dir, "tunnels", "gone", "gone.sock")
+
+
 def listening(control_dir, forward):
     """Whether the forward's socket is there and something accepts on it."""
-    path = os.path.join(control_dir, "tunnels", f"{forward['id']}.sock")
+    path = socket_path(control_dir, forward["id"])
     with socket.socket(socket.AF_UNIX) as probe:
         try:
             probe.connect(path)
@@ -173,7 +180,7 @@ async def test_http_through_the_proxy_under_the_base_url(jp_fetch, lab, control_
     # No TCP port: another user of the machine could reach one around the
     # proxy. The socket is the owner's only, in the owner's 0700 directory.
     assert tcp_listeners() <= before
-    path = os.path.join(control_dir, "tunnels", f"{number}.sock")
+    path = socket_path(control_dir, number)
     assert stat.S_ISSOCK(os.stat(path).st_mode)
     assert os.stat(path).st_mode & 0o077 == 0
     assert os.stat(os.path.dirname(path)).st_mode & 0o077 == 0
@@ -224,6 +231,27 @@ async def test_websocket_echo(jp_fetch, jp_ws_fetch, lab):
         socket.close()
 
 
+async def test_two_servers_of_one_user_keep_their_own_sockets(ssh, lab, control_dir):
+    from jupyterlab_testbed.tunnels import TestbedTunnels
+
+    # A second server of the same user: the same control directory.
+    first, second = TestbedTunnels(ssh), TestbedTunnels(ssh)
+    try:
+        opened = [
+            await tunnels.open("node1", "127.0.0.1", 8080, "http", "/")
+            for tunnels in (first, second)
+        ]
+        paths = [socket_path(control_dir, forward["id"]) for forward in opened]
+        assert os.path.dirname(paths[0]) != os.path.dirname(paths[1])
+        await second.close_all()
+        # The first server's forward is untouched by the second's going.
+        assert listening(control_dir, opened[0])
+        assert not os.path.exists(paths[1])
+    finally:
+        await first.close_all()
+        await second.close_all()
+
+
 async def test_nothing_listening_gets_a_message_and_no_forward(jp_fetch, lab):
     message = await tunnel_refusal(
         jp_fetch, {"node": "node1", "host": "127.0.0.1", "port": 9, "scheme": "http"}, 502
@@ -264,7 +292,8 @@ async def test_closes_when_the_server_stops(jp_fetch, jp_serverapp, lab, control
     for app in extension:
         await app.stop_extension()
     assert not listening(control_dir, forward)
-    assert not os.path.exists(os.path.join(control_dir, "tunnels", f"{forward['id']}.sock"))
+    # This server's folder of sockets goes with it; the shared tunnels/ stays.
+    assert os.listdir(os.path.join(control_dir, "tunnels")) == []
 
 
 async def test_refused_inputs_connect_nothing(jp_fetch, lab):

@@ -469,12 +469,13 @@ export function checkLab(lab: ILab): string[] {
   const terminals = new Map<string, string>();
   for (const node of lab.nodes) {
     const terminal = terminalName(node.name);
-    const other = terminals.get(terminal);
+    // Blocks name their node in any case (`# run on Node1`).
+    const other = terminals.get(terminal.toLowerCase());
     if (names.has(node.name)) {
       problems.push(`Two nodes are called “${node.name}”.`);
     } else if (other !== undefined) {
       problems.push(
-        `“${other}” and “${node.name}” differ only in “-” and “_”: they would share one terminal. Rename one.`
+        `“${other}” and “${node.name}” differ only in case, “-” or “_”: a block for one could go to the other. Rename one.`
       );
     } else if (NAME.test(node.name) && JUPYTER_SUFFIX.test(terminal)) {
       problems.push(
@@ -482,7 +483,7 @@ export function checkLab(lab: ILab): string[] {
       );
     }
     names.add(node.name);
-    terminals.set(terminal, node.name);
+    terminals.set(terminal.toLowerCase(), node.name);
   }
   for (const node of lab.nodes) {
     problems.push(...nodeProblems(node, names));

@@ -404,7 +404,14 @@ describe('validation', () => {
         ])
       )
     ).toEqual([
-      '“node-a” and “node_a” differ only in “-” and “_”: they would share one terminal. Rename one.'
+      '“node-a” and “node_a” differ only in case, “-” or “_”: a block for one could go to the other. Rename one.'
+    ]);
+    expect(
+      problems(
+        lab([node({ name: 'Data' }), node({ name: 'data', host: '10.0.0.2' })])
+      )
+    ).toEqual([
+      '“Data” and “data” differ only in case, “-” or “_”: a block for one could go to the other. Rename one.'
     ]);
     expect(problems(lab([node({ name: 'mlops-jupyter' })]))).toEqual([
       "The node name “mlops-jupyter” ends in “jupyter”, which names the lab's Jupyter terminal. Rename it."
