@@ -1,0 +1,633 @@
+/**
+ * Part 16: memory over a long session, extension enabled vs disabled.
+ *
+ * One page per server, driven identically: a session of run-alls of a bash
+ * notebook, a mid-size lab notebook opened and closed again and again, and
+ * blocks sent to a terminal of this server (on the enabled side through
+ * the extension's Run in a Jupyter terminal, on the disabled side the same
+ * keystrokes through the terminal's own connection). After half of the
+ * session and after all of it, each page's garbage is collected (twice)
+ * and its JS heap and DOM counters are read: the difference enabled -
+ * disabled must stay under DIFFERENCE_TARGET, and must not grow between
+ * the two lengths by more than GROWTH_TARGET. At the end every notebook
+ * and the terminal are closed, and the DOM nodes and listeners left are
+ * compared with those of the page before the session (a closed notebook's
+ * detached nodes, or the listeners on them, would stay), as are the
+ * detached DOM nodes of a heap snapshot.
+ *
+ * Nothing connects to a node: the servers' settings have none, and the
+ * only terminal is a shell of the server itself.
+ *
+ * Usage: node memory.mjs --enabled-port P --disabled-port P --run-notebook NAME
+ *          --open-notebook NAME [--run-alls 10] [--opens 50] [--sends 200]
+ */
+import { parseArgs } from 'node:util';
+import { launchBrowser, openLab, reasonOf, serverUrl, within } from './lib.mjs';
+
+const { values: args } = parseArgs({
+  options: {
+    'enabled-port': { type: 'string' },
+    'disabled-port': { type: 'string' },
+    'run-notebook': { type: 'string' },
+    'open-notebook': { type: 'string' },
+    'run-alls': { type: 'string', default: '10' },
+    opens: { type: 'string', default: '50' },
+    sends: { type: 'string', default: '200' }
+  }
+});
+const RUN_ALLS = Number(args['run-alls']);
+const OPENS = Number(args.opens);
+const SENDS = Number(args.sends);
+for (const [name, value] of [
+  ['--run-alls', RUN_ALLS],
+  ['--opens', OPENS],
+  ['--sends', SENDS]
+]) {
+  if (!Number.isInteger(value) || value < 2 || value % 2) {
+    throw new Error(
+      `${name} must be an even number of at least 2 (the session has two halves)`
+    );
+  }
+}
+
+/** The JS heap the extension may add, after GC, at either length (the issue's target). */
+const DIFFERENCE_TARGET = 20;
+/**
+ * How much that difference may grow from half the session to all of it.
+ * A closed notebook kept alive would add about a megabyte each (25 in the
+ * second half), and a few hundred bytes kept per cell run 0.5 MB or more;
+ * the page's own heap after GC moves by about a megabyte between like
+ * states (code compiled late, caches): 5 MB tells a leak from that noise.
+ */
+const GROWTH_TARGET = 5;
+/**
+ * DOM nodes, listeners and detached nodes (heap snapshot) the extension's
+ * page may keep beyond the disabled page's once everything is closed,
+ * each compared with its own page before the session. Both pages keep
+ * thousands of JupyterLab's own (about 8,000 nodes after a quick session);
+ * the two sides differ by a few hundred from run to run. One closed
+ * notebook kept alive would be thousands more: the open run and sends
+ * notebooks and the terminal are about 8,000 nodes of a quick session.
+ */
+const NODES_TARGET = 2000;
+const LISTENERS_TARGET = 2000;
+const DETACHED_TARGET = 1000;
+/** Far above a run-all of 500 fast bash cells on a slow, busy machine. */
+const RUN_TIMEOUT = 240_000;
+const STEP_TIMEOUT = 60_000;
+const SENDS_NOTEBOOK = 'memory-sends.ipynb';
+/** The block sent: its output (42x) is not in its echo, so each one is counted once. */
+const BLOCK = 'echo $((6*7))x';
+const OUTPUT = '42x';
+const MB = 1024 * 1024;
+
+const failures = [];
+const fail = (step, error) => {
+  const reason = reasonOf(error);
+  failures.push(`${step}: ${reason}`);
+  console.log(`  ${step}: FAILED (${reason})`);
+};
+
+const browser = await launchBrowser();
+try {
+  const sides = [];
+  for (const [name, port, extension] of [
+    ['enabled', args['enabled-port'], true],
+    ['disabled', args['disabled-port'], false]
+  ]) {
+    const { page, hasSidebar } = await openLab(browser, serverUrl(port));
+    if (hasSidebar !== extension) {
+      throw new Error(
+        `${name} server: the extension is not ${name} as intended`
+      );
+    }
+    page.on('dialog', dialog => dialog.dismiss());
+    const cdp = await page.context().newCDPSession(page);
+    const side = { name, page, cdp, extension, measures: {} };
+    // A student has a left panel open: ours where it exists.
+    await page.evaluate(
+      id => window.jupyterapp.shell.activateById(id),
+      extension ? 'jp-testbed-sidebar' : 'filebrowser'
+    );
+    // Code loaded on first use and caches filled once are not the session's.
+    await openAndClose(side, 1);
+    side.measures.start = await measure(side);
+    await setUp(side);
+    sides.push(side);
+  }
+  console.log(
+    `session: ${RUN_ALLS} run-alls of ${args['run-notebook']}, ${args['open-notebook']} opened and closed ` +
+      `${OPENS} times, ${SENDS} blocks sent to a terminal; measured after each half`
+  );
+  const lengths = ['half', 'full'];
+  for (const length of lengths) {
+    for (const side of sides) {
+      await half(side, length);
+    }
+    for (const side of sides) {
+      side.measures[length] = await measure(side);
+    }
+  }
+  for (const side of sides) {
+    await tearDown(side);
+    side.measures.end = await measure(side);
+    side.detached = await countDetached(side);
+  }
+  report(sides);
+} catch (error) {
+  fail('session', error);
+} finally {
+  await browser.close();
+}
+if (failures.length) {
+  console.error(`FAILED: ${failures.join('; ')}`);
+  process.exitCode = 1;
+}
+
+/** Open the run and sends notebooks and the terminal (one block sent). */
+async function setUp(side) {
+  const { page } = side;
+  await page.bringToFront();
+  await within(
+    STEP_TIMEOUT,
+    `${side.name}: writing ${SENDS_NOTEBOOK}`,
+    page.evaluate(
+      ({ path, block }) =>
+        window.jupyterapp.serviceManager.contents.save(path, {
+          type: 'notebook',
+          format: 'json',
+          content: {
+            nbformat: 4,
+            nbformat_minor: 5,
+            metadata: {
+              kernelspec: {
+                name: 'bash',
+                display_name: 'Bash',
+                language: 'bash'
+              }
+            },
+            cells: [
+              {
+                cell_type: 'markdown',
+                id: 'sends',
+                metadata: {},
+                source: `## Sends\n\n\`\`\`bash\n# runs in Chameleon Jupyter environment\n${block}\n\`\`\`\n`
+              }
+            ]
+          }
+        }),
+      { path: SENDS_NOTEBOOK, block: BLOCK }
+    )
+  );
+  for (const [key, path] of [
+    ['sends', SENDS_NOTEBOOK],
+    ['run', args['run-notebook']]
+  ]) {
+    await within(
+      STEP_TIMEOUT,
+      `${side.name}: opening ${path}`,
+      page.evaluate(openInPage, { path, key })
+    );
+  }
+  // The first block makes the terminal; its output counter starts after it.
+  await within(
+    STEP_TIMEOUT,
+    `${side.name}: first block`,
+    page.evaluate(firstSend, {
+      extension: side.extension,
+      block: BLOCK,
+      output: OUTPUT
+    })
+  );
+}
+
+/** Half of the session: run-alls, opens and sends. */
+async function half(side, length) {
+  const { page } = side;
+  await page.bringToFront();
+  for (let run = 1; run <= RUN_ALLS / 2; run++) {
+    const label = `${length} ${side.name} run-all ${run}/${RUN_ALLS / 2}`;
+    const result = await within(
+      RUN_TIMEOUT,
+      label,
+      page.evaluate(runAllInPage)
+    );
+    if (result.notRun) {
+      throw new Error(
+        `${label}: ${result.notRun} of ${result.cells} code cells did not run (${JSON.stringify(result)})`
+      );
+    }
+    console.log(
+      `  ${label}: ${result.cells} code cells in ${result.ms.toFixed(0)} ms`
+    );
+  }
+  const opened = await openAndClose(side, OPENS / 2);
+  console.log(
+    `  ${length} ${side.name}: ${args['open-notebook']} opened and closed ${OPENS / 2} times, ` +
+      `${(opened.ms / 1000).toFixed(1)} s (each ${opened.each.map(ms => ms.toFixed(0)).join(', ')} ms)`
+  );
+  const started = performance.now();
+  const sent = await within(
+    SENDS * 10_000,
+    `${length} ${side.name}: sends`,
+    page.evaluate(sendInPage, {
+      extension: side.extension,
+      count: SENDS / 2,
+      block: BLOCK
+    })
+  );
+  console.log(
+    `  ${length} ${side.name}: ${SENDS / 2} blocks sent and their output seen in ` +
+      `${((performance.now() - started) / 1000).toFixed(1)} s (${sent} outputs so far)`
+  );
+}
+
+/** Open and close the mid-size notebook `times` times; its kernel is shut down each time. */
+async function openAndClose(side, times) {
+  const started = performance.now();
+  const each = [];
+  for (let time = 1; time <= times; time++) {
+    const label = `${side.name}: ${args['open-notebook']} open ${time}/${times}`;
+    const t0 = performance.now();
+    await within(
+      STEP_TIMEOUT,
+      label,
+      side.page.evaluate(async path => {
+        const app = window.jupyterapp;
+        const panel = await app.commands.execute('docmanager:open', {
+          path,
+          factory: 'Notebook'
+        });
+        await panel.context.ready;
+        await panel.sessionContext.ready;
+        await panel.revealed;
+        app.shell.activateById(panel.id);
+        for (
+          let wait = 0;
+          panel.sessionContext.session?.kernel?.status !== 'idle';
+          wait++
+        ) {
+          if (wait > 1000) {
+            throw new Error(`${path}: its kernel never became idle`);
+          }
+          await new Promise(resolve => setTimeout(resolve, 50));
+        }
+        // As a student reads it: the frames and idle work that follow an open.
+        await new Promise(resolve => setTimeout(resolve, 500));
+        await panel.sessionContext.shutdown();
+        panel.dispose();
+        if (!panel.context.isDisposed) {
+          throw new Error(`${path}: its context outlived the closed panel`);
+        }
+      }, args['open-notebook'])
+    );
+    each.push(performance.now() - t0);
+  }
+  return { ms: performance.now() - started, each };
+}
+
+/** Close every notebook and the terminal, kernels and terminal shut down. */
+async function tearDown(side) {
+  await side.page.bringToFront();
+  await within(
+    STEP_TIMEOUT,
+    `${side.name}: closing everything`,
+    side.page.evaluate(async () => {
+      const state = window.__benchMemory;
+      for (const panel of [state.run, state.sends]) {
+        await panel.sessionContext.shutdown();
+        panel.dispose();
+      }
+      await state.terminal.content.session.shutdown();
+      state.terminal.dispose();
+      state.counter.disconnect();
+      window.__benchMemory = null;
+      // Give widgets that close on a later frame (the shell's tab bars) their turn.
+      await new Promise(resolve => setTimeout(resolve, 1000));
+    })
+  );
+}
+
+/** GC twice, then the page's JS heap (MB) and DOM counters. */
+async function measure(side) {
+  const { cdp, page } = side;
+  // The same widget in front on both sides: the run notebook while it is open.
+  await page.bringToFront();
+  await page.evaluate(() => {
+    const run = window.__benchMemory?.run;
+    if (run) {
+      window.jupyterapp.shell.activateById(run.id);
+    }
+  });
+  await page.waitForTimeout(1000);
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const heap = await cdp.send('Runtime.getHeapUsage');
+  const dom = await cdp.send('Memory.getDOMCounters');
+  return {
+    heap: heap.usedSize / MB,
+    documents: dom.documents,
+    nodes: dom.nodes,
+    listeners: dom.jsEventListeners
+  };
+}
+
+/**
+ * The detached DOM nodes a heap snapshot holds, by element name (the most
+ * common few), or null when the snapshot took too long.
+ */
+async function countDetached(side) {
+  const { cdp } = side;
+  const chunks = [];
+  const onChunk = ({ chunk }) => chunks.push(chunk);
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
+  try {
+    await within(
+      120_000,
+      `${side.name}: heap snapshot`,
+      cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false })
+    );
+  } catch (error) {
+    fail(`${side.name}: heap snapshot`, error);
+    return null;
+  } finally {
+    cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
+  }
+  const snapshot = JSON.parse(chunks.join(''));
+  const fields = snapshot.snapshot.meta.node_fields;
+  const width = fields.length;
+  const nameAt = fields.indexOf('name');
+  const detachedAt = fields.indexOf('detachedness');
+  const byName = new Map();
+  let total = 0;
+  for (let at = 0; at < snapshot.nodes.length; at += width) {
+    const name = snapshot.strings[snapshot.nodes[at + nameAt]];
+    const detached =
+      detachedAt >= 0
+        ? snapshot.nodes[at + detachedAt] === 2
+        : name.startsWith('Detached ');
+    if (detached) {
+      total++;
+      const short = name.replace(/^Detached /, '').split(' ')[0];
+      byName.set(short, (byName.get(short) ?? 0) + 1);
+    }
+  }
+  const top = [...byName].sort((a, b) => b[1] - a[1]).slice(0, 5);
+  return { total, top: top.map(([name, n]) => `${name} ${n}`).join(', ') };
+}
+
+function report(sides) {
+  const [enabled, disabled] = sides;
+  const line = m =>
+    `heap ${m.heap.toFixed(1)} MB, ${m.documents} documents, ${m.nodes} nodes, ${m.listeners} listeners`;
+  for (const point of ['start', 'half', 'full', 'end']) {
+    console.log(
+      `  ${point.padEnd(5)} enabled: ${line(enabled.measures[point])}`
+    );
+    console.log(
+      `  ${''.padEnd(5)} disabled: ${line(disabled.measures[point])}`
+    );
+  }
+  const difference = point =>
+    enabled.measures[point].heap - disabled.measures[point].heap;
+  const atHalf = difference('half');
+  const atFull = difference('full');
+  const growth = atFull - atHalf;
+  const sideGrowth = side => side.measures.full.heap - side.measures.half.heap;
+  const over = [];
+  if (atHalf >= DIFFERENCE_TARGET || atFull >= DIFFERENCE_TARGET) {
+    over.push(
+      `the difference reached ${Math.max(atHalf, atFull).toFixed(1)} MB`
+    );
+  }
+  if (growth >= GROWTH_TARGET) {
+    over.push(`the difference grew by ${growth.toFixed(1)} MB`);
+  }
+  console.log(
+    `SUMMARY memory after ${RUN_ALLS} run-alls, ${OPENS} opens and ${SENDS} sends: enabled - disabled ` +
+      `${atFull.toFixed(1)} MB (${atHalf.toFixed(1)} MB at half the session; target < ${DIFFERENCE_TARGET}), ` +
+      `growth of the difference ${growth.toFixed(1)} MB (target < ${GROWTH_TARGET}; each side grew ` +
+      `${sideGrowth(enabled).toFixed(1)} and ${sideGrowth(disabled).toFixed(1)} MB in the second half); ` +
+      `heap ${enabled.measures.full.heap.toFixed(1)} vs ${disabled.measures.full.heap.toFixed(1)} MB` +
+      `${over.length ? ' MISSED' : ''}`
+  );
+  // What every notebook and the terminal, once closed, left in the page.
+  const left = (side, key) => side.measures.end[key] - side.measures.start[key];
+  const nodes = left(enabled, 'nodes') - left(disabled, 'nodes');
+  const listeners = left(enabled, 'listeners') - left(disabled, 'listeners');
+  if (nodes >= NODES_TARGET) {
+    over.push(
+      `${nodes} more DOM nodes left after closing than without the extension`
+    );
+  }
+  if (listeners >= LISTENERS_TARGET) {
+    over.push(
+      `${listeners} more listeners left after closing than without the extension`
+    );
+  }
+  const detachedMore =
+    enabled.detached && disabled.detached
+      ? enabled.detached.total - disabled.detached.total
+      : null;
+  if (detachedMore !== null && detachedMore >= DETACHED_TARGET) {
+    over.push(
+      `${detachedMore} more detached DOM nodes after closing than without the extension`
+    );
+  }
+  const detached = side =>
+    side.detached
+      ? `${side.detached.total}${side.detached.top ? ` (${side.detached.top})` : ''}`
+      : 'not counted';
+  console.log(
+    `SUMMARY memory after closing everything, against the page before the session: DOM nodes ` +
+      `${signed(left(enabled, 'nodes'))} enabled, ${signed(left(disabled, 'nodes'))} disabled ` +
+      `(difference ${signed(nodes)}, target < ${NODES_TARGET}); listeners ${signed(left(enabled, 'listeners'))} ` +
+      `and ${signed(left(disabled, 'listeners'))} (difference ${signed(listeners)}, target < ${LISTENERS_TARGET}); ` +
+      `heap ${signed(left(enabled, 'heap').toFixed(1))} and ${signed(left(disabled, 'heap').toFixed(1))} MB; ` +
+      `detached DOM nodes in a heap snapshot ${detached(enabled)} enabled, ${detached(disabled)} disabled ` +
+      `(difference ${detachedMore === null ? 'not counted' : signed(detachedMore)}, target < ${DETACHED_TARGET})` +
+      `${nodes >= NODES_TARGET || listeners >= LISTENERS_TARGET || detachedMore >= DETACHED_TARGET ? ' MISSED' : ''}`
+  );
+  for (const reason of over) {
+    failures.push(reason);
+  }
+}
+
+function signed(value) {
+  return Number(value) >= 0 ? `+${value}` : String(value);
+}
+
+/** In the page: open a notebook, keep it as window.__benchMemory[key]. */
+async function openInPage({ path, key }) {
+  const app = window.jupyterapp;
+  const panel = await app.commands.execute('docmanager:open', {
+    path,
+    factory: 'Notebook'
+  });
+  await panel.context.ready;
+  await panel.sessionContext.ready;
+  await panel.revealed;
+  for (
+    let wait = 0;
+    panel.sessionContext.session?.kernel?.status !== 'idle';
+    wait++
+  ) {
+    if (wait > 1000) {
+      throw new Error(`${path}: its kernel never became idle`);
+    }
+    await new Promise(resolve => setTimeout(resolve, 50));
+  }
+  window.__benchMemory ??= {};
+  window.__benchMemory[key] = panel;
+}
+
+/**
+ * In the page: run all cells of the run notebook again, its outputs
+ * replaced as a student's re-run replaces them (the kernel keeps running,
+ * so every cell's execution count must rise).
+ */
+async function runAllInPage() {
+  const app = window.jupyterapp;
+  const panel = window.__benchMemory.run;
+  app.shell.activateById(panel.id);
+  for (let wait = 0; app.shell.currentWidget !== panel; wait++) {
+    if (wait > 100) {
+      throw new Error(
+        `the run notebook is not the current widget (${app.shell.currentWidget?.title.label})`
+      );
+    }
+    await new Promise(resolve => setTimeout(resolve, 50));
+  }
+  const code = () =>
+    [...panel.content.model.cells].filter(cell => cell.type === 'code');
+  const before = code().map(cell => cell.executionCount ?? 0);
+  const t0 = performance.now();
+  await app.commands.execute('notebook:run-all-cells');
+  const ms = performance.now() - t0;
+  const after = code();
+  const notRun = after.filter(
+    (cell, at) => !(cell.executionCount > before[at])
+  ).length;
+  return {
+    ms,
+    cells: after.length,
+    notRun,
+    counts: after.slice(0, 3).map(cell => cell.executionCount),
+    kernel: panel.sessionContext.session?.kernel?.status
+  };
+}
+
+/**
+ * In the page: send the block once, which makes the terminal (the
+ * extension's lab terminal, or a new terminal on the disabled side), and
+ * count its outputs from then on.
+ */
+async function firstSend({ extension, block, output }) {
+  const app = window.jupyterapp;
+  const state = window.__benchMemory;
+  const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+  let terminal;
+  if (extension) {
+    app.shell.activateById(state.sends.id);
+    state.sends.content.activeCellIndex = 0;
+    // The button appears once the cell is rendered and its bar drawn.
+    for (
+      let wait = 0;
+      !app.commands.isEnabled('testbed:run-in-jupyter-terminal');
+      wait++
+    ) {
+      if (wait > 400) {
+        throw new Error(
+          'the sends notebook has no Run in a Jupyter terminal button'
+        );
+      }
+      await sleep(50);
+    }
+    await app.commands.execute('testbed:run-in-jupyter-terminal');
+    for (let wait = 0; !terminal; wait++) {
+      if (wait > 400) {
+        throw new Error('Run in a Jupyter terminal opened no terminal');
+      }
+      await sleep(50);
+      terminal = [...app.shell.widgets('main')].find(widget =>
+        widget.content?.session?.name?.endsWith('_jupyter')
+      );
+    }
+  } else {
+    terminal = await app.commands.execute('terminal:create-new');
+    terminal.content.session.send({
+      type: 'stdin',
+      content: [`\x1b[200~${block}\x1b[201~\r`]
+    });
+  }
+  state.terminal = terminal;
+  const session = terminal.content.session;
+  for (let wait = 0; session.connectionStatus !== 'connected'; wait++) {
+    if (wait > 400) {
+      throw new Error(
+        `the terminal did not connect (${session.connectionStatus})`
+      );
+    }
+    await sleep(50);
+  }
+  // Let the first block's output pass before counting.
+  await sleep(1000);
+  const seen = { count: 0, tail: '' };
+  const onMessage = (_, message) => {
+    if (message.type === 'stdout') {
+      const text = seen.tail + String(message.content?.[0] ?? '');
+      seen.count += text.split(output).length - 1;
+      seen.tail = text.slice(-(output.length - 1));
+    }
+  };
+  session.messageReceived.connect(onMessage);
+  state.seen = seen;
+  state.counter = {
+    disconnect: () => session.messageReceived.disconnect(onMessage)
+  };
+}
+
+/**
+ * In the page: send the block `count` times, each after the previous one's
+ * output came back; returns how many outputs were seen so far.
+ */
+async function sendInPage({ extension, count, block }) {
+  const app = window.jupyterapp;
+  const state = window.__benchMemory;
+  const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+  if (extension) {
+    app.shell.activateById(state.sends.id);
+    state.sends.content.activeCellIndex = 0;
+    // The command follows the current notebook's active cell.
+    for (
+      let wait = 0;
+      !app.commands.isEnabled('testbed:run-in-jupyter-terminal');
+      wait++
+    ) {
+      if (wait > 200) {
+        throw new Error(
+          'Run in a Jupyter terminal is not enabled on the sends notebook'
+        );
+      }
+      await sleep(50);
+    }
+  }
+  for (let sent = 1; sent <= count; sent++) {
+    const expected = state.seen.count + 1;
+    if (extension) {
+      await app.commands.execute('testbed:run-in-jupyter-terminal');
+    } else {
+      state.terminal.content.session.send({
+        type: 'stdin',
+        content: [`\x1b[200~${block}\x1b[201~\r`]
+      });
+    }
+    for (let wait = 0; state.seen.count < expected; wait++) {
+      if (wait > 1000) {
+        throw new Error(`block ${sent}: its output did not come back in 10 s`);
+      }
+      await sleep(10);
+    }
+  }
+  return state.seen.count;
+}
