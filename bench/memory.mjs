@@ -25,7 +25,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { launchBrowser, openLab, reasonOf, serverUrl, within } from './lib.mjs';
+import {
+  launchBrowser,
+  openLab,
+  openNotebook,
+  reasonOf,
+  serverUrl,
+  within
+} from './lib.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -206,8 +213,16 @@ async function setUp(side) {
     await within(
       STEP_TIMEOUT,
       `${side.name}: opening ${path}`,
-      page.evaluate(openInPage, { path, key })
+      openNotebook(page, path)
     );
+    await page.evaluate(key => {
+      window.__benchMemory ??= {};
+      window.__benchMemory[key] = window.__benchPanel;
+      window.__benchPanel = null;
+    }, key);
+  }
+  if (side.extension) {
+    await showSends(page);
   }
   // The first block makes the terminal; its output counter starts after it.
   await within(
@@ -218,6 +233,22 @@ async function setUp(side) {
       block: BLOCK,
       output: OUTPUT
     })
+  );
+}
+
+/** The sends notebook in front, its block's Run in a Jupyter terminal button drawn. */
+async function showSends(page) {
+  await page.evaluate(() => {
+    const { sends } = window.__benchMemory;
+    window.jupyterapp.shell.activateById(sends.id);
+    sends.content.activeCellIndex = 0;
+  });
+  // The command presses the button of the current notebook's active cell.
+  await page.waitForFunction(
+    () =>
+      window.jupyterapp.commands.isEnabled('testbed:run-in-jupyter-terminal'),
+    undefined,
+    { polling: 50, timeout: 20_000 }
   );
 }
 
@@ -246,6 +277,9 @@ async function half(side, length) {
     `  ${length} ${side.name}: ${args['open-notebook']} opened and closed ${OPENS / 2} times, ` +
       `${(opened.ms / 1000).toFixed(1)} s (each ${opened.each.map(ms => ms.toFixed(0)).join(', ')} ms)`
   );
+  if (side.extension) {
+    await showSends(page);
+  }
   const started = performance.now();
   const sent = await within(
     SENDS * 10_000,
@@ -272,26 +306,14 @@ async function openAndClose(side, times) {
     await within(
       STEP_TIMEOUT,
       label,
+      openNotebook(side.page, args['open-notebook'])
+    );
+    await within(
+      STEP_TIMEOUT,
+      label,
       side.page.evaluate(async path => {
-        const app = window.jupyterapp;
-        const panel = await app.commands.execute('docmanager:open', {
-          path,
-          factory: 'Notebook'
-        });
-        await panel.context.ready;
-        await panel.sessionContext.ready;
-        await panel.revealed;
-        app.shell.activateById(panel.id);
-        for (
-          let wait = 0;
-          panel.sessionContext.session?.kernel?.status !== 'idle';
-          wait++
-        ) {
-          if (wait > 1000) {
-            throw new Error(`${path}: its kernel never became idle`);
-          }
-          await new Promise(resolve => setTimeout(resolve, 50));
-        }
+        const panel = window.__benchPanel;
+        window.__benchPanel = null;
         // As a student reads it: the frames and idle work that follow an open.
         await new Promise(resolve => setTimeout(resolve, 500));
         await panel.sessionContext.shutdown();
@@ -530,30 +552,6 @@ function signed(value) {
   return Number(value) >= 0 ? `+${value}` : String(value);
 }
 
-/** In the page: open a notebook, keep it as window.__benchMemory[key]. */
-async function openInPage({ path, key }) {
-  const app = window.jupyterapp;
-  const panel = await app.commands.execute('docmanager:open', {
-    path,
-    factory: 'Notebook'
-  });
-  await panel.context.ready;
-  await panel.sessionContext.ready;
-  await panel.revealed;
-  for (
-    let wait = 0;
-    panel.sessionContext.session?.kernel?.status !== 'idle';
-    wait++
-  ) {
-    if (wait > 1000) {
-      throw new Error(`${path}: its kernel never became idle`);
-    }
-    await new Promise(resolve => setTimeout(resolve, 50));
-  }
-  window.__benchMemory ??= {};
-  window.__benchMemory[key] = panel;
-}
-
 /**
  * In the page: run all cells of the run notebook again, its outputs
  * replaced as a student's re-run replaces them (the kernel keeps running,
@@ -601,21 +599,6 @@ async function firstSend({ extension, block, output }) {
   const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
   let terminal;
   if (extension) {
-    app.shell.activateById(state.sends.id);
-    state.sends.content.activeCellIndex = 0;
-    // The button appears once the cell is rendered and its bar drawn.
-    for (
-      let wait = 0;
-      !app.commands.isEnabled('testbed:run-in-jupyter-terminal');
-      wait++
-    ) {
-      if (wait > 400) {
-        throw new Error(
-          'the sends notebook has no Run in a Jupyter terminal button'
-        );
-      }
-      await sleep(50);
-    }
     await app.commands.execute('testbed:run-in-jupyter-terminal');
     for (let wait = 0; !terminal; wait++) {
       if (wait > 400) {
@@ -668,23 +651,6 @@ async function sendInPage({ extension, count, block }) {
   const app = window.jupyterapp;
   const state = window.__benchMemory;
   const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
-  if (extension) {
-    app.shell.activateById(state.sends.id);
-    state.sends.content.activeCellIndex = 0;
-    // The command follows the current notebook's active cell.
-    for (
-      let wait = 0;
-      !app.commands.isEnabled('testbed:run-in-jupyter-terminal');
-      wait++
-    ) {
-      if (wait > 200) {
-        throw new Error(
-          'Run in a Jupyter terminal is not enabled on the sends notebook'
-        );
-      }
-      await sleep(50);
-    }
-  }
   for (let sent = 1; sent <= count; sent++) {
     const expected = state.seen.count + 1;
     if (extension) {
