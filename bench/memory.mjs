@@ -407,6 +407,7 @@ async function snapshotCounts(side) {
   const byElement = new Map();
   const ours = new Map();
   let total = 0;
+  const testbed = new Map();
   for (let at = 0; at < snapshot.nodes.length; at += width) {
     const name = snapshot.strings[snapshot.nodes[at + nameAt]];
     if (snapshot.nodes[at + typeAt] === objectType && OUR_CLASSES.has(name)) {
@@ -418,6 +419,11 @@ async function snapshotCounts(side) {
         : name.startsWith('Detached ');
     if (detached) {
       total++;
+      // Chromium names a detached element with its tag and attributes.
+      if (name.includes('jp-testbed')) {
+        const shown = name.replace(/^Detached /, '').slice(0, 80);
+        testbed.set(shown, (testbed.get(shown) ?? 0) + 1);
+      }
       const element = name.replace(/^Detached /, '').split(' ')[0];
       byElement.set(element, (byElement.get(element) ?? 0) + 1);
     }
@@ -426,6 +432,12 @@ async function snapshotCounts(side) {
   return {
     total,
     top: top.map(([name, n]) => `${name} ${n}`).join(', '),
+    testbed: [...testbed.values()].reduce((sum, n) => sum + n, 0),
+    testbedTop: [...testbed]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([name, n]) => `${n} ${name}`)
+      .join('; '),
     ours
   };
 }
@@ -512,7 +524,10 @@ function report(sides) {
   }
   const detached = side =>
     side.snapshots.end
-      ? `${side.snapshots.end.total}${side.snapshots.end.top ? ` (${side.snapshots.end.top})` : ''}`
+      ? `${side.snapshots.end.total} (${side.snapshots.end.testbed} of the extension's, by their class` +
+        `${side.snapshots.start ? `, ${side.snapshots.start.testbed} before the session` : ''}` +
+        `${side.snapshots.end.testbed ? `: ${side.snapshots.end.testbedTop}` : ''}; ` +
+        `${side.snapshots.end.top})`
       : 'not counted';
   console.log(
     `SUMMARY memory after closing everything, against the page before the session: DOM nodes ` +
