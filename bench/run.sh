@@ -31,6 +31,10 @@
 #      over `ssh -L` by hand (bench/tunnel.sh; root only, the SSH testbed).
 #  15. the exit-status shell integration: 500 blocks to bash with it vs
 #      without (bench/exitstatus.mjs).
+#  16. memory over a long session (10 run-alls of a 500-cell notebook, a
+#      lab notebook opened and closed 50 times, 200 blocks sent to a
+#      terminal), enabled vs disabled, after half and all of it; and what
+#      closed notebooks leave behind (bench/memory.mjs).
 #  17. checks (issue 16): Check All on node2 vs ssh by hand, and three nodes
 #      in parallel vs one after the other (bench/checks.sh; root only).
 #   9. the JavaScript downloaded at page load and on first use, gzipped,
@@ -62,8 +66,10 @@ quick_or() { if [[ "$QUICK" == 1 ]]; then echo "$1"; else echo "$2"; fi; }
 RUNS="${BENCH_RUNS:-$(quick_or 2 3)}"
 RUN_CELLS="$(quick_or 100 500)"
 BIG_CELLS="$(quick_or 500 2000)"
+# Part 16: a tenth of the session in quick mode (10 run-alls of 50 cells).
+MEMORY_CELLS="$(quick_or 50 500)"
 KERNEL="${BENCH_KERNEL:-fast}"
-PARTS=" ${BENCH_PARTS:-1 2 3 4 5 6 7 9 11 12 13 14 15 17} "
+PARTS=" ${BENCH_PARTS:-1 2 3 4 5 6 7 9 11 12 13 14 15 16 17} "
 wanted() { [[ "$PARTS" == *" $1 "* ]]; }
 
 if [[ -f "$REPO_DIR/.venv/bin/activate" ]]; then
@@ -194,6 +200,12 @@ for side in enabled disabled; do
     python "$BENCH_DIR/make_notebook.py" "$BIG_CELLS" "$WORK/$side/root/open-$BIG_CELLS.ipynb"
     [[ -z "$REAL_LARGEST" ]] || cp "$REAL_LARGEST" "$WORK/$side/root/real-largest.ipynb"
   fi
+  # Part 16's session: its own run notebook (part 1's gets records) and the
+  # lab notebook it opens and closes.
+  if wanted 16; then
+    python "$BENCH_DIR/make_notebook.py" "$MEMORY_CELLS" "$WORK/$side/root/memory-run-$MEMORY_CELLS.ipynb"
+    cp "$REPO_DIR/notebooks/1_provision_cli.ipynb" "$WORK/$side/root/memory-open.ipynb"
+  fi
 done
 python "$BENCH_DIR/make_notebook.py" "$BIG_CELLS" "$WORK/enabled/root/sidebar-$BIG_CELLS.ipynb"
 python "$BENCH_DIR/make_notebook.py" "$BIG_CELLS" "$WORK/enabled/root/fill-$BIG_CELLS.ipynb"
@@ -299,6 +311,12 @@ fi
 if wanted 15; then
   run_bench 15 "15. exit-status shell integration" 300 exitstatus.mjs \
     --blocks "$(quick_or 100 500)" --rounds "$(quick_or 3 7)"
+fi
+if wanted 16; then
+  run_bench 16 "16. memory over a long session" "$(quick_or 600 2400)" memory.mjs \
+    --enabled-port "$ENABLED_PORT" --disabled-port "$DISABLED_PORT" \
+    --run-notebook "memory-run-$MEMORY_CELLS.ipynb" --open-notebook memory-open.ipynb \
+    --run-alls 10 --opens "$(quick_or 6 50)" --sends "$(quick_or 20 200)"
 fi
 if wanted 17; then
   run_bench 17 "17. checks" 600 checks.sh
