@@ -37,11 +37,20 @@ def tornados_flush(monkeypatch):
     monkeypatch.setattr(tornado.web.RequestHandler, "flush", lambda handler: handler.flush())
 
 
-async def test_a_reply_the_browser_does_not_read_is_cut_off(monkeypatch):
+@pytest.fixture
+def browser(monkeypatch):
     monkeypatch.setattr(handlers, "MAX_UNSENT", 1000)
-    browser = SlowBrowser()
-    reply = StreamedReply(browser, forward=None, proxied_path="")
-    reply.started = True
+    return SlowBrowser()
+
+
+@pytest.fixture
+def reply(browser):
+    started = StreamedReply(browser, forward=None, proxied_path="")
+    started.started = True
+    return started
+
+
+async def test_a_reply_the_browser_does_not_read_is_cut_off(browser, reply):
     for _ in range(10):
         reply.chunk(b"x" * 100)
     assert not browser.closed
@@ -51,11 +60,7 @@ async def test_a_reply_the_browser_does_not_read_is_cut_off(monkeypatch):
     assert browser.written == 1000
 
 
-async def test_what_the_browser_took_no_longer_counts(monkeypatch):
-    monkeypatch.setattr(handlers, "MAX_UNSENT", 1000)
-    browser = SlowBrowser()
-    reply = StreamedReply(browser, forward=None, proxied_path="")
-    reply.started = True
+async def test_what_the_browser_took_no_longer_counts(browser, reply):
     for _ in range(50):
         reply.chunk(b"x" * 100)
         browser.pending.pop().set_result(None)

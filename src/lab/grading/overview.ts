@@ -449,8 +449,7 @@ export class ClassOverview extends Widget {
     column: ISectionColumn,
     td: HTMLTableCellElement
   ): void {
-    const entry = row.entries.get(notebook);
-    const section = entry ? matchSection(entry.summary.sections, column) : null;
+    const { entry, section } = sectionOf(row, notebook, column);
     if (!entry || !section) {
       td.textContent = '—';
       td.title = entry
@@ -468,8 +467,7 @@ export class ClassOverview extends Widget {
     column: ISectionColumn,
     td: HTMLTableCellElement
   ): void {
-    const entry = row.entries.get(notebook);
-    const section = entry ? matchSection(entry.summary.sections, column) : null;
+    const { section } = sectionOf(row, notebook, column);
     const total = section?.checksTotal ?? 0;
     if (!section || !total) {
       td.textContent = '—';
@@ -597,6 +595,13 @@ export class ClassOverview extends Widget {
   private _frame: number | null = null;
   private _timer: ReturnType<typeof setTimeout> | null = null;
   private _lastRender = -Infinity;
+}
+
+/** A student's copy of the notebook and its section under the column, if any. */
+function sectionOf(row: IClassRow, notebook: string, column: ISectionColumn) {
+  const entry = row.entries.get(notebook);
+  const section = entry ? matchSection(entry.summary.sections, column) : null;
+  return { entry, section };
 }
 
 function sameKey(a: SortKey, b: SortKey): boolean {
