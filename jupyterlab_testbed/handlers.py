@@ -20,7 +20,7 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import ensure_async, url_path_join
 from jupyter_server_proxy.handlers import LocalProxyHandler
 from jupyter_server_proxy.websocket import pingable_ws_connect
-from tornado import httpclient, httputil
+from tornado import httputil
 
 from .chameleon import student_environment
 from .checks import CheckRunner, read_request
@@ -30,6 +30,7 @@ from .processes import ssh_in_terminals
 from .tree import list_folder
 from .tunnels import (
     MAX_ID,
+    ForwardClient,
     ForwardResolver,
     bracketed,
     https_request_options,
@@ -366,9 +367,7 @@ class TunnelProxyHandler(LocalProxyHandler):
             header_callback=reply.header_line,
             streaming_callback=reply.chunk,
         )
-        client = httpclient.AsyncHTTPClient(
-            force_instance=True, resolver=ForwardResolver(path=forward.socket)
-        )
+        client = ForwardClient(force_instance=True, path=forward.socket)
         try:
             response = await client.fetch(request, raise_error=False)
         finally:

@@ -209,6 +209,18 @@ const card = (page: IJupyterLabPageFixture, node: string) =>
     `#jp-testbed-terminals li.jp-testbed-NodeCard[data-node="${node}"]`
   );
 
+/**
+ * galata's reload, without waiting for a Launcher: the restored layout
+ * has none (the option is in galata's code, not in its typings).
+ */
+async function reloadWithLayout(page: IJupyterLabPageFixture): Promise<void> {
+  await (page as any).reload({ waitForIsReady: false });
+  await page.locator('#jupyterlab-splash').waitFor({
+    state: 'detached',
+    timeout: 30_000
+  });
+}
+
 /** The names of the server's terminals, from its REST API. */
 async function serverTerminals(
   request: APIRequestContext,
@@ -314,13 +326,7 @@ test('after a reload the card shows the same terminal and types nothing', async 
     )
     .toContain('terminal:node1');
 
-  // galata's reload, without waiting for a Launcher: the restored layout
-  // has none (the option is in galata's code, not in its typings).
-  await (page as any).reload({ waitForIsReady: false });
-  await page.locator('#jupyterlab-splash').waitFor({
-    state: 'detached',
-    timeout: 30_000
-  });
+  await reloadWithLayout(page);
   const before = await waitForText(page, 'node1', promptOf('node1'));
 
   await openTerminalsSection(page);
@@ -394,6 +400,48 @@ test('“Run on node1” opens node1 and runs the whole block there, then ticks 
   await expect(
     page.locator(`#${SIDEBAR} .jp-testbed-Step[data-status="ticked"]`)
   ).toHaveCount(1);
+});
+
+test('a block is not typed into node1’s terminal while it is connected to node1’s old address', async ({
+  page,
+  tmpPath
+}) => {
+  // Lab 1 and lab 2 both call their server node1, or the student entered
+  // a new reservation's floating IP: the terminal still runs the old ssh.
+  await openNotebook(page, tmpPath, NOTEBOOK);
+  const run = page.locator('.jp-Notebook .jp-testbed-RunButton', {
+    hasText: 'Run on node1'
+  });
+  await run.click();
+  await waitForText(page, 'node1', /^ran-on-node1$/m);
+  await waitForText(page, 'node1', promptOf('node1'));
+
+  // The terminal outlives the page: what it was connected to is kept.
+  await reloadWithLayout(page);
+  await page.evaluate(async () => {
+    const registry = await (window as any).galata.getPlugin(
+      '@jupyterlab/apputils-extension:settings'
+    );
+    // Loopback: nothing off this machine is probed.
+    await registry.set('jupyterlab-testbed:placeholders', 'values', {
+      floatingIp: '127.0.0.1'
+    });
+  });
+  // The notebook is open again from the restored layout.
+  await page.notebook.activate(NOTEBOOK);
+  await openTerminalsSection(page);
+  await expect(
+    card(page, 'node1').locator('.jp-testbed-NodeCard-where')
+  ).toHaveText('cc@127.0.0.1');
+  await page
+    .locator('.jp-Notebook .jp-testbed-RunButton', { hasText: 'Run on node1' })
+    .click();
+  await expect(
+    page.locator('.jp-Notification-Toast-error', {
+      hasText: 'still connected to another lab’s node1 (cc@10.199.0.2:22)'
+    })
+  ).toBeVisible();
+  expect(await timesTyped(page, 'node1', 'ran-on-')).toBe(0);
 });
 
 test('“Run on all 3” runs the block on each node in its own terminal', async ({

@@ -568,6 +568,28 @@ export function terminalName(node: string): string {
   return node.replace(/-/g, '_');
 }
 
+/**
+ * Where a node's ssh goes, hop by hop (`cc@10.0.0.7:22 via cc@203.0.113.5:22`):
+ * two labs may both call a node node1, at other addresses. Null for a
+ * node the lab does not have.
+ */
+export function nodeRoute(nodes: INode[], name: string): string | null {
+  const hops: string[] = [];
+  const seen = new Set<string>();
+  for (
+    let node = nodes.find(n => n.name === name);
+    node && !seen.has(node.name);
+    node = nodes.find(n => n.name === node?.jump)
+  ) {
+    seen.add(node.name);
+    const port = Object.entries(node.options ?? {}).find(
+      ([keyword]) => keyword.toLowerCase() === 'port'
+    )?.[1];
+    hops.push(`${node.user}@${node.host}:${port ?? 22}`);
+  }
+  return hops.length ? hops.join(' via ') : null;
+}
+
 /** What to type in a terminal to reach a node: the rest is in the config. */
 export function sshCommand(configPath: string, node: string): string {
   if (!NAME.test(node)) {

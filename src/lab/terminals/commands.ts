@@ -254,6 +254,8 @@ export function addCommands(context: ITerminalsContext): {
           await runInJupyterTerminal(terminals, path, text, options, trans)
         );
       }
+      // No node gets the block when one of them is another lab's.
+      target.nodes.forEach(node => terminals.checkSameLab(node));
       const closed = target.nodes.filter(n => terminals.state(n) === 'closed');
       if (closed.length > 1) {
         await terminals.openAll(target.nodes);

@@ -30,6 +30,13 @@ export type NodeTerminalWidget = MainAreaWidget<ITerminal.ITerminal>;
 /** The terminal-extension's commands: they own terminal widgets. */
 const CREATE_TERMINAL = 'terminal:create-new';
 
+/**
+ * Where this browser last connected each terminal of this server, kept
+ * across reloads (a terminal outlives its page). Per base URL: a hub's
+ * users share one origin.
+ */
+const ROUTES_KEY = 'jupyterlab-testbed:terminal-routes';
+
 /** How long a new shell may take to print its first prompt. */
 const SHELL_START_TIMEOUT = 5000;
 /** How long a new connection may take, passphrase typing included. */
@@ -44,6 +51,8 @@ export namespace NodeTerminals {
     server: SshServer;
     /** The line that connects to a node; throws what to fix first. */
     connectLine: (node: string) => Promise<string>;
+    /** Where the open lab's node is reached (see nodeRoute). */
+    route: (node: string) => string | null;
     trans: TranslationBundle;
   }
 
@@ -59,6 +68,8 @@ export class NodeTerminals implements IDisposable {
     this._options = options;
     this._commands = options.app.commands;
     this._sessions = options.app.serviceManager.terminals;
+    this._routesKey = `${ROUTES_KEY}:${this._sessions.serverSettings.baseUrl}`;
+    this._routes = Private.loadRoutes(this._routesKey);
     this._sessions.runningChanged.connect(this._scheduleRefresh, this);
     options.tracker.widgetAdded.connect((_, widget) => this._watch(widget));
     options.tracker.forEach(widget => this._watch(widget));
@@ -148,19 +159,49 @@ export class NodeTerminals implements IDisposable {
     const connecting = this._connecting.get(node);
     if (connecting) {
       await connecting;
+      this.checkSameLab(node);
     } else if (!(await this._runsSsh(node))) {
       await (
         await this._connect(node, widget)
       ).ready;
-    } else if (options.interrupt) {
-      session.send({ type: 'stdin', content: [INTERRUPT] });
-      await new Promise(resolve => setTimeout(resolve, INTERRUPT_PAUSE));
+    } else {
+      this.checkSameLab(node);
+      if (options.interrupt) {
+        session.send({ type: 'stdin', content: [INTERRUPT] });
+        await new Promise(resolve => setTimeout(resolve, INTERRUPT_PAUSE));
+      }
     }
     session.send({
       type: 'stdin',
       content: [keystrokes(block, options.bracketedPaste)]
     });
     return session;
+  }
+
+  /**
+   * Throw when the node's terminal runs an ssh this page started for
+   * another lab's node of the same name, or before the lab's address
+   * changed: the block is not this lab's to send there. A terminal this
+   * browser did not connect is not refused.
+   */
+  checkSameLab(node: string): void {
+    const connected = this._routes.get(terminalName(node));
+    const wanted = this._options.route(node);
+    if (
+      this.state(node) === 'connected' &&
+      connected &&
+      wanted &&
+      connected !== wanted
+    ) {
+      throw new Error(
+        this._options.trans.__(
+          'The %1 terminal is still connected to another lab’s %1 (%2), not this lab’s (%3): type exit in it, then run the block again.',
+          node,
+          connected,
+          wanted
+        )
+      );
+    }
   }
 
   /**
@@ -254,11 +295,6 @@ export class NodeTerminals implements IDisposable {
   }
 
   /**
-   * Type the connect line. With `untilPrompt`, resolve only once the node's
-   * prompt is up and the server sees ssh running (a prompt from the local
-   * shell after a failed ssh must not receive the block).
-   */
-  /**
    * Type the connect line. Resolves once it is typed; `ready` (also kept
    * for a block sent meanwhile) resolves at the node's prompt.
    */
@@ -285,6 +321,11 @@ export class NodeTerminals implements IDisposable {
         }
       });
     session.send({ type: 'stdin', content: [`${line}\r`] });
+    const route = this._options.route(node);
+    if (route) {
+      this._routes.set(terminalName(node), route);
+      Private.saveRoutes(this._routesKey, this._routes);
+    }
     this._states.set(terminalName(node), true);
     this._changed.emit();
     return { ready };
@@ -429,6 +470,9 @@ export class NodeTerminals implements IDisposable {
   /** Keyed by terminal name (see terminalName), as the server reports them. */
   private _states = new Map<string, boolean>();
   private _hostKeyChanges = new Set<string>();
+  /** Where each terminal's ssh was sent when this page connected it. */
+  private _routesKey: string;
+  private _routes: Map<string, string>;
   /** Connections typed whose node prompt has not come yet. */
   private _connecting = new Map<string, Promise<void>>();
   private _opening = new Map<
@@ -441,4 +485,27 @@ export class NodeTerminals implements IDisposable {
   private _refreshTimer = 0;
   private _changed = new Signal<this, void>(this);
   private _isDisposed = false;
+}
+
+namespace Private {
+  export function loadRoutes(key: string): Map<string, string> {
+    try {
+      const stored = JSON.parse(localStorage.getItem(key) ?? '{}');
+      return new Map(
+        Object.entries(stored).filter(
+          (entry): entry is [string, string] => typeof entry[1] === 'string'
+        )
+      );
+    } catch {
+      return new Map();
+    }
+  }
+
+  export function saveRoutes(key: string, routes: Map<string, string>): void {
+    try {
+      localStorage.setItem(key, JSON.stringify(Object.fromEntries(routes)));
+    } catch {
+      // Storage full or off: the check then holds for this page only.
+    }
+  }
 }

@@ -12,7 +12,12 @@ import type { NodesResult } from '../../core/terminals/presets';
 import { IPresetKey, readPresetKey } from '../../core/terminals/keysource';
 import type { IAcceptedNodes } from '../../core/terminals/proposal';
 import type { IAgentStatus, IProbe, ISshPaths, SshServer } from './server';
-import { INode, sshCommand, sshConfig } from '../../core/terminals/sshconfig';
+import {
+  INode,
+  nodeRoute,
+  sshCommand,
+  sshConfig
+} from '../../core/terminals/sshconfig';
 import { ITopologySettings, keyFiles } from '../../core/terminals/topology';
 import { DEFAULT_MARKERS } from '../../core/terminals/markers';
 
@@ -249,6 +254,12 @@ export class TerminalsModel {
     }
     const paths = await this._writeConfig(result.nodes, agent?.agentSocket);
     return sshCommand(paths.configFile, node);
+  }
+
+  /** Where the open lab's node is reached (see nodeRoute); null if it has none. */
+  route(node: string): string | null {
+    const result = this._topology?.result;
+    return result?.ok ? nodeRoute(result.nodes, node) : null;
   }
 
   /** Forget the recorded key of a host, after its key changed. */

@@ -73,6 +73,7 @@ export const terminalsPlugin: JupyterFrontEndPlugin<ITerminals> = {
       tracker: terminalTracker,
       server: model.server,
       connectLine: node => model.connectLine(node),
+      route: node => model.route(node),
       trans
     });
     const section = new TerminalsSection({

@@ -55,6 +55,22 @@ describe('localForwards', () => {
     expect(localForwards('ssh -NL 8443:127.0.0.1:8443')).toEqual([]);
   });
 
+  it('reads options written after the destination, as ssh does, up to the remote command', () => {
+    expect(
+      localForwards('ssh cc@A.B.C.D -i key -L 8443:127.0.0.1:8443 -N')
+    ).toEqual([
+      {
+        localPort: 8443,
+        host: '127.0.0.1',
+        remotePort: 8443,
+        target: 'A.B.C.D'
+      }
+    ]);
+    // What follows the remote command, or `--`, is the command's, not ssh's.
+    expect(localForwards('ssh cc@A.B.C.D ls -L 1:h:2')).toEqual([]);
+    expect(localForwards('ssh -- cc@A.B.C.D -L 1:h:2')).toEqual([]);
+  });
+
   it('refuses hosts that are not plain and ports out of range', () => {
     for (const spec of [
       '8443:-oProxyCommand=x:80',

@@ -7,6 +7,7 @@ import {
   shellQuote,
   sshCommand,
   sshConfig,
+  nodeRoute,
   terminalName,
   SOCKET_PATH_LIMIT
 } from '../../../src/core/terminals/sshconfig';
@@ -389,6 +390,32 @@ describe('validation', () => {
     expect(problems(lab([node(), node({ host: '10.0.0.2' })]))).toEqual([
       'Two nodes are called “node1”.'
     ]);
+  });
+
+  it('tells two labs’ node1 apart by where ssh goes, hop by hop', () => {
+    const labA = [
+      node({ host: '203.0.113.5' }),
+      node({ name: 'node2', host: '192.168.1.12', jump: 'node1' })
+    ];
+    const labB = [
+      node({ host: '203.0.113.9', options: { port: '2222' } }),
+      node({ name: 'node2', host: '192.168.1.12', jump: 'node1' })
+    ];
+    expect(nodeRoute(labA, 'node2')).toBe(
+      'cc@192.168.1.12:22 via cc@203.0.113.5:22'
+    );
+    // Same address behind another floating IP: another node.
+    expect(nodeRoute(labB, 'node2')).toBe(
+      'cc@192.168.1.12:22 via cc@203.0.113.9:2222'
+    );
+    expect(nodeRoute(labA, 'node3')).toBeNull();
+    // A jump loop (refused by checkLab) ends rather than hangs.
+    expect(
+      nodeRoute(
+        [node({ jump: 'node2' }), node({ name: 'node2', jump: 'node1' })],
+        'node1'
+      )
+    ).toBe('cc@10.0.0.1:22 via cc@10.0.0.1:22');
   });
 
   it('names a node’s terminal in word characters, one terminal per node', () => {
