@@ -4,7 +4,7 @@
  * 500 two-line blocks sent one after the other, each as one bracketed paste
  * and each waited for until the shell's next prompt, as the extension sends
  * them: to bash with the integration (PS0 and PROMPT_COMMAND writing OSC 133
- * marks, src/core/terminals/shellmarks.ts) and without it, rounds
+ * marks, jupyterlab_testbed/shellmarks.bash) and without it, rounds
  * interleaved so drift hits both. The ratio is with / without (target <= 1.05).
  *
  * By default bash runs here in a pseudo-terminal. With --ssh, it runs on a
@@ -14,6 +14,10 @@
  * Usage: node exitstatus.mjs [--blocks 500] [--rounds 5] [--ssh="<ssh arguments>"]
  */
 import { createRequire } from 'node:module';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const require = createRequire(import.meta.url);
@@ -31,29 +35,43 @@ const ROUNDS = Number(args.rounds);
 /** One block's bound: a stuck shell fails the run instead of hanging it. */
 const BLOCK_MS = 20_000;
 
-/** As BASH_INTEGRATION in src/core/terminals/shellmarks.ts. */
-const INTEGRATION = {
-  PS0: '\\e]133;C\\a',
-  PROMPT_COMMAND: "printf '\\033]133;D;%s\\007' \"$?\""
-};
+/** The integration as the server starts it (jupyterlab_testbed/shellmarks.py). */
+const MARKS = readFileSync(
+  fileURLToPath(
+    new URL('../jupyterlab_testbed/shellmarks.bash', import.meta.url)
+  ),
+  'utf8'
+);
+const rcDir = mkdtempSync(join(tmpdir(), 'jlt-exitstatus-'));
+process.on('exit', () => rmSync(rcDir, { recursive: true, force: true }));
 
 const quote = text => `'${text.replace(/'/g, "'\\''")}'`;
 
+/** bash with a plain prompt, and the marks when `integrated`. */
 function start(integrated) {
-  const vars = { PS1: '$ ', ...(integrated ? INTEGRATION : {}) };
+  const rc = `PS1='$ '\n${integrated ? MARKS : ''}`;
   if (args.ssh) {
-    const assignments = Object.entries(vars).map(([k, v]) => quote(`${k}=${v}`));
-    const remote = `env ${assignments.join(' ')} bash --norc --noprofile -i`;
-    return pty.spawn('ssh', ['-tt', ...args.ssh.split(/\s+/).filter(Boolean), remote], {
-      cols: 120,
-      rows: 30,
-      env: process.env
-    });
+    const remote = `bash --noprofile --rcfile <(printf '%s' ${quote(rc)}) -i`;
+    return pty.spawn(
+      'ssh',
+      ['-tt', ...args.ssh.split(/\s+/).filter(Boolean), remote],
+      {
+        cols: 120,
+        rows: 30,
+        env: process.env
+      }
+    );
   }
-  return pty.spawn('bash', ['--norc', '--noprofile', '-i'], {
+  const file = join(rcDir, integrated ? 'marks' : 'plain');
+  writeFileSync(file, rc);
+  return pty.spawn('bash', ['--noprofile', '--rcfile', file, '-i'], {
     cols: 120,
     rows: 30,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm-256color', ...vars }
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      TERM: 'xterm-256color'
+    }
   });
 }
 
@@ -79,7 +97,12 @@ function waiter(term) {
         return;
       }
       const timer = setTimeout(
-        () => reject(new Error(`no ${pattern} within ${BLOCK_MS} ms: ${JSON.stringify(output.slice(-200))}`)),
+        () =>
+          reject(
+            new Error(
+              `no ${pattern} within ${BLOCK_MS} ms: ${JSON.stringify(output.slice(-200))}`
+            )
+          ),
         BLOCK_MS
       );
       pending = { pattern, resolve, timer };
@@ -100,7 +123,9 @@ async function round(integrated) {
     }
     const ms = performance.now() - started;
     if (integrated !== marks >= BLOCKS) {
-      throw new Error(`${marks} end marks for ${BLOCKS} blocks (integration ${integrated ? 'on' : 'off'})`);
+      throw new Error(
+        `${marks} end marks for ${BLOCKS} blocks (integration ${integrated ? 'on' : 'off'})`
+      );
     }
     return ms;
   } finally {
@@ -108,7 +133,8 @@ async function round(integrated) {
   }
 }
 
-const median = values => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const median = values =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const withIt = [];
 const without = [];
 for (let r = 0; r < ROUNDS; r++) {

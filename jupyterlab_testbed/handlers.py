@@ -12,6 +12,7 @@ which jupyter_server checks for the XSRF token (never a GET).
 import asyncio
 import functools
 import json
+import os
 import re
 
 import tornado.web
@@ -27,6 +28,7 @@ from .checks import CheckRunner, read_request
 from .config import check_host, check_key_paths, check_port
 from .errors import RequestError
 from .processes import ssh_in_terminals
+from .shellmarks import is_bash, jupyter_shell
 from .tree import list_folder
 from .tunnels import (
     MAX_ID,
@@ -39,6 +41,8 @@ from .tunnels import (
 )
 
 PREFIX = "jupyterlab-testbed"
+# A terminal's name as Jupyter's terminal routes take it.
+TERMINAL_NAME = re.compile(r"\w{1,64}", re.ASCII)
 # What a forwarded reply may hold in memory for a browser that reads slowly.
 MAX_UNSENT = 64 * 1024 * 1024
 # Headers of one hop, not passed on by the tunnels' proxy (as jupyter-server-proxy).
@@ -226,6 +230,47 @@ class TerminalsHandler(SSHHandler):
         # Reading /proc takes a moment with many processes: not on the event loop.
         states = await asyncio.get_running_loop().run_in_executor(None, ssh_in_terminals, shells)
         self.reply({"terminals": states})
+
+
+class ShellHandler(SSHHandler):
+    """A lab's Jupyter terminal, started with the marks' bash (shellmarks.py).
+
+    The page then connects to it by name, as to any terminal. A server
+    whose terminals are not bash starts it as any other ({"marks": false}):
+    its blocks are then recorded as sent.
+    """
+
+    @tornado.web.authenticated
+    @authorized
+    @_replies_to_errors
+    async def post(self):
+        body = self.json_body()
+        name, cwd = body.get("name"), body.get("cwd", "")
+        if not isinstance(name, str) or not TERMINAL_NAME.fullmatch(name):
+            raise RequestError("“name” must be a terminal name: 1 to 64 word characters.")
+        if not isinstance(cwd, str):
+            raise RequestError("“cwd” must be a folder of the server, as a path.")
+        manager = self.settings.get("terminal_manager")
+        if manager is None:
+            raise RequestError("This server has no terminals.", 404)
+        if name in manager.terminals:
+            # Never a second terminal under a used name: the first would be orphaned.
+            self.reply({"name": name, "created": False})
+            return
+        shell = list(manager.shell_command or [])
+        options = {"name": name, "cwd": self._folder(cwd)}
+        marks = is_bash(shell)
+        if marks:
+            options["shell_command"] = jupyter_shell(shell, self.ssh.write_shell_rc())
+        manager.create(**options)
+        self.reply({"name": name, "created": True, "marks": marks})
+
+    def _folder(self, cwd):
+        """A folder below the server's root, as the terminals API reads `cwd`; else the root."""
+        root = os.path.realpath(os.path.expanduser(self.settings.get("server_root_dir") or "."))
+        folder = os.path.realpath(os.path.join(root, cwd.lstrip("/")))
+        inside = folder == root or folder.startswith(root + os.sep)
+        return folder if inside and os.path.isdir(folder) else root
 
 
 class CheckHandler(SSHHandler):
@@ -473,6 +518,7 @@ ROUTES = [
     ("ssh/forget", ForgetHandler),
     ("ssh/probe", ProbeHandler),
     ("ssh/terminals", TerminalsHandler),
+    ("ssh/shell", ShellHandler),
     ("checks/run", CheckHandler),
     ("tunnels", TunnelsHandler),
     ("tunnels/keepalive", TunnelKeepAliveHandler),

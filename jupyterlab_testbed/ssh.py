@@ -37,6 +37,7 @@ from .config import (
     write_private_file,
 )
 from .errors import RequestError
+from .shellmarks import RC, terminals_config
 
 # The layouts' own key files (src/core/terminals/presets.ts): the agent endpoint
 # answers about these even before a config names them.
@@ -91,6 +92,16 @@ class TestbedSSH(LoggingConfigurable):
         return os.path.join(self.state_path, "config")
 
     @property
+    def terminals_config_file(self):
+        """The config the node terminals connect with: the lab's, and the marks' bash."""
+        return os.path.join(self.state_path, "terminals")
+
+    @property
+    def shell_rc_file(self):
+        """The rc of the lab's Jupyter terminals (shellmarks.RC)."""
+        return os.path.join(self.state_path, "bashrc")
+
+    @property
     def known_hosts_file(self):
         return os.path.join(self.state_path, "known_hosts")
 
@@ -112,6 +123,7 @@ class TestbedSSH(LoggingConfigurable):
             self._ssh_version = await processes.ssh_version()
         return {
             "configFile": self.config_file,
+            "terminalsConfigFile": self.terminals_config_file,
             "knownHostsFile": self.known_hosts_file,
             "controlDir": self.control_path,
             "agentSocket": await self.agent.socket(),
@@ -141,11 +153,22 @@ class TestbedSSH(LoggingConfigurable):
         self.ensure_control_dir()
         try:
             write_private_file(self.config_file, text)
+            write_private_file(self.terminals_config_file, terminals_config(self.config_file))
         except OSError as error:
             raise RequestError(
                 f"Could not write {self.config_file}: {error.strerror}.", 500
             ) from None
         self._written = hashlib.sha256(text.encode()).hexdigest()
+
+    def write_shell_rc(self):
+        """Write the Jupyter terminals' rc; its path."""
+        try:
+            write_private_file(self.shell_rc_file, RC)
+        except OSError as error:
+            raise RequestError(
+                f"Could not write {self.shell_rc_file}: {error.strerror}.", 500
+            ) from None
+        return self.shell_rc_file
 
     def topology(self):
         """The Host blocks of the config this server wrote, as it wrote them.

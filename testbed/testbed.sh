@@ -233,7 +233,7 @@ start_web() {
     mv "$dir/web.crt.tmp" "$dir/web.crt"
   fi
   ip netns exec "tb-$node" setsid python3 "$WEBSERVERS" "$node" "$dir/web.crt" "$dir/web.key" \
-    </dev/null >>"$dir/web.log" 2>&1 9<&- &
+    </dev/null >>"$dir/web.log" 2>&1 &
 }
 
 web_ready() {

@@ -38,7 +38,8 @@ async def test_forget_without_known_hosts(jp_fetch, state_dir, control_dir):
     await write_lab(jp_fetch, state_dir, control_dir, ("node1.example.org", 22, None))
     body = {"host": "node1.example.org", "port": 22}
     assert await call(jp_fetch, "forget", method="POST", body=body) == {"removed": False}
-    assert os.listdir(state_dir) == ["config"]
+    # No known_hosts was made: only the lab's config and the terminals' one.
+    assert sorted(os.listdir(state_dir)) == ["config", "terminals"]
 
 
 async def test_probe_reads_the_banner(jp_fetch, state_dir, control_dir):

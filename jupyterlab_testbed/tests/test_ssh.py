@@ -42,7 +42,10 @@ async def test_config_is_written_private_and_whole(jp_fetch, state_dir, control_
     await call(jp_fetch, "config", method="PUT", body={"text": "Host node2\n  User cc\n"})
     assert config.read_text() == "Host node2\n  User cc\n"
     assert config.stat().st_ino != inode
-    assert os.listdir(state_dir) == ["config"]
+    # The terminals' config, beside it, includes it (no temporary file is left).
+    assert sorted(os.listdir(state_dir)) == ["config", "terminals"]
+    assert mode(state_dir / "terminals") == 0o600
+    assert f'Include "{config}"' in (state_dir / "terminals").read_text()
 
 
 async def test_shared_control_dir_is_refused(jp_fetch, state_dir, control_dir):

@@ -29,6 +29,11 @@ const RUN = '.jp-Notebook .jp-testbed-JupyterRunButton';
 // waits behind an error dialog.
 test.use({
   autoGoto: false,
+  // The server starts a lab's Jupyter terminal (with the bash that reports
+  // how blocks end) and the page connects to it by name: galata's tracking
+  // of terminals would list only those made through its own routes, and
+  // the page would then start a second one under the same name.
+  terminals: async ({}, use) => use(null as any),
   mockSettings: {
     ...galata.DEFAULT_SETTINGS,
     'jupyterlab-testbed:placeholders': { values: { project: 'CHI-231095' } }
@@ -137,6 +142,10 @@ test('a Jupyter-side block runs in the lab’s Jupyter terminal, filled, and Pro
   await expect(step.locator('.jp-testbed-Step-label')).toHaveAttribute(
     'title',
     /sent to jupyter/
+  );
+  // The terminal's bash reported how the block ended.
+  await expect(step.locator('.jp-testbed-Step-meta')).toContainText(
+    /✓ exit 0 in [\d.]+ s/
   );
   await expect(
     page.locator(`#${SIDEBAR} .jp-testbed-Step[data-status="ticked"]`)

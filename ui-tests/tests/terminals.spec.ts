@@ -249,7 +249,7 @@ test('a card opens its node’s terminal, connected once', async ({
   const text = await waitForText(page, 'node2', promptOf('node2'));
   expect(await timesTyped(page, 'node2', 'ssh -F ')).toBe(1);
   expect(count(text, 'ssh -F '), text).toBe(1);
-  expect(text).toMatch(/ssh -F \S+\/config node2$/m);
+  expect(text).toMatch(/ssh -F \S+\/terminals node2$/m);
   expect(await serverTerminals(request, baseURL!)).toEqual(['node2']);
   await expect(node2).toHaveClass(/\bjp-mod-connected\b/, {
     timeout: 15_000
@@ -295,7 +295,7 @@ test('a node the lab names with a dash (node-data) gets a terminal that connects
   await nodeData.locator('.jp-testbed-NodeCard-open').click();
 
   const text = await waitForText(page, 'node_data', promptOf('node1'));
-  expect(text).toMatch(/ssh -F \S+\/config node-data$/m);
+  expect(text).toMatch(/ssh -F \S+\/terminals node-data$/m);
   expect(await serverTerminals(request, baseURL!)).toEqual(['node_data']);
   await expect(nodeData).toHaveClass(/\bjp-mod-connected\b/, {
     timeout: 15_000
@@ -442,6 +442,78 @@ test('a block is not typed into node1’s terminal while it is connected to node
     })
   ).toBeVisible();
   expect(await timesTyped(page, 'node1', 'ran-on-')).toBe(0);
+});
+
+test('a block sent to node1 ends as its commands did: exit 0, exit 2, interrupted, unknown after exit', async ({
+  page,
+  tmpPath
+}) => {
+  const blocks = [
+    'echo ok-$(hostname)',
+    'echo about-to-fail\nls /no/such/dir',
+    'sleep 120',
+    'echo leaving\nexit'
+  ];
+  await page.contents.uploadContent(
+    notebookText(
+      blocks.map(block => ({
+        cell_type: 'markdown',
+        // Text first: the active cell's toolbar covers its top right corner.
+        source: `A step.\n\n\`\`\`bash\n# run on node1\n${block}\n\`\`\``
+      }))
+    ),
+    'text',
+    `${tmpPath}/ends.ipynb`
+  );
+  await openNotebook(page, tmpPath, 'ends.ipynb');
+  const runs = page.locator('.jp-Notebook .jp-testbed-RunButton');
+  await expect(runs).toHaveCount(4);
+  const meta = (text: string) =>
+    page
+      .locator(`#${SIDEBAR} .jp-testbed-Step`)
+      .filter({ hasText: text })
+      .locator('.jp-testbed-Step-meta');
+  const runAndShow = async (index: number) => {
+    await page.notebook.activate('ends.ipynb');
+    await runs.nth(index).click();
+  };
+
+  await runAndShow(0);
+  await waitForText(page, 'node1', /^ok-node1$/m);
+  await page.notebook.activate('ends.ipynb');
+  await openTerminalsSection(page);
+  await expect(meta('ok-')).toContainText(/✓ exit 0 in [\d.]+ s/);
+  // The marks are not shown: the terminal has the commands and their output.
+  expect(await terminalText(page, 'node1')).not.toMatch(/133;/);
+
+  await runAndShow(1);
+  await expect(meta('about-to-fail')).toContainText(/✗ exit 2 in/, {
+    timeout: CONNECT_MS
+  });
+
+  await runAndShow(2);
+  await expect(meta('sleep 120')).toContainText('running', {
+    timeout: CONNECT_MS
+  });
+  // The student presses Ctrl-C in the terminal.
+  await page.evaluate(() => {
+    const app = (window as any).jupyterapp;
+    const terminal = Array.from(
+      app.shell.widgets('main') as Iterable<any>
+    ).find((w: any) => w.content?.session?.name === 'node1') as any;
+    terminal.content.session.send({ type: 'stdin', content: ['\x03'] });
+  });
+  await expect(meta('sleep 120')).toContainText('✗ interrupted (exit 130)', {
+    timeout: CONNECT_MS
+  });
+
+  await runAndShow(3);
+  await expect(meta('leaving')).toContainText('ended unknown', {
+    timeout: CONNECT_MS
+  });
+  await expect(card(page, 'node1')).toHaveClass(/\bjp-mod-ended\b/, {
+    timeout: 15_000
+  });
 });
 
 test('“Run on all 3” runs the block on each node in its own terminal', async ({

@@ -1,7 +1,8 @@
 /**
  * How a block sent to a terminal ended, read from the terminal's output.
  *
- * A bash with the lab's shell integration writes OSC 133 marks, which
+ * A bash with the lab's shell integration (jupyterlab_testbed/shellmarks.bash,
+ * started by the server: shellmarks.py) writes OSC 133 marks, which
  * terminals (xterm.js too) do not display: `ESC ] 133 ; C BEL` (PS0) as
  * each command starts, `ESC ] 133 ; D ; <status> BEL` (PROMPT_COMMAND)
  * when bash is about to prompt again.
@@ -20,16 +21,6 @@
  */
 import type { ITrans } from '../i18n';
 import type { TickEnd } from '../metadata/format';
-
-/**
- * The integration, as bash variables: PS0 is printed before each command
- * (bash decodes its `\e` and `\a`, no process is started), PROMPT_COMMAND
- * runs a builtin before each prompt. Not in any history.
- */
-export const BASH_INTEGRATION = {
-  PS0: '\\e]133;C\\a',
-  PROMPT_COMMAND: 'printf \'\\033]133;D;%s\\007\' "$?"'
-};
 
 /** A mark the integration wrote. */
 export type ShellMark =

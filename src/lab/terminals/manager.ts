@@ -68,7 +68,7 @@ export class NodeTerminals implements IDisposable {
     this._options = options;
     this._commands = options.app.commands;
     this._sessions = options.app.serviceManager.terminals;
-    this._routesKey = `${ROUTES_KEY}:${this._sessions.serverSettings.baseUrl}`;
+    this._routesKey = `${ROUTES_KEY}:${options.app.serviceManager.serverSettings.baseUrl}`;
     this._routes = Private.loadRoutes(this._routesKey);
     this._sessions.runningChanged.connect(this._scheduleRefresh, this);
     options.tracker.widgetAdded.connect((_, widget) => this._watch(widget));
@@ -281,6 +281,11 @@ export class NodeTerminals implements IDisposable {
     await this._sessions.refreshRunning();
     const name = terminalName(node);
     const running = [...this._sessions.running()].some(m => m.name === name);
+    if (!running && cwd !== undefined) {
+      // A lab's Jupyter terminal: started by the server with the bash that
+      // reports how blocks end; without it, it starts as any terminal.
+      await this._options.server.startShell(name, cwd).catch(() => undefined);
+    }
     const widget: NodeTerminalWidget = await this._commands.execute(
       CREATE_TERMINAL,
       cwd === undefined ? { name } : { name, cwd }

@@ -237,7 +237,7 @@ export class TerminalsModel {
     const known = this._agent;
     if (known?.agentSocket && keysLoaded(known, keyFiles(result.nodes))) {
       const paths = await this._writeConfig(result.nodes, known.agentSocket);
-      return sshCommand(paths.configFile, node);
+      return sshCommand(paths.terminalsConfigFile ?? paths.configFile, node);
     }
     // The server loads only keys its config names: write it, then again
     // with the agent that holds them.
@@ -253,7 +253,7 @@ export class TerminalsModel {
       );
     }
     const paths = await this._writeConfig(result.nodes, agent?.agentSocket);
-    return sshCommand(paths.configFile, node);
+    return sshCommand(paths.terminalsConfigFile ?? paths.configFile, node);
   }
 
   /** Where the open lab's node is reached (see nodeRoute); null if it has none. */

@@ -14,6 +14,11 @@ import {
 /** Where the lab's ssh state lives on the server. */
 export interface ISshPaths {
   configFile: string;
+  /**
+   * What the node terminals connect with: the lab's config, and a bash that
+   * reports how each command ended (jupyterlab_testbed/shellmarks.py).
+   */
+  terminalsConfigFile?: string;
   knownHostsFile: string;
   controlDir: string;
   /** The agent the lab uses, when one answers. */
@@ -89,6 +94,15 @@ export class SshServer {
   }
 
   /** Whether each running terminal's shell is running ssh, by name. */
+  /**
+   * Start a lab's Jupyter terminal with the bash that reports how each
+   * command ended; the page then connects to it by name. A used name is
+   * left as it is.
+   */
+  startShell(name: string, cwd: string): Promise<{ created: boolean }> {
+    return this._request('shell', 'POST', { name, cwd });
+  }
+
   async terminals(): Promise<{ [name: string]: { ssh: boolean } }> {
     const body = await this._request<{
       terminals: { [name: string]: { ssh: boolean } };

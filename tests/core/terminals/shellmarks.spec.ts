@@ -3,15 +3,21 @@
  * (and a shell that is not bash) in a pseudo-terminal, sent to as the
  * extension does (one bracketed paste).
  */
+import * as path from 'path';
 import * as pty from 'node-pty';
 import { keystrokes, INTERRUPT } from '../../../src/core/terminals/typing';
 import {
-  BASH_INTEGRATION,
   BlockEndWatch,
   describeEnd,
   IBlockEnd,
   ShellMarkReader
 } from '../../../src/core/terminals/shellmarks';
+
+/** The integration as the server starts it (jupyterlab_testbed/shellmarks.py). */
+const MARKS = path.resolve(
+  __dirname,
+  '../../../jupyterlab_testbed/shellmarks.bash'
+);
 
 const C = '\x1b]133;C\x07';
 const D = (status: string | number) => `\x1b]133;D;${status}\x07`;
@@ -114,13 +120,17 @@ describe('when a block ends', () => {
 });
 
 /** A shell in a pseudo-terminal, its output read for marks. */
-function shell(file: string, args: string[], integrated: boolean) {
+function shell(
+  file: string,
+  args: string[],
+  extra: { [key: string]: string } = {}
+) {
   const env: { [key: string]: string } = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     TERM: 'xterm-256color',
     HOME: process.env.HOME ?? '/tmp',
     PS1: '$ ',
-    ...(integrated ? BASH_INTEGRATION : {})
+    ...extra
   };
   const term = pty.spawn(file, args, { cols: 120, rows: 30, env });
   const reader = new ShellMarkReader();
@@ -185,8 +195,9 @@ describe('real bash with the integration, in a pseudo-terminal', () => {
   jest.setTimeout(40_000);
   let sh: ReturnType<typeof shell>;
   beforeEach(async () => {
-    sh = shell('bash', ['--norc', '--noprofile', '-i'], true);
-    await sh.until(() => sh.output.includes('$ '));
+    sh = shell('bash', ['--noprofile', '--rcfile', MARKS, '-i']);
+    // The first prompt's mark (Debian's bash sets its own PS1 first).
+    await sh.until(() => sh.output.includes('\x1b]133;D;0\x07'));
   });
   afterEach(() => sh.term.kill());
 
@@ -246,7 +257,8 @@ describe('real bash with the integration, in a pseudo-terminal', () => {
 describe('a shell that is not bash', () => {
   jest.setTimeout(20_000);
   it('writes no marks: the block stays “sent”', async () => {
-    const sh = shell('sh', ['-i'], true);
+    // dash reads $ENV: the marks' file, whose PS0 and PROMPT_COMMAND it never uses.
+    const sh = shell('sh', ['-i'], { ENV: MARKS });
     try {
       await sh.until(() => /\$ $/.test(sh.output));
       // dash has no bracketed paste: the setting is off for such a shell.

@@ -18,6 +18,12 @@ import {
   declaredNodes,
   labTopology
 } from '../../../src/core/terminals/topology';
+import {
+  BlockEndWatch,
+  IBlockEnd,
+  ShellMarkReader
+} from '../../../src/core/terminals/shellmarks';
+import { keystrokes } from '../../../src/core/terminals/typing';
 
 const TESTBED = path.resolve(__dirname, '../../../testbed/testbed.sh');
 const FLOATING_IP = '10.199.0.2';
@@ -476,6 +482,85 @@ if (skip) {
   // What the server does: its own ssh-agent holds the key and the config
   // names it (IdentityAgent, ForwardAgent <socket>), so the terminal runs
   // with no SSH_AUTH_SOCK; the agent the spec's other labs use is not seen.
+  describe('the shell integration, over the lab’s ssh', () => {
+    let terminalsConfig = '';
+    beforeAll(() => {
+      const config = writeLab('marks', chameleon(FLOATING_IP));
+      terminalsConfig = path.join(path.dirname(config), 'terminals');
+      // The server writes this config (jupyterlab_testbed/shellmarks.py);
+      // the module is loaded on its own, without the server's packages.
+      const made = run(
+        'python3',
+        [
+          '-c',
+          [
+            'import importlib.util, sys',
+            'spec = importlib.util.spec_from_file_location("shellmarks", sys.argv[1])',
+            'module = importlib.util.module_from_spec(spec)',
+            'spec.loader.exec_module(module)',
+            'open(sys.argv[3], "w").write(module.terminals_config(sys.argv[2]))'
+          ].join('\n'),
+          path.resolve(__dirname, '../../../jupyterlab_testbed/shellmarks.py'),
+          config,
+          terminalsConfig
+        ],
+        bareEnv()
+      );
+      if (made.status !== 0) {
+        throw new Error(`the terminals config: ${made.stderr}`);
+      }
+    });
+
+    it('reports how each block ended on node2, through node1: 5,000 lines, stdin, a failure, exit', async () => {
+      const terminal = new Terminal(
+        sshCommand(terminalsConfig, 'node2'),
+        env()
+      );
+      await terminal.prompt();
+      const reader = new ShellMarkReader();
+      let read = 0;
+      /** Send a block as the extension does; resolves with how it ended. */
+      const send = async (block: string, input?: string) => {
+        const watch = new BlockEndWatch();
+        let end: IBlockEnd | null = null;
+        read = terminal.output.length;
+        terminal.write(keystrokes(block, true));
+        const follow = () => {
+          const chunk = terminal.output.slice(read);
+          read = terminal.output.length;
+          for (const mark of reader.read(chunk)) {
+            const state = watch.mark(mark, Date.now());
+            if (state && state.end !== 'running') {
+              end = state;
+            }
+          }
+          return end !== null;
+        };
+        if (input !== undefined) {
+          await terminal.until(
+            () => follow() || /\?\s*$/.test(terminal.text),
+            'the question'
+          );
+          terminal.write(input);
+        }
+        await terminal.until(follow, `the end of ${block}`, 30_000);
+        return end as IBlockEnd | null;
+      };
+      expect((await send('seq 1 5000'))?.end).toBe(0);
+      expect(terminal.text).toMatch(/^5000$/m);
+      expect(
+        (await send('printf "name? "; read name\n[ "$name" = cc ]', 'cc\r'))
+          ?.end
+      ).toBe(0);
+      expect((await send('echo about-to-fail\nls /no/such/dir'))?.end).toBe(2);
+      // The marks are not text the student sees.
+      expect(terminal.text).not.toMatch(/133;/);
+      terminal.write(keystrokes('exit 4', true));
+      // The node's bash is the session: its exit ends ssh, with its status.
+      expect(await terminal.ended()).toBe(4);
+    });
+  });
+
   describe("the product's path: the config names the server's agent", () => {
     /** ssh as typed on a node: no config there, and cc's known_hosts left alone. */
     const INNER =
