@@ -144,7 +144,9 @@ test('a Jupyter-side block runs in the lab’s Jupyter terminal, filled, and Pro
     /sent to jupyter/
   );
   // The terminal's bash reported how the block ended.
-  await expect(step.locator('.jp-testbed-Step-meta')).toContainText(
+  await expect(step.locator('.jp-testbed-Step-meta')).toHaveText('✓ exit 0');
+  await expect(step.locator('.jp-testbed-Step-label')).toHaveAttribute(
+    'title',
     /✓ exit 0 in [\d.]+ s/
   );
   await expect(

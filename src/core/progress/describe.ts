@@ -73,23 +73,28 @@ export function describeStep(
     );
     const ended = sentEnd(step.tick, trans);
     if (ended) {
-      meta = ended;
-      lines.push(ended);
+      // The row has room for the gist; the whole sentence is in its title.
+      meta = ended.brief;
+      lines.push(ended.full);
     }
   }
   return { meta, title: lines.join('\n') };
 }
 
 /**
- * How a sent block ended, when its terminal reported it: `✓ exit 0 in
- * 2.1 s`, `✗ exit 1 …`, `✗ interrupted …`, `? ended unknown …`, `… running`.
+ * How a sent block ended, when its terminal reported it: in full (`✓ exit 0
+ * in 2.1 s`, `✗ interrupted (exit 130) …`, `? ended unknown …`, `… running`)
+ * and briefly for the row (`✓ exit 0`, `✗ interrupted`, `? unknown`).
  */
-export function sentEnd(tick: ITick, trans: ITrans): string | null {
+export function sentEnd(
+  tick: ITick,
+  trans: ITrans
+): { full: string; brief: string } | null {
   if (tick.end === undefined) {
     return null;
   }
-  const { symbol, text } = describeEnd(tick.end, tick.ms, trans);
-  return `${symbol} ${text}`;
+  const { symbol, text, brief } = describeEnd(tick.end, tick.ms, trans);
+  return { full: `${symbol} ${text}`, brief: `${symbol} ${brief}` };
 }
 
 /** A stored time as the reader's clock shows it: time today, else date. */

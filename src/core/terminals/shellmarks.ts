@@ -127,27 +127,31 @@ export function describeEnd(
   end: TickEnd,
   ms: number | undefined,
   trans: Pick<ITrans, '__'>
-): { symbol: string; text: string } {
+): { symbol: string; text: string; brief: string } {
   const took =
     ms === undefined ? '' : ` ${trans.__('in %1 s', (ms / 1000).toFixed(1))}`;
   if (end === 'running') {
-    return { symbol: '…', text: trans.__('running') };
+    const text = trans.__('running');
+    return { symbol: '…', text, brief: text };
   }
   if (end === 'unknown') {
     return {
       symbol: '?',
       text: trans.__(
         'ended unknown: the terminal or its connection ended first'
-      )
+      ),
+      brief: trans.__('unknown')
     };
   }
-  if (end === 0) {
-    return { symbol: '✓', text: trans.__('exit 0') + took };
-  }
   if (end === INTERRUPTED) {
-    return { symbol: '✗', text: trans.__('interrupted (exit 130)') + took };
+    return {
+      symbol: '✗',
+      text: trans.__('interrupted (exit 130)') + took,
+      brief: trans.__('interrupted')
+    };
   }
-  return { symbol: '✗', text: trans.__('exit %1', end) + took };
+  const exit = trans.__('exit %1', end);
+  return { symbol: end === 0 ? '✓' : '✗', text: exit + took, brief: exit };
 }
 
 namespace Private {

@@ -100,11 +100,13 @@ describe('when a block ends', () => {
   it('says ✓, ✗ exit N, interrupted, unknown or running', () => {
     expect(describeEnd(0, 2300, english)).toEqual({
       symbol: '✓',
-      text: 'exit 0 in 2.3 s'
+      text: 'exit 0 in 2.3 s',
+      brief: 'exit 0'
     });
     expect(describeEnd(1, 50, english)).toEqual({
       symbol: '✗',
-      text: 'exit 1 in 0.1 s'
+      text: 'exit 1 in 0.1 s',
+      brief: 'exit 1'
     });
     expect(describeEnd(130, undefined, english).text).toBe(
       'interrupted (exit 130)'
@@ -112,9 +114,12 @@ describe('when a block ends', () => {
     expect(describeEnd('unknown', undefined, english).text).toMatch(
       /^ended unknown/
     );
+    expect(describeEnd(130, undefined, english).brief).toBe('interrupted');
+    expect(describeEnd('unknown', undefined, english).brief).toBe('unknown');
     expect(describeEnd('running', undefined, english)).toEqual({
       symbol: '…',
-      text: 'running'
+      text: 'running',
+      brief: 'running'
     });
   });
 });
