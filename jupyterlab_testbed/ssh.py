@@ -151,23 +151,13 @@ class TestbedSSH(LoggingConfigurable):
         if problem:
             raise RequestError(problem)
         self.ensure_control_dir()
-        try:
-            write_private_file(self.config_file, text)
-            write_private_file(self.terminals_config_file, terminals_config(self.config_file))
-        except OSError as error:
-            raise RequestError(
-                f"Could not write {self.config_file}: {error.strerror}.", 500
-            ) from None
+        write_or_refuse(self.config_file, text)
+        write_or_refuse(self.terminals_config_file, terminals_config(self.config_file))
         self._written = hashlib.sha256(text.encode()).hexdigest()
 
     def write_shell_rc(self):
         """Write the Jupyter terminals' rc; its path."""
-        try:
-            write_private_file(self.shell_rc_file, RC)
-        except OSError as error:
-            raise RequestError(
-                f"Could not write {self.shell_rc_file}: {error.strerror}.", 500
-            ) from None
+        write_or_refuse(self.shell_rc_file, RC)
         return self.shell_rc_file
 
     def topology(self):
@@ -266,3 +256,11 @@ class TestbedSSH(LoggingConfigurable):
 
     async def probe(self, host, port):
         return await processes.probe(host, port, self.known_hosts_file)
+
+
+def write_or_refuse(path, text):
+    """Write a private file of the server's; a failure is the request's error, with its path."""
+    try:
+        write_private_file(path, text)
+    except OSError as error:
+        raise RequestError(f"Could not write {path}: {error.strerror}.", 500) from None

@@ -590,6 +590,28 @@ export function nodeRoute(nodes: INode[], name: string): string | null {
   return hops.length ? hops.join(' via ') : null;
 }
 
+/**
+ * Routes (see nodeRoute) kept by terminal name, read back from the
+ * browser's storage: string values only; anything else, or text that is
+ * not a JSON object, counts as nothing kept.
+ */
+export function readRoutes(stored: string | null): Map<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(stored ?? '{}');
+  } catch {
+    return new Map();
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    return new Map();
+  }
+  return new Map(
+    Object.entries(parsed).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string'
+    )
+  );
+}
+
 /** What to type in a terminal to reach a node: the rest is in the config. */
 export function sshCommand(configPath: string, node: string): string {
   if (!NAME.test(node)) {

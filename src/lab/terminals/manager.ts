@@ -20,7 +20,7 @@ import {
   INTERRUPT,
   keystrokes
 } from '../../core/terminals/typing';
-import { terminalName } from '../../core/terminals/sshconfig';
+import { readRoutes, terminalName } from '../../core/terminals/sshconfig';
 
 /** Not open, open with ssh running in it, or open with ssh ended. */
 export type NodeTerminalState = 'closed' | 'connected' | 'ended';
@@ -495,13 +495,9 @@ export class NodeTerminals implements IDisposable {
 namespace Private {
   export function loadRoutes(key: string): Map<string, string> {
     try {
-      const stored = JSON.parse(localStorage.getItem(key) ?? '{}');
-      return new Map(
-        Object.entries(stored).filter(
-          (entry): entry is [string, string] => typeof entry[1] === 'string'
-        )
-      );
+      return readRoutes(localStorage.getItem(key));
     } catch {
+      // Storage off: nothing was kept.
       return new Map();
     }
   }

@@ -93,7 +93,6 @@ export class SshServer {
     return this._request('probe', 'POST', { host, port });
   }
 
-  /** Whether each running terminal's shell is running ssh, by name. */
   /**
    * Start a lab's Jupyter terminal with the bash that reports how each
    * command ended; the page then connects to it by name. A used name is
@@ -103,6 +102,7 @@ export class SshServer {
     return this._request('shell', 'POST', { name, cwd });
   }
 
+  /** Whether each running terminal's shell is running ssh, by name. */
   async terminals(): Promise<{ [name: string]: { ssh: boolean } }> {
     const body = await this._request<{
       terminals: { [name: string]: { ssh: boolean } };

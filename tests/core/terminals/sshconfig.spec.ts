@@ -8,6 +8,7 @@ import {
   sshCommand,
   sshConfig,
   nodeRoute,
+  readRoutes,
   terminalName,
   SOCKET_PATH_LIMIT
 } from '../../../src/core/terminals/sshconfig';
@@ -416,6 +417,26 @@ describe('validation', () => {
         'node1'
       )
     ).toBe('cc@10.0.0.1:22 via cc@10.0.0.1:22');
+  });
+
+  it('reads kept routes back as strings only, whatever the storage holds', () => {
+    expect([...readRoutes('{"node1":"cc@10.0.0.1:22","node2":7}')]).toEqual([
+      ['node1', 'cc@10.0.0.1:22']
+    ]);
+    for (const stored of [
+      null,
+      'not json',
+      '[["node1","x"]]',
+      'null',
+      '"x"',
+      '{"a":{"b":1}}'
+    ]) {
+      expect(readRoutes(stored).size).toBe(0);
+    }
+    // A key that names an object's prototype is one more key, no more.
+    expect(readRoutes('{"__proto__":"cc@h:22"}').get('__proto__')).toBe(
+      'cc@h:22'
+    );
   });
 
   it('names a node’s terminal in word characters, one terminal per node', () => {
