@@ -331,12 +331,12 @@ export class ProgressView extends Widget {
     title.title = title.textContent;
     title.addEventListener('click', () => this._options.openSection(section));
     const count = el('span', 'jp-testbed-Section-count');
-    const check = this._checkButton(
-      this._trans.__('Check This Section'),
-      () => ({
-        section: this._model?.outline?.sections[section.index] ?? section
-      })
-    );
+    const check = this._checkButton(this._trans.__('Check'), () => ({
+      section: this._model?.outline?.sections[section.index] ?? section
+    }));
+    // A section row has room for one word; its full name is read and hovered.
+    check.title = this._trans.__('Check This Section');
+    check.setAttribute('aria-label', check.title);
     check.hidden =
       !this._options.check || !sectionChecks(outline, section.index).length;
     header.append(toggle, title, count, check);
