@@ -11,6 +11,7 @@ import type { INotebookModel, NotebookPanel } from '@jupyterlab/notebook';
 import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
 import type { Widget } from '@lumino/widgets';
+import type { ICheckResult } from '../core/metadata/format';
 import type { IDefinitions } from '../core/placeholders/authored';
 import type {
   IResolvedValue,
@@ -75,6 +76,12 @@ export interface INotebookProgress {
     node: string,
     end: IBlockEnd
   ): boolean;
+  /**
+   * Record the result of a step's check (`key`: the step's key under the
+   * cell's `checks`) in the cell and in the notebook's log; false, changing
+   * nothing, when the cell is gone or its record cannot be read.
+   */
+  recordCheck(cellId: string, key: string, result: ICheckResult): boolean;
   /** The notebook's sections and steps as Progress shows them (null until built). */
   readonly outline: IOutline | null;
 }
@@ -211,6 +218,7 @@ export namespace CommandIDs {
   export const prepareLab = 'testbed:authoring-prepare';
   export const keepOutputs = 'testbed:authoring-keep-outputs';
   export const shareDeclarations = 'testbed:authoring-share-declarations';
+  export const editCheck = 'testbed:authoring-edit-check';
   export const checkStep = 'testbed:check-step';
   export const checkSection = 'testbed:check-section';
   export const checkAll = 'testbed:check-all';

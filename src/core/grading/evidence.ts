@@ -12,6 +12,7 @@ import {
   describeProblem,
   firstRun,
   ICellRecord,
+  ICheckResult,
   IRunRecord,
   readCellRecord,
   readNotebookRecord
@@ -47,7 +48,7 @@ export const FLAG_MEANINGS: { [kind in FlagKind]: string } = {
   count:
     'The execution count differs from the one recorded with the run: the cell ran while recording was off, or one of them was edited.',
   unlogged:
-    'The notebook’s log covers the time of this run or tick but does not hold it: the record may have been written by hand.',
+    'The notebook’s log covers the time of this run, tick or check result but does not hold it: the record may have been written by hand.',
   time: 'A recorded time that cannot be: not a time, a first run after the last, a time after the file was saved, or a log out of order.',
   check:
     'A recorded check pass is of another check than the one the notebook declares: the check was changed after it passed, or the record was edited.',
@@ -136,7 +137,10 @@ namespace Private {
 
     readonly flags: IFlag[] = [];
     log: ILogEntry[] = [];
-    /** The cell each log reference belongs to: a run's fingerprint, a tick's key (and time). */
+    /**
+     * The cell each log reference belongs to: a run's fingerprint, a tick's
+     * key or a check's version (and time).
+     */
     readonly refs = new Map<string, number>();
 
     /** The notebook's own record: format, writer, log. */
@@ -186,6 +190,7 @@ namespace Private {
         this._checkRun(cell, index, record.run);
       }
       this._checkTicks(cell, index, record);
+      this._checkResults(cell, index, record.chk ?? {});
     }
 
     private _checkRun(cell: IFileCell, index: number, run: IRunRecord): void {
@@ -256,10 +261,37 @@ namespace Private {
       for (const [key, tick] of Object.entries(record.ticks ?? {})) {
         this.refs.set(key, index);
         this.refs.set(`${key}@${tick.at}`, index);
-        const step = cell.type === 'code' ? cell.id : `${cell.id}/${key}`;
+        const step = stepOf(cell, key);
         const at = this._time(tick.at, index, step, 'tick');
         if (at !== null) {
           this._expectLogged(index, step, key, at, 'tick');
+        }
+      }
+    }
+
+    /**
+     * The check results of a cell, each logged with its outcome (a log
+     * entry of a failure does not vouch for a recorded pass).
+     */
+    private _checkResults(
+      cell: IFileCell,
+      index: number,
+      results: { [key: string]: ICheckResult }
+    ): void {
+      for (const [key, result] of Object.entries(results)) {
+        this.refs.set(result.ver, index);
+        this.refs.set(`${result.ver}@${result.at}`, index);
+        const step = stepOf(cell, key);
+        const at = this._time(result.at, index, step, `check ${result.r}`);
+        if (at !== null) {
+          this._expectLogged(
+            index,
+            step,
+            result.ver,
+            at,
+            `check ${result.r}`,
+            `check:${result.r}`
+          );
         }
       }
     }
@@ -294,19 +326,21 @@ namespace Private {
 
     /**
      * The log keeps the newest events: one recorded after its oldest entry
-     * must be in it, unless the notebook has no log at all.
+     * must be in it (with `result`, when given), unless the notebook has no
+     * log at all.
      */
     private _expectLogged(
       index: number,
       step: string,
       ref: string,
       at: number,
-      what: string
+      what: string,
+      result?: string
     ): void {
       if (!this.log.length || at <= this.log[0].ms + LOG_MATCH_MS) {
         return;
       }
-      const found = this._loggedNear(ref, at);
+      const found = this._loggedNear(ref, at, result);
       if (!found) {
         this._flag(
           'unlogged',
@@ -318,24 +352,29 @@ namespace Private {
     }
 
     /**
-     * Whether the log holds `ref` within LOG_MATCH_MS of `at`. The log is
-     * in time order (else emptied), so each reference's times are sorted
-     * and searched by halves: a scan of the whole log per record was
-     * quadratic on a crafted file of thousands of ticks and log lines.
+     * Whether the log holds `ref` (with `result`, when given) within
+     * LOG_MATCH_MS of `at`. The log is in time order (else emptied), so
+     * each reference's times are sorted and searched by halves: a scan of
+     * the whole log per record was quadratic on a crafted file of thousands
+     * of ticks and log lines.
      */
-    private _loggedNear(ref: string, at: number): boolean {
+    private _loggedNear(ref: string, at: number, result?: string): boolean {
       if (!this._byRef) {
+        // By reference, and by result and reference (a result has no space).
         this._byRef = new Map();
         for (const entry of this.log) {
-          const times = this._byRef.get(entry.ref);
-          if (times) {
-            times.push(entry.ms);
-          } else {
-            this._byRef.set(entry.ref, [entry.ms]);
+          for (const key of [entry.ref, `${entry.result} ${entry.ref}`]) {
+            const times = this._byRef.get(key);
+            if (times) {
+              times.push(entry.ms);
+            } else {
+              this._byRef.set(key, [entry.ms]);
+            }
           }
         }
       }
-      const times = this._byRef.get(ref) ?? [];
+      const times =
+        this._byRef.get(result === undefined ? ref : `${result} ${ref}`) ?? [];
       let low = 0;
       let high = times.length;
       while (low < high) {
@@ -349,7 +388,7 @@ namespace Private {
       return low < times.length && times[low] <= at + LOG_MATCH_MS;
     }
 
-    /** The log's times by reference, built when first needed. */
+    /** The log's times by reference (and by result and reference), built when first needed. */
     private _byRef: Map<string, number[]> | null = null;
 
     private _readLog(lines: string[]): void {
@@ -591,24 +630,33 @@ namespace Private {
         label: labels.get(cellIndex) ?? ''
       };
     });
-    // Each step's last check result, in time order with the log (stable).
-    const checks = outline.steps.flatMap(step =>
-      step.checked?.state === 'checked'
-        ? [
-            {
-              at: step.checked.result.at,
-              result: `check:${step.checked.result.r}`,
-              ref: step.tickKey ?? 'cell',
-              cellIndex: step.cellIndex,
-              label: step.label
-            }
-          ]
-        : []
-    );
+    // Each step's last check result that the log does not hold (recorded
+    // before results were logged), in time order with the log (stable).
+    const event = (entry: { at: string; result: string; ref: string }) =>
+      `${entry.at} ${entry.result} ${entry.ref}`;
+    const inLog = new Set(logged.map(event));
+    const checks = outline.steps.flatMap(step => {
+      if (step.checked?.state !== 'checked') {
+        return [];
+      }
+      const entry = {
+        at: step.checked.result.at,
+        result: `check:${step.checked.result.r}`,
+        ref: step.checked.result.ver,
+        cellIndex: step.cellIndex,
+        label: step.label
+      };
+      return inLog.has(event(entry)) ? [] : [entry];
+    });
     const all = checks.length
       ? [...logged, ...checks].sort((a, b) => a.at.localeCompare(b.at))
       : logged;
     return all.slice(-MAX_TIMELINE);
+  }
+
+  /** The key of a cell's step, as the outline keys it: a tick's or a check's key on a markdown cell. */
+  function stepOf(cell: IFileCell, key: string): string {
+    return cell.type === 'code' ? cell.id : `${cell.id}/${key}`;
   }
 
   function count(counts: FlagCounts, kind: FlagKind): void {

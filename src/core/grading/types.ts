@@ -109,9 +109,9 @@ export interface ISectionSummary {
 /** An event of the notebook's log, tied to its cell when it can be. */
 export interface ITimelineEntry {
   at: string;
-  /** `ok`, `error:<name>`, `tick:<via>`, `untick`, or a check's last result `check:<result>`. */
+  /** `ok`, `error:<name>`, `tick:<via>`, `untick`, or a check's result `check:<result>`. */
   result: string;
-  /** The code fingerprint of a run or the tick key. */
+  /** The code fingerprint of a run, the tick key, or the version of a check. */
   ref: string;
   /** The cell it belongs to, or -1 when no cell matches any more. */
   cellIndex: number;

@@ -1,6 +1,6 @@
 /**
  * Running a notebook's checks on the student's click, and recording their
- * results on the cells.
+ * results through Progress: on the cells and in the notebook's log.
  *
  * A check is code from the notebook, so it runs only here, on a click, and
  * only after: the notebook is not open for grading; its declared nodes were
@@ -9,7 +9,6 @@
  * that still holds a placeholder was confirmed, like a run.
  */
 import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
-import type { ICellModel } from '@jupyterlab/cells';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
@@ -21,15 +20,16 @@ import {
   resultOf
 } from '../../core/checks/plan';
 import { describeResult } from '../../core/checks/status';
-import { withCheckResult } from '../../core/metadata/format';
+import { CELL_TICK } from '../../core/metadata/format';
 import { countTokens, substitute } from '../../core/placeholders/engine';
-import { storeRecord, writableRecord } from '../metadata/cell';
-import type { IGrading, IPlaceholders, ITerminals } from '../tokens';
+import type { IGrading, IPlaceholders, IProgress, ITerminals } from '../tokens';
 import type { CheckClient } from './client';
 
 export namespace ChecksController {
   export interface IOptions {
     client: CheckClient;
+    /** Records each result, in the cell and the notebook's log. */
+    progress: IProgress;
     trans: TranslationBundle;
     grading: IGrading | null;
     placeholders: IPlaceholders | null;
@@ -112,26 +112,20 @@ export class ChecksController {
     }
     this._running.add(key);
     try {
-      const started = new Date();
       const reply = await this._options.client.run(
         checkRequest(panel.context.path, step, command)
       );
-      const result = resultOf(reply, step.check, started);
-      const cell = this._cell(panel, step.cellId);
-      const record = cell ? writableRecord(cell) : undefined;
-      if (!cell || record === undefined) {
+      // Timed as it ends, like a run: the log, written as events come, stays
+      // in time order though other events came while the check ran.
+      const result = resultOf(reply, step.check, new Date());
+      const recorded = this._options.progress
+        .modelFor(panel)
+        .recordCheck(step.cellId, step.tickKey ?? CELL_TICK, result);
+      if (!recorded) {
         throw new Error(
           trans.__('The step’s cell is gone or its record cannot be read.')
         );
       }
-      cell.sharedModel.transact(
-        () =>
-          storeRecord(
-            cell,
-            withCheckResult(record, step.tickKey ?? 'cell', result)
-          ),
-        false
-      );
       if (result.r !== 'pass') {
         const output = reply.places
           .filter(place => place.result !== 'pass' && place.output.trim())
@@ -231,16 +225,6 @@ export class ChecksController {
       ]
     });
     return result.button.accept ? command : null;
-  }
-
-  private _cell(panel: NotebookPanel, id: string): ICellModel | null {
-    const cells = panel.context.model.cells;
-    for (let i = 0; i < cells.length; i++) {
-      if (cells.get(i).id === id) {
-        return cells.get(i);
-      }
-    }
-    return null;
   }
 
   private _key(panel: NotebookPanel, step: CheckedStep): string {

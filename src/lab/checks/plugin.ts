@@ -42,6 +42,7 @@ export const checksPlugin: JupyterFrontEndPlugin<void> = {
     const trans = (translator ?? nullTranslator).load('jupyterlab_testbed');
     const controller = new ChecksController({
       client: new CheckClient(trans),
+      progress,
       trans,
       grading,
       placeholders,

@@ -11,7 +11,11 @@ import type { INotebookModel } from '@jupyterlab/notebook';
 import type { IObservableList } from '@jupyterlab/observables';
 import type { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
-import { METADATA_KEY, timestamp } from '../../core/metadata/format';
+import {
+  ICheckResult,
+  METADATA_KEY,
+  timestamp
+} from '../../core/metadata/format';
 import {
   analyzeCell,
   buildOutline,
@@ -23,8 +27,9 @@ import {
   sentTickKey,
   updateCellSteps
 } from '../../core/progress/outline';
+import { cellById } from '../notebook/cells';
 import type { EventLog } from './log';
-import { recordTick, recordTickEnd } from './records';
+import { recordCheckResult, recordTick, recordTickEnd } from './records';
 import type { IBlockEnd } from '../../core/terminals/shellmarks';
 
 export namespace ProgressModel {
@@ -115,7 +120,7 @@ export class ProgressModel implements IDisposable {
    * @returns false when the cell's record cannot be written (unreadable).
    */
   setTicked(step: IStep, ticked: boolean, via = 'tick'): boolean {
-    const cell = this._cellById(step.cellId);
+    const cell = cellById(this.model, step.cellId);
     if (!cell || step.tickKey === undefined) {
       return false;
     }
@@ -135,7 +140,7 @@ export class ProgressModel implements IDisposable {
    * @returns false when there is no such step or its record is unreadable.
    */
   recordSent(cellId: string, text: string, node: string): boolean {
-    const cell = this._cellById(cellId);
+    const cell = cellById(this.model, cellId);
     if (!cell) {
       return false;
     }
@@ -159,12 +164,26 @@ export class ProgressModel implements IDisposable {
     node: string,
     end: IBlockEnd
   ): boolean {
-    const cell = this._cellById(cellId);
+    const cell = cellById(this.model, cellId);
     const key = cell ? this._sentKey(cell, text) : null;
     return (
       !!cell &&
       key !== null &&
       recordTickEnd(this.model, cell, key, node, end, this._options.log)
+    );
+  }
+
+  /**
+   * Record the result of the check of a cell's step `key`, in the cell and
+   * the log.
+   *
+   * @returns false when the cell is gone or its record is unreadable.
+   */
+  recordCheck(cellId: string, key: string, result: ICheckResult): boolean {
+    const cell = cellById(this.model, cellId);
+    return (
+      !!cell &&
+      recordCheckResult(this.model, cell, key, result, this._options.log)
     );
   }
 
@@ -290,16 +309,6 @@ export class ProgressModel implements IDisposable {
       inputs.push(Private.input(this.model.cells.get(i)));
     }
     return inputs;
-  }
-
-  private _cellById(id: string): ICellModel | null {
-    for (let i = 0; i < this.model.cells.length; i++) {
-      const cell = this.model.cells.get(i);
-      if (cell.id === id) {
-        return cell;
-      }
-    }
-    return null;
   }
 
   private _clearTimer(): void {

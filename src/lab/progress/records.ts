@@ -8,7 +8,9 @@ import type { INotebookModel } from '@jupyterlab/notebook';
 import { storeRecord, writableRecord } from '../metadata/cell';
 import {
   ICellRecord,
+  ICheckResult,
   ITick,
+  withCheckResult,
   withRun,
   withTick
 } from '../../core/metadata/format';
@@ -130,6 +132,27 @@ export function recordTick(
       result: tick ? `tick:${tick.via}` : 'untick',
       ref: key
     },
+    log
+  );
+}
+
+/**
+ * Record the result of a step's check. The log gets it as `check:<outcome>`
+ * with the check's version as reference, so a grader can tell a result the
+ * extension recorded from one written by hand.
+ */
+export function recordCheckResult(
+  notebook: INotebookModel,
+  cell: ICellModel,
+  key: string,
+  result: ICheckResult,
+  log: EventLog | null
+): boolean {
+  return updateRecord(
+    notebook,
+    cell,
+    record => withCheckResult(record, key, result),
+    { at: new Date(result.at), result: `check:${result.r}`, ref: result.ver },
     log
   );
 }

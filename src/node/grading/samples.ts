@@ -147,6 +147,9 @@ namespace Private {
     'berg adeyemi martin patel novak silva khan weber wang costa'
   ).split(' ');
 
+  /** The check the tamperings declare on a cell. */
+  const SAMPLE_CHECK = { cmd: 'test -f ~/done', on: 'node1' };
+
   /** One tampering per way a record can disagree with its notebook. */
   const TAMPERINGS: ITampering[] = [
     {
@@ -193,10 +196,7 @@ namespace Private {
         const cell = notebook.cells.find(
           c => c.cell_type === 'code' && !recordOf(c)?.run
         )!;
-        const times = logOf(notebook).map(line =>
-          Date.parse(line.split(' ')[0])
-        );
-        const at = new Date((times[0] + times[times.length - 1]) / 2);
+        const at = logMiddle(notebook);
         const count =
           Math.max(...notebook.cells.map(c => c.execution_count ?? 0)) + 1;
         cell.metadata[METADATA_KEY] = withRun(recordOf(cell), {
@@ -240,18 +240,27 @@ namespace Private {
       kind: 'check',
       reach: 1,
       apply: notebook => {
-        // A pass recorded for another check than the one the cell declares.
-        const cell = ranCells(notebook)[0];
-        const check = { cmd: 'test -f ~/done', on: 'node1' };
-        cell.metadata[METADATA_KEY] = withCheckResult(
-          withCheck(recordOf(cell), CELL_TICK, check),
-          CELL_TICK,
-          {
-            at: runOf(cell).last,
-            r: 'pass',
-            ver: checkVersion({ ...check, cmd: 'true' })
-          }
+        // A pass of another check than the one the cell declares, logged
+        // as the extension logs it: the check was changed after it passed.
+        const times = logTimes(notebook);
+        const at = new Date(times[times.length - 1] + 1000);
+        const ver = checkVersion({ ...SAMPLE_CHECK, cmd: 'true' });
+        recordPass(ranCells(notebook)[0], at, ver);
+        notebook.metadata[METADATA_KEY] = withLogEntries(
+          notebook.metadata[METADATA_KEY] as INotebookRecord,
+          [{ at, result: 'check:pass', ref: ver }],
+          LOG_LIMIT
         );
+      }
+    },
+    {
+      kind: 'unlogged',
+      reach: 1,
+      apply: notebook => {
+        // A pass of the check the cell declares, written by hand at a time
+        // the log covers: the log has no such check.
+        const at = logMiddle(notebook);
+        recordPass(ranCells(notebook)[0], at, checkVersion(SAMPLE_CHECK));
       }
     },
     {
@@ -700,8 +709,25 @@ namespace Private {
     return recordOf(cell)!.run!;
   }
 
-  function logOf(notebook: INotebook): string[] {
-    return (notebook.metadata[METADATA_KEY] as INotebookRecord).log ?? [];
+  /** Declare `SAMPLE_CHECK` on a cell, with a pass of version `ver` at `at`. */
+  function recordPass(cell: ICell, at: Date, ver: string): void {
+    cell.metadata[METADATA_KEY] = withCheckResult(
+      withCheck(recordOf(cell), CELL_TICK, SAMPLE_CHECK),
+      CELL_TICK,
+      { at: timestamp(at), r: 'pass', ver }
+    );
+  }
+
+  /** The times of the notebook's log, in ms. */
+  function logTimes(notebook: INotebook): number[] {
+    const log = (notebook.metadata[METADATA_KEY] as INotebookRecord).log ?? [];
+    return log.map(line => Date.parse(line.split(' ')[0]));
+  }
+
+  /** The middle of the period the notebook's log covers. */
+  function logMiddle(notebook: INotebook): Date {
+    const times = logTimes(notebook);
+    return new Date((times[0] + times[times.length - 1]) / 2);
   }
 
   function ranCells(notebook: INotebook): ICell[] {

@@ -7,8 +7,12 @@ import {
   summarizeText
 } from '../../../src/core/grading/evidence';
 import { FLAG_KINDS } from '../../../src/core/grading/types';
+import { checkVersion } from '../../../src/core/checks/status';
 import {
+  CheckOutcome,
   METADATA_KEY,
+  withCheck,
+  withCheckResult,
   withLogEntries,
   withRun,
   withTick
@@ -285,6 +289,131 @@ describe('summarizeFile flags a tampered notebook', () => {
       ['2026-11-20T10:01:00Z', '2026-11-20T10:40:00Z'],
       ['2026-11-20T10:01:00Z', '2026-11-20T10:30:00Z'],
       ['2026-11-20T10:40:00Z', '2026-11-20T10:40:00Z']
+    ]);
+  });
+});
+
+describe('summarizeFile on check results', () => {
+  const check = { cmd: 'test -f ~/done', on: 'node1' };
+  const ver = checkVersion(check);
+
+  /**
+   * The honest notebook with `check` declared on one of its cells (the
+   * first code cell, or the manual step) and a result recorded at `when`.
+   */
+  function checked(
+    when: string,
+    r: CheckOutcome = 'pass',
+    cellIndex = 1
+  ): { cells: Cell[]; metadata: Cell } {
+    const nb = honest();
+    const cell = nb.cells[cellIndex];
+    cell.metadata[METADATA_KEY] = withCheckResult(
+      withCheck(cell.metadata[METADATA_KEY] ?? null, 'cell', check),
+      'cell',
+      { at: when, r, ver }
+    );
+    return nb;
+  }
+
+  /** Add an event to the notebook's log, in time order. */
+  function logged(
+    nb: { metadata: Cell },
+    when: string,
+    result: string,
+    ref = ver
+  ): void {
+    const record = nb.metadata[METADATA_KEY];
+    const [line] = withLogEntries(
+      null,
+      [{ at: new Date(when), result, ref }],
+      1
+    ).log!;
+    // Lines start with their time: text order is time order.
+    record.log = [...record.log, line].sort();
+  }
+
+  it('flags a pass of the declared check written by hand in the log’s period', () => {
+    const nb = checked('2026-11-20T10:20:00Z');
+    const result = summary(nb);
+    expect(kinds(nb)).toEqual(['unlogged']);
+    expect(result.flags[0]).toMatchObject({
+      cellIndex: 1,
+      step: 'c1',
+      detail: 'check pass at 2026-11-20T10:20:00Z is not in the notebook’s log'
+    });
+    expect(result.steps[0].flags).toEqual(['unlogged']);
+  });
+
+  it('flags it on the step of a markdown cell', () => {
+    const nb = checked('2026-11-20T10:20:00Z', 'pass', 3);
+    const result = summary(nb);
+    expect(result.flags.map(f => [f.kind, f.step])).toEqual([
+      ['unlogged', 'm2/cell']
+    ]);
+    expect(result.steps[2].flags).toEqual(['unlogged']);
+  });
+
+  it('raises no flag for a result the log holds with its outcome', () => {
+    const nb = checked('2026-11-20T10:20:00Z');
+    expect(kinds(nb)).toEqual(['unlogged']);
+    logged(nb, '2026-11-20T10:20:00Z', 'check:pass');
+    const result = summary(nb);
+    expect(result.flags).toEqual([]);
+    expect(result.steps[0].check).toEqual({
+      result: 'pass',
+      at: '2026-11-20T10:20:00Z'
+    });
+    const failed = checked('2026-11-20T10:20:00Z', 'fail');
+    expect(kinds(failed)).toEqual(['unlogged']);
+    logged(failed, '2026-11-20T10:20:01Z', 'check:fail');
+    expect(summary(failed).flags).toEqual([]);
+  });
+
+  it('flags a pass when the log says that check failed then', () => {
+    const nb = checked('2026-11-20T10:20:00Z');
+    logged(nb, '2026-11-20T10:20:00Z', 'check:fail');
+    expect(kinds(nb)).toEqual(['unlogged']);
+    // Nor does a pass of another check vouch for it.
+    const other = checked('2026-11-20T10:20:00Z');
+    logged(other, '2026-11-20T10:20:00Z', 'check:pass', fingerprint('x'));
+    expect(kinds(other)).toEqual(['unlogged']);
+  });
+
+  it('flags a result dated after the save, though logged', () => {
+    const nb = checked('2026-11-21T09:00:00Z');
+    logged(nb, '2026-11-21T09:00:00Z', 'check:pass');
+    expect(kinds(nb)).toEqual(['time']);
+    expect(summary(nb).flags[0].detail).toBe(
+      'check pass at 2026-11-21T09:00:00Z, after the file was saved (2026-11-20T12:00:00Z)'
+    );
+    expect(kinds(checked('not a time'))).toEqual(['time']);
+  });
+
+  it('raises no flag without a log, or for a result from before the log', () => {
+    const nb = checked('2026-11-20T10:20:00Z');
+    expect(kinds(nb)).toEqual(['unlogged']);
+    nb.metadata = {};
+    expect(summary(nb).flags).toEqual([]);
+    expect(summary(checked('2026-11-20T09:00:00Z')).flags).toEqual([]);
+  });
+
+  it('shows a logged result once in the timeline, and an older one from its record', () => {
+    const checks = (nb: { cells: Cell[]; metadata: Cell }) =>
+      summary(nb)
+        .timeline.filter(e => e.result.startsWith('check:'))
+        .map(e => [e.at, e.result, e.ref, e.cellIndex, e.label]);
+    const nb = checked('2026-11-20T10:20:00Z');
+    logged(nb, '2026-11-20T10:20:00Z', 'check:pass');
+    expect(checks(nb)).toEqual([
+      ['2026-11-20T10:20:00Z', 'check:pass', ver, 1, 'openstack server list']
+    ]);
+    // An earlier result of the same check, logged: the record keeps the last.
+    logged(nb, '2026-11-20T10:10:00Z', 'check:fail');
+    expect(checks(nb).map(e => e[1])).toEqual(['check:fail', 'check:pass']);
+    // Recorded before results were logged: the record's result is shown.
+    expect(checks(checked('2026-11-20T09:00:00Z'))).toEqual([
+      ['2026-11-20T09:00:00Z', 'check:pass', ver, 1, 'openstack server list']
     ]);
   });
 });

@@ -8,6 +8,7 @@ import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import type { ICellModel } from '@jupyterlab/cells';
 import { NotebookModel } from '@jupyterlab/notebook';
 import {
   FORMAT_VERSION,
@@ -30,7 +31,11 @@ import { checkVersion } from '../../../src/core/checks/status';
 import { fingerprint } from '../../../src/core/notebook/hash';
 import { blockKeys } from '../../../src/core/notebook/steps';
 import { EventLog } from '../../../src/lab/progress/log';
-import { recordRun, recordTick } from '../../../src/lab/progress/records';
+import {
+  recordCheckResult,
+  recordRun,
+  recordTick
+} from '../../../src/lab/progress/records';
 import { applyPlans } from '../../../src/lab/placeholders/apply';
 import {
   definitionsOf,
@@ -214,6 +219,21 @@ describe('every writer writes what the schema describes', () => {
   });
 
   it('the progress recorder and its log', () => {
+    /** The cell with the check declared, as the Author section does. */
+    const withCheckedCell = (
+      cell: ICellModel,
+      check: { cmd: string; on: string }
+    ) => {
+      cell.setMetadata(
+        METADATA_KEY,
+        withCheck(
+          (cell.getMetadata(METADATA_KEY) as any) ?? null,
+          'cell',
+          check
+        ) as any
+      );
+      return cell;
+    };
     const model = sampleModel('2_docker_kubernetes.ipynb');
     const log = new EventLog({ limit: () => 100 });
     let runs = 0;
@@ -232,6 +252,18 @@ describe('every writer writes what the schema describes', () => {
             error: errorLabel('NameError', 'x'),
             src: fingerprint(source),
             count: i + 1
+          },
+          log
+        );
+        const check = { cmd: `test -f ~/${i}`, on: 'node1' };
+        recordCheckResult(
+          model,
+          withCheckedCell(cell, check),
+          'cell',
+          {
+            at: '2026-11-23T16:05:00Z',
+            r: (['pass', 'fail', 'timeout', 'unreachable'] as const)[i % 4],
+            ver: checkVersion(check)
           },
           log
         );

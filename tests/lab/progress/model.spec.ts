@@ -2,7 +2,8 @@ import { NotebookActions, NotebookModel } from '@jupyterlab/notebook';
 import type { ICellModel } from '@jupyterlab/cells';
 import { Signal } from '@lumino/signaling';
 import * as path from 'path';
-import { METADATA_KEY } from '../../../src/core/metadata/format';
+import { checkVersion } from '../../../src/core/checks/status';
+import { METADATA_KEY, withCheck } from '../../../src/core/metadata/format';
 import { ProgressModel } from '../../../src/lab/progress/model';
 import { EventLog } from '../../../src/lab/progress/log';
 import { ExecutionRecorder } from '../../../src/lab/progress/recorder';
@@ -266,6 +267,73 @@ describe('ProgressModel', () => {
     expect(cell.getMetadata(METADATA_KEY)).toEqual(garbage);
     expect(p.outline!.issues).toHaveLength(1);
     p.dispose();
+  });
+
+  describe('recordCheck', () => {
+    const check = { cmd: 'systemctl is-active nginx', on: 'node1' };
+    const result = {
+      at: '2026-12-02T05:00:09Z',
+      r: 'pass' as const,
+      ver: checkVersion(check)
+    };
+    let log: EventLog;
+    beforeEach(() => {
+      log = new EventLog({ limit: () => 100, delay: 60000 });
+    });
+    afterEach(() => log.dispose());
+
+    /** A notebook whose first code cell declares `check`, and its progress. */
+    function checked() {
+      const model = load(bigNotebook(3));
+      const cell = model.cells.get(1);
+      cell.setMetadata(METADATA_KEY, withCheck(null, 'cell', check) as any);
+      const p = new ProgressModel({
+        model,
+        outlineOptions: () => OPTIONS,
+        log,
+        rebuildDelay: 0
+      });
+      p.isActive = true;
+      return { model, cell, p };
+    }
+
+    it('records the result in the cell, and in the log as check:<outcome> with the check’s version', () => {
+      const { model, cell, p } = checked();
+      expect(p.recordCheck(cell.id, 'cell', result)).toBe(true);
+      expect(cell.getMetadata(METADATA_KEY)).toEqual({
+        v: 1,
+        checks: { cell: check },
+        chk: { cell: result }
+      });
+      expect(p.outline!.steps[0].checked).toEqual({
+        state: 'checked',
+        result
+      });
+      log.flush();
+      expect((model.getMetadata(METADATA_KEY) as any).log).toEqual([
+        `2026-12-02T05:00:09Z check:pass ${result.ver}`
+      ]);
+      expect(
+        p.recordCheck(cell.id, 'cell', { ...result, r: 'fail', x: 3 })
+      ).toBe(true);
+      log.flush();
+      expect((model.getMetadata(METADATA_KEY) as any).log[1]).toBe(
+        `2026-12-02T05:00:09Z check:fail ${result.ver}`
+      );
+      p.dispose();
+    });
+
+    it('changes nothing, in the cell or the log, over an unreadable record or for a cell gone', () => {
+      const { model, cell, p } = checked();
+      const garbage = { v: 1, checks: { cell: check }, chk: 'passed' };
+      cell.setMetadata(METADATA_KEY, garbage as any);
+      expect(p.recordCheck(cell.id, 'cell', result)).toBe(false);
+      expect(p.recordCheck('gone', 'cell', result)).toBe(false);
+      log.flush();
+      expect(cell.getMetadata(METADATA_KEY)).toEqual(garbage);
+      expect(model.getMetadata(METADATA_KEY)).toBeUndefined();
+      p.dispose();
+    });
   });
 
   it('does no work while inactive and catches up when shown', () => {

@@ -37,7 +37,7 @@ beforeAll(() => {
     '--sample',
     sample,
     '--students',
-    '12',
+    '13',
     '--hostile',
     '--seed',
     '5'
@@ -77,19 +77,22 @@ describe('jupyterlab-testbed-grade', () => {
     expect(line(stdout, 'wrongtypes')).toMatch(
       /1_provision_cli: format:1; 2_configure_network: not a notebook \(no list of cells\)$/
     );
-    // One student per way of tampering.
+    // One student per way of tampering (the first 10 of them).
     for (const kinds of [
       'edited:1',
       'result:1',
       'count:1',
       'unlogged:1',
       'time:1',
+      'check:1',
       'format:1'
     ]) {
-      expect(stdout).toMatch(new RegExp(`1_provision_cli: ${kinds}($|;)`, 'm'));
+      expect(stdout).toMatch(new RegExp(`1_provision_cli: ${kinds}$`, 'm'));
     }
+    // A run and a check pass, each written by hand.
+    expect(stdout.match(/1_provision_cli: unlogged:1$/gm)).toHaveLength(2);
     expect(stdout).toMatch(/1_provision_cli: cleared:\d+$/m);
-    expect(stdout).toMatch(/^per-student layout: 22 student\(s\), /m);
+    expect(stdout).toMatch(/^per-student layout: 23 student\(s\), /m);
     expect(stdout).toMatch(/^edited: The cell’s source was changed/m);
   });
 
@@ -104,7 +107,7 @@ describe('jupyterlab-testbed-grade', () => {
     const { status, stdout } = grade(sample, '--flagged');
     expect(status).toBe(0);
     const rows = stdout.split('\n\n')[0].split('\n').slice(1);
-    expect(rows).toHaveLength(10);
+    expect(rows).toHaveLength(11);
     expect(
       rows.every(row =>
         /^\S+ .* [1-9]\d* +2026-\S+ +1_provision_cli: /.test(row)
