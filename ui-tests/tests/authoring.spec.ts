@@ -11,7 +11,13 @@ import {
   IJupyterLabPageFixture,
   test
 } from '@jupyterlab/galata';
-import { answerConnecting, execute, openNotebook, prepare } from './lab';
+import {
+  answerConnecting,
+  execute,
+  notebookText,
+  openNotebook,
+  prepare
+} from './lab';
 
 const METADATA_KEY = 'jupyterlab-testbed';
 const AUTHOR = '#jp-testbed-author';
@@ -136,6 +142,111 @@ test.describe('a lab author', () => {
         })
         .toEqual(['http://A.B.C.D:32000', 'node4']);
     }
+  });
+});
+
+test.describe('a lab author declaring checks', () => {
+  test.use({
+    mockSettings: {
+      ...galata.DEFAULT_SETTINGS,
+      'jupyterlab-testbed:authoring': { authorMode: true }
+    }
+  });
+
+  test('gives a step a check from its context menu, sees it as a student will, then removes it', async ({
+    page,
+    tmpPath
+  }) => {
+    const NOTEBOOK = 'web.ipynb';
+    await prepare(page, tmpPath, destination =>
+      page.contents.uploadContent(
+        notebookText([
+          {
+            cell_type: 'markdown',
+            source:
+              '## Start the web server\n\nOn node1:\n\n```bash\ndocker run -d -p 80:80 nginx\n```'
+          },
+          { cell_type: 'code', source: 'echo done' }
+        ]),
+        'text',
+        `${destination}/${NOTEBOOK}`
+      )
+    );
+    await openNotebook(page, tmpPath, NOTEBOOK);
+    await execute(page, 'testbed:show-sidebar');
+    const cellChecks = () =>
+      page.evaluate(
+        key =>
+          (window as any).jupyterapp.shell.currentWidget.content.model.cells
+            .get(0)
+            .getMetadata(key)?.checks,
+        METADATA_KEY
+      );
+
+    await page.notebook.selectCells(0);
+    await page
+      .locator('.jp-Notebook .jp-Cell')
+      .first()
+      .click({ button: 'right' });
+    await page
+      .locator('.lm-Menu-itemLabel', { hasText: 'Check of This Step…' })
+      .click();
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText('Check of a Step');
+    await dialog.getByLabel('Command').fill('curl -sf http://localhost/');
+    await dialog.getByLabel('Timeout (seconds)').fill('900');
+    await expect(
+      dialog.locator('.jp-testbed-CheckEditor-problem:not(:empty)')
+    ).toHaveText(
+      'The timeout is a whole number of seconds from 1 to 300 (blank: 30).'
+    );
+    await dialog.getByLabel('Timeout (seconds)').fill('20');
+    await dialog
+      .getByLabel('Hint when it fails')
+      .fill('Is the container running? Try docker ps');
+    const preview = dialog.locator('.jp-testbed-CheckEditor-preview');
+    await expect(preview.locator('li').nth(0)).toContainText(
+      '○ not checked yet'
+    );
+    await expect(preview.locator('li').nth(1)).toContainText(
+      '✗ check failed (exit 1) — Is the container running? Try docker ps'
+    );
+    await expect(preview.locator('pre')).toHaveText(
+      'node1: curl -sf http://localhost/'
+    );
+    await dialog.getByRole('button', { name: 'Save Check' }).click();
+    await expect(dialog).toHaveCount(0);
+
+    await expect
+      .poll(async () => Object.values((await cellChecks()) ?? {}))
+      .toEqual([
+        {
+          cmd: 'curl -sf http://localhost/',
+          on: 'node1',
+          t: 20,
+          hint: 'Is the container running? Try docker ps'
+        }
+      ]);
+    // The student's side: the step has its Check, not yet run.
+    const step = page.locator('#jp-testbed-progress .jp-testbed-Step').first();
+    await expect(step.getByRole('button', { name: 'Check' })).toBeVisible();
+    await expect(step).toContainText('○ not checked yet');
+    const listed = page.locator(`${AUTHOR} ul[aria-label="Checks"] li`);
+    await expect(listed).toHaveText([
+      /Cell 1: node1: curl -sf http:\/\/localhost\/\s*Edit/
+    ]);
+
+    // Edit from the Author section's list, and remove it.
+    await listed
+      .getByRole('button', { name: 'Edit the check of cell 1' })
+      .click();
+    await expect(dialog.getByLabel('Command')).toHaveValue(
+      'curl -sf http://localhost/'
+    );
+    await dialog.getByRole('button', { name: 'Remove Check' }).click();
+    await expect.poll(cellChecks).toBeUndefined();
+    await expect(step.getByRole('button', { name: 'Check' })).toHaveCount(0);
+    await expect(listed).toHaveText(['No step has a check.']);
   });
 });
 
@@ -342,6 +453,14 @@ test.describe('the author tools, downloaded on first use', () => {
     await execute(page, 'testbed:show-sidebar');
     await expect(page.locator('#jp-testbed-progress')).toBeVisible();
     expect(chunks).toEqual([]);
+    // A student's cell menu has no check editor.
+    const editorShown = () =>
+      page.evaluate(() =>
+        (window as any).jupyterapp.commands.isVisible(
+          'testbed:authoring-edit-check'
+        )
+      );
+    expect(await editorShown()).toBe(false);
 
     await execute(page, 'testbed:authoring-toggle');
     const section = page.locator(AUTHOR);
@@ -351,6 +470,7 @@ test.describe('the author tools, downloaded on first use', () => {
     );
     // Grading's views are still not needed.
     expect(chunks).toEqual(['authoring']);
+    expect(await editorShown()).toBe(true);
   });
 
   test('that cannot be downloaded are reported, leave author mode off, and load on the next try', async ({

@@ -1,8 +1,8 @@
 /**
  * Checks on the SSH testbed: Check All runs the notebook's checks on the
  * nodes after showing their commands; a failing check shows ✗ with the
- * author's hint; once the step is done, its Check shows ✓ and Progress
- * counts it.
+ * author's hint; once the student has sent the step's block to its node,
+ * its Check shows ✓ and Progress counts it.
  */
 import { expect, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
@@ -41,11 +41,14 @@ test.beforeEach(async ({ page, request, baseURL, tmpPath }) => {
           cmd: 'hostname',
           on: 'all'
         }),
-        manual('## On node2\n\nCreate the file on node2.', {
-          cmd: `test -f ${MADE}`,
-          on: 'node2',
-          hint: `Create it: touch ${MADE}`
-        })
+        manual(
+          `## On node2\n\nCreate the file on node2:\n\n\`\`\`bash\n# run on node2\ntouch ${MADE}\n\`\`\``,
+          {
+            cmd: `test -f ${MADE}`,
+            on: 'node2',
+            hint: `Create it: touch ${MADE}`
+          }
+        )
       ]),
       'text',
       `${destination}/${NOTEBOOK}`
@@ -93,17 +96,28 @@ test('Check All, a failing check with its hint, then a pass', async ({
   await expect(steps.nth(1)).toContainText('✗ check failed (exit 1)');
   await expect(steps.nth(1)).toContainText(`Create it: touch ${MADE}`);
   await expect(progress.locator('.jp-testbed-Progress-count')).toHaveText(
-    '1 of 2 steps done'
+    '1 of 3 steps done'
   );
 
-  // The student does the step; its own Check now passes, asking nothing.
-  fs.writeFileSync(MADE, '');
+  // The student sends the step's block to node2; the block ends with exit 0,
+  // and the step's own Check now passes, asking nothing.
+  await page.notebook.activate(NOTEBOOK);
+  await page
+    .locator('.jp-Notebook .jp-testbed-RunButton', { hasText: 'Run on node2' })
+    .click();
+  // The node2 terminal takes the main area; Progress still follows the lab.
+  await execute(page, 'testbed:progress-show');
+  await expect(steps.nth(2).locator('.jp-testbed-Step-meta')).toHaveText(
+    '✓ exit 0',
+    { timeout: CONNECT_MS }
+  );
+  expect(fs.existsSync(MADE)).toBe(true);
   await steps.nth(1).locator('button', { hasText: 'Check' }).click();
   await expect(steps.nth(1)).toHaveAttribute('data-check', 'pass', {
     timeout: CONNECT_MS
   });
   await expect(dialog).toHaveCount(0);
   await expect(progress.locator('.jp-testbed-Progress-count')).toHaveText(
-    '2 of 2 steps done'
+    '3 of 3 steps done'
   );
 });

@@ -102,3 +102,15 @@ export function checkNote(
     hint: passed ? '' : (hint ?? '')
   };
 }
+
+/** A step's check note as one line: symbol, note and hint; null without a check. */
+export function checkNoteText(
+  checked: CheckState | undefined,
+  hint: string | undefined,
+  trans: ITrans
+): string | null {
+  const note = checkNote(checked, hint, trans);
+  return note
+    ? [`${note.symbol} ${note.text}`, note.hint].filter(Boolean).join(' — ')
+    : null;
+}

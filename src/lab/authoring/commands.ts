@@ -1,26 +1,26 @@
 /**
  * The author's commands: check a lab folder for leaks, prepare it for
  * publishing (a clean copy, or the folder itself with its originals kept),
- * share a notebook's declarations with its folder, and keep a code cell's
- * outputs in the published lab. They are registered at start; what they
+ * share a notebook's declarations with its folder, keep a code cell's
+ * outputs in the published lab, and declare a step's check (author mode). They are registered at start; what they
  * run is in the author's tools, downloaded on first use.
  */
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { ICommandPalette, showErrorMessage } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 import type { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
-import type { INotebookTracker } from '@jupyterlab/notebook';
+import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import type { ITranslator } from '@jupyterlab/translation';
 import {
-  describeProblem,
   METADATA_KEY,
   readCellRecord,
   withKeptOutputs
 } from '../../core/metadata/format';
-import { storeRecord, writableRecord } from '../metadata/cell';
+import { showUnreadable, storeRecord, writableRecord } from '../metadata/cell';
 import { selectedFolder } from '../browser';
+import { cellById } from '../notebook/cells';
 import { addToPalette } from '../palette';
-import { CommandIDs } from '../tokens';
+import { CommandIDs, IProgress } from '../tokens';
 import { describeArguments } from '../commandargs';
 import type * as AuthorToolsModule from './tools';
 import type { ILintInputs } from './tools';
@@ -37,6 +37,14 @@ export interface IAuthoringCommandsOptions {
   lintInputs: () => ILintInputs;
   /** The author's tools, downloaded on first use (null: they could not be). */
   tools: () => Promise<AuthorTools | null>;
+  /** Whether author mode is on: declaring a check is an author's action. */
+  authorMode: () => boolean;
+  /** Steps and their checks come from Progress's outline. */
+  progress: IProgress | null;
+  /** The nodes a check of this notebook may run on. */
+  labNodes: (panel: NotebookPanel) => string[];
+  /** Whether a notebook is open for grading (nothing is declared there). */
+  isGrading: (path: string) => boolean;
 }
 
 /**
@@ -130,13 +138,10 @@ export function addAuthoringCommands(
       }
       const record = writableRecord(cell);
       if (record === undefined) {
-        void showErrorMessage(
+        void showUnreadable(
           trans.__('Cannot mark this cell'),
-          trans.__(
-            'Its record cannot be read (%1), so it is left as it is.',
-            describeProblem(readCellRecord(cell.getMetadata(METADATA_KEY))) ??
-              ''
-          )
+          cell.getMetadata(METADATA_KEY),
+          trans
         );
         return;
       }
@@ -165,6 +170,70 @@ export function addAuthoringCommands(
       }
     }
   });
+
+  /** The steps of a cell of the current notebook (default: the active cell). */
+  const cellSteps = (cellId?: unknown) => {
+    const panel = tracker.currentWidget;
+    const outline = panel ? options.progress?.modelFor(panel).outline : null;
+    const id =
+      typeof cellId === 'string' ? cellId : tracker.activeCell?.model.id;
+    const steps = outline?.steps.filter(step => step.cellId === id) ?? [];
+    return panel && steps.length ? { panel, steps } : null;
+  };
+
+  app.commands.addCommand(CommandIDs.editCheck, {
+    describedBy: describeArguments({
+      cell: {
+        type: 'string',
+        description: 'The cell’s id; default: the active cell'
+      },
+      key: {
+        type: 'string',
+        description:
+          'The step’s key in the cell’s record (`cell`, or a fenced block’s key); default: the cell’s first step'
+      }
+    }),
+    label: trans.__('Check of This Step…'),
+    caption: trans.__(
+      'Declare, change or remove the command that proves this step worked (author mode)'
+    ),
+    isVisible: () => options.authorMode(),
+    isEnabled: () => options.authorMode() && cellSteps() !== null,
+    execute: async args => {
+      const found = cellSteps(args.cell);
+      if (!found) {
+        void showErrorMessage(
+          trans.__('Not a step'),
+          trans.__(
+            'Only a step can carry a check: a code cell, a fenced command block, or a markdown cell marked Manual Step: Done Outside the Notebook.'
+          )
+        );
+        return;
+      }
+      const { panel, steps } = found;
+      if (options.isGrading(panel.context.path)) {
+        void showErrorMessage(
+          trans.__('Open for grading'),
+          trans.__('A notebook open for grading is not changed.')
+        );
+        return;
+      }
+      const cell = cellById(panel.content.model, steps[0].cellId);
+      const loaded = cell ? await tools() : null;
+      if (cell && loaded) {
+        await loaded.editCheck({
+          trans,
+          cell,
+          steps,
+          key: typeof args.key === 'string' ? args.key : undefined,
+          nodes: options.labNodes(panel)
+        });
+      }
+    }
+  });
+  const notifyStepCommands = () =>
+    app.commands.notifyCommandChanged(CommandIDs.editCheck);
+  tracker.activeCellChanged.connect(notifyStepCommands);
 
   for (const [command, rank] of [
     [CommandIDs.lintLab, 61],

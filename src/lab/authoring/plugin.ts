@@ -16,8 +16,11 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { DEFAULT_OUTLINE_OPTIONS } from '../../core/progress/outline';
 import { PRESETS } from '../../core/terminals/presets';
 import { addToPalette } from '../palette';
+import { METADATA_KEY } from '../../core/metadata/format';
+import { declaredNodes } from '../../core/terminals/topology';
 import {
   CommandIDs,
+  IGrading,
   IPlaceholders,
   IProgress,
   ITerminals,
@@ -43,7 +46,8 @@ export const authoringPlugin: JupyterFrontEndPlugin<void> = {
     IDefaultFileBrowser,
     IPlaceholders,
     ITerminals,
-    IProgress
+    IProgress,
+    IGrading
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -55,7 +59,8 @@ export const authoringPlugin: JupyterFrontEndPlugin<void> = {
     browser: IDefaultFileBrowser | null,
     placeholders: IPlaceholders | null,
     terminals: ITerminals | null,
-    progress: IProgress | null
+    progress: IProgress | null,
+    grading: IGrading | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_testbed');
     // Without the terminals plugin, the default layout's nodes.
@@ -67,19 +72,6 @@ export const authoringPlugin: JupyterFrontEndPlugin<void> = {
       () => import(/* webpackChunkName: "testbed-authoring" */ './tools'),
       showLoadError(trans, trans.__('The author tools'))
     );
-    addAuthoringCommands(app, {
-      tracker,
-      translator: translator ?? nullTranslator,
-      browser,
-      palette,
-      lintInputs: () => ({
-        stored: placeholders?.model.stored,
-        presetNodes: presetNodes(),
-        markers: markers()
-      }),
-      tools
-    });
-
     const mode = new AuthorMode(sidebar, tracker, async () => {
       const loaded = await tools();
       if (!loaded) {
@@ -92,14 +84,38 @@ export const authoringPlugin: JupyterFrontEndPlugin<void> = {
         outlineOptions: () =>
           progress?.outlineOptions ?? DEFAULT_OUTLINE_OPTIONS,
         shareToFolder: () =>
-          void app.commands.execute(CommandIDs.shareDeclarations)
+          void app.commands.execute(CommandIDs.shareDeclarations),
+        editCheck: (cell, key) =>
+          void app.commands.execute(CommandIDs.editCheck, { cell, key })
       });
       section.id = 'jp-testbed-author';
       return section;
     });
-    mode.changed.connect(() =>
-      app.commands.notifyCommandChanged(CommandIDs.authorMode)
-    );
+    addAuthoringCommands(app, {
+      tracker,
+      translator: translator ?? nullTranslator,
+      browser,
+      palette,
+      lintInputs: () => ({
+        stored: placeholders?.model.stored,
+        presetNodes: presetNodes(),
+        markers: markers()
+      }),
+      tools,
+      authorMode: () => mode.isOn,
+      progress,
+      // A notebook's own nodes once declared, else the terminals' layout.
+      labNodes: panel =>
+        declaredNodes(panel.model?.getMetadata(METADATA_KEY)).nodes?.map(
+          node => node.name
+        ) ?? presetNodes(),
+      isGrading: path => grading?.isGrading(path) ?? false
+    });
+
+    mode.changed.connect(() => {
+      app.commands.notifyCommandChanged(CommandIDs.authorMode);
+      app.commands.notifyCommandChanged(CommandIDs.editCheck);
+    });
 
     app.commands.addCommand(CommandIDs.authorMode, {
       label: trans.__('Author Mode: Declare and Preview the Lab'),

@@ -59,6 +59,8 @@ export namespace AuthorSection {
     outlineOptions?: () => IOutlineOptions;
     /** Write these declarations into the lab folder's other notebooks. */
     shareToFolder?: () => void;
+    /** Edit the check of a step: its cell and its key in the cell's record. */
+    editCheck: (cellId: string, key: string) => void;
   }
 }
 
@@ -96,7 +98,8 @@ export class AuthorSection extends Widget {
       trans,
       model: () => this._model,
       cellLink: (cell, text) => this._cellLink(cell, text),
-      unmarked: () => this._refreshPreview()
+      unmarked: () => this._refreshPreview(),
+      editCheck: options.editCheck
     });
     steps.append(...this._markedCells.nodes);
 

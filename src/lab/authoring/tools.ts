@@ -30,6 +30,7 @@ import { askPrepareChoice } from './preparedialog';
 import { LabReport } from './report';
 
 export { AuthorSection } from './section';
+export { editCheck } from './checkeditor';
 export { shareDeclarations } from './share';
 
 /** What the lint needs from the other capabilities, read when it runs. */

@@ -3,8 +3,11 @@
  * the one place where "a record that cannot be read is never written over"
  * holds for every capability.
  */
+import { showErrorMessage } from '@jupyterlab/apputils';
 import type { ICellModel } from '@jupyterlab/cells';
+import type { TranslationBundle } from '@jupyterlab/translation';
 import {
+  describeProblem,
   ICellRecord,
   METADATA_KEY,
   readCellRecord
@@ -34,4 +37,22 @@ export function storeRecord(cell: ICellModel, record: ICellRecord): void {
   } else {
     cell.setMetadata(METADATA_KEY, record as any);
   }
+}
+
+/**
+ * Tell the user that a cell was left as it is because its record cannot be
+ * read (`metadata` is the record as the cell holds it), and why.
+ */
+export function showUnreadable(
+  title: string,
+  metadata: unknown,
+  trans: TranslationBundle
+): Promise<void> {
+  return showErrorMessage(
+    title,
+    trans.__(
+      'The cell’s record cannot be read (%1), so it is left as it is.',
+      describeProblem(readCellRecord(metadata)) ?? ''
+    )
+  );
 }

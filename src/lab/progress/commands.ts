@@ -7,12 +7,11 @@ import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 import {
-  describeProblem,
   METADATA_KEY,
   readCellRecord,
   withManualStep
 } from '../../core/metadata/format';
-import { storeRecord, writableRecord } from '../metadata/cell';
+import { showUnreadable, storeRecord, writableRecord } from '../metadata/cell';
 import { CommandIDs } from '../tokens';
 import type { ProgressModel } from './model';
 import type { IStep } from '../../core/progress/outline';
@@ -104,15 +103,11 @@ export function addCommands(
       }
       const record = writableRecord(cell);
       if (record === undefined) {
-        void showDialog({
-          title: trans.__('Cannot mark this cell'),
-          body: trans.__(
-            'Its progress record cannot be read (%1), so it is left as it is.',
-            describeProblem(readCellRecord(cell.getMetadata(METADATA_KEY))) ??
-              ''
-          ),
-          buttons: [Dialog.okButton()]
-        });
+        void showUnreadable(
+          trans.__('Cannot mark this cell'),
+          cell.getMetadata(METADATA_KEY),
+          trans
+        );
         return;
       }
       storeRecord(cell, withManualStep(record, record?.step !== 'manual'));

@@ -4,7 +4,6 @@
  * recorder of runs, and which notebook the views show. The plugin only
  * constructs it and wires the views and commands to it.
  */
-import { Dialog, showDialog } from '@jupyterlab/apputils';
 import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import type { ISettingRegistry } from '@jupyterlab/settingregistry';
 import type { TranslationBundle } from '@jupyterlab/translation';
@@ -12,7 +11,6 @@ import { ISignal, Signal } from '@lumino/signaling';
 import {
   describeProblem,
   METADATA_KEY,
-  readCellRecord,
   readNotebookRecord
 } from '../../core/metadata/format';
 import {
@@ -23,6 +21,7 @@ import {
   IStep,
   outlineOptionsOf
 } from '../../core/progress/outline';
+import { showUnreadable } from '../metadata/cell';
 import { showSection, showStep } from '../notebook/navigate';
 import { gradingNote, isGraded, refuseWhileGrading } from '../readonly';
 import type { IGrading, IProgress } from '../tokens';
@@ -160,14 +159,7 @@ export class ProgressController implements IProgress {
       const trans = this._options.trans;
       const record =
         panel.content.widgets[step.cellIndex]?.model.getMetadata(METADATA_KEY);
-      void showDialog({
-        title: trans.__('Cannot record this step'),
-        body: trans.__(
-          'The progress record of this cell cannot be read (%1), so it is left as it is.',
-          describeProblem(readCellRecord(record)) ?? ''
-        ),
-        buttons: [Dialog.okButton()]
-      });
+      void showUnreadable(trans.__('Cannot record this step'), record, trans);
       this._views?.view.refreshStep(step);
     }
   }

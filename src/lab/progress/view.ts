@@ -25,7 +25,7 @@ import {
   stepSymbol
 } from '../../core/progress/describe';
 import { sectionChecks } from '../../core/checks/plan';
-import { checkNote } from '../../core/checks/status';
+import { checkNoteText } from '../../core/checks/status';
 
 export namespace ProgressView {
   export interface IOptions {
@@ -476,15 +476,13 @@ export class ProgressView extends Widget {
   /** A step's check result and, when it did not pass, the author's hint. */
   private _fillCheckNote(row: HTMLElement, step: IStep): void {
     const node = row.querySelector('.jp-testbed-Step-checkNote');
-    const note = checkNote(step.checked, step.check?.hint, this._trans);
-    if (!node || !note) {
+    const note = checkNoteText(step.checked, step.check?.hint, this._trans);
+    if (!node || note === null) {
       return;
     }
     row.dataset.check =
       step.checked?.state === 'checked' ? step.checked.result.r : 'unchecked';
-    node.textContent = [`${note.symbol} ${note.text}`, note.hint]
-      .filter(Boolean)
-      .join(' — ');
+    node.textContent = note;
   }
 
   private _options: ProgressView.IOptions;

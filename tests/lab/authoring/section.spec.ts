@@ -36,9 +36,11 @@ function lab(
 async function setUp(content: nbformat.INotebookContent) {
   const { panel } = await openPanel('lab.ipynb', content);
   Widget.attach(panel, document.body);
+  const edited: [string, string][] = [];
   const section = new AuthorSection({
     presetNodes: () => ['node1', 'node2', 'node3'],
-    markers: () => []
+    markers: () => [],
+    editCheck: (cellId, key) => edited.push([cellId, key])
   });
   Widget.attach(section, document.body);
   section.panel = panel;
@@ -86,7 +88,8 @@ async function setUp(content: nbformat.INotebookContent) {
     button,
     problems,
     preview,
-    record
+    record,
+    edited
   };
 }
 
@@ -99,7 +102,8 @@ describe('AuthorSection', () => {
   it('asks for a notebook when there is none', () => {
     const section = new AuthorSection({
       presetNodes: () => [],
-      markers: () => []
+      markers: () => [],
+      editCheck: () => undefined
     });
     Widget.attach(section, document.body);
     expect(section.title.label).toBe('Author');
@@ -349,6 +353,53 @@ describe('AuthorSection', () => {
     expect(items()).toEqual([]);
     expect(section.node.textContent).toContain('No manual steps.');
     expect(preview()[0]).toBe('1 step in 1 section');
+  });
+
+  it('lists the steps’ checks, as text, each with its Edit', async () => {
+    const { section, edited } = await setUp(
+      lab(undefined, [
+        {
+          cell_type: 'markdown',
+          metadata: {
+            [METADATA_KEY]: {
+              v: 1,
+              step: 'manual',
+              checks: {
+                cell: { cmd: 'test -f ~/done <b>x</b>\nls', on: 'node2' }
+              }
+            }
+          },
+          source: '## Make the file'
+        },
+        {
+          cell_type: 'code',
+          metadata: {
+            [METADATA_KEY]: {
+              v: 1,
+              checks: { cell: { cmd: 'docker ps', on: 'node1' } }
+            }
+          },
+          source: 'docker run -d web',
+          outputs: [],
+          execution_count: null
+        }
+      ])
+    );
+    const checks = section.node.querySelector('ul[aria-label="Checks"]')!;
+    expect(
+      Array.from(
+        checks.querySelectorAll('li'),
+        li => li.firstChild!.textContent
+      )
+    ).toEqual([
+      'Cell 1: node2: test -f ~/done <b>x</b>',
+      'Cell 2: node1: docker ps'
+    ]);
+    expect(checks.querySelector('b')).toBeNull();
+    checks
+      .querySelectorAll<HTMLButtonElement>('.jp-testbed-author-edit')[1]
+      .click();
+    expect(edited).toEqual([[expect.any(String), 'cell']]);
   });
 
   it('follows changes made elsewhere, but not while the author types', async () => {
