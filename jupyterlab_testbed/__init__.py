@@ -28,7 +28,8 @@ class TestbedExtension(ExtensionApp):
     """The server extension, as an ExtensionApp for its stop hook.
 
     Plain module extensions get no call at server shutdown; this one has to
-    stop the ssh-agent it may have started and close the lab's forwards.
+    stop the ssh-agent it may have started, close the lab's forwards and end
+    the checks' sessions.
     """
 
     name = "jupyterlab_testbed"
@@ -56,6 +57,9 @@ class TestbedExtension(ExtensionApp):
         self.log.info("Registered jupyterlab_testbed server extension")
 
     async def stop_extension(self):
+        checks = self.serverapp.web_app.settings.get("jupyterlab_testbed_checks")
+        if checks:
+            checks.close()
         if self.tunnels:
             await self.tunnels.close_all()
         if self.ssh:

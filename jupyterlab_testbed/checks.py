@@ -4,11 +4,13 @@ A check is a command from the notebook that proves a step worked. It runs
 only when the student clicks Check, never typed into their terminal: here,
 as a process of its own, on the lab's nodes over the ssh config this server
 last wrote (only its Host aliases; batch mode, so it never asks for a
-password or a host key; the shared control connection when one is up), or
-on the Jupyter side as a local process. Every run is bounded: a timeout that
-stops the command on the node too (a remote `timeout` wrapper, and the local
-ssh killed with its process group as a backstop), output capped to its first
-lines, a few processes at a time, and never the same step twice at once.
+password or a host key; the shared control connection when one is up), in
+the node's check session (checksession.py) or with an ssh client of its own
+where the node cannot keep one, or on the Jupyter side as a local process.
+Every run is bounded: a timeout that stops the command on the node too (a
+remote `timeout` wrapper, and the local client killed as a backstop), output
+capped to its first lines, a few processes at a time, and never the same
+step twice at once.
 """
 
 import asyncio
@@ -20,6 +22,7 @@ import signal
 import subprocess
 import time
 
+from .checksession import CheckSessions, SessionBroken, Unsupported
 from .config import ALIAS
 from .errors import RequestError
 
@@ -69,6 +72,9 @@ class CheckRunner:
     def __init__(self, ssh, root_dir):
         self.ssh = ssh
         self.root_dir = root_dir
+        self.sessions = CheckSessions(self._ssh_args)
+        self._read_version = None
+        self._read_aliases = []
         self._running = set()
         self._slots = None
 
@@ -76,7 +82,7 @@ class CheckRunner:
         """The lab's nodes (Host aliases) a check on `where` runs on."""
         if where == JUPYTER:
             return [JUPYTER]
-        aliases = [block["alias"] for block in self.ssh.topology()]
+        aliases = self._aliases()
         if where == ALL:
             return aliases
         if where not in aliases:
@@ -85,6 +91,18 @@ class CheckRunner:
                 f"{where} is not a node of the lab's ssh config (its nodes: {listed}).", 403
             )
         return [where]
+
+    def _aliases(self):
+        """The lab's Host aliases, read again only when the config file changed.
+
+        Reading it checks it whole (0.8 ms, most of it the scan for the
+        student's agents), which Check All would repeat for every step.
+        """
+        version = self._config_version()
+        if version is None or version != self._read_version:
+            self._read_aliases = [block["alias"] for block in self.ssh.topology()]
+            self._read_version = version
+        return self._read_aliases
 
     async def run(self, key, command, where, timeout):
         """Run a check where it says; every node's result and the overall one."""
@@ -102,19 +120,23 @@ class CheckRunner:
             self._running.discard(key)
         return {"result": overall(results), "places": results}
 
+    def _ssh_args(self, place):
+        """The ssh client's arguments for a node, before the remote command."""
+        return [
+            "ssh", "-F", self.ssh.config_file, "-T",
+            "-o", "BatchMode=yes",
+            "-o", f"ConnectTimeout={CONNECT_TIMEOUT}",
+            "-o", "LogLevel=ERROR",
+            place,
+        ]  # fmt: skip
+
     async def _run_on(self, place, command, timeout):
         if place == JUPYTER:
             args = ["timeout", "-k", str(GRACE), str(timeout), "sh", "-c", command]
             deadline = timeout + 2 * GRACE
         else:
             remote = f"timeout -k {GRACE} {timeout} sh -c {shlex.quote(command)}"
-            args = [
-                "ssh", "-F", self.ssh.config_file, "-T",
-                "-o", "BatchMode=yes",
-                "-o", f"ConnectTimeout={CONNECT_TIMEOUT}",
-                "-o", "LogLevel=ERROR",
-                place, "--", remote,
-            ]  # fmt: skip
+            args = [*self._ssh_args(place), "--", remote]
             deadline = timeout + CONNECT_TIMEOUT + 2 * GRACE
         # A slot is waited for at most as long as the check itself may run.
         try:
@@ -125,6 +147,14 @@ class CheckRunner:
             ) from None
         try:
             started = time.monotonic()
+            if place != JUPYTER:
+                session = await self._in_session(place, command, timeout)
+                if session is not None:
+                    return {
+                        "place": place,
+                        "ms": round((time.monotonic() - started) * 1000),
+                        **session,
+                    }
             status, output = await run_bounded(
                 args, deadline, cwd=self.root_dir, local=place == JUPYTER
             )
@@ -132,6 +162,40 @@ class CheckRunner:
         finally:
             self._slots.release()
         return {"place": place, "ms": ms, "output": output, **outcome(place, status)}
+
+    async def _in_session(self, place, command, timeout):
+        """A node check in the node's check session: output and outcome, or None.
+
+        None when the node cannot keep a session (its login shell has no
+        bash): the check then runs with an ssh client of its own.
+        """
+        try:
+            status, output = await self.sessions.run(
+                place,
+                self._config_version(),
+                command,
+                timeout,
+                connect_deadline=CONNECT_TIMEOUT + GRACE,
+                deadline=timeout + 2 * GRACE,
+            )
+        except Unsupported:
+            return None
+        except SessionBroken as error:
+            return {"output": first_lines(str(error).encode()), "result": "unreachable"}
+        # In a session the status is the command's own: 255 is a failure like any other.
+        return {"output": first_lines(output), **outcome(JUPYTER, status)}
+
+    def _config_version(self):
+        """What names the lab's ssh config as written: sessions of another end."""
+        try:
+            stat = os.stat(self.ssh.config_file)
+        except OSError:
+            return None
+        return (self.ssh.config_file, stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+    def close(self):
+        """End the check sessions (server stop)."""
+        self.sessions.close_all()
 
 
 def outcome(place, status):

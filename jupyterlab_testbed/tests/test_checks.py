@@ -18,7 +18,7 @@ import uuid
 import pytest
 from tornado.httpclient import HTTPClientError
 
-from jupyterlab_testbed import checks
+from jupyterlab_testbed import checks, checksession
 
 from .sshlab import lab_config, write_lab
 
@@ -277,3 +277,78 @@ async def test_megabytes_from_a_node_are_cut(jp_fetch, lab):
     result = await check(jp_fetch, "yes line | head -c 5000000", where="node3")
     assert result["result"] == {"result": "pass"}
     assert result["places"][0]["output"].count("\n") == checks.OUTPUT_LINES
+
+
+# Check sessions (checksession.py): one ssh client per node, reused
+
+
+def runner(jp_serverapp):
+    return jp_serverapp.web_app.settings["jupyterlab_testbed_checks"]
+
+
+def session_pids(jp_serverapp, node):
+    return [s.process.pid for s in runner(jp_serverapp).sessions.idle(node)]
+
+
+async def gone(pid, seconds=10):
+    """Whether the process ended within `seconds`."""
+    for _ in range(int(seconds * 10)):
+        # asyncio reaps the client: its /proc entry goes when it ended.
+        if not os.path.exists(f"/proc/{pid}"):
+            return True
+        await asyncio.sleep(0.1)
+    return False
+
+
+async def test_checks_on_a_node_share_its_session(jp_fetch, jp_serverapp, lab):
+    first = await check(jp_fetch, "printf 'a\\n\\n'; exit 255", where="node2")
+    # In a session the status is the command's own, and the output keeps its newlines.
+    assert first["result"] == {"result": "fail", "exit": 255}
+    assert first["places"][0]["output"] == "a\n\n"
+    pids = session_pids(jp_serverapp, "node2")
+    assert len(pids) == 1
+    assert (await check(jp_fetch, "hostname", where="node2"))["places"][0]["output"] == "node2\n"
+    assert session_pids(jp_serverapp, "node2") == pids
+
+
+async def test_a_reply_out_of_turn_ends_the_session(jp_fetch, jp_serverapp, lab):
+    await check(jp_fetch, "true", where="node1")
+    [pid] = session_pids(jp_serverapp, "node1")
+    # The check writes a reply of its own into the session's output: the loop
+    # is its `timeout`'s parent.
+    forged = "loop=$(ps -o ppid= -p $PPID | tr -d ' '); printf 'R 0 0 0\\n' > /proc/$loop/fd/1"
+    result = await check(jp_fetch, forged, where="node1")
+    assert result["result"] == {"result": "unreachable"}
+    assert "check session broke" in result["places"][0]["output"]
+    assert await gone(pid)
+    # The next check gets a session of its own.
+    assert (await check(jp_fetch, "hostname", where="node1"))["result"] == {"result": "pass"}
+    assert session_pids(jp_serverapp, "node1") not in ([], [pid])
+
+
+async def test_a_new_config_ends_the_sessions(jp_fetch, jp_serverapp, lab, ssh, state_dir):
+    await check(jp_fetch, "true", where="node3")
+    [pid] = session_pids(jp_serverapp, "node3")
+    ssh.write_config((state_dir / "config").read_text())
+    await check(jp_fetch, "true", where="node3")
+    assert await gone(pid)
+    assert session_pids(jp_serverapp, "node3") not in ([], [pid])
+
+
+async def test_an_idle_session_ends(jp_fetch, jp_serverapp, lab, monkeypatch):
+    monkeypatch.setattr(checksession, "IDLE_SECONDS", 0.5)
+    await check(jp_fetch, "true", where="node1")
+    [pid] = session_pids(jp_serverapp, "node1")
+    assert await gone(pid, seconds=5)
+    assert session_pids(jp_serverapp, "node1") == []
+
+
+async def test_a_node_that_cannot_keep_a_session_gets_a_client_per_check(
+    jp_fetch, jp_serverapp, lab, monkeypatch
+):
+    # As a node without bash 4.4: the loop exits before its hello.
+    monkeypatch.setattr(checksession, "RUNNER", "exit 3")
+    result = await check(jp_fetch, "hostname", where="node2")
+    assert result["result"] == {"result": "pass"}
+    assert result["places"][0]["output"].strip().splitlines()[-1] == "node2"
+    assert session_pids(jp_serverapp, "node2") == []

@@ -1,0 +1,286 @@
+"""Check sessions: a long-lived ssh session per node that runs checks one by one.
+
+An ssh client per check cost more than the check itself: starting the
+client, a new channel of the shared connection and the node's login shell,
+about 8 ms on a node behind a jump, for a command that often takes 1. A
+session starts the client once and keeps a small bash loop on the node
+(RUNNER, fixed text of this server) that reads a request, runs it as a check
+runs (`timeout -k` on the node, stdin from /dev/null, output and errors
+together, its first OUTPUT_BYTES kept and the rest read and dropped), and
+writes a reply; the next check reuses it.
+
+The framing cannot be steered by what a check prints: a request is its id,
+timeout and command length in a line, then the command's bytes (bash reads
+exactly that many); a reply is `R <id> <status> <length>` and the output's
+bytes, read by length. Ids are random, so a process that writes into the
+session (a student's on the node) cannot answer for a check it cannot see;
+a reply that is not the one awaited ends the session, and the check is told
+it broke. What a check may do is what it could before: its author's command
+runs as the node's user.
+
+A node whose login shell cannot start the loop (no bash) gets the per-check
+ssh client as before. Sessions end when idle, when the lab's ssh config
+changes, at a deadline (the client alone is killed, as for a check: the
+shared connection it may have started stays), and at server stop (their
+stdin closes, the loop ends).
+"""
+
+import asyncio
+import contextlib
+import secrets
+import shlex
+import time
+
+# The loop on the node. LC_ALL=C: lengths and `read -N` count bytes. The
+# check writes into a process substitution that bash reads itself: its first
+# OUTPUT_BYTES, and `cat` drops the rest only when there is more (no helper
+# process per check besides `timeout` and the check's `sh`). Waiting for a
+# process substitution needs bash 4.4; an older bash says so and exits.
+RUNNER = r"""
+export LC_ALL=C
+((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 404)) || exit 3
+printf 'jlt-checks 1\n'
+while read -r id t n; do
+  IFS= read -r -N "$n" c || exit 0
+  exec 3< <(exec timeout -k 3 "$t" sh -c "$c" </dev/null 2>&1)
+  p=$!
+  o=
+  IFS= read -r -N 4096 -u 3 o
+  ((${#o} < 4096)) || cat <&3 >/dev/null
+  exec 3<&-
+  wait "$p"
+  s=$?
+  printf 'R %s %s %s\n%s' "$id" "$s" "${#o}" "$o"
+done
+"""
+HELLO = b"jlt-checks 1\n"
+# Sessions a node may have at once (checks of one node beyond that wait).
+PER_NODE = 3
+# A session unused this long is ended.
+IDLE_SECONDS = 60
+# What an ssh client says on stderr before it gives up, kept for the reply.
+STDERR_BYTES = 4096
+# Lines the node's startup files may print before the loop's hello.
+HELLO_LINES = 100
+# The loop's cut (head -c in RUNNER), and ssh's status when it could not connect.
+OUTPUT_BYTES = 4096
+SSH_ERROR = 255
+
+
+class SessionBroken(Exception):
+    """The session ended or answered out of turn: the check did not run to its end."""
+
+
+class Unsupported(Exception):
+    """The node's login shell could not start the loop: use one ssh per check."""
+
+
+class CheckSession:
+    """One ssh client with the loop running on the node."""
+
+    def __init__(self, args):
+        self._args = args
+        self.version = None
+        self.process = None
+        self._killed = False
+        self.idle_since = time.monotonic()
+        self._stderr = bytearray()
+        self._stderr_task = None
+
+    async def start(self, deadline):
+        """Start the client and wait for the loop's hello, at most `deadline` seconds.
+
+        What the node's startup files print first is skipped. Raises
+        SessionBroken with ssh's own words when it could not connect (status
+        255), Unsupported when the node could not run the loop.
+        """
+        self.process = await asyncio.create_subprocess_exec(
+            *self._args,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            start_new_session=True,
+        )
+        self._stderr_task = asyncio.ensure_future(self._read_stderr())
+        try:
+            await asyncio.wait_for(self._hello(), deadline)
+            return
+        except asyncio.TimeoutError:
+            self.kill()
+            raise SessionBroken("The node did not answer in time.") from None
+        except EOFError:
+            pass
+        status = await self.process.wait()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self._stderr_task, 1)
+        if status == SSH_ERROR:
+            raise SessionBroken(self.stderr_text() or "ssh could not connect.")
+        raise Unsupported()
+
+    async def run(self, command, timeout, deadline):
+        """(status or None at the deadline, output bytes) of one check.
+
+        Raises SessionBroken when the session ended or answered out of turn.
+        """
+        request_id = secrets.token_hex(8)
+        data = command.encode()
+        try:
+            self.process.stdin.write(f"{request_id} {timeout} {len(data)}\n".encode() + data)
+            await self.process.stdin.drain()
+            return await asyncio.wait_for(self._reply(request_id), deadline)
+        except asyncio.TimeoutError:
+            self.kill()
+            return None, b""
+        except (ConnectionError, EOFError, ValueError):
+            self.kill()
+            said = self.stderr_text()
+            raise SessionBroken(
+                "The node's check session broke" + (f" ({said})" if said else "") + ": check again."
+            ) from None
+        finally:
+            self.idle_since = time.monotonic()
+
+    @property
+    def alive(self):
+        return not self._killed and self.process is not None and self.process.returncode is None
+
+    def close(self):
+        """End the session: its loop ends when its stdin does."""
+        if self.alive:
+            with contextlib.suppress(Exception):
+                self.process.stdin.close()
+
+    def kill(self):
+        """Kill the client (not its group: a shared connection it started stays)."""
+        if self.alive:
+            self._killed = True
+            with contextlib.suppress(ProcessLookupError):
+                self.process.kill()
+
+    def stderr_text(self):
+        return self._stderr.decode("utf-8", errors="replace").strip()
+
+    async def _hello(self):
+        for _ in range(HELLO_LINES):
+            line = await self.process.stdout.readline()
+            if line == HELLO:
+                return
+            if not line:
+                break
+        raise EOFError()
+
+    async def _reply(self, request_id):
+        head = await self.process.stdout.readline()
+        fields = head.decode("ascii", errors="replace").split()
+        if (
+            len(fields) != 4
+            or fields[:2] != ["R", request_id]
+            or not (fields[2].isdigit() and fields[3].isdigit())
+            or int(fields[3]) > OUTPUT_BYTES
+        ):
+            raise EOFError() if not head else ValueError()
+        output = await self.process.stdout.readexactly(int(fields[3]))
+        return int(fields[2]), output
+
+    async def _read_stderr(self):
+        while chunk := await self.process.stderr.read(4096):
+            if len(self._stderr) < STDERR_BYTES:
+                self._stderr.extend(chunk[: STDERR_BYTES - len(self._stderr)])
+
+
+class CheckSessions:
+    """The sessions of the lab's nodes, PER_NODE at most a node, for one config.
+
+    `version` names the config the sessions connect with: a session of
+    another version is ended instead of reused.
+    """
+
+    def __init__(self, ssh_args):
+        # ssh_args(place): the client's arguments before the remote command.
+        self._ssh_args = ssh_args
+        self._version = None
+        self._idle = {}
+        self._counts = {}
+        self._freed = {}
+        self._unsupported = set()
+        self._reaper = None
+
+    async def run(self, place, version, command, timeout, connect_deadline, deadline):
+        """(status or None, output) of a check on `place`; Unsupported, SessionBroken."""
+        if version != self._version:
+            self.close_all()
+            self._version = version
+        if place in self._unsupported:
+            raise Unsupported()
+        session = await self._take(place, connect_deadline)
+        try:
+            return await session.run(command, timeout, deadline)
+        finally:
+            self._give_back(place, session)
+
+    def close_all(self):
+        """End the idle sessions; those in use end when their check does."""
+        for sessions in self._idle.values():
+            for session in sessions:
+                session.close()
+        self._idle.clear()
+        self._counts.clear()
+        self._unsupported.clear()
+        self._version = object()
+
+    def idle(self, place):
+        """The idle sessions of a place (for the tests)."""
+        return list(self._idle.get(place, []))
+
+    async def _take(self, place, connect_deadline):
+        while True:
+            idle = self._idle.setdefault(place, [])
+            while idle:
+                session = idle.pop()
+                if session.alive:
+                    return session
+                self._counts[place] -= 1
+            if self._counts.get(place, 0) < PER_NODE:
+                break
+            freed = self._freed.setdefault(place, asyncio.Event())
+            freed.clear()
+            await freed.wait()
+        self._counts[place] = self._counts.get(place, 0) + 1
+        session = CheckSession([*self._ssh_args(place), "--", remote_command()])
+        session.version = self._version
+        try:
+            await session.start(connect_deadline)
+        except BaseException as error:
+            self._counts[place] -= 1
+            if isinstance(error, Unsupported):
+                self._unsupported.add(place)
+            raise
+        return session
+
+    def _give_back(self, place, session):
+        if session.version is not self._version:
+            session.close()
+        elif session.alive:
+            self._idle.setdefault(place, []).append(session)
+        else:
+            self._counts[place] = max(0, self._counts.get(place, 0) - 1)
+        if place in self._freed:
+            self._freed[place].set()
+        if self._reaper is None and any(self._idle.values()):
+            self._reaper = asyncio.get_running_loop().call_later(IDLE_SECONDS, self._reap)
+
+    def _reap(self):
+        self._reaper = None
+        now = time.monotonic()
+        for place, idle in self._idle.items():
+            for session in [s for s in idle if now - s.idle_since >= IDLE_SECONDS]:
+                idle.remove(session)
+                self._counts[place] = max(0, self._counts.get(place, 0) - 1)
+                session.close()
+        if any(self._idle.values()):
+            self._reaper = asyncio.get_running_loop().call_later(IDLE_SECONDS, self._reap)
+
+
+def remote_command():
+    """The node-side command: the loop in bash, else a status that says so."""
+    return f"exec bash --noprofile --norc -c {shlex.quote(RUNNER)}"
