@@ -22,7 +22,7 @@ import signal
 import subprocess
 import time
 
-from .checksession import CheckSessions, SessionBroken, Unsupported
+from .checksession import CheckSessions, SessionBroken, SessionsBusy, Unsupported
 from .config import ALIAS
 from .errors import RequestError
 
@@ -181,7 +181,9 @@ class CheckRunner:
         except Unsupported:
             return None
         except SessionBroken as error:
-            return {"output": first_lines(str(error).encode()), "result": "unreachable"}
+            # Busy: it did not run within its time; else the node's connection broke.
+            result = "timeout" if isinstance(error, SessionsBusy) else "unreachable"
+            return {"output": first_lines(str(error).encode()), "result": result}
         # In a session the status is the command's own: 255 is a failure like any other.
         return {"output": first_lines(output), **outcome(JUPYTER, status)}
 

@@ -71,6 +71,10 @@ class SessionBroken(Exception):
     """The session ended or answered out of turn: the check did not run to its end."""
 
 
+class SessionsBusy(SessionBroken):
+    """Every session of the node stayed busy until the check's deadline."""
+
+
 class Unsupported(Exception):
     """The node's login shell could not start the loop: use one ssh per check."""
 
@@ -212,7 +216,7 @@ class CheckSessions:
             self._version = version
         if place in self._unsupported:
             raise Unsupported()
-        session = await self._take(place, connect_deadline)
+        session = await self._take(place, connect_deadline, deadline)
         try:
             return await session.run(command, timeout, deadline)
         finally:
@@ -232,28 +236,38 @@ class CheckSessions:
         """The idle sessions of a place (for the tests)."""
         return list(self._idle.get(place, []))
 
-    async def _take(self, place, connect_deadline):
+    async def _take(self, place, connect_deadline, deadline):
+        """An idle session of the place, or a new one; waiting at most `deadline`."""
+        give_up = time.monotonic() + deadline
         while True:
             idle = self._idle.setdefault(place, [])
             while idle:
                 session = idle.pop()
                 if session.alive:
                     return session
-                self._counts[place] -= 1
+                self._drop(place)
             if self._counts.get(place, 0) < PER_NODE:
                 break
             freed = self._freed.setdefault(place, asyncio.Event())
             freed.clear()
-            await freed.wait()
+            try:
+                await asyncio.wait_for(freed.wait(), max(0, give_up - time.monotonic()))
+            except asyncio.TimeoutError:
+                raise SessionsBusy(
+                    f"The node's {PER_NODE} check sessions stayed busy: check again when "
+                    "its other checks end."
+                ) from None
         self._counts[place] = self._counts.get(place, 0) + 1
         session = CheckSession([*self._ssh_args(place), "--", remote_command()])
         session.version = self._version
         try:
             await session.start(connect_deadline)
         except BaseException as error:
-            self._counts[place] -= 1
+            self._drop(place)
             if isinstance(error, Unsupported):
                 self._unsupported.add(place)
+            else:
+                session.kill()
             raise
         return session
 
@@ -263,11 +277,15 @@ class CheckSessions:
         elif session.alive:
             self._idle.setdefault(place, []).append(session)
         else:
-            self._counts[place] = max(0, self._counts.get(place, 0) - 1)
+            self._drop(place)
         if place in self._freed:
             self._freed[place].set()
         if self._reaper is None and any(self._idle.values()):
             self._reaper = asyncio.get_running_loop().call_later(IDLE_SECONDS, self._reap)
+
+    def _drop(self, place):
+        """A session of the place ended."""
+        self._counts[place] = max(0, self._counts.get(place, 0) - 1)
 
     def _reap(self):
         self._reaper = None
@@ -275,7 +293,7 @@ class CheckSessions:
         for place, idle in self._idle.items():
             for session in [s for s in idle if now - s.idle_since >= IDLE_SECONDS]:
                 idle.remove(session)
-                self._counts[place] = max(0, self._counts.get(place, 0) - 1)
+                self._drop(place)
                 session.close()
         if any(self._idle.values()):
             self._reaper = asyncio.get_running_loop().call_later(IDLE_SECONDS, self._reap)

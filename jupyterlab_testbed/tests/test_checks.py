@@ -352,3 +352,18 @@ async def test_a_node_that_cannot_keep_a_session_gets_a_client_per_check(
     assert result["result"] == {"result": "pass"}
     assert result["places"][0]["output"].strip().splitlines()[-1] == "node2"
     assert session_pids(jp_serverapp, "node2") == []
+
+
+async def test_a_check_waits_for_a_busy_node_no_longer_than_its_deadline(
+    jp_fetch, jp_serverapp, lab, monkeypatch
+):
+    monkeypatch.setattr(checksession, "PER_NODE", 1)
+    long = asyncio.ensure_future(check(jp_fetch, "sleep 9", where="node1", timeout=10))
+    await asyncio.sleep(1)
+    # Its deadline (1 s + 6 s) passes while the node's only session is busy.
+    waited = await check(jp_fetch, "true", where="node1", timeout=1)
+    assert waited["result"] == {"result": "timeout"}
+    assert "stayed busy" in waited["places"][0]["output"]
+    assert (await long)["result"] == {"result": "pass"}
+    # Once free, the session takes the next check.
+    assert (await check(jp_fetch, "true", where="node1"))["result"] == {"result": "pass"}
