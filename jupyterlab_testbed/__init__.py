@@ -59,7 +59,7 @@ class TestbedExtension(ExtensionApp):
     async def stop_extension(self):
         checks = self.serverapp.web_app.settings.get("jupyterlab_testbed_checks")
         if checks:
-            checks.close()
+            await checks.close()
         if self.tunnels:
             await self.tunnels.close_all()
         if self.ssh:

@@ -195,9 +195,9 @@ class CheckRunner:
             return None
         return (self.ssh.config_file, stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
-    def close(self):
+    async def close(self):
         """End the check sessions (server stop)."""
-        self.sessions.close_all()
+        await self.sessions.stop()
 
 
 def outcome(place, status):

@@ -154,6 +154,16 @@ class CheckSession:
             with contextlib.suppress(Exception):
                 self.process.stdin.close()
 
+    async def ended(self, seconds):
+        """Wait for the client to end, at most `seconds`, then kill it."""
+        if self.process is None:
+            return
+        try:
+            await asyncio.wait_for(self.process.wait(), seconds)
+        except asyncio.TimeoutError:
+            self.kill()
+            await self.process.wait()
+
     def kill(self):
         """Kill the client (not its group: a shared connection it started stays)."""
         if self.alive:
@@ -208,6 +218,8 @@ class CheckSessions:
         self._freed = {}
         self._unsupported = set()
         self._reaper = None
+        # Sessions told to end, for stop() to wait for.
+        self._ending = []
 
     async def run(self, place, version, command, timeout, connect_deadline, deadline):
         """(status or None, output) of a check on `place`; Unsupported, SessionBroken."""
@@ -227,10 +239,23 @@ class CheckSessions:
         for sessions in self._idle.values():
             for session in sessions:
                 session.close()
+        # Kept for stop() until they ended: a server that runs for days forgets them.
+        self._ending = [s for s in self._ending if s.process.returncode is None]
+        self._ending.extend(session for sessions in self._idle.values() for session in sessions)
         self._idle.clear()
         self._counts.clear()
         self._unsupported.clear()
         self._version = object()
+
+    async def stop(self):
+        """End every idle session and wait for them (server stop), killing a slow one."""
+        self.close_all()
+        ending, self._ending = self._ending, []
+        for session in ending:
+            await session.ended(1)
+        if self._reaper is not None:
+            self._reaper.cancel()
+            self._reaper = None
 
     def idle(self, place):
         """The idle sessions of a place (for the tests)."""
