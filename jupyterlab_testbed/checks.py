@@ -22,7 +22,7 @@ import signal
 import subprocess
 import time
 
-from .checksession import CheckSessions, SessionBroken, SessionsBusy, Unsupported
+from .checksession import CheckSessions, SessionBroken, SessionsBusy, Unreachable, Unsupported
 from .config import ALIAS
 from .errors import RequestError
 
@@ -55,6 +55,12 @@ def read_request(body):
         raise RequestError(f"“key” must name the step in at most {MAX_KEY} characters.")
     if not isinstance(command, str) or not command.strip():
         raise RequestError("“command” must be the check's command.")
+    try:
+        command.encode()
+    except UnicodeEncodeError:
+        raise RequestError(
+            "The command holds a character that is not one (a lone surrogate)."
+        ) from None
     if len(command) > MAX_COMMAND or "\0" in command or "\r" in command:
         raise RequestError(
             f"The command is over {MAX_COMMAND} characters or holds a NUL or carriage return."
@@ -132,10 +138,10 @@ class CheckRunner:
 
     async def _run_on(self, place, command, timeout):
         if place == JUPYTER:
-            args = ["timeout", "-k", str(GRACE), str(timeout), "sh", "-c", command]
+            args = ["timeout", "-k", str(GRACE), str(timeout), "sh", "-c", "--", command]
             deadline = timeout + 2 * GRACE
         else:
-            remote = f"timeout -k {GRACE} {timeout} sh -c {shlex.quote(command)}"
+            remote = f"timeout -k {GRACE} {timeout} sh -c -- {shlex.quote(command)}"
             args = [*self._ssh_args(place), "--", remote]
             deadline = timeout + CONNECT_TIMEOUT + 2 * GRACE
         # A slot is waited for at most as long as the check itself may run.
@@ -150,11 +156,7 @@ class CheckRunner:
             if place != JUPYTER:
                 session = await self._in_session(place, command, timeout)
                 if session is not None:
-                    return {
-                        "place": place,
-                        "ms": round((time.monotonic() - started) * 1000),
-                        **session,
-                    }
+                    return {"place": place, **session}
             status, output = await run_bounded(
                 args, deadline, cwd=self.root_dir, local=place == JUPYTER
             )
@@ -170,7 +172,7 @@ class CheckRunner:
         bash): the check then runs with an ssh client of its own.
         """
         try:
-            status, output = await self.sessions.run(
+            status, output, ms = await self.sessions.run(
                 place,
                 self._config_version(),
                 command,
@@ -180,12 +182,16 @@ class CheckRunner:
             )
         except Unsupported:
             return None
+        except Unreachable as error:
+            return {"ms": 0, "output": first_lines(str(error).encode()), "result": "unreachable"}
+        except SessionsBusy as error:
+            # It did not run: nothing to record, as when every slot is taken.
+            raise RequestError(str(error), 429) from None
         except SessionBroken as error:
-            # Busy: it did not run within its time; else the node's connection broke.
-            result = "timeout" if isinstance(error, SessionsBusy) else "unreachable"
-            return {"output": first_lines(str(error).encode()), "result": result}
+            # Something wrote into the session, or ended it: what ran is unknown.
+            raise RequestError(str(error), 502) from None
         # In a session the status is the command's own: 255 is a failure like any other.
-        return {"output": first_lines(output), **outcome(JUPYTER, status)}
+        return {"ms": ms, "output": first_lines(output), **outcome(JUPYTER, status)}
 
     def _config_version(self):
         """What names the lab's ssh config as written: sessions of another end."""

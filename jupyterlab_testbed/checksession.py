@@ -35,18 +35,20 @@ import time
 # check writes into a process substitution that bash reads itself: its first
 # OUTPUT_BYTES, and `cat` drops the rest only when there is more (no helper
 # process per check besides `timeout` and the check's `sh`). Waiting for a
-# process substitution needs bash 4.4; an older bash says so and exits.
+# process substitution needs bash 4.4; an older bash says so and exits. A
+# process the check left holding its output keeps the loop at most t + 4 s
+# more (`read -t`, `timeout cat`), so the loop ends even when it never does.
 RUNNER = r"""
 export LC_ALL=C
 ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 404)) || exit 3
 printf 'jlt-checks 1\n'
 while read -r id t n; do
   IFS= read -r -N "$n" c || exit 0
-  exec 3< <(exec timeout -k 3 "$t" sh -c "$c" </dev/null 2>&1)
+  exec 3< <(exec timeout -k 3 "$t" sh -c -- "$c" </dev/null 2>&1)
   p=$!
   o=
-  IFS= read -r -N 4096 -u 3 o
-  ((${#o} < 4096)) || cat <&3 >/dev/null
+  IFS= read -r -t "$((t + 4))" -N 4096 -u 3 o
+  ((${#o} < 4096)) || timeout "$((t + 4))" cat <&3 >/dev/null
   exec 3<&-
   wait "$p"
   s=$?
@@ -69,6 +71,10 @@ SSH_ERROR = 255
 
 class SessionBroken(Exception):
     """The session ended or answered out of turn: the check did not run to its end."""
+
+
+class Unreachable(SessionBroken):
+    """ssh could not connect to the node, or it did not answer: its words."""
 
 
 class SessionsBusy(SessionBroken):
@@ -106,35 +112,44 @@ class CheckSession:
             start_new_session=True,
         )
         self._stderr_task = asyncio.ensure_future(self._read_stderr())
+        started = time.monotonic()
         try:
             await asyncio.wait_for(self._hello(), deadline)
             return
         except asyncio.TimeoutError:
             self.kill()
-            raise SessionBroken("The node did not answer in time.") from None
-        except EOFError:
+            raise Unreachable("The node did not answer in time.") from None
+        except (EOFError, ValueError):
+            # No hello: the client ended, or the node's startup files printed
+            # more than the hello's lines (or one too long), the loop waiting.
             pass
-        status = await self.process.wait()
+        try:
+            left = max(0, deadline - (time.monotonic() - started))
+            status = await asyncio.wait_for(self.process.wait(), min(left, 1))
+        except asyncio.TimeoutError:
+            self.kill()
+            raise Unsupported() from None
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self._stderr_task, 1)
         if status == SSH_ERROR:
-            raise SessionBroken(self.stderr_text() or "ssh could not connect.")
+            raise Unreachable(self.stderr_text() or "ssh could not connect.")
         raise Unsupported()
 
     async def run(self, command, timeout, deadline):
-        """(status or None at the deadline, output bytes) of one check.
+        """(status or None at the deadline, output bytes, ms) of one check.
 
         Raises SessionBroken when the session ended or answered out of turn.
         """
+        started = time.monotonic()
         request_id = secrets.token_hex(8)
         data = command.encode()
         try:
             self.process.stdin.write(f"{request_id} {timeout} {len(data)}\n".encode() + data)
             await self.process.stdin.drain()
-            return await asyncio.wait_for(self._reply(request_id), deadline)
+            status, output = await asyncio.wait_for(self._reply(request_id), deadline)
         except asyncio.TimeoutError:
             self.kill()
-            return None, b""
+            status, output = None, b""
         except (ConnectionError, EOFError, ValueError):
             self.kill()
             said = self.stderr_text()
@@ -143,6 +158,7 @@ class CheckSession:
             ) from None
         finally:
             self.idle_since = time.monotonic()
+        return status, output, round((self.idle_since - started) * 1000)
 
     @property
     def alive(self):
@@ -222,7 +238,11 @@ class CheckSessions:
         self._ending = []
 
     async def run(self, place, version, command, timeout, connect_deadline, deadline):
-        """(status or None, output) of a check on `place`; Unsupported, SessionBroken."""
+        """(status or None, output, ms) of a check on `place`.
+
+        Raises Unsupported (no session on this node), Unreachable, SessionsBusy
+        or SessionBroken.
+        """
         if version != self._version:
             self.close_all()
             self._version = version
@@ -288,7 +308,8 @@ class CheckSessions:
         try:
             await session.start(connect_deadline)
         except BaseException as error:
-            self._drop(place)
+            if session.version is self._version:
+                self._drop(place)
             if isinstance(error, Unsupported):
                 self._unsupported.add(place)
             else:
@@ -299,6 +320,7 @@ class CheckSessions:
     def _give_back(self, place, session):
         if session.version is not self._version:
             session.close()
+            self._ending.append(session)
         elif session.alive:
             self._idle.setdefault(place, []).append(session)
         else:
@@ -320,6 +342,7 @@ class CheckSessions:
                 idle.remove(session)
                 self._drop(place)
                 session.close()
+                self._ending.append(session)
         if any(self._idle.values()):
             self._reaper = asyncio.get_running_loop().call_later(IDLE_SECONDS, self._reap)
 

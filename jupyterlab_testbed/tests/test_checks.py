@@ -119,6 +119,7 @@ async def test_the_same_step_never_runs_twice_at_once(jp_fetch):
         ({"key": "k", "command": "true", "where": "node1; reboot"}, "“where”"),
         ({"key": "k", "command": "true", "where": "jupyter", "timeout": 3600}, "“timeout”"),
         ({"key": "k", "command": "true", "where": "jupyter", "timeout": True}, "“timeout”"),
+        ({"key": "k", "command": "echo \ud800", "where": "jupyter"}, "lone surrogate"),
     ],
 )
 async def test_bad_requests_are_refused(jp_fetch, body, expected):
@@ -232,16 +233,31 @@ async def test_the_shared_connection_a_check_opened_stays_up(jp_fetch, lab, stat
         assert master_up(state_dir, node)
 
 
-async def test_a_check_past_its_deadline_leaves_the_shared_connection_up(jp_fetch, lab, state_dir):
-    # A detached process keeps the check's channel open past the remote timeout, so the
-    # check reaches its deadline: its ssh goes, node2's connection (which this check
-    # opened, through node1) stays for the terminals and later checks.
+async def test_a_check_past_its_deadline_leaves_the_shared_connection_up(
+    jp_fetch, jp_serverapp, lab, state_dir
+):
+    # A detached process holds the check's output, writes 4 KB after 3 s and then
+    # stays: the session's loop reads it and drops the rest for up to t + 4 s, past
+    # the deadline (t + 6 s). The session's client goes; node2's connection, which
+    # this check opened through node1, stays for the terminals and later checks.
     marker = f"sleep 33{os.getpid() % 1000}.5"
-    command = f"setsid {marker} & true"
+    command = f"setsid sh -c 'sleep 3; yes | head -c 5000; {marker}' & true"
     result = await check(jp_fetch, command, where="node2", timeout=1)
     assert result["result"] == {"result": "timeout"}
     assert master_up(state_dir, "node2")
-    assert running(f"ssh .* node2 -- timeout .*{marker}") == []
+    assert session_pids(jp_serverapp, "node2") == []
+    subprocess.run(["pkill", "-f", marker], check=False)
+
+
+async def test_a_process_left_holding_the_output_delays_a_check_by_seconds_at_most(
+    jp_fetch, jp_serverapp, lab
+):
+    marker = f"sleep 34{os.getpid() % 1000}.5"
+    result = await check(jp_fetch, f"setsid {marker} & true", where="node1", timeout=1)
+    # The check itself ended with 0; its loop stopped waiting for the output at t + 4 s.
+    assert result["result"] == {"result": "pass"}
+    assert 4000 <= result["places"][0]["ms"] < 7000
+    assert len(session_pids(jp_serverapp, "node1")) == 1
     subprocess.run(["pkill", "-f", marker], check=False)
 
 
@@ -317,9 +333,9 @@ async def test_a_reply_out_of_turn_ends_the_session(jp_fetch, jp_serverapp, lab)
     # The check writes a reply of its own into the session's output: the loop
     # is its `timeout`'s parent.
     forged = "loop=$(ps -o ppid= -p $PPID | tr -d ' '); printf 'R 0 0 0\\n' > /proc/$loop/fd/1"
-    result = await check(jp_fetch, forged, where="node1")
-    assert result["result"] == {"result": "unreachable"}
-    assert "check session broke" in result["places"][0]["output"]
+    # What ran is not known: nothing is recorded, the student is told to check again.
+    body = {"key": "k-forged", "command": forged, "where": "node1", "timeout": 10}
+    assert "check session broke" in await refusal(jp_fetch, body, 502)
     assert await gone(pid)
     # The next check gets a session of its own.
     assert (await check(jp_fetch, "hostname", where="node1"))["result"] == {"result": "pass"}
@@ -361,9 +377,27 @@ async def test_a_check_waits_for_a_busy_node_no_longer_than_its_deadline(
     long = asyncio.ensure_future(check(jp_fetch, "sleep 9", where="node1", timeout=10))
     await asyncio.sleep(1)
     # Its deadline (1 s + 6 s) passes while the node's only session is busy.
-    waited = await check(jp_fetch, "true", where="node1", timeout=1)
-    assert waited["result"] == {"result": "timeout"}
-    assert "stayed busy" in waited["places"][0]["output"]
+    body = {"key": "k-busy", "command": "true", "where": "node1", "timeout": 1}
+    # It did not run: nothing to record, as when every slot is taken.
+    assert "stayed busy" in await refusal(jp_fetch, body, 429)
     assert (await long)["result"] == {"result": "pass"}
     # Once free, the session takes the next check.
     assert (await check(jp_fetch, "true", where="node1"))["result"] == {"result": "pass"}
+
+
+async def test_a_node_whose_startup_files_print_a_lot_gets_a_client_per_check(
+    jp_fetch, jp_serverapp, lab, monkeypatch
+):
+    # More lines than a hello is looked for in, the loop then waiting: no session, no hang.
+    monkeypatch.setattr(checksession, "RUNNER", "seq 150; " + checksession.RUNNER)
+    result = await check(jp_fetch, "echo ok", where="node3", timeout=5)
+    assert result["result"] == {"result": "pass"}
+    assert result["places"][0]["output"].strip().splitlines()[-1] == "ok"
+    assert session_pids(jp_serverapp, "node3") == []
+    assert running("seq 150") == []
+
+
+async def test_a_command_that_starts_with_a_dash_is_a_command(jp_fetch, lab):
+    for where in ("jupyter", "node1"):
+        result = await check(jp_fetch, "-x 2>/dev/null || echo not-an-option", where=where)
+        assert "not-an-option" in result["places"][0]["output"]

@@ -607,6 +607,10 @@ namespace Private {
     return null;
   }
 
+  /** Half of a UTF-16 pair without its other half: no character the server can send. */
+  const LONE_SURROGATE =
+    /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
   /** Why a declared check cannot be used, or null. */
   export function checkProblem(check: unknown): string | null {
     if (!isObject(check)) {
@@ -621,6 +625,9 @@ namespace Private {
     }
     if (/[\u0000\r]/.test(cmd)) {
       return 'has a NUL or carriage return in its command';
+    }
+    if (LONE_SURROGATE.test(cmd)) {
+      return 'has a character in its command that is not one (a lone surrogate)';
     }
     if (typeof on !== 'string' || !/^[A-Za-z][A-Za-z0-9_-]{0,31}$/.test(on)) {
       return 'does not say where it runs ("on": a node\'s name, all or jupyter)';

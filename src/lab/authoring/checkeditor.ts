@@ -5,7 +5,7 @@
  * typed; nothing is stored while one has a problem. Cell text comes from the
  * notebook, so it is set as text only.
  */
-import { Dialog, showDialog } from '@jupyterlab/apputils';
+import { Dialog, showDialog, showErrorMessage } from '@jupyterlab/apputils';
 import type { ICellModel } from '@jupyterlab/cells';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
@@ -24,7 +24,15 @@ import {
   CheckState,
   checkVersion
 } from '../../core/checks/status';
-import { ICheck, METADATA_KEY, withCheck } from '../../core/metadata/format';
+import { fieldText } from '../../core/invisible';
+import {
+  describeProblem,
+  ICellRecord,
+  ICheck,
+  METADATA_KEY,
+  readCellRecord,
+  withCheck
+} from '../../core/metadata/format';
 import type { IStep } from '../../core/progress/outline';
 import { el } from '../dom';
 import { showUnreadable, storeRecord, writableRecord } from '../metadata/cell';
@@ -40,6 +48,8 @@ export interface ICheckEditorTask {
   key?: string;
   /** The lab's nodes, where a check may run. */
   nodes: string[];
+  /** Whether the notebook may be changed now (not open for grading). */
+  writable: () => boolean;
 }
 
 /** The action of the dialog's Remove Check button. */
@@ -51,6 +61,13 @@ const REMOVE = 'remove';
  */
 export async function editCheck(task: ICheckEditorTask): Promise<void> {
   const { trans, cell } = task;
+  if (
+    task.key !== undefined &&
+    !task.steps.some(step => (step.tickKey ?? 'cell') === task.key)
+  ) {
+    await removeOrphan(task, task.key);
+    return;
+  }
   let editor = new CheckEditor(task);
   for (;;) {
     const declared = editor.step.check;
@@ -93,12 +110,55 @@ export async function editCheck(task: ICheckEditorTask): Promise<void> {
       return;
     }
     const check = removing || !read.ok ? null : read.check;
-    const key = editor.step.tickKey ?? 'cell';
-    cell.sharedModel.transact(
-      () => storeRecord(cell, withCheck(record, key, check)),
-      false
+    store(task, withCheck(record, editor.step.tickKey ?? 'cell', check));
+    return;
+  }
+}
+
+/**
+ * Store the cell's new record, unless the notebook went to grading or the
+ * format would not read it back (more checks than a cell may carry): a
+ * record the students' side refuses would lose the cell's ticks and fills.
+ */
+function store(task: ICheckEditorTask, next: ICellRecord): void {
+  const { trans, cell } = task;
+  const problem = task.writable()
+    ? describeProblem(readCellRecord(next))
+    : trans.__('the notebook is open for grading');
+  if (problem) {
+    void showErrorMessage(
+      trans.__('Cannot store this check'),
+      trans.__('The cell is left as it was: %1.', problem)
     );
     return;
+  }
+  cell.sharedModel.transact(() => storeRecord(cell, next), false);
+}
+
+/**
+ * A check whose step is gone (its block's text changed, so its key did):
+ * it never runs, and the author may remove it.
+ */
+async function removeOrphan(
+  task: ICheckEditorTask,
+  key: string
+): Promise<void> {
+  const { trans, cell } = task;
+  const check = writableRecord(cell)?.checks?.[key];
+  const result = await showDialog({
+    title: trans.__('A check without its step'),
+    body: trans.__(
+      'This check (%1) belongs to a step that is no longer in the cell: its block’s text changed. Students never see it. Remove it, then declare it again on the block as it is now.',
+      check ? fieldText(`${check.on}: ${check.cmd}`) : key
+    ),
+    buttons: [
+      Dialog.cancelButton({ label: trans.__('Cancel') }),
+      Dialog.warnButton({ label: trans.__('Remove Check') })
+    ]
+  });
+  const record = writableRecord(cell);
+  if (result.button.accept && record) {
+    store(task, withCheck(record, key, null));
   }
 }
 

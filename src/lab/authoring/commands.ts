@@ -200,6 +200,9 @@ export function addAuthoringCommands(
     isVisible: () => options.authorMode(),
     isEnabled: () => options.authorMode() && cellSteps() !== null,
     execute: async args => {
+      if (!options.authorMode()) {
+        return;
+      }
       const found = cellSteps(args.cell);
       if (!found) {
         void showErrorMessage(
@@ -226,7 +229,8 @@ export function addAuthoringCommands(
           cell,
           steps,
           key: typeof args.key === 'string' ? args.key : undefined,
-          nodes: options.labNodes(panel)
+          nodes: options.labNodes(panel),
+          writable: () => !options.isGrading(panel.context.path)
         });
       }
     }

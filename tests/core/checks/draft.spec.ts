@@ -82,6 +82,14 @@ describe('the check editor’s fields', () => {
       ok: false,
       problems: { cmd: expect.stringContaining('2001') }
     });
+    // Half of a UTF-16 pair: the server could not send it to a node.
+    expect(
+      readDraft(draft({ cmd: 'echo \ud800' }), nodes, trans)
+    ).toMatchObject({
+      ok: false,
+      problems: { cmd: expect.stringContaining('lone surrogate') }
+    });
+    expect(readDraft(draft({ cmd: 'echo 😀' }), nodes, trans).ok).toBe(true);
     expect(readDraft(draft({ cmd: 'a\0b' }), nodes, trans)).toMatchObject({
       ok: false,
       problems: { cmd: 'The command holds a NUL character.' }

@@ -20,7 +20,8 @@ function editor(steps: IStep[], key?: string) {
     cell: null as any,
     steps,
     key,
-    nodes: ['node1', 'node2']
+    nodes: ['node1', 'node2'],
+    writable: () => true
   });
   Widget.attach(widget, document.body);
   const field = <T extends HTMLElement>(label: string) =>
