@@ -16,6 +16,7 @@ import {
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { checkVersion } from '../../src/core/checks/status';
 import { FLAG_MEANINGS } from '../../src/core/grading/evidence';
 import {
   ISampleClass,
@@ -496,4 +497,129 @@ test('names from students are shown as text in the overview', async ({
   ).toHaveCount(1);
   await expect(overview.locator('b, img, script')).toHaveCount(0);
   expect(dialogs).toEqual([]);
+});
+
+test('the class overview counts each section’s checks, and a forged pass is flagged', async ({
+  page,
+  tmpPath
+}) => {
+  const check = { cmd: 'curl -sf http://localhost/', on: 'node1' };
+  const at = '2026-12-01T10:30:00Z';
+  /** A hand-in whose Deploy step carries the check, with a result and its log. */
+  const handIn = (result?: {
+    r: string;
+    ver?: string;
+    logged: boolean;
+  }): string => {
+    const ver = result?.ver ?? checkVersion(check);
+    const log = [
+      '2026-12-01T10:00:00Z tick:tick start',
+      ...(result?.logged ? [`${at} check:${result.r} ${ver}`] : []),
+      '2026-12-01T11:00:00Z tick:tick end'
+    ];
+    const record = {
+      v: 1,
+      step: 'manual',
+      checks: { cell: check },
+      ...(result ? { chk: { cell: { at, r: result.r, ver } } } : {})
+    };
+    return JSON.stringify({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {
+        kernelspec: { name: 'bash', display_name: 'Bash', language: 'bash' },
+        [METADATA_KEY]: { v: 1, log }
+      },
+      cells: [
+        {
+          cell_type: 'markdown',
+          id: 'deploy',
+          metadata: { [METADATA_KEY]: record },
+          source: '## Deploy\n\nStart the web server on node1.'
+        },
+        {
+          cell_type: 'markdown',
+          id: 'clean',
+          metadata: {},
+          source: '## Clean up'
+        },
+        {
+          cell_type: 'code',
+          id: 'ls',
+          metadata: {},
+          source: 'ls',
+          outputs: [],
+          execution_count: null
+        }
+      ]
+    });
+  };
+  const root = `${tmpPath}/checks-class`;
+  const students: [string, string][] = [
+    ['alice', handIn({ r: 'pass', logged: true })],
+    ['bob', handIn({ r: 'fail', logged: true })],
+    // A pass written by hand, of the check as declared, but never logged.
+    ['carol', handIn({ r: 'pass', logged: false })],
+    // A pass of another check than the one the notebook declares.
+    [
+      'dave',
+      handIn({
+        r: 'pass',
+        ver: checkVersion({ ...check, cmd: 'true' }),
+        logged: true
+      })
+    ]
+  ];
+  await prepare(page, tmpPath, async () => {
+    for (const [student, text] of students) {
+      expect(
+        await page.contents.uploadContent(
+          text,
+          'text',
+          `${root}/${student}/lab.ipynb`
+        )
+      ).toBe(true);
+    }
+  });
+  const overview = await openOverview(page, root);
+  await overview.locator('.jp-testbed-Class-notebook').selectOption({
+    label: 'Sections of lab'
+  });
+  const heads = overview.locator('th .jp-testbed-Class-sort');
+  await expect(heads.filter({ hasText: /^Checks: Deploy$/ })).toHaveCount(1);
+  const labels = await heads.allTextContents();
+  // Only the section whose step has a check gets a Checks column.
+  expect(labels.filter(label => label.startsWith('Checks'))).toEqual([
+    'Checks: Deploy'
+  ]);
+  const column = labels.indexOf('Checks: Deploy');
+  const passed = (student: string) =>
+    studentRow(page, student).locator('td').nth(column);
+  await expect(passed('alice')).toHaveText('✓ 1/1');
+  await expect(passed('bob')).toHaveText('✓ 0/1');
+  await expect(passed('dave')).toHaveText('✓ 0/1');
+
+  for (const [student, kind] of [
+    ['carol', 'unlogged'],
+    ['dave', 'check'],
+    ['alice', null]
+  ] as const) {
+    await page
+      .getByRole('main')
+      .getByRole('tab', { name: 'Class: checks-class' })
+      .click();
+    await studentRow(page, student)
+      .locator('td')
+      .nth(labels.indexOf('Deploy'))
+      .locator('.jp-testbed-Class-open')
+      .click();
+    await expectGraded(page, 'lab.ipynb');
+    await page.evaluate(() =>
+      (window as any).jupyterapp.commands.execute('testbed:show-sidebar')
+    );
+    // The Evidence follows the notebook on screen: it may show the one before first.
+    await expect
+      .poll(() => evidenceKinds(page), { message: student })
+      .toEqual(kind ? [kind] : []);
+  }
 });
