@@ -98,6 +98,11 @@ test('Check All, a failing check with its hint, then a pass', async ({
   await expect(progress.locator('.jp-testbed-Progress-count')).toHaveText(
     '1 of 3 steps done'
   );
+  // For the eye (docs/screenshots/checks-progress.png is one of these).
+  await steps.nth(1).scrollIntoViewIfNeeded();
+  await page
+    .locator('#jp-testbed-sidebar')
+    .screenshot({ path: test.info().outputPath('checks-progress.png') });
 
   // The student sends the step's block to node2; the block ends with exit 0,
   // and the step's own Check now passes, asking nothing.
