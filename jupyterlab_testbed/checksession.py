@@ -12,17 +12,19 @@ writes a reply; the next check reuses it.
 The framing cannot be steered by what a check prints: a request is its id,
 timeout and command length in a line, then the command's bytes (bash reads
 exactly that many); a reply is `R <id> <status> <length>` and the output's
-bytes, read by length. Ids are random, so a process that writes into the
-session (a student's on the node) cannot answer for a check it cannot see;
-a reply that is not the one awaited ends the session, and the check is told
-it broke. What a check may do is what it could before: its author's command
-runs as the node's user.
+bytes, read by length. Ids are random, so a check that writes into the
+session cannot answer for another; a reply that is not the one awaited ends
+the session, and the request is refused (nothing is recorded). What a check
+may do is what it could before: its author's command runs as the node's
+user. A process of that user (the student's) can still read the loop's
+requests and answer them, as it could always fake a result: a result is
+what the node reported (docs/threat-model-server.md).
 
-A node whose login shell cannot start the loop (no bash) gets the per-check
-ssh client as before. Sessions end when idle, when the lab's ssh config
-changes, at a deadline (the client alone is killed, as for a check: the
-shared connection it may have started stays), and at server stop (their
-stdin closes, the loop ends).
+A node that cannot start the loop (no bash 4.4, or startup files that print
+more than HELLO_LINES first) gets the per-check ssh client as before.
+Sessions end when idle, when the lab's ssh config changes, at a deadline
+(the client alone is killed, as for a check: the shared connection it may
+have started stays), and at server stop (their stdin closes, the loop ends).
 """
 
 import asyncio
@@ -64,7 +66,8 @@ IDLE_SECONDS = 60
 STDERR_BYTES = 4096
 # Lines the node's startup files may print before the loop's hello.
 HELLO_LINES = 100
-# The loop's cut (head -c in RUNNER), and ssh's status when it could not connect.
+# The output the loop keeps (`read -N 4096` in RUNNER), and ssh's status when it
+# could not connect.
 OUTPUT_BYTES = 4096
 SSH_ERROR = 255
 
