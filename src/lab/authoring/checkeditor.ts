@@ -29,13 +29,12 @@ import {
   describeProblem,
   ICellRecord,
   ICheck,
-  METADATA_KEY,
   readCellRecord,
   withCheck
 } from '../../core/metadata/format';
 import type { IStep } from '../../core/progress/outline';
 import { el } from '../dom';
-import { showUnreadable, storeRecord, writableRecord } from '../metadata/cell';
+import { recordOrSay, storeRecord, writableRecord } from '../metadata/cell';
 
 /** What the editor needs to declare a check on one cell's steps. */
 export interface ICheckEditorTask {
@@ -100,13 +99,12 @@ export async function editCheck(task: ICheckEditorTask): Promise<void> {
       );
       continue;
     }
-    const record = writableRecord(cell);
+    const record = recordOrSay(
+      cell,
+      trans.__('Cannot declare a check here'),
+      trans
+    );
     if (record === undefined) {
-      await showUnreadable(
-        trans.__('Cannot declare a check here'),
-        cell.getMetadata(METADATA_KEY),
-        trans
-      );
       return;
     }
     const check = removing || !read.ok ? null : read.check;

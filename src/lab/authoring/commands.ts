@@ -16,7 +16,7 @@ import {
   readCellRecord,
   withKeptOutputs
 } from '../../core/metadata/format';
-import { showUnreadable, storeRecord, writableRecord } from '../metadata/cell';
+import { recordOrSay, storeRecord } from '../metadata/cell';
 import { selectedFolder } from '../browser';
 import { cellById } from '../notebook/cells';
 import { addToPalette } from '../palette';
@@ -136,13 +136,12 @@ export function addAuthoringCommands(
       if (!cell || cell.type !== 'code') {
         return;
       }
-      const record = writableRecord(cell);
+      const record = recordOrSay(
+        cell,
+        trans.__('Cannot mark this cell'),
+        trans
+      );
       if (record === undefined) {
-        void showUnreadable(
-          trans.__('Cannot mark this cell'),
-          cell.getMetadata(METADATA_KEY),
-          trans
-        );
         return;
       }
       storeRecord(cell, withKeptOutputs(record, record?.keep !== true));

@@ -56,3 +56,19 @@ export function showUnreadable(
     )
   );
 }
+
+/**
+ * The cell's record to change (`writableRecord`), or undefined after telling
+ * the user, under `title`, that it cannot be read and stays as it is.
+ */
+export function recordOrSay(
+  cell: ICellModel,
+  title: string,
+  trans: TranslationBundle
+): ICellRecord | null | undefined {
+  const record = writableRecord(cell);
+  if (record === undefined) {
+    void showUnreadable(title, cell.getMetadata(METADATA_KEY), trans);
+  }
+  return record;
+}

@@ -11,7 +11,7 @@ import {
   readCellRecord,
   withManualStep
 } from '../../core/metadata/format';
-import { showUnreadable, storeRecord, writableRecord } from '../metadata/cell';
+import { recordOrSay, storeRecord } from '../metadata/cell';
 import { CommandIDs } from '../tokens';
 import type { ProgressModel } from './model';
 import type { IStep } from '../../core/progress/outline';
@@ -101,13 +101,12 @@ export function addCommands(
       if (!cell || cell.type !== 'markdown' || actions.refuseIfGraded()) {
         return;
       }
-      const record = writableRecord(cell);
+      const record = recordOrSay(
+        cell,
+        trans.__('Cannot mark this cell'),
+        trans
+      );
       if (record === undefined) {
-        void showUnreadable(
-          trans.__('Cannot mark this cell'),
-          cell.getMetadata(METADATA_KEY),
-          trans
-        );
         return;
       }
       storeRecord(cell, withManualStep(record, record?.step !== 'manual'));
