@@ -9,6 +9,16 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 }
 
 /**
+ * Set a node's text only when it differs: writing the same text still
+ * replaces the text node and leaves layout to be done again.
+ */
+export function setText(node: Node, text: string): void {
+  if (node.textContent !== text) {
+    node.textContent = text;
+  }
+}
+
+/**
  * Put `children` in `parent` in this order. Those already there stay
  * attached (a focused button keeps the focus); the others are removed.
  */

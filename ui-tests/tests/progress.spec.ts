@@ -207,6 +207,8 @@ test('shows a corrupt record as a note and leaves it alone', async ({
     'cannot be read'
   );
   await page.notebook.runCell(2);
+  // A run's record waits for its batch; the save writes what waits.
+  await page.notebook.save();
   const value = await page.evaluate(() => {
     const panel = (window as any).jupyterapp.shell.currentWidget;
     return panel.content.model.cells.get(2).getMetadata('jupyterlab-testbed');

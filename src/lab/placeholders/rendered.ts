@@ -10,6 +10,8 @@ import { tokenPattern } from '../../core/placeholders/engine';
 
 const MARK_CLASS = 'jp-testbed-FilledValue';
 const RENDERED = '.jp-MarkdownCell .jp-RenderedMarkdown';
+const CELL = '.jp-Cell';
+const CODE_CELL = '.jp-CodeCell';
 
 /** Put back the tokens in place of the values shown in a node. */
 export function clearValues(node: Element): void {
@@ -101,9 +103,17 @@ export class RenderedValues {
   }
 
   private _onMutations(records: MutationRecord[]): void {
+    // No values: nothing to show (setValues clears what was shown).
+    if (!this._values.size) {
+      return;
+    }
     const dirty = new Set<Element>();
     for (const record of records) {
       const target = record.target as Element;
+      // A run writes outputs and counts in code cells, never markdown.
+      if (target.closest?.(CELL)?.matches(CODE_CELL)) {
+        continue;
+      }
       const rendered = target.closest?.(RENDERED);
       if (rendered) {
         dirty.add(rendered);

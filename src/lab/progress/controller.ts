@@ -69,7 +69,7 @@ export class ProgressController implements IProgress {
     this._options = options;
     const { tracker, grading } = options;
     // Follows the executions of every notebook for as long as the page lives.
-    new ExecutionRecorder({
+    this._recorder = new ExecutionRecorder({
       log: this._log,
       isTracked: notebook =>
         this._config.track &&
@@ -314,9 +314,11 @@ export class ProgressController implements IProgress {
   }
 
   private _onNotebookAdded(_: INotebookTracker, panel: NotebookPanel): void {
-    // The file is serialized right after 'started': pending log events go in.
+    // The file is serialized right after 'started': the records of the runs
+    // just ended and the pending log events go in.
     panel.context.saveState.connect((_, state) => {
       if (state === 'started' && panel.model) {
+        this._recorder.flush(panel.model);
         this._log.flush(panel.model);
       }
     });
@@ -330,6 +332,7 @@ export class ProgressController implements IProgress {
   private _options: ProgressController.IOptions;
   private _config: IProgressSettings = { ...DEFAULT_PROGRESS_SETTINGS };
   private _log = new EventLog({ limit: () => this._config.logLimit });
+  private _recorder: ExecutionRecorder;
   private _models = new Map<NotebookPanel, ProgressModel>();
   private _settings: ISettingRegistry.ISettings | null = null;
   private _shown: ProgressModel | null = null;

@@ -23,7 +23,7 @@ export class ManualStepDecorator implements IDisposable {
     this._trans = trans;
     this._tick = tick;
     model.outlineChanged.connect(this._sync, this);
-    model.stepsChanged.connect(this._sync, this);
+    model.stepsChanged.connect(this._onStepsChanged, this);
     this._sync();
   }
 
@@ -37,7 +37,7 @@ export class ManualStepDecorator implements IDisposable {
     }
     this._isDisposed = true;
     this._model.outlineChanged.disconnect(this._sync, this);
-    this._model.stepsChanged.disconnect(this._sync, this);
+    this._model.stepsChanged.disconnect(this._onStepsChanged, this);
     this._decorated.forEach(cell => Private.remove(cell));
     this._decorated.clear();
   }
@@ -59,6 +59,20 @@ export class ManualStepDecorator implements IDisposable {
       if (!keep.has(cell)) {
         Private.remove(cell);
         this._decorated.delete(cell);
+      }
+    }
+  }
+
+  /**
+   * Steps changed in place: only their checkboxes, not every manual step's
+   * (a run-all changes a step per run).
+   */
+  private _onStepsChanged(_: ProgressModel, steps: IStep[]): void {
+    const widgets = this._panel.content.widgets;
+    for (const step of steps) {
+      const cell = widgets[step.cellIndex];
+      if (step.kind === 'manual' && cell && this._decorated.has(cell)) {
+        void cell.ready.then(() => this._show(cell, step));
       }
     }
   }

@@ -9,6 +9,7 @@ import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { nullTranslator } from '@jupyterlab/translation';
 import { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
+import { DeferredTask } from '../deferred';
 import {
   compareNames,
   INotebookProgress,
@@ -77,19 +78,13 @@ export class LabView extends Widget {
    * once a frame, since a run-all changes a step every few milliseconds.
    */
   redraw(): void {
-    if (!this.isVisible || this._frame !== null) {
-      return;
+    if (this.isVisible) {
+      this._frame.schedule();
     }
-    this._frame = requestAnimationFrame(() => {
-      this._frame = null;
-      this._render();
-    });
   }
 
   dispose(): void {
-    if (this._frame !== null) {
-      cancelAnimationFrame(this._frame);
-    }
+    this._frame.dispose();
     this._options.contents.fileChanged.disconnect(this._onFileChanged, this);
     super.dispose();
   }
@@ -256,5 +251,5 @@ export class LabView extends Widget {
   private _truncated = false;
   private _stale = true;
   private _generation = 0;
-  private _frame: number | null = null;
+  private _frame = new DeferredTask(() => this._render());
 }

@@ -6,6 +6,7 @@
  */
 import type { INotebookModel } from '@jupyterlab/notebook';
 import type { IDisposable } from '@lumino/disposable';
+import { DeferredTask } from '../deferred';
 import {
   METADATA_KEY,
   readNotebookRecord,
@@ -31,11 +32,11 @@ export namespace EventLog {
 export class EventLog implements IDisposable {
   constructor(options: EventLog.IOptions) {
     this._limit = options.limit;
-    this._delay = options.delay ?? 1000;
+    this._write = new DeferredTask(() => this.flush(), options.delay ?? 1000);
   }
 
   get isDisposed(): boolean {
-    return this._timer === undefined;
+    return this._write.isDisposed;
   }
 
   /**
@@ -45,12 +46,7 @@ export class EventLog implements IDisposable {
     const pending = this._pending.get(notebook) ?? [];
     pending.push(event);
     this._pending.set(notebook, pending);
-    if (this._timer === null) {
-      this._timer = setTimeout(() => {
-        this._timer = null;
-        this.flush();
-      }, this._delay);
-    }
+    this._write.schedule();
   }
 
   /**
@@ -81,15 +77,11 @@ export class EventLog implements IDisposable {
   }
 
   dispose(): void {
-    if (this._timer) {
-      clearTimeout(this._timer);
-    }
-    this._timer = undefined;
+    this._write.dispose();
     this._pending.clear();
   }
 
   private _limit: () => number;
-  private _delay: number;
+  private _write: DeferredTask;
   private _pending = new Map<INotebookModel, ILogEvent[]>();
-  private _timer: ReturnType<typeof setTimeout> | null | undefined = null;
 }

@@ -230,7 +230,12 @@ export class ProgressModel implements IDisposable {
         this._onRecordChanged(cell);
       }
     }, this);
-    cell.contentChanged.connect(() => this._onSourceChanged(cell), this);
+    // Only the source: a run changes outputs and counts several times.
+    cell.sharedModel.changed.connect((_, change) => {
+      if (change.sourceChange) {
+        this._onSourceChanged(cell);
+      }
+    }, this);
   }
 
   private _onRecordChanged(cell: ICellModel): void {

@@ -2,12 +2,18 @@
  * Records every code-cell execution started from this JupyterLab: by
  * shift-enter, toolbar, menu or run-all, they all go through
  * `NotebookActions`, whose signals are global across notebooks.
+ *
+ * The records of the runs that end within `delay` are written in one
+ * transaction of the notebook's shared model: a transaction per run was a
+ * measurable share of a run-all. The times recorded are those of the runs,
+ * and `flush` writes what waits before a save.
  */
 import type { ICellModel, ICodeCellModel } from '@jupyterlab/cells';
 import { KernelError, NotebookActions } from '@jupyterlab/notebook';
 import type { INotebookModel } from '@jupyterlab/notebook';
 import type { IDisposable } from '@lumino/disposable';
 import { fingerprint } from '../../core/notebook/hash';
+import { DeferredTask } from '../deferred';
 import { errorLabel } from '../../core/metadata/format';
 import type { EventLog } from './log';
 import { recordRun } from './records';
@@ -20,13 +26,22 @@ export namespace ExecutionRecorder {
     isTracked: (notebook: INotebookModel) => boolean;
     /** The clock; tests replace it. */
     now?: () => Date;
+    /** Longest wait before a run's record is written, in ms. */
+    delay?: number;
   }
+}
+
+/** A run that ended, waiting to be written. */
+interface IEndedRun {
+  cell: ICellModel;
+  run: Parameters<typeof recordRun>[2];
 }
 
 export class ExecutionRecorder implements IDisposable {
   constructor(options: ExecutionRecorder.IOptions) {
     this._options = options;
     this._now = options.now ?? (() => new Date());
+    this._write = new DeferredTask(() => this.flush(), options.delay ?? 100);
     NotebookActions.executionScheduled.connect(this._onScheduled, this);
     NotebookActions.executed.connect(this._onExecuted, this);
   }
@@ -42,6 +57,33 @@ export class ExecutionRecorder implements IDisposable {
     this._isDisposed = true;
     NotebookActions.executionScheduled.disconnect(this._onScheduled, this);
     NotebookActions.executed.disconnect(this._onExecuted, this);
+    this._write.dispose();
+    this.flush();
+  }
+
+  /**
+   * Write the records of the runs that ended, of one notebook or of all,
+   * each notebook's in one transaction.
+   */
+  flush(notebook?: INotebookModel): void {
+    const targets = notebook ? [notebook] : [...this._ended.keys()];
+    for (const target of targets) {
+      const ended = this._ended.get(target);
+      this._ended.delete(target);
+      if (!ended || target.isDisposed) {
+        continue;
+      }
+      target.sharedModel.transact(() => {
+        for (const { cell, run } of ended) {
+          if (!cell.isDisposed) {
+            recordRun(target, cell, run, this._options.log);
+          }
+        }
+      }, false);
+    }
+    if (!this._ended.size) {
+      this._write.cancel();
+    }
   }
 
   /**
@@ -97,10 +139,10 @@ export class ExecutionRecorder implements IDisposable {
       Math.max(pending.at, this._busyUntil.get(notebook) ?? 0)
     );
     this._busyUntil.set(notebook, end);
-    recordRun(
-      notebook,
+    const ended = this._ended.get(notebook) ?? [];
+    ended.push({
       cell,
-      {
+      run: {
         start: new Date(start),
         end: new Date(end),
         ok: args.success,
@@ -109,14 +151,17 @@ export class ExecutionRecorder implements IDisposable {
           : errorLabel(args.error?.errorName, args.error?.errorValue),
         src: pending.src,
         count: (cell as ICodeCellModel).executionCount
-      },
-      this._options.log
-    );
+      }
+    });
+    this._ended.set(notebook, ended);
+    this._write.schedule();
   }
 
   private _options: ExecutionRecorder.IOptions;
   private _now: () => Date;
+  private _write: DeferredTask;
   private _isDisposed = false;
+  private _ended = new Map<INotebookModel, IEndedRun[]>();
   private _pending = new WeakMap<ICellModel, { src: string; at: number }>();
   private _busyUntil = new WeakMap<INotebookModel, number>();
 }

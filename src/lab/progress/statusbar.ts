@@ -3,6 +3,8 @@
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
+import { setText } from '../dom';
+import { DeferredTask } from '../deferred';
 import type { ProgressModel } from './model';
 
 export class ProgressStatus extends Widget {
@@ -11,16 +13,30 @@ export class ProgressStatus extends Widget {
     this._trans = trans;
     this.addClass('jp-testbed-ProgressStatus');
     this.node.addEventListener('click', onClick);
+    this.node.title = trans.__(
+      'Steps done in this notebook; click to open the lab sidebar'
+    );
     this._render();
   }
 
   set model(model: ProgressModel | null) {
-    this._model?.outlineChanged.disconnect(this._render, this);
-    this._model?.stepsChanged.disconnect(this._render, this);
+    this._model?.outlineChanged.disconnect(this._onChanged, this);
+    this._model?.stepsChanged.disconnect(this._onChanged, this);
     this._model = model;
-    model?.outlineChanged.connect(this._render, this);
-    model?.stepsChanged.connect(this._render, this);
+    model?.outlineChanged.connect(this._onChanged, this);
+    model?.stepsChanged.connect(this._onChanged, this);
+    this._frame.cancel();
     this._render();
+  }
+
+  dispose(): void {
+    this._frame.dispose();
+    super.dispose();
+  }
+
+  /** The counts change at every run of a run-all: shown once a frame. */
+  private _onChanged(): void {
+    this._frame.schedule();
   }
 
   private _render(): void {
@@ -28,13 +44,11 @@ export class ProgressStatus extends Widget {
     const text = outline
       ? this._trans.__('Lab: %1/%2 steps', outline.done, outline.total)
       : '';
-    this.node.textContent = text;
-    this.node.title = this._trans.__(
-      'Steps done in this notebook; click to open the lab sidebar'
-    );
+    setText(this.node, text);
     this.node.hidden = !outline || outline.total === 0;
   }
 
   private _trans: TranslationBundle;
   private _model: ProgressModel | null = null;
+  private _frame = new DeferredTask(() => this._render());
 }

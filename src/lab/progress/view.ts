@@ -10,7 +10,8 @@ import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { nullTranslator } from '@jupyterlab/translation';
 import { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
-import { el } from '../dom';
+import { el, setText } from '../dom';
+import { DeferredTask } from '../deferred';
 import { LiveSummary } from '../liveregion';
 import type { ProgressModel } from './model';
 import {
@@ -124,6 +125,7 @@ export class ProgressView extends Widget {
   }
 
   dispose(): void {
+    this._stepsFrame.dispose();
     this._live.dispose();
     super.dispose();
   }
@@ -156,13 +158,25 @@ export class ProgressView extends Widget {
       this._dirty = true;
       return;
     }
+    steps.forEach(step => this._changedSteps.add(step.index));
+    this._stepsFrame.schedule();
+  }
+
+  /** The rows of the steps changed since the last frame, and the counts. */
+  private _fillChangedSteps(): void {
     const outline = this._model?.outline;
-    if (!outline) {
+    const changed = this._changedSteps;
+    this._changedSteps = new Set();
+    if (!outline || !this.isVisible) {
       return;
     }
     const sections = new Set<number>();
-    for (const step of steps) {
-      const row = this._rows.get(step.index);
+    for (const index of changed) {
+      const step = outline.steps[index];
+      const row = this._rows.get(index);
+      if (!step) {
+        continue;
+      }
       if (row) {
         this._fillStep(row, step);
       }
@@ -202,6 +216,9 @@ export class ProgressView extends Widget {
 
   private _renderAll(): void {
     const focused = this._focusedControl();
+    // A redraw shows every step as it is now.
+    this._stepsFrame.cancel();
+    this._changedSteps.clear();
     this._dirty = false;
     this._rows.clear();
     this._sectionNodes = [];
@@ -265,15 +282,12 @@ export class ProgressView extends Widget {
     const total = outline?.total ?? 0;
     const done = outline?.done ?? 0;
     this._summary.hidden = !outline || total === 0;
-    this._count.textContent = this._trans.__(
-      '%1 of %2 steps done',
-      done,
-      total
-    );
+    const counted = this._trans.__('%1 of %2 steps done', done, total);
+    setText(this._count, counted);
     this._bar.setAttribute('aria-valuemax', String(total));
     this._bar.setAttribute('aria-valuenow', String(done));
     this._bar.setAttribute('aria-label', this._trans.__('Steps done'));
-    this._bar.setAttribute('aria-valuetext', this._count.textContent);
+    this._bar.setAttribute('aria-valuetext', counted);
     this._fill.style.width = total ? `${(100 * done) / total}%` : '0';
     this._continue.disabled = done === total;
     this._checkAll.hidden =
@@ -356,7 +370,7 @@ export class ProgressView extends Widget {
     const count = node.querySelector(
       '.jp-testbed-Section-count'
     ) as HTMLElement;
-    count.textContent = section.total ? `${section.done}/${section.total}` : '';
+    setText(count, section.total ? `${section.done}/${section.total}` : '');
     node.classList.toggle(
       'jp-mod-complete',
       section.total > 0 && section.done === section.total
@@ -455,7 +469,7 @@ export class ProgressView extends Widget {
     row.dataset.status = step.status;
     row.classList.toggle('jp-mod-done', stepDone(step));
     const symbol = row.querySelector('.jp-testbed-Step-status') as HTMLElement;
-    symbol.textContent = stepSymbol(step.status);
+    setText(symbol, stepSymbol(step.status));
     symbol.setAttribute('aria-label', statusLabel(step.status, this._trans));
     const box = row.querySelector(
       '.jp-testbed-Step-tick'
@@ -465,11 +479,10 @@ export class ProgressView extends Widget {
       box.setAttribute('aria-label', this._trans.__('Done: %1', step.label));
     }
     const label = row.querySelector('.jp-testbed-Step-label') as HTMLElement;
-    label.textContent = step.label || this._trans.__('(empty)');
+    setText(label, step.label || this._trans.__('(empty)'));
     const details = describeStep(step, this._trans);
     label.title = details.title;
-    (row.querySelector('.jp-testbed-Step-meta') as HTMLElement).textContent =
-      details.meta;
+    setText(row.querySelector('.jp-testbed-Step-meta')!, details.meta);
     this._fillCheckNote(row, step);
   }
 
@@ -482,7 +495,7 @@ export class ProgressView extends Widget {
     }
     row.dataset.check =
       step.checked?.state === 'checked' ? step.checked.result.r : 'unchecked';
-    node.textContent = note;
+    setText(node, note);
   }
 
   private _options: ProgressView.IOptions;
@@ -503,6 +516,8 @@ export class ProgressView extends Widget {
   private _live = new LiveSummary();
   private _collapsed: Set<number> | null = null;
   private _dirty = true;
+  private _changedSteps = new Set<number>();
+  private _stepsFrame = new DeferredTask(() => this._fillChangedSteps());
 }
 
 namespace Private {

@@ -22,6 +22,7 @@ import { nullTranslator } from '@jupyterlab/translation';
 import type { IDisposable } from '@lumino/disposable';
 import { Signal } from '@lumino/signaling';
 import { el } from '../dom';
+import { DeferredTask } from '../deferred';
 import { METADATA_KEY } from '../../core/metadata/format';
 import { SHOWN_FOR_TOKEN } from '../notebook/reveal';
 import { firstLine } from '../../core/notebook/steps';
@@ -249,7 +250,7 @@ export class RunButtons implements IDisposable {
     }
     this._isDisposed = true;
     this._observer.disconnect();
-    this._cancelFlush();
+    this._flushFrame.dispose();
     Signal.disconnectReceiver(this);
     const { notebook } = this._options;
     const remove = (root: Element | null | undefined) =>
@@ -329,7 +330,7 @@ export class RunButtons implements IDisposable {
       });
     }
     if (dirty) {
-      this._scheduleFlush();
+      this._flushFrame.schedule();
     }
   }
 
@@ -340,30 +341,7 @@ export class RunButtons implements IDisposable {
     }
     this._firstLines.set(model, first);
     this._dirtyModels.add(model);
-    this._scheduleFlush();
-  }
-
-  private _scheduleFlush(): void {
-    if (this._frame !== null || this._isDisposed) {
-      return;
-    }
-    const flush = () => {
-      this._frame = null;
-      this._flush();
-    };
-    this._frame =
-      typeof requestAnimationFrame === 'function'
-        ? { frame: requestAnimationFrame(flush) }
-        : { timer: setTimeout(flush, 16) };
-  }
-
-  private _cancelFlush(): void {
-    if (this._frame && 'frame' in this._frame) {
-      cancelAnimationFrame(this._frame.frame);
-    } else if (this._frame) {
-      clearTimeout(this._frame.timer);
-    }
-    this._frame = null;
+    this._flushFrame.schedule();
   }
 
   private _flush(): void {
@@ -651,8 +629,7 @@ export class RunButtons implements IDisposable {
   private _wordings: { key: string; patterns: RegExp[] };
   private _observer: MutationObserver;
   private _isDisposed = false;
-  private _frame:
-    { frame: number } | { timer: ReturnType<typeof setTimeout> } | null = null;
+  private _flushFrame = new DeferredTask(() => this._flush());
   private _dirtyNodes = new Set<Element>();
   private _dirtyModels = new Set<ICellModel>();
   private _watched = new WeakSet<ICellModel>();
@@ -664,8 +641,11 @@ export class RunButtons implements IDisposable {
 }
 
 namespace Private {
-  /** Changes that are no render: editors, outputs. */
-  export const IGNORED = '.cm-editor, .jp-OutputArea';
+  /**
+   * Changes that are no render: editors, and where a run writes (outputs,
+   * the prompt's count), which is never a block's.
+   */
+  export const IGNORED = '.cm-editor, .jp-OutputArea, .jp-InputPrompt';
 
   export function isBar(node: Element): boolean {
     return node.classList.contains(RUN_BAR_CLASS);

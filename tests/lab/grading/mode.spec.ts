@@ -254,6 +254,8 @@ describe('a notebook open for grading', () => {
     run(panel, 1);
     await app.commands.execute(CommandIDs.tickCell);
     await app.commands.execute(CommandIDs.fillPlaceholders);
+    // A run's record waits for its batch; a save writes it.
+    await context.save();
     expect(context.model.cells.get(1).getMetadata(METADATA_KEY)).toMatchObject({
       run: { n: 1 }
     });

@@ -32,7 +32,8 @@ function reload(model: NotebookModel): NotebookModel {
 function execute(
   model: NotebookModel,
   cell: ICellModel,
-  result: { success: boolean; error?: any }
+  result: { success: boolean; error?: any },
+  recorder: ExecutionRecorder | null
 ) {
   const notebook = { model };
   (NotebookActions.executionScheduled as Signal<any, any>).emit({
@@ -44,6 +45,8 @@ function execute(
     cell: { model: cell },
     ...result
   });
+  // Records wait for their batch; as a save would, write them now.
+  recorder?.flush();
 }
 
 const codeIndex = (model: NotebookModel, n: number) => {
@@ -82,12 +85,17 @@ describe('ExecutionRecorder', () => {
     );
     const first = model.cells.get(codeIndex(model, 0));
     const second = model.cells.get(codeIndex(model, 1));
-    execute(model, first, { success: true });
+    execute(model, first, { success: true }, recorder);
     clock += 1500;
-    execute(model, second, {
-      success: false,
-      error: { errorName: '', errorValue: '1' }
-    });
+    execute(
+      model,
+      second,
+      {
+        success: false,
+        error: { errorName: '', errorValue: '1' }
+      },
+      recorder
+    );
     expect(first.getMetadata(METADATA_KEY)).toMatchObject({
       v: 1,
       run: { n: 1 }
@@ -106,10 +114,61 @@ describe('ExecutionRecorder', () => {
     );
   });
 
+  it('writes the records of runs that end together in one transaction, with their own times, within the delay', () => {
+    jest.useFakeTimers({ doNotFake: ['Date'] });
+    const batched = new ExecutionRecorder({
+      log: null,
+      isTracked: () => true,
+      now: () => new Date(clock),
+      delay: 100
+    });
+    try {
+      const model = load(bigNotebook(6));
+      const cells = [1, 3, 5].map(i => model.cells.get(i));
+      let transactions = 0;
+      (model.sharedModel as any).ydoc.on(
+        'afterTransaction',
+        () => transactions++
+      );
+      // Only this recorder listens.
+      recorder.dispose();
+      for (const cell of cells) {
+        clock += 2000;
+        execute(model, cell, { success: true }, null);
+      }
+      expect(cells.map(c => c.getMetadata(METADATA_KEY))).toEqual([
+        undefined,
+        undefined,
+        undefined
+      ]);
+      jest.advanceTimersByTime(100);
+      expect(transactions).toBe(1);
+      expect(
+        cells.map(c => (c.getMetadata(METADATA_KEY) as any).run.last)
+      ).toEqual([
+        '2026-11-23T10:00:02Z',
+        '2026-11-23T10:00:04Z',
+        '2026-11-23T10:00:06Z'
+      ]);
+    } finally {
+      batched.dispose();
+      jest.useRealTimers();
+    }
+  });
+
+  it('writes a run that waits when asked, as before a save', () => {
+    const model = load(bigNotebook(3));
+    const cell = model.cells.get(1);
+    execute(model, cell, { success: true }, null);
+    expect(cell.getMetadata(METADATA_KEY)).toBeUndefined();
+    recorder.flush(model);
+    expect(cell.getMetadata(METADATA_KEY)).toMatchObject({ run: { n: 1 } });
+  });
+
   it('drops log events rather than write over an unreadable notebook record', () => {
     const model = load(bigNotebook(3));
     model.setMetadata(METADATA_KEY, 'not ours' as any);
-    execute(model, model.cells.get(1), { success: true });
+    execute(model, model.cells.get(1), { success: true }, recorder);
     log.flush();
     expect(model.getMetadata(METADATA_KEY)).toBe('not ours');
     expect(model.cells.get(1).getMetadata(METADATA_KEY)).toMatchObject({
@@ -120,14 +179,19 @@ describe('ExecutionRecorder', () => {
   it('does not count a cell aborted by an earlier error as run', () => {
     const model = load(bigNotebook(3));
     const cell = model.cells.get(1);
-    execute(model, cell, { success: false, error: { errorName: undefined } });
+    execute(
+      model,
+      cell,
+      { success: false, error: { errorName: undefined } },
+      recorder
+    );
     expect(cell.getMetadata(METADATA_KEY)).toBeUndefined();
   });
 
   it('records nothing while tracking is off', () => {
     tracked = false;
     const model = load(bigNotebook(3));
-    execute(model, model.cells.get(1), { success: true });
+    execute(model, model.cells.get(1), { success: true }, recorder);
     expect(model.cells.get(1).getMetadata(METADATA_KEY)).toBeUndefined();
     expect(model.getMetadata(METADATA_KEY)).toBeUndefined();
   });
@@ -145,6 +209,7 @@ describe('ExecutionRecorder', () => {
       cell: { model: cell },
       success: true
     });
+    recorder.flush();
     const p = progressOf(model);
     expect(p.outline!.steps[0].status).toBe('changed');
     p.dispose();
@@ -154,7 +219,7 @@ describe('ExecutionRecorder', () => {
     const model = load(bigNotebook(3));
     const cell = model.cells.get(1);
     cell.setMetadata(METADATA_KEY, { v: 1, run: 'hand-edited' } as any);
-    execute(model, cell, { success: true });
+    execute(model, cell, { success: true }, recorder);
     expect(cell.getMetadata(METADATA_KEY)).toEqual({
       v: 1,
       run: 'hand-edited'
@@ -166,7 +231,7 @@ describe('ExecutionRecorder', () => {
     const cell = model.cells.get(1);
     cell.sharedModel.setSource('echo mine');
     (cell.sharedModel as any).undoManager?.stopCapturing();
-    execute(model, cell, { success: true });
+    execute(model, cell, { success: true }, recorder);
     cell.sharedModel.undo();
     expect(cell.sharedModel.getSource()).toBe('echo step 1');
     expect(cell.getMetadata(METADATA_KEY)).toBeDefined();
@@ -208,7 +273,7 @@ describe('ProgressModel', () => {
     });
     const target = codeIndex(model, 2);
     const source = model.cells.get(target).sharedModel.getSource();
-    execute(model, model.cells.get(target), { success: true });
+    execute(model, model.cells.get(target), { success: true }, recorder);
     recorder.dispose();
 
     const saved = model.toJSON();
@@ -385,7 +450,7 @@ describe('size of the record', () => {
     for (let i = 0; i < model.cells.length; i++) {
       const cell = model.cells.get(i);
       if (cell.type === 'code') {
-        execute(model, cell, { success: true });
+        execute(model, cell, { success: true }, recorder);
         executed++;
       }
     }
@@ -394,10 +459,15 @@ describe('size of the record', () => {
     expect(perCell).toBeLessThan(200);
     const rerun = (times: number) => {
       for (let round = 0; round < times; round++) {
-        execute(model, model.cells.get(1), {
-          success: round % 2 === 0,
-          error: { errorName: 'CalledProcessError' }
-        });
+        execute(
+          model,
+          model.cells.get(1),
+          {
+            success: round % 2 === 0,
+            error: { errorName: 'CalledProcessError' }
+          },
+          recorder
+        );
       }
     };
     rerun(1000);

@@ -102,11 +102,18 @@ describe('ProgressView', () => {
     progress.dispose();
   });
 
-  it('updates only the row of the cell that ran, and the counts above it', () => {
+  it('updates only the row of the cell that ran, and the counts above it, at the next frame', () => {
+    jest.useFakeTimers();
     const { model, view, progress } = setUp(bigNotebook(40));
     const rows = Array.from(view.node.querySelectorAll('.jp-testbed-Step'));
     const cell = model.cells.get(12);
     markRan(model, cell);
+    // Nothing is written between frames: a run-all's runs are laid out once.
+    expect(
+      view.node.querySelector('.jp-testbed-Progress-count')!.textContent
+    ).toBe('0 of 36 steps done');
+    jest.advanceTimersByTime(20);
+    jest.useRealTimers();
     const after = Array.from(view.node.querySelectorAll('.jp-testbed-Step'));
     // The same elements: nothing was rebuilt.
     expect(after).toEqual(rows);
