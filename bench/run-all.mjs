@@ -84,9 +84,13 @@ try {
   // failed round is reported and left out; its side's page is replaced if it
   // closed, and the next round starts from a fresh kernel anyway.
   const paired = [];
+  const pairedCpu = [];
   for (let round = 1; round <= RUNS; round++) {
     const pair = {};
-    for (const side of sides) {
+    const cpuPair = {};
+    // Each side goes first in every other round: no side always runs on
+    // what the other left behind (a warm cache, a collection due).
+    for (const side of round % 2 ? sides : [...sides].reverse()) {
       const label = `run ${round}/${RUNS} ${side.name}`;
       const outcome = await rounds.attempt(label, async () => {
         if (round > 1) {
@@ -102,6 +106,7 @@ try {
       }
       const { ms, cpu } = outcome.value;
       pair[side.name] = ms;
+      cpuPair[side.name] = cpu;
       side.times.push(ms);
       side.cpu.push(cpu);
       console.log(
@@ -113,6 +118,7 @@ try {
     }
     if (pair.enabled !== undefined && pair.disabled !== undefined) {
       paired.push(pair.enabled / pair.disabled);
+      pairedCpu.push(cpuPair.enabled / cpuPair.disabled);
     }
   }
   for (const side of sides) {
@@ -143,13 +149,16 @@ try {
       `  per-round ratios ${paired.map(r => r.toFixed(2)).join(', ')}` +
         `${paired.length ? ` (median ${median(paired).toFixed(3)})` : ''}; ` +
         `page main-thread CPU: enabled ${median(enabled.cpu).toFixed(0)} ms, ` +
-        `disabled ${median(disabled.cpu).toFixed(0)} ms, ratio ${cpuRatio.toFixed(3)} (medians)`
+        `disabled ${median(disabled.cpu).toFixed(0)} ms, ratio ${cpuRatio.toFixed(3)} (medians); ` +
+        `per round ${pairedCpu.map(r => r.toFixed(2)).join(', ')}` +
+        `${pairedCpu.length ? ` (median ${median(pairedCpu).toFixed(3)})` : ''}`
     );
     // Lines for run.sh's summary.
     console.log(
       `SUMMARY ${WHAT} ${cells} cells: ratio ${ratio.toFixed(2)}x ` +
         `(enabled ${on.toFixed(0)} ms / disabled ${off.toFixed(0)} ms, medians of ${counted}; ` +
-        `per round ${paired.map(r => r.toFixed(2)).join(', ')}; page main-thread CPU ${cpuRatio.toFixed(2)})` +
+        `per round ${paired.map(r => r.toFixed(2)).join(', ')}; page main-thread CPU ${cpuRatio.toFixed(2)}, ` +
+        `per round ${pairedCpu.map(r => r.toFixed(2)).join(', ')})` +
         rounds.note()
     );
   }
