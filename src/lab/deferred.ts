@@ -24,11 +24,6 @@ export class DeferredTask implements IDisposable {
     return this._isDisposed;
   }
 
-  /** Whether the work waits to be done. */
-  get isPending(): boolean {
-    return this._pending !== null;
-  }
-
   /** Do the work at the next frame or after the delay; calls before then do it once. */
   schedule(): void {
     if (this._pending !== null || this._isDisposed) {
@@ -53,14 +48,6 @@ export class DeferredTask implements IDisposable {
       clearTimeout(this._pending.timer);
     }
     this._pending = null;
-  }
-
-  /** Do the scheduled work now, if any (before something reads the DOM). */
-  flush(): void {
-    if (this._pending !== null) {
-      this.cancel();
-      this._run();
-    }
   }
 
   dispose(): void {

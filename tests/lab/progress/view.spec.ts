@@ -47,6 +47,8 @@ const MANUAL_THEN_CODE = {
 };
 
 describe('ProgressView', () => {
+  afterEach(() => jest.useRealTimers());
+
   it('renders everything read from the notebook as text, never as HTML', () => {
     const { view, progress } = setUp({
       nbformat: 4,
@@ -113,7 +115,6 @@ describe('ProgressView', () => {
       view.node.querySelector('.jp-testbed-Progress-count')!.textContent
     ).toBe('0 of 36 steps done');
     jest.advanceTimersByTime(20);
-    jest.useRealTimers();
     const after = Array.from(view.node.querySelectorAll('.jp-testbed-Step'));
     // The same elements: nothing was rebuilt.
     expect(after).toEqual(rows);
