@@ -3,6 +3,7 @@
  * Playwright (no browser download here), opening JupyterLab pages and
  * notebooks, and small statistics.
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -113,6 +114,42 @@ export async function within(ms, what, promise) {
     return await Promise.race([promise, deadline]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Waits, at most `maxMs`, until the machine has been quiet (all cores under
+ * `busyBelow` busy) for `quietMs`: what one side's run leaves behind (a
+ * page still rendering, a server still writing, a collection) would
+ * otherwise land in the other side's time, whichever side went second.
+ * Returns how long it waited, and whether it gave up.
+ */
+export async function settle({ busyBelow = 0.1, quietMs = 1000, maxMs = 30_000 } = {}) {
+  const started = performance.now();
+  const sample = () => {
+    // The first line of /proc/stat: jiffies per state, idle and iowait 4th and 5th.
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
+    const total = fields.reduce((sum, n) => sum + n, 0);
+    return { total, idle: fields[3] + fields[4] };
+  };
+  let quietSince = started;
+  let last = sample();
+  for (;;) {
+    await new Promise(resolve => setTimeout(resolve, 200));
+    const now = sample();
+    const elapsed = now.total - last.total;
+    const busy = elapsed ? 1 - (now.idle - last.idle) / elapsed : 0;
+    last = now;
+    const at = performance.now();
+    if (busy >= busyBelow) {
+      quietSince = at;
+    }
+    if (at - quietSince >= quietMs) {
+      return { ms: at - started, gaveUp: false };
+    }
+    if (at - started >= maxMs) {
+      return { ms: at - started, gaveUp: true };
+    }
   }
 }
 

@@ -4,13 +4,15 @@
  * loaded and painted; with the extension, also the Testbed sidebar listing
  * the notebook's steps, the sidebar open as a student has it).
  *
- * Each side has its own page; rounds alternate between the sides after one
- * warm-up round each, and the notebook is closed after every round.
+ * Each side has its own page; after one warm-up round each, every round
+ * opens the notebook on both sides, each side first in every other round and
+ * each opening once the machine is quiet; the notebook is closed after every
+ * round.
  *
  * Usage: node opening.mjs --enabled-port P --disabled-port P --notebook NAME [--notebook NAME] [--rounds 7]
  */
 import { parseArgs } from 'node:util';
-import { launchBrowser, median, openLab, Rounds, serverUrl, within } from './lib.mjs';
+import { launchBrowser, median, openLab, Rounds, serverUrl, settle, within } from './lib.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -46,11 +48,15 @@ try {
     const times = { enabled: { paint: [], ready: [] }, disabled: { paint: [], ready: [] } };
     for (let round = 0; round <= ROUNDS; round++) {
       const line = [];
-      for (const side of sides) {
+      // Each side first in every other round, after the machine is quiet:
+      // the second opening would otherwise pay for what the first left.
+      for (const side of round % 2 ? sides : [...sides].reverse()) {
         const label = `${notebook} round ${round} ${side.name}`;
-        const outcome = await rounds.attempt(label, () =>
-          within(180_000, label, side.page.evaluate(timeOpening, { path: notebook, sidebar: side.extension }))
-        );
+        const outcome = await rounds.attempt(label, async () => {
+          await side.page.bringToFront();
+          await settle();
+          return within(180_000, label, side.page.evaluate(timeOpening, { path: notebook, sidebar: side.extension }));
+        });
         if (outcome.ok) {
           line.push(`${side.name} paint ${outcome.value.paint.toFixed(0)}, ready ${outcome.value.ready.toFixed(0)} ms`);
           if (round > 0) {

@@ -299,7 +299,7 @@ if wanted 12; then
   run_bench 12 "12. opening a large notebook" 900 opening.mjs \
     --enabled-port "$ENABLED_PORT" --disabled-port "$DISABLED_PORT" \
     --notebook "open-$BIG_CELLS.ipynb" ${REAL_LARGEST:+--notebook real-largest.ipynb} \
-    --rounds "$(quick_or 2 7)"
+    --rounds "$(quick_or 2 15)"
 fi
 if wanted 13; then
   run_bench 13 "13. topology inference of a published-style lab" 120 topology.mjs \

@@ -34,20 +34,28 @@ export function clearValues(node: Element): void {
 export function showValues(
   node: Element,
   values: Map<string, string>,
-  describe: (token: string) => string
+  describe: (token: string) => string,
+  pattern = tokenPattern([...values.keys()])
 ): void {
   clearValues(node);
-  const pattern = tokenPattern([...values.keys()]);
-  if (!pattern) {
+  // Most cells name no token: one look at their text, no walk.
+  if (!pattern || !matches(pattern, node.textContent ?? '')) {
     return;
   }
-  // Controls other capabilities add (run buttons) are not instructions.
-  const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT, {
-    acceptNode: text =>
-      text.parentElement?.closest('button')
-        ? NodeFilter.FILTER_REJECT
-        : NodeFilter.FILTER_ACCEPT
-  });
+  // Controls other capabilities add (run buttons) are not instructions:
+  // a button's whole subtree is skipped, other elements are walked through.
+  const walker = document.createTreeWalker(
+    node,
+    NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT,
+    {
+      acceptNode: found =>
+        found.nodeType === Node.TEXT_NODE
+          ? NodeFilter.FILTER_ACCEPT
+          : (found as Element).tagName === 'BUTTON'
+            ? NodeFilter.FILTER_REJECT
+            : NodeFilter.FILTER_SKIP
+    }
+  );
   const texts: Text[] = [];
   for (let text = walker.nextNode(); text; text = walker.nextNode()) {
     pattern.lastIndex = 0;
@@ -74,6 +82,12 @@ export function showValues(
   }
 }
 
+/** Whether a global pattern matches a text, from its start. */
+function matches(pattern: RegExp, text: string): boolean {
+  pattern.lastIndex = 0;
+  return pattern.test(text);
+}
+
 /**
  * Keeps the values shown in a notebook's rendered markdown cells as they
  * are rendered, re-rendered, scrolled into view or the values change.
@@ -92,9 +106,8 @@ export class RenderedValues {
   /** Show these values (token → value) from now on. */
   setValues(values: Map<string, string>): void {
     this._values = values;
-    this._root
-      .querySelectorAll(RENDERED)
-      .forEach(node => showValues(node, values, this._describe));
+    this._pattern = tokenPattern([...values.keys()]);
+    this._root.querySelectorAll(RENDERED).forEach(node => this._show(node));
     this._observer.takeRecords();
   }
 
@@ -127,11 +140,17 @@ export class RenderedValues {
         }
       });
     }
-    dirty.forEach(node => showValues(node, this._values, this._describe));
+    dirty.forEach(node => this._show(node));
     // Our own changes are not to be seen as renders.
     this._observer.takeRecords();
   }
 
+  private _show(node: Element): void {
+    showValues(node, this._values, this._describe, this._pattern);
+  }
+
   private _observer: MutationObserver;
   private _values = new Map<string, string>();
+  /** The tokens of `_values`, compiled once for every cell. */
+  private _pattern: RegExp | null = null;
 }

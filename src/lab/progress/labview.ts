@@ -1,7 +1,10 @@
 /**
  * The lab's notebooks (the notebooks beside the current one) with their
- * progress, read from their files, so a student sees which one is next.
- * It reads only while visible, and only when the folder or a file changed.
+ * progress, so a student sees which one is next: a notebook open here from
+ * its live model, the others from their files. It reads only while visible,
+ * and a file only when it changed since it was read (its modification time
+ * in the folder's listing): opening a notebook costs one listing, not a
+ * read of every notebook beside it.
  */
 import { PathExt } from '@jupyterlab/coreutils';
 import type { Contents } from '@jupyterlab/services';
@@ -57,11 +60,18 @@ export class LabView extends Widget {
     const directory = path === null ? null : PathExt.dirname(path);
     this._currentPath = path;
     if (directory !== this._directory) {
+      // What was read of a folder stays while no notebook is on screen, so
+      // closing and opening one of it again reads nothing unchanged.
+      if (directory !== null && directory !== this._readDirectory) {
+        this._files = new Map();
+        this._readDirectory = directory;
+      }
       this._directory = directory;
-      this._files = new Map();
       this._invalidate();
     } else {
       this._render();
+      // A notebook closed without saving is no longer live: read its file.
+      this._readFiles();
     }
   }
 
@@ -123,6 +133,7 @@ export class LabView extends Widget {
     const generation = ++this._generation;
     if (directory === null) {
       this._names = [];
+      this._items = [];
       this._render();
       return;
     }
@@ -132,6 +143,7 @@ export class LabView extends Widget {
     } catch (reason) {
       if (generation === this._generation) {
         this._names = [];
+        this._items = [];
         this._status.textContent = this._trans.__(
           'Cannot list the lab folder: %1',
           String(reason)
@@ -146,21 +158,46 @@ export class LabView extends Widget {
       .filter(item => item.type === 'notebook')
       .sort((a, b) => compareNames(a.name, b.name));
     this._truncated = items.length > MAX_NOTEBOOKS;
-    const kept = items.slice(0, MAX_NOTEBOOKS);
-    this._names = kept.map(item => item.path);
+    this._items = items.slice(0, MAX_NOTEBOOKS);
+    this._names = this._items.map(item => item.path);
     this._render();
-    const queue = kept.filter(item => !this._files.has(item.path));
+    this._readFiles();
+  }
+
+  /**
+   * Read the listed notebooks that are not open here and changed since they
+   * were read, a few at a time.
+   */
+  private _readFiles(): void {
+    const directory = this._readDirectory;
+    const queue = this._items.filter(item => {
+      const read = this._files.get(item.path);
+      // A listing without modification times: read each time it is listed.
+      const unchanged =
+        !!item.last_modified && read?.modified === item.last_modified;
+      return (
+        !unchanged &&
+        !this._reading.has(item.path) &&
+        this._options.live(item.path) === null
+      );
+    });
+    queue.forEach(item => this._reading.add(item.path));
     const worker = async () => {
       for (let item = queue.shift(); item; item = queue.shift()) {
         const progress = await this._readOne(item);
-        if (generation !== this._generation) {
+        this._reading.delete(item.path);
+        if (directory !== this._readDirectory) {
           return;
         }
-        this._files.set(item.path, progress);
+        this._files.set(item.path, { modified: item.last_modified, progress });
         this._render();
+        // The file may have changed again while it was read.
+        this._readFiles();
       }
     };
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    for (let i = 0; i < Math.min(CONCURRENCY, queue.length); i++) {
+      void worker();
+    }
   }
 
   private async _readOne(item: Contents.IModel): Promise<INotebookProgress> {
@@ -187,7 +224,7 @@ export class LabView extends Widget {
     let nextMarked = false;
     for (const path of this._names) {
       const progress =
-        this._options.live(path) ?? this._files.get(path) ?? null;
+        this._options.live(path) ?? this._files.get(path)?.progress ?? null;
       const item = document.createElement('li');
       item.className = 'jp-testbed-Lab-notebook';
       const complete =
@@ -247,7 +284,14 @@ export class LabView extends Widget {
   private _currentPath: string | null = null;
   private _directory: string | null = null;
   private _names: string[] = [];
-  private _files = new Map<string, INotebookProgress>();
+  private _items: Contents.IModel[] = [];
+  /** What was read of each file of `_readDirectory`, and of which version. */
+  private _files = new Map<
+    string,
+    { modified: string; progress: INotebookProgress }
+  >();
+  private _readDirectory: string | null = null;
+  private _reading = new Set<string>();
   private _truncated = false;
   private _stale = true;
   private _generation = 0;

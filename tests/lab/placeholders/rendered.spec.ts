@@ -28,6 +28,15 @@ function renderedCell(html: string): {
 }
 
 describe('values in rendered instructions', () => {
+  it('leaves the buttons other capabilities add alone, however deep their text', () => {
+    const { rendered } = renderedCell(
+      '<p>Use netID.</p><div><button><span>Copy netID</span></button></div>'
+    );
+    showValues(rendered, VALUES, describe_);
+    expect(rendered.querySelector('p')!.textContent).toBe('Use ff524.');
+    expect(rendered.querySelector('button')!.textContent).toBe('Copy netID');
+  });
+
   it('shows the values marked, inside names and code, and puts the tokens back', () => {
     const { rendered } = renderedCell(
       '<p>Name it <code>private_cloud_net_<b>netID</b></code>, then ' +
