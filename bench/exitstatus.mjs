@@ -133,8 +133,9 @@ async function send(shell, i) {
  * the machine does meanwhile lands on both alike.
  */
 async function round() {
-  const shells = [await ready(true), await ready(false)];
+  const shells = [];
   try {
+    shells.push(await ready(true), await ready(false));
     for (let i = 0; i < BLOCKS; i++) {
       for (const shell of i % 2 ? [...shells].reverse() : shells) {
         await send(shell, i);

@@ -31,6 +31,16 @@ export async function openLab(browser, baseUrl, hub = null) {
   const context = await browser.newContext({
     viewport: { width: 1400, height: 900 }
   });
+  try {
+    return await openLabPage(context, baseUrl, hub);
+  } catch (error) {
+    // A page that never got ready must not go on polling beside the next one.
+    await context.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function openLabPage(context, baseUrl, hub) {
   const page = await context.newPage();
   page.setDefaultTimeout(STEP_TIMEOUT);
   page.on('pageerror', error => console.error(`[page error] ${error.message}`));
@@ -118,8 +128,8 @@ export async function within(ms, what, promise) {
 }
 
 /**
- * Waits, at most `maxMs`, until the machine has been quiet (all cores under
- * `busyBelow` busy) for `quietMs`: what one side's run leaves behind (a
+ * Waits, at most `maxMs`, until the machine has been quiet (its cores
+ * together under `busyBelow` busy) for `quietMs`: what one side's run leaves behind (a
  * page still rendering, a server still writing, a collection) would
  * otherwise land in the other side's time, whichever side went second.
  * Returns how long it waited, and whether it gave up.

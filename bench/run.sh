@@ -296,7 +296,7 @@ if wanted 11; then
     --notebook "run-all-$RUN_CELLS.ipynb" --runs "$RUNS" --hidden
 fi
 if wanted 12; then
-  run_bench 12 "12. opening a large notebook" 900 opening.mjs \
+  run_bench 12 "12. opening a large notebook" 1800 opening.mjs \
     --enabled-port "$ENABLED_PORT" --disabled-port "$DISABLED_PORT" \
     --notebook "open-$BIG_CELLS.ipynb" ${REAL_LARGEST:+--notebook real-largest.ipynb} \
     --rounds "$(quick_or 2 15)"

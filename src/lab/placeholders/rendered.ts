@@ -51,7 +51,7 @@ export function showValues(
       acceptNode: found =>
         found.nodeType === Node.TEXT_NODE
           ? NodeFilter.FILTER_ACCEPT
-          : (found as Element).tagName === 'BUTTON'
+          : (found as Element).localName === 'button'
             ? NodeFilter.FILTER_REJECT
             : NodeFilter.FILTER_SKIP
     }

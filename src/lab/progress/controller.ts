@@ -142,6 +142,7 @@ export class ProgressController implements IProgress {
         decorator.dispose();
         created.dispose();
         this._models.delete(panel);
+        this._views?.labView.notebookClosed();
       });
       model = created;
     }

@@ -64,15 +64,23 @@ export class LabView extends Widget {
       // closing and opening one of it again reads nothing unchanged.
       if (directory !== null && directory !== this._readDirectory) {
         this._files = new Map();
+        this._queue = [];
         this._readDirectory = directory;
       }
       this._directory = directory;
       this._invalidate();
     } else {
       this._render();
-      // A notebook closed without saving is no longer live: read its file.
       this._readFiles();
     }
+  }
+
+  /**
+   * A notebook was closed: without saving, its file was not read while it
+   * was open, so it is read now.
+   */
+  notebookClosed(): void {
+    this._readFiles();
   }
 
   /**
@@ -110,12 +118,15 @@ export class LabView extends Widget {
 
   private _onFileChanged(_: unknown, change: Contents.IChangedArgs): void {
     const path = change.newValue?.path ?? change.oldValue?.path;
-    if (
-      this._directory !== null &&
-      typeof path === 'string' &&
-      PathExt.dirname(path) === this._directory
-    ) {
+    if (typeof path !== 'string') {
+      return;
+    }
+    const directory = PathExt.dirname(path);
+    // What was read is kept while no notebook is on screen: forget it too.
+    if (directory === this._readDirectory) {
       this._files.delete(path);
+    }
+    if (directory === this._directory) {
       this._invalidate();
     }
   }
@@ -160,43 +171,77 @@ export class LabView extends Widget {
     this._truncated = items.length > MAX_NOTEBOOKS;
     this._items = items.slice(0, MAX_NOTEBOOKS);
     this._names = this._items.map(item => item.path);
+    // Renamed or deleted: nothing to keep.
+    for (const path of this._files.keys()) {
+      if (!this._names.includes(path)) {
+        this._files.delete(path);
+      }
+    }
     this._render();
     this._readFiles();
   }
 
   /**
-   * Read the listed notebooks that are not open here and changed since they
-   * were read, a few at a time.
+   * Queue the listed notebooks that are not open here and were not read
+   * since they last changed; while hidden, wait to be shown.
    */
   private _readFiles(): void {
-    const directory = this._readDirectory;
-    const queue = this._items.filter(item => {
-      const read = this._files.get(item.path);
-      // A listing without modification times: read each time it is listed.
-      const unchanged =
-        !!item.last_modified && read?.modified === item.last_modified;
-      return (
-        !unchanged &&
+    if (!this.isVisible) {
+      this._stale = true;
+      return;
+    }
+    const queued = new Set(this._queue.map(item => item.path));
+    for (const item of this._items) {
+      if (
+        !queued.has(item.path) &&
         !this._reading.has(item.path) &&
+        !this._isRead(item) &&
         this._options.live(item.path) === null
-      );
-    });
-    queue.forEach(item => this._reading.add(item.path));
-    const worker = async () => {
-      for (let item = queue.shift(); item; item = queue.shift()) {
-        const progress = await this._readOne(item);
-        this._reading.delete(item.path);
-        if (directory !== this._readDirectory) {
-          return;
-        }
-        this._files.set(item.path, { modified: item.last_modified, progress });
-        this._render();
-        // The file may have changed again while it was read.
-        this._readFiles();
+      ) {
+        this._queue.push(item);
       }
-    };
-    for (let i = 0; i < Math.min(CONCURRENCY, queue.length); i++) {
-      void worker();
+    }
+    this._pump();
+  }
+
+  /** Whether a notebook's file was read for this listing or since it changed. */
+  private _isRead(item: Contents.IModel): boolean {
+    const read = this._files.get(item.path);
+    if (!read) {
+      return false;
+    }
+    // A listing without modification times: read once per listing.
+    const modified =
+      typeof item.last_modified === 'string' && item.last_modified !== '';
+    return (
+      read.listing === this._generation ||
+      (modified && read.modified === item.last_modified)
+    );
+  }
+
+  /** Start reads from the queue, no more than CONCURRENCY at once. */
+  private _pump(): void {
+    while (this._reading.size < CONCURRENCY && this._queue.length) {
+      const item = this._queue.shift()!;
+      const directory = this._readDirectory;
+      const listing = this._generation;
+      this._reading.add(item.path);
+      void this._readOne(item).then(progress => {
+        this._reading.delete(item.path);
+        if (directory === this._readDirectory) {
+          this._files.set(item.path, {
+            modified: item.last_modified,
+            listing,
+            progress
+          });
+          this._render();
+          // Listed again while it was read: the listing may name a newer one.
+          if (listing !== this._generation) {
+            this._readFiles();
+          }
+        }
+        this._pump();
+      });
     }
   }
 
@@ -284,13 +329,20 @@ export class LabView extends Widget {
   private _currentPath: string | null = null;
   private _directory: string | null = null;
   private _names: string[] = [];
+  /** The listed notebooks, with their modification times. */
   private _items: Contents.IModel[] = [];
-  /** What was read of each file of `_readDirectory`, and of which version. */
+  /**
+   * What was read of each notebook of `_readDirectory`: of which version
+   * (modification time) and for which listing (`_generation`).
+   */
   private _files = new Map<
     string,
-    { modified: string; progress: INotebookProgress }
+    { modified: string; listing: number; progress: INotebookProgress }
   >();
+  /** The folder `_files` is about; kept while no notebook is on screen. */
   private _readDirectory: string | null = null;
+  /** Notebooks waiting to be read, and those being read. */
+  private _queue: Contents.IModel[] = [];
   private _reading = new Set<string>();
   private _truncated = false;
   private _stale = true;
