@@ -124,6 +124,33 @@ describe('when a block ends', () => {
   });
 });
 
+/**
+ * The shells these tests started and that still run: a live pseudo-terminal
+ * keeps jest from exiting, so none may outlive the tests, whatever ended
+ * them.
+ */
+const running = new Map<pty.IPty, Promise<void>>();
+afterAll(() => Promise.all([...running.keys()].map(end)));
+
+/** Hang up a shell, as a closed terminal does; kill it if it is still there after 2 s. */
+async function end(term: pty.IPty): Promise<void> {
+  const exited = running.get(term);
+  if (!exited) {
+    return;
+  }
+  const within = (ms: number) =>
+    Promise.race([
+      exited,
+      new Promise<void>(resolve => setTimeout(resolve, ms))
+    ]);
+  term.kill();
+  await within(2000);
+  if (running.has(term)) {
+    term.kill('SIGKILL');
+    await within(2000);
+  }
+}
+
 /** A shell in a pseudo-terminal, its output read for marks. */
 function shell(
   file: string,
@@ -138,6 +165,15 @@ function shell(
     ...extra
   };
   const term = pty.spawn(file, args, { cols: 120, rows: 30, env });
+  running.set(
+    term,
+    new Promise<void>(resolve =>
+      term.onExit(() => {
+        running.delete(term);
+        resolve();
+      })
+    )
+  );
   const reader = new ShellMarkReader();
   let output = '';
   let listeners: (() => void)[] = [];
@@ -204,7 +240,7 @@ describe('real bash with the integration, in a pseudo-terminal', () => {
     // The first prompt's mark (Debian's bash sets its own PS1 first).
     await sh.until(() => sh.output.includes('\x1b]133;D;0\x07'));
   });
-  afterEach(() => sh.term.kill());
+  afterEach(() => end(sh.term));
 
   it('reports exit 0, and exit 1 for a failing block, of the last command of a paste', async () => {
     sh.send('echo one\necho two');
@@ -272,7 +308,7 @@ describe('a shell that is not bash', () => {
       await sh.until(() => /\$ $/.test(sh.output));
       expect(sh.states).toEqual([]);
     } finally {
-      sh.term.kill();
+      await end(sh.term);
     }
   });
 });
