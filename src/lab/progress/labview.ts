@@ -143,7 +143,6 @@ export class LabView extends Widget {
     const directory = this._directory;
     const generation = ++this._generation;
     if (directory === null) {
-      this._names = [];
       this._items = [];
       this._render();
       return;
@@ -153,7 +152,6 @@ export class LabView extends Widget {
       listing = await this._options.contents.get(directory, { content: true });
     } catch (reason) {
       if (generation === this._generation) {
-        this._names = [];
         this._items = [];
         this._status.textContent = this._trans.__(
           'Cannot list the lab folder: %1',
@@ -170,10 +168,10 @@ export class LabView extends Widget {
       .sort((a, b) => compareNames(a.name, b.name));
     this._truncated = items.length > MAX_NOTEBOOKS;
     this._items = items.slice(0, MAX_NOTEBOOKS);
-    this._names = this._items.map(item => item.path);
     // Renamed or deleted: nothing to keep.
+    const listed = new Set(this._items.map(item => item.path));
     for (const path of this._files.keys()) {
-      if (!this._names.includes(path)) {
+      if (!listed.has(path)) {
         this._files.delete(path);
       }
     }
@@ -267,7 +265,7 @@ export class LabView extends Widget {
   private _render(): void {
     this._list.textContent = '';
     let nextMarked = false;
-    for (const path of this._names) {
+    for (const { path } of this._items) {
       const progress =
         this._options.live(path) ?? this._files.get(path)?.progress ?? null;
       const item = document.createElement('li');
@@ -328,7 +326,6 @@ export class LabView extends Widget {
   private _status: HTMLParagraphElement;
   private _currentPath: string | null = null;
   private _directory: string | null = null;
-  private _names: string[] = [];
   /** The listed notebooks, with their modification times. */
   private _items: Contents.IModel[] = [];
   /**
