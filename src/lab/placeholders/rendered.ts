@@ -5,6 +5,7 @@
  *
  * Values are inserted as text nodes, so nothing typed becomes HTML.
  */
+import { DeferredTask } from '../deferred';
 import { SHOWN_FOR_TOKEN } from '../notebook/reveal';
 import { tokenPattern } from '../../core/placeholders/engine';
 
@@ -42,27 +43,24 @@ export function showValues(
   if (!pattern || !matches(pattern, node.textContent ?? '')) {
     return;
   }
-  // Controls other capabilities add (run buttons) are not instructions:
-  // a button's whole subtree is skipped, other elements are walked through.
-  const walker = document.createTreeWalker(
-    node,
-    NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT,
-    {
-      acceptNode: found =>
-        found.nodeType === Node.TEXT_NODE
-          ? NodeFilter.FILTER_ACCEPT
-          : (found as Element).localName === 'button'
-            ? NodeFilter.FILTER_REJECT
-            : NodeFilter.FILTER_SKIP
-    }
-  );
+  // Only text is walked, with no filter called per node: on a long lab's
+  // instructions the per-node call was most of the cost. Text inside a
+  // control another capability adds (a run button) is not an instruction.
+  const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
   const texts: Text[] = [];
   for (let text = walker.nextNode(); text; text = walker.nextNode()) {
-    pattern.lastIndex = 0;
-    if (pattern.test((text as Text).data)) {
+    if (matches(pattern, (text as Text).data) && !inButton(text, node)) {
       texts.push(text as Text);
     }
   }
+  // One title per token, however often it is named.
+  const titles = new Map<string, string>();
+  const title = (token: string) => {
+    if (!titles.has(token)) {
+      titles.set(token, describe(token));
+    }
+    return titles.get(token)!;
+  };
   for (const text of texts) {
     const parts: Node[] = [];
     let last = 0;
@@ -72,7 +70,7 @@ export function showValues(
       const mark = document.createElement('mark');
       mark.className = MARK_CLASS;
       mark.setAttribute(SHOWN_FOR_TOKEN, m[0]);
-      mark.title = describe(m[0]);
+      mark.title = title(m[0]);
       mark.textContent = values.get(m[0]) ?? m[0];
       parts.push(mark);
       last = m.index + m[0].length;
@@ -80,6 +78,25 @@ export function showValues(
     parts.push(document.createTextNode(text.data.slice(last)));
     text.replaceWith(...parts);
   }
+}
+
+/** Whether a text is inside a button within a node. */
+function inButton(text: Node, node: Element): boolean {
+  const button = text.parentElement?.closest('button');
+  return !!button && node.contains(button);
+}
+
+/** Whether two sets of values name the same tokens with the same values. */
+function sameValues(a: Map<string, string>, b: Map<string, string>): boolean {
+  if (a.size !== b.size) {
+    return false;
+  }
+  for (const [token, value] of a) {
+    if (b.get(token) !== value) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** Whether a global pattern matches a text, from its start. */
@@ -91,6 +108,10 @@ function matches(pattern: RegExp, text: string): boolean {
 /**
  * Keeps the values shown in a notebook's rendered markdown cells as they
  * are rendered, re-rendered, scrolled into view or the values change.
+ *
+ * A render arrives in steps (the HTML, then its heading anchors, then its
+ * links resolved): the cells it touched are shown once, at the next frame,
+ * before the page paints them, rather than walked again at each step.
  */
 export class RenderedValues {
   constructor(
@@ -105,14 +126,23 @@ export class RenderedValues {
 
   /** Show these values (token → value) from now on. */
   setValues(values: Map<string, string>): void {
+    // Any change to the notebook's metadata asks again; the walk is only
+    // for values that changed.
+    if (sameValues(values, this._values)) {
+      return;
+    }
     this._values = values;
     this._pattern = tokenPattern([...values.keys()]);
+    this._frame.cancel();
+    this._dirty.clear();
     this._root.querySelectorAll(RENDERED).forEach(node => this._show(node));
     this._observer.takeRecords();
   }
 
   dispose(): void {
     this._observer.disconnect();
+    this._frame.dispose();
+    this._dirty.clear();
   }
 
   private _onMutations(records: MutationRecord[]): void {
@@ -120,7 +150,6 @@ export class RenderedValues {
     if (!this._values.size) {
       return;
     }
-    const dirty = new Set<Element>();
     for (const record of records) {
       const target = record.target as Element;
       // A run writes outputs and counts in code cells, never markdown.
@@ -129,18 +158,27 @@ export class RenderedValues {
       }
       const rendered = target.closest?.(RENDERED);
       if (rendered) {
-        dirty.add(rendered);
+        this._dirty.add(rendered);
       }
       record.addedNodes.forEach(node => {
         if (node instanceof Element) {
           if (node.matches(RENDERED)) {
-            dirty.add(node);
+            this._dirty.add(node);
           }
-          node.querySelectorAll(RENDERED).forEach(n => dirty.add(n));
+          node.querySelectorAll(RENDERED).forEach(n => this._dirty.add(n));
         }
       });
     }
-    dirty.forEach(node => this._show(node));
+    if (this._dirty.size) {
+      this._frame.schedule();
+    }
+  }
+
+  private _flush(): void {
+    const dirty = this._dirty;
+    this._dirty = new Set();
+    // A cell taken out of the page meanwhile is shown when it comes back.
+    dirty.forEach(node => node.isConnected && this._show(node));
     // Our own changes are not to be seen as renders.
     this._observer.takeRecords();
   }
@@ -150,6 +188,9 @@ export class RenderedValues {
   }
 
   private _observer: MutationObserver;
+  private _frame = new DeferredTask(() => this._flush());
+  /** Rendered cells changed since the last frame. */
+  private _dirty = new Set<Element>();
   private _values = new Map<string, string>();
   /** The tokens of `_values`, compiled once for every cell. */
   private _pattern: RegExp | null = null;

@@ -11,6 +11,11 @@ const VALUES = new Map([
 ]);
 const describe_ = (token: string) => `value of ${token}`;
 
+/** After the next frame (a timer where the DOM has no frames). */
+function nextFrame(): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, 50));
+}
+
 function renderedCell(html: string): {
   root: HTMLElement;
   rendered: HTMLElement;
@@ -90,10 +95,55 @@ describe('values in rendered instructions', () => {
     watcher.setValues(VALUES);
     // A re-render replaces the cell's HTML.
     rendered.innerHTML = '<p>grep netID</p>';
-    await Promise.resolve();
-    await new Promise(resolve => setTimeout(resolve, 0));
+    await nextFrame();
     expect(rendered.textContent).toBe('grep ff524');
     expect(output.textContent).toBe('netID');
     watcher.dispose();
+  });
+
+  it('shows a render that arrives in steps once, at the next frame', async () => {
+    const { root, rendered } = renderedCell('<p>first</p>');
+    const describe = jest.fn(describe_);
+    const watcher = new RenderedValues(root, describe);
+    watcher.setValues(VALUES);
+    // The HTML, then a heading's anchor, then another part, each seen by
+    // the observer on its own.
+    rendered.innerHTML = '<h2>Log in as netID</h2>';
+    await Promise.resolve();
+    rendered.querySelector('h2')!.append(document.createElement('a'));
+    await Promise.resolve();
+    rendered.append(document.createTextNode(' at A.B.C.D'));
+    await Promise.resolve();
+    await nextFrame();
+    expect(rendered.textContent).toBe('Log in as ff524 at 129.114.25.134');
+    expect(describe.mock.calls.map(([token]) => token)).toEqual([
+      'netID',
+      'A.B.C.D'
+    ]);
+    watcher.dispose();
+  });
+
+  it('walks the cells again only when the values change', () => {
+    const { root, rendered } = renderedCell('<p>ssh cc@A.B.C.D</p>');
+    const describe = jest.fn(describe_);
+    const watcher = new RenderedValues(root, describe);
+    watcher.setValues(VALUES);
+    watcher.setValues(new Map(VALUES));
+    expect(describe).toHaveBeenCalledTimes(1);
+    watcher.setValues(new Map([['A.B.C.D', '10.0.0.1']]));
+    expect(rendered.textContent).toBe('ssh cc@10.0.0.1');
+    expect(describe).toHaveBeenCalledTimes(2);
+    watcher.dispose();
+  });
+
+  it('touches no cell once disposed, not even one it saw render', async () => {
+    const { root, rendered } = renderedCell('<p>first</p>');
+    const watcher = new RenderedValues(root, describe_);
+    watcher.setValues(VALUES);
+    rendered.innerHTML = '<p>grep netID</p>';
+    await Promise.resolve();
+    watcher.dispose();
+    await nextFrame();
+    expect(rendered.textContent).toBe('grep netID');
   });
 });
