@@ -105,7 +105,8 @@ export class TerminalsController implements ITerminals, IDisposable {
     this._poll = new Poll({
       factory: () => options.terminals.refresh(),
       frequency: { interval: STATE_POLL, backoff: false },
-      standby: () => (options.isVisible() ? 'when-hidden' : true),
+      standby: () =>
+        options.isVisible() && this._hasNodes() ? 'when-hidden' : true,
       name: 'jupyterlab-testbed:terminal-states'
     });
   }
@@ -170,6 +171,15 @@ export class TerminalsController implements ITerminals, IDisposable {
     );
     // Declined: the student's own nodes are used.
     return !proposal || proposal.declined;
+  }
+
+  /**
+   * Whether the lab on screen may have node terminals to show: no card,
+   * no state to ask for. Not yet known counts as may.
+   */
+  private _hasNodes(): boolean {
+    const result = this._options.model.topology?.result;
+    return !result?.ok || result.nodes.length > 0;
   }
 
   /** Whether the lab on screen proposes nodes. */

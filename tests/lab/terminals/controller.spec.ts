@@ -82,6 +82,25 @@ describe('the terminals’ state polling', () => {
     await jest.advanceTimersByTimeAsync(60_000);
     expect(refresh.mock.calls.length).toBe(seen);
   });
+
+  it('asks nothing while the lab on screen has no nodes', async () => {
+    jest.useFakeTimers();
+    const { controller, refresh, model } = makeController(() => true);
+    model.topology = { result: { ok: true, nodes: [] }, problems: [] };
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(refresh).not.toHaveBeenCalled();
+
+    model.topology = {
+      result: {
+        ok: true,
+        nodes: [{ name: 'node1', host: '10.0.0.1', user: 'cc' }]
+      },
+      problems: []
+    };
+    await jest.advanceTimersByTimeAsync(11_000);
+    expect(refresh).toHaveBeenCalled();
+    controller.dispose();
+  });
 });
 
 describe('the controller’s end', () => {
