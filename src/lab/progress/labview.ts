@@ -232,7 +232,7 @@ export class LabView extends Widget {
             listing,
             progress
           });
-          this._render();
+          this._frame.schedule();
           // Listed again while it was read: the listing may name a newer one.
           if (listing !== this._generation) {
             this._readFiles();

@@ -44,12 +44,16 @@ function labFolders(folders: { [folder: string]: string[] }) {
       return { type: 'notebook', content: bigNotebook(4) };
     }
   } as unknown as Contents.IManager;
-  /** Answer the reads, bounded, until none is left waiting. */
+  /**
+   * Answer the reads, bounded, until none is left waiting; then let the
+   * list draw what was read (once a frame).
+   */
   const release = async () => {
     for (let i = 0; i < 200; i++) {
       waiting.splice(0).forEach(answer => answer());
       await new Promise(resolve => setTimeout(resolve, 0));
       if (!waiting.length && !running) {
+        await new Promise(resolve => setTimeout(resolve, 50));
         return;
       }
     }
