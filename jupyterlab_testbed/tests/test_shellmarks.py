@@ -66,8 +66,15 @@ def ends(output):
 def home(tmp_path):
     """A student's home whose login files set the prompt and a PROMPT_COMMAND of their own."""
     (tmp_path / ".profile").write_text(
-        'PS1="student\\$ "\nPROMPT_COMMAND="echo -n"\nalias greet="echo hello-from-profile"\n'
+        'PS1="student\\$ "\nPROMPT_COMMAND="__seen=\\$?"\nalias greet="echo hello-from-profile"\n'
     )
+    return tmp_path
+
+
+@pytest.fixture
+def plain_home(tmp_path):
+    """A student's home whose prompt shows the last status, with no PROMPT_COMMAND."""
+    (tmp_path / ".profile").write_text("PS1='[$?]student> '\n")
     return tmp_path
 
 
@@ -88,11 +95,25 @@ def test_the_node_command_gives_bash_with_the_marks_after_the_login_files(home):
         # The student's alias and PROMPT_COMMAND still work; each line starts with C.
         assert "hello-from-profile" in output
         assert output.count(START) == 2
-        shell.send("echo $?\r")
-        # The marks keep $? for what runs after them.
-        assert f"{START}7\r\n" in shell.until(lambda out: len(ends(out)) >= 4)
+        shell.send("echo $? seen-$__seen\r")
+        # The marks keep $? for what runs after them: the next line and the
+        # student's own prompt command.
+        assert f"{START}7 seen-7\r\n" in shell.until(lambda out: len(ends(out)) >= 4)
         shell.send("exit\r")
         shell.process.wait(10)
+    finally:
+        shell.close()
+
+
+def test_without_a_prompt_command_the_prompt_and_next_line_still_get_the_status(plain_home):
+    shell = login_shell("/bin/bash", plain_home)
+    try:
+        shell.until(lambda out: out.endswith("[0]student> "))
+        shell.send("(exit 7)\r")
+        # The prompt shows the command's status, not the mark's.
+        shell.until(lambda out: ends(out)[-1:] == [7] and out.endswith("[7]student> "))
+        shell.send("echo got-$?\r")
+        assert f"{START}got-7\r\n" in shell.until(lambda out: len(ends(out)) >= 3)
     finally:
         shell.close()
 
