@@ -73,8 +73,8 @@ def home(tmp_path):
 
 @pytest.fixture
 def plain_home(tmp_path):
-    """A student's home whose prompt shows the last status, with no PROMPT_COMMAND."""
-    (tmp_path / ".profile").write_text("PS1='[$?]student> '\n")
+    """A student's home whose prompt shows the last status, with no PROMPT_COMMAND, and set -u."""
+    (tmp_path / ".profile").write_text("unset PROMPT_COMMAND\nset -u\nPS1='[$?]student> '\n")
     return tmp_path
 
 

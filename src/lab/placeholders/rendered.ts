@@ -111,7 +111,10 @@ function matches(pattern: RegExp, text: string): boolean {
  *
  * A render arrives in steps (the HTML, then its heading anchors, then its
  * links resolved): the cells it touched are shown once, at the next frame,
- * before the page paints them, rather than walked again at each step.
+ * rather than walked again at each step. That frame comes before the page
+ * paints, unless the render ran in a frame's own callbacks (then one frame
+ * shows the tokens). A cell attached whole, already rendered (scrolled back
+ * into view), is shown at once: it may hold values that changed meanwhile.
  */
 export class RenderedValues {
   constructor(
@@ -150,6 +153,7 @@ export class RenderedValues {
     if (!this._values.size) {
       return;
     }
+    const attached = new Set<Element>();
     for (const record of records) {
       const target = record.target as Element;
       // A run writes outputs and counts in code cells, never markdown.
@@ -163,12 +167,18 @@ export class RenderedValues {
       record.addedNodes.forEach(node => {
         if (node instanceof Element) {
           if (node.matches(RENDERED)) {
-            this._dirty.add(node);
+            attached.add(node);
           }
-          node.querySelectorAll(RENDERED).forEach(n => this._dirty.add(n));
+          node.querySelectorAll(RENDERED).forEach(n => attached.add(n));
         }
       });
     }
+    attached.forEach(node => {
+      this._dirty.delete(node);
+      this._show(node);
+    });
+    // Our own changes are not to be seen as renders.
+    this._observer.takeRecords();
     if (this._dirty.size) {
       this._frame.schedule();
     }
@@ -177,8 +187,13 @@ export class RenderedValues {
   private _flush(): void {
     const dirty = this._dirty;
     this._dirty = new Set();
-    // A cell taken out of the page meanwhile is shown when it comes back.
-    dirty.forEach(node => node.isConnected && this._show(node));
+    // A cell taken out of the notebook meanwhile is shown when it comes
+    // back; one in a notebook that is itself off the page is shown now.
+    dirty.forEach(node => {
+      if (this._root.contains(node)) {
+        this._show(node);
+      }
+    });
     // Our own changes are not to be seen as renders.
     this._observer.takeRecords();
   }

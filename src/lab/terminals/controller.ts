@@ -106,7 +106,7 @@ export class TerminalsController implements ITerminals, IDisposable {
       factory: () => options.terminals.refresh(),
       frequency: { interval: STATE_POLL, backoff: false },
       standby: () =>
-        options.isVisible() && this._hasNodes() ? 'when-hidden' : true,
+        options.isVisible() && this._mayHaveNodes() ? 'when-hidden' : true,
       name: 'jupyterlab-testbed:terminal-states'
     });
   }
@@ -171,15 +171,6 @@ export class TerminalsController implements ITerminals, IDisposable {
     );
     // Declined: the student's own nodes are used.
     return !proposal || proposal.declined;
-  }
-
-  /**
-   * Whether the lab on screen may have node terminals to show: no card,
-   * no state to ask for. Not yet known counts as may.
-   */
-  private _hasNodes(): boolean {
-    const result = this._options.model.topology?.result;
-    return !result?.ok || result.nodes.length > 0;
   }
 
   /** Whether the lab on screen proposes nodes. */
@@ -313,6 +304,14 @@ export class TerminalsController implements ITerminals, IDisposable {
     this._buttons.forEach(buttons => buttons.dispose());
     this._buttons.clear();
     Signal.clearData(this);
+  }
+  /**
+   * Whether the lab on screen may have node terminals to show: no card,
+   * no state to ask for. Not yet known counts as may.
+   */
+  private _mayHaveNodes(): boolean {
+    const result = this._options.model.topology?.result;
+    return !result || (result.ok && result.nodes.length > 0);
   }
 
   /** The notebook on screen declared other nodes or wordings. */

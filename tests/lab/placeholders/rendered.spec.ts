@@ -136,6 +136,37 @@ describe('values in rendered instructions', () => {
     watcher.dispose();
   });
 
+  it('shows at once a cell attached again with values that changed while it was away', async () => {
+    const { root, rendered } = renderedCell('<p>ssh cc@A.B.C.D</p>');
+    const cell = rendered.parentElement!;
+    const watcher = new RenderedValues(root, describe_);
+    watcher.setValues(VALUES);
+    // Scrolled out of a windowed notebook, then the value changes.
+    cell.remove();
+    await Promise.resolve();
+    watcher.setValues(new Map([['A.B.C.D', '10.0.0.1']]));
+    root.appendChild(cell);
+    await Promise.resolve();
+    // Before the next frame: the page must not paint the old value.
+    expect(rendered.textContent).toBe('ssh cc@10.0.0.1');
+    watcher.dispose();
+  });
+
+  it('shows a render in a notebook that is off the page meanwhile', async () => {
+    const { root, rendered } = renderedCell('<p>first</p>');
+    const watcher = new RenderedValues(root, describe_);
+    watcher.setValues(VALUES);
+    rendered.innerHTML = '<p>grep netID</p>';
+    await Promise.resolve();
+    // The notebook's tab is moved: off the page, then back, with no
+    // change inside it that the watcher could see.
+    root.remove();
+    await nextFrame();
+    document.body.appendChild(root);
+    expect(rendered.textContent).toBe('grep ff524');
+    watcher.dispose();
+  });
+
   it('touches no cell once disposed, not even one it saw render', async () => {
     const { root, rendered } = renderedCell('<p>first</p>');
     const watcher = new RenderedValues(root, describe_);

@@ -99,6 +99,15 @@ describe('the terminals’ state polling', () => {
     };
     await jest.advanceTimersByTimeAsync(11_000);
     expect(refresh).toHaveBeenCalled();
+
+    // Nodes that cannot be used: the section shows why, and no card.
+    model.topology = {
+      result: { ok: false, problems: ['node1 has no address'] },
+      problems: []
+    };
+    const asked = refresh.mock.calls.length;
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(refresh.mock.calls.length).toBe(asked);
     controller.dispose();
   });
 });
