@@ -305,6 +305,7 @@ export class TerminalsController implements ITerminals, IDisposable {
     this._buttons.clear();
     Signal.clearData(this);
   }
+
   /**
    * Whether the lab on screen may have node terminals to show: no card,
    * no state to ask for. Not yet known counts as may.

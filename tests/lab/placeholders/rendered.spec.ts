@@ -32,6 +32,17 @@ function renderedCell(html: string): {
   return { root, rendered };
 }
 
+/** A rendered cell watched with the sample values shown. */
+function watchedCell(
+  html: string,
+  describe: (token: string) => string = describe_
+): { root: HTMLElement; rendered: HTMLElement; watcher: RenderedValues } {
+  const { root, rendered } = renderedCell(html);
+  const watcher = new RenderedValues(root, describe);
+  watcher.setValues(VALUES);
+  return { root, rendered, watcher };
+}
+
 describe('values in rendered instructions', () => {
   it('leaves the buttons other capabilities add alone, however deep their text', () => {
     const { rendered } = renderedCell(
@@ -102,10 +113,8 @@ describe('values in rendered instructions', () => {
   });
 
   it('shows a render that arrives in steps once, at the next frame', async () => {
-    const { root, rendered } = renderedCell('<p>first</p>');
     const describe = jest.fn(describe_);
-    const watcher = new RenderedValues(root, describe);
-    watcher.setValues(VALUES);
+    const { rendered, watcher } = watchedCell('<p>first</p>', describe);
     // The HTML, then a heading's anchor, then another part, each seen by
     // the observer on its own.
     rendered.innerHTML = '<h2>Log in as netID</h2>';
@@ -124,10 +133,11 @@ describe('values in rendered instructions', () => {
   });
 
   it('walks the cells again only when the values change', () => {
-    const { root, rendered } = renderedCell('<p>ssh cc@A.B.C.D</p>');
     const describe = jest.fn(describe_);
-    const watcher = new RenderedValues(root, describe);
-    watcher.setValues(VALUES);
+    const { rendered, watcher } = watchedCell(
+      '<p>ssh cc@A.B.C.D</p>',
+      describe
+    );
     watcher.setValues(new Map(VALUES));
     expect(describe).toHaveBeenCalledTimes(1);
     watcher.setValues(new Map([['A.B.C.D', '10.0.0.1']]));
@@ -137,10 +147,8 @@ describe('values in rendered instructions', () => {
   });
 
   it('shows at once a cell attached again with values that changed while it was away', async () => {
-    const { root, rendered } = renderedCell('<p>ssh cc@A.B.C.D</p>');
+    const { root, rendered, watcher } = watchedCell('<p>ssh cc@A.B.C.D</p>');
     const cell = rendered.parentElement!;
-    const watcher = new RenderedValues(root, describe_);
-    watcher.setValues(VALUES);
     // Scrolled out of a windowed notebook, then the value changes.
     cell.remove();
     await Promise.resolve();
@@ -153,9 +161,7 @@ describe('values in rendered instructions', () => {
   });
 
   it('shows a render in a notebook that is off the page meanwhile', async () => {
-    const { root, rendered } = renderedCell('<p>first</p>');
-    const watcher = new RenderedValues(root, describe_);
-    watcher.setValues(VALUES);
+    const { root, rendered, watcher } = watchedCell('<p>first</p>');
     rendered.innerHTML = '<p>grep netID</p>';
     await Promise.resolve();
     // The notebook's tab is moved: off the page, then back, with no
@@ -168,9 +174,7 @@ describe('values in rendered instructions', () => {
   });
 
   it('touches no cell once disposed, not even one it saw render', async () => {
-    const { root, rendered } = renderedCell('<p>first</p>');
-    const watcher = new RenderedValues(root, describe_);
-    watcher.setValues(VALUES);
+    const { rendered, watcher } = watchedCell('<p>first</p>');
     rendered.innerHTML = '<p>grep netID</p>';
     await Promise.resolve();
     watcher.dispose();
