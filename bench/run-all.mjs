@@ -258,6 +258,15 @@ async function runAll(side) {
     console.log(`    ${side.name}: the machine was still busy after ${(quiet.ms / 1000).toFixed(0)} s; timing anyway`);
   }
   const cpuBefore = await threadTime(side);
+  // What the page asks of the server during the run, by kind (the kernel's
+  // messages go over its websocket, not counted): a save or a poll the
+  // extension sets off would show here.
+  const requests = {};
+  const onRequest = request => {
+    const kind = new URL(request.url()).pathname.replace(/^.*?\/api\//, 'api/').split('/').slice(0, 3).join('/');
+    requests[kind] = (requests[kind] ?? 0) + 1;
+  };
+  side.page.on('request', onRequest);
   const result = await within(RUN_TIMEOUT, `${side.name}: run-all`, side.page.evaluate(async () => {
     const panel = window.__benchPanel;
     const model = panel.content.model;
@@ -300,6 +309,7 @@ async function runAll(side) {
     return { ms, counts, cells: code.length, notRun: code.filter(cell => cell.executionCount === null).length };
   }));
   const cpu = (await threadTime(side)) - cpuBefore;
+  side.page.off('request', onRequest);
   if (result.notRun) {
     throw new Error(`${side.name}: ${result.notRun} code cells did not run`);
   }
@@ -307,6 +317,8 @@ async function runAll(side) {
     .map(([name, n]) => `${name} ${(n / result.cells).toFixed(2)}`)
     .join(', ');
   console.log(`    ${side.name} per executed cell: ${perCell}`);
+  const asked = Object.entries(requests).map(([kind, n]) => `${kind} ${n}`).join(', ');
+  console.log(`    ${side.name} requests during the run: ${asked || 'none'}`);
   return { ms: result.ms, cpu };
 }
 

@@ -398,6 +398,20 @@ export function withLogEntries(
   };
 }
 
+/**
+ * Whether two notebook records differ in their log alone (and who wrote
+ * it). The log is rewritten about once a second while cells run; what
+ * reads the rest (nodes, wordings) need not read it again then. Records of
+ * another shape count as different.
+ */
+export function differsInLogOnly(before: unknown, after: unknown): boolean {
+  if (!isObject(before) || !isObject(after)) {
+    return false;
+  }
+  const rest = ({ log, by, ...others }: { [key: string]: unknown }) => others;
+  return JSON.stringify(rest(before)) === JSON.stringify(rest(after));
+}
+
 /** Why a declared check cannot be used, or null when it can. */
 export function checkDeclarationProblem(check: unknown): string | null {
   return Private.checkProblem(check);

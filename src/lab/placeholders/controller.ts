@@ -8,6 +8,7 @@ import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import type { ServerConnection } from '@jupyterlab/services';
 import type { ISettingRegistry } from '@jupyterlab/settingregistry';
 import type { TranslationBundle } from '@jupyterlab/translation';
+import { differsInLogOnly, METADATA_KEY } from '../../core/metadata/format';
 import { ValueSaver } from '../../core/placeholders/saving';
 import {
   folderOf,
@@ -219,9 +220,16 @@ export class PlaceholdersController implements IPlaceholders {
       });
       const notebook = panel.content.model!;
       notebook.contentChanged.connect(() => this._recountSoon(panel));
-      notebook.metadataChanged.connect(() => {
-        this._showValues(panel);
-        this._recountSoon(panel);
+      // The placeholders are declared in the notebook's record; its log
+      // alone changes about once a second while cells run.
+      notebook.metadataChanged.connect((_, change) => {
+        if (
+          change.key === METADATA_KEY &&
+          !differsInLogOnly(change.oldValue, change.newValue)
+        ) {
+          this._showValues(panel);
+          this._recountSoon(panel);
+        }
       });
       this._showValues(panel);
       if (this.model.options.fillOnOpen && !this.isGraded(panel)) {

@@ -25,7 +25,7 @@ import {
   statusLabel,
   stepSymbol
 } from '../../core/progress/describe';
-import { sectionChecks } from '../../core/checks/plan';
+import { sectionsWithChecks } from '../../core/checks/plan';
 import { checkNoteText } from '../../core/checks/status';
 
 export namespace ProgressView {
@@ -241,8 +241,11 @@ export class ProgressView extends Widget {
       this._collapsed = Private.initialCollapse(outline);
     }
     const fragment = document.createDocumentFragment();
+    const checked = this._options.check
+      ? sectionsWithChecks(outline)
+      : new Set<number>();
     for (const section of outline.sections) {
-      const node = this._renderSection(outline, section);
+      const node = this._renderSection(section, checked.has(section.index));
       this._sectionNodes.push(node);
       fragment.appendChild(node);
     }
@@ -331,7 +334,7 @@ export class ProgressView extends Widget {
     this._notes.hidden = notes.length === 0;
   }
 
-  private _renderSection(outline: IOutline, section: ISection): HTMLLIElement {
+  private _renderSection(section: ISection, checked: boolean): HTMLLIElement {
     const node = el('li', 'jp-testbed-Section') as HTMLLIElement;
     node.dataset.section = String(section.index);
     node.style.setProperty('--jp-testbed-depth', String(section.depth));
@@ -351,8 +354,7 @@ export class ProgressView extends Widget {
     // A section row has room for one word; its full name is read and hovered.
     check.title = this._trans.__('Check This Section');
     check.setAttribute('aria-label', check.title);
-    check.hidden =
-      !this._options.check || !sectionChecks(outline, section.index).length;
+    check.hidden = !checked;
     header.append(toggle, title, count, check);
     const steps = el('ul', 'jp-testbed-Section-steps');
     node.append(header, steps);
@@ -394,6 +396,7 @@ export class ProgressView extends Widget {
   private _applyCollapse(outline: IOutline): void {
     const collapsed = this._collapsed ?? new Set<number>();
     const hiddenUnder = new Array<boolean>(outline.sections.length);
+    const parents = new Set(outline.sections.map(section => section.parent));
     for (const section of outline.sections) {
       const node = this._sectionNodes[section.index];
       const parentHidden =
@@ -402,9 +405,7 @@ export class ProgressView extends Widget {
       hiddenUnder[section.index] = parentHidden;
       node.hidden = parentHidden;
       const open = !collapsed.has(section.index);
-      const hasContent =
-        section.steps.length > 0 ||
-        outline.sections.some(s => s.parent === section.index);
+      const hasContent = section.steps.length > 0 || parents.has(section.index);
       const toggle = node.querySelector(
         '.jp-testbed-Section-toggle'
       ) as HTMLButtonElement;

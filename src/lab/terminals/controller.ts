@@ -14,7 +14,7 @@ import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import type { IDisposable } from '@lumino/disposable';
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
-import { METADATA_KEY } from '../../core/metadata/format';
+import { differsInLogOnly, METADATA_KEY } from '../../core/metadata/format';
 import {
   compileMarkers,
   declaredMarkers,
@@ -315,14 +315,19 @@ export class TerminalsController implements ITerminals, IDisposable {
     return !result || (result.ok && result.nodes.length > 0);
   }
 
-  /** The notebook on screen declared other nodes or wordings. */
+  /**
+   * The notebook on screen may declare other nodes or wordings. Not when
+   * only its log changed: that is about once a second while cells run, and
+   * reading the nodes again reads every cell's text.
+   */
   private _onMetadataChanged(
     model: INotebookModel,
-    change: { key: string }
+    change: { key: string; oldValue?: unknown; newValue?: unknown }
   ): void {
     if (
       change.key === METADATA_KEY &&
-      model === this._options.notebooks.currentWidget?.content.model
+      model === this._options.notebooks.currentWidget?.content.model &&
+      !differsInLogOnly(change.oldValue, change.newValue)
     ) {
       this.updateTopology();
     }

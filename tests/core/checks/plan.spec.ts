@@ -9,7 +9,8 @@ import {
   describeChecks,
   isCheckReply,
   resultOf,
-  sectionChecks
+  sectionChecks,
+  sectionsWithChecks
 } from '../../../src/core/checks/plan';
 import { checkVersion } from '../../../src/core/checks/status';
 
@@ -60,6 +61,24 @@ describe('planning checks', () => {
     ]);
     expect(sectionChecks(outline, 1).map(s => s.cellId)).toEqual(['c2', 'c3']);
     expect(allChecks(outline)).toHaveLength(4);
+  });
+
+  it('tells in one pass which sections have checks, as sectionChecks does', () => {
+    const cells = [
+      ...lab(),
+      { id: 'h4', type: 'markdown', source: '## Unchecked', record: undefined },
+      { id: 'c6', type: 'code', source: 'ls', record: undefined }
+    ];
+    const outline = buildOutline(cells, DEFAULT_OUTLINE_OPTIONS);
+    const expected = outline.sections
+      .filter(section => sectionChecks(outline, section.index).length)
+      .map(section => section.title);
+    expect(expected).toEqual(['Servers', 'Files', 'Other']);
+    expect(
+      [...sectionsWithChecks(outline)]
+        .sort((a, b) => a - b)
+        .map(index => outline.sections[index].title)
+    ).toEqual(expected);
   });
 
   it('runs consecutive parallel checks of one section together', () => {

@@ -1,8 +1,10 @@
 import {
+  differsInLogOnly,
   errorLabel,
   firstRun,
   FORMAT_VERSION,
   ICellRecord,
+  INotebookRecord,
   MAX_TICKS_PER_CELL,
   METADATA_KEY,
   readCellRecord,
@@ -359,5 +361,27 @@ describe('writing records', () => {
     ['E'.repeat(200), '', 'E'.repeat(60)]
   ])('names the error %p / %p as %p', (name, value, label) => {
     expect(errorLabel(name, value)).toBe(label);
+  });
+});
+
+describe('a notebook record whose log alone changed', () => {
+  const declared = { v: 1, nodes: [{ name: 'node1', host: '10.0.0.1' }] };
+  const logged = (record: INotebookRecord, ref: string) =>
+    withLogEntries(record, [{ at: new Date(0), result: 'ok', ref }], 10);
+
+  it('is told apart from one whose declarations changed', () => {
+    const before = logged(declared, 'a');
+    expect(differsInLogOnly(before, logged(before, 'b'))).toBe(true);
+    expect(differsInLogOnly(declared, logged(declared, 'a'))).toBe(true);
+    const renamed = { ...before, nodes: [{ name: 'web', host: '10.0.0.1' }] };
+    expect(differsInLogOnly(before, renamed)).toBe(false);
+    expect(differsInLogOnly(before, { ...before, markers: ['x'] })).toBe(false);
+  });
+
+  it('counts a record added, removed or of another shape as changed', () => {
+    expect(differsInLogOnly(undefined, declared)).toBe(false);
+    expect(differsInLogOnly(declared, undefined)).toBe(false);
+    expect(differsInLogOnly([1], [1])).toBe(false);
+    expect(differsInLogOnly('text', 'text')).toBe(false);
   });
 });

@@ -4,10 +4,11 @@ import { SETTLE_MS } from '../../../src/lab/liveregion';
 import { METADATA_KEY } from '../../../src/core/metadata/format';
 import { ProgressView } from '../../../src/lab/progress/view';
 import { bigNotebook, markRan, progressOf } from '../../helpers';
+import { codeCell, markdownCell, notebookOf } from '../../helpers/lint';
 
 const HOSTILE = '<img src=x onerror="window.hacked=1">';
 
-function setUp(content: any) {
+function setUp(content: any, options: Partial<ProgressView.IOptions> = {}) {
   const model = new NotebookModel();
   model.fromJSON(content);
   const progress = progressOf(model);
@@ -16,7 +17,8 @@ function setUp(content: any) {
     openStep: step => calls.push(`step ${step.cellIndex}`),
     openSection: section => calls.push(`section ${section.title}`),
     tick: (step, ticked) => calls.push(`tick ${step.key} ${ticked}`),
-    continue: () => calls.push('continue')
+    continue: () => calls.push('continue'),
+    ...options
   });
   Widget.attach(view, document.body);
   view.model = progress;
@@ -224,6 +226,42 @@ describe('ProgressView', () => {
     progress.refresh();
     expect(label(7)).not.toBe(before);
     expect(document.activeElement).toBe(label(7));
+    view.dispose();
+    progress.dispose();
+  });
+
+  it('offers Check This Section on the sections whose steps or subsections have checks', () => {
+    const checked = {
+      metadata: {
+        [METADATA_KEY]: { v: 1, checks: { cell: { cmd: 'true', on: 'node1' } } }
+      }
+    };
+    const asked: string[] = [];
+    const { view, progress } = setUp(
+      notebookOf([
+        markdownCell('# Servers'),
+        codeCell('ls'),
+        markdownCell('## Web'),
+        codeCell('systemctl start nginx', checked),
+        markdownCell('# Cleanup'),
+        codeCell('rm -rf x')
+      ]),
+      { check: target => asked.push(target.section?.title ?? '') }
+    );
+    const offered = Array.from(
+      view.node.querySelectorAll<HTMLButtonElement>(
+        '.jp-testbed-Section-header .jp-testbed-Check'
+      )
+    )
+      .filter(button => !button.hidden)
+      .map(button => {
+        button.click();
+        return button
+          .closest('.jp-testbed-Section')!
+          .querySelector('.jp-testbed-Section-title')!.textContent;
+      });
+    expect(offered).toEqual(['Servers', 'Web']);
+    expect(asked).toEqual(['Servers', 'Web']);
     view.dispose();
     progress.dispose();
   });

@@ -4,6 +4,10 @@ import { nullTranslator } from '@jupyterlab/translation';
 import { Signal } from '@lumino/signaling';
 import * as path from 'path';
 import * as inferred from '../../../src/core/terminals/inferred';
+import {
+  METADATA_KEY,
+  withLogEntries
+} from '../../../src/core/metadata/format';
 import { DEFAULT_MARKERS } from '../../../src/core/terminals/markers';
 import { openPanel, readNotebook } from '../../helpers';
 import { TerminalsController } from '../../../src/lab/terminals/controller';
@@ -169,15 +173,26 @@ describe('a published lab without declarations', () => {
     '../../fixtures/published/single-server.ipynb'
   );
 
-  it('proposes the node its text names, and reads it again once per pause in editing, not per keystroke', async () => {
-    const notebooks = new NotebookTracker({ namespace: 'published-lab' });
+  /** The lab open and on screen, with a controller whose section is seen. */
+  async function openLab(namespace: string) {
+    const notebooks = new NotebookTracker({ namespace });
     const { controller, model } = makeController(() => true, notebooks);
     const { panel, context } = await openPanel(
       'labs/single/single-server.ipynb',
       readNotebook(FIXTURE)
     );
-    const infer = jest.spyOn(inferred, 'inferNodes');
     await notebooks.add(panel);
+    const close = () => {
+      controller.dispose();
+      panel.dispose();
+      context.dispose();
+    };
+    return { controller, model, panel, close };
+  }
+
+  it('proposes the node its text names, and reads it again once per pause in editing, not per keystroke', async () => {
+    const infer = jest.spyOn(inferred, 'inferNodes');
+    const { controller, model, panel, close } = await openLab('published-lab');
     controller.updateTopology();
     const proposal = model.topology!.proposal!;
     expect(proposal.nodes.map(node => [node.name, node.host])).toEqual([
@@ -205,8 +220,50 @@ describe('a published lab without declarations', () => {
     expect(infer.mock.calls.length).toBe(reads + 1);
 
     infer.mockRestore();
-    controller.dispose();
-    panel.dispose();
-    context.dispose();
+    close();
+  });
+
+  it('reads nothing again when cells run and only the log changes; a declaration is read at once', async () => {
+    const { controller, model, panel, close } = await openLab('published-log');
+    const notebook = panel.content.model!;
+    const ran = notebook.sharedModel.cells.find(
+      cell => cell.cell_type === 'code'
+    )!;
+    // A run-all: a cell's count changes, and the event log is written
+    // about once a second.
+    const oneSecond = (second: number) => {
+      (ran as { execution_count: number | null }).execution_count = second;
+      notebook.setMetadata(
+        METADATA_KEY,
+        withLogEntries(
+          notebook.getMetadata(METADATA_KEY) as any,
+          [{ at: new Date(second * 1000), result: 'ok', ref: `c${second}` }],
+          100
+        ) as any
+      );
+    };
+    // The notebook's record is added by the first event.
+    oneSecond(1);
+    controller.updateTopology();
+    const infer = jest.spyOn(inferred, 'inferNodes');
+    for (let second = 2; second <= 6; second++) {
+      oneSecond(second);
+    }
+    expect(infer).not.toHaveBeenCalled();
+    expect(model.topology!.proposal!.nodes.map(node => node.name)).toEqual([
+      'node-data'
+    ]);
+
+    // The author declares nodes: shown now, not after a pause.
+    notebook.setMetadata(METADATA_KEY, {
+      ...(notebook.getMetadata(METADATA_KEY) as object),
+      nodes: [{ name: 'web', host: '10.199.0.2' }]
+    });
+    expect(model.topology!.proposal!.nodes.map(node => node.name)).toEqual([
+      'web'
+    ]);
+
+    infer.mockRestore();
+    close();
   });
 });
