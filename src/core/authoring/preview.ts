@@ -10,6 +10,7 @@ import { describeProblem, readNotebookRecord } from '../metadata/format';
 import { definitionsOf } from '../placeholders/authored';
 import { CHAMELEON_PLACEHOLDERS } from '../placeholders/definitions';
 import { countTokens } from '../placeholders/engine';
+import { TokenScanner } from '../placeholders/tokenscan';
 import { buildOutline, ICellInput, IOutlineOptions } from '../progress/outline';
 import {
   compileMarkers,
@@ -124,11 +125,12 @@ export function previewLab(
 
   const tokens = definitions.placeholders.map(p => p.token);
   const found = new Map<string, number[]>();
+  const scanner = new TokenScanner(tokens);
   cells.forEach((cell, index) => {
     if (cell.type !== 'code' && cell.type !== 'markdown') {
       return;
     }
-    for (const token of countTokens(cell.source, tokens).keys()) {
+    for (const token of countTokens(cell.source, scanner).keys()) {
       found.set(token, [...(found.get(token) ?? []), index]);
     }
   });

@@ -8,6 +8,7 @@ import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { errorText } from '../../core/helpers';
 import { countTokens } from '../../core/placeholders/engine';
+import { TokenScanner } from '../../core/placeholders/tokenscan';
 import type { PlaceholdersController } from './controller';
 import type { PlaceholderFiller } from './filler';
 import type { RunApproval } from './runcheck';
@@ -120,9 +121,10 @@ namespace Private {
     tokens: string[]
   ): IHolding[] {
     const holding: IHolding[] = [];
+    const scanner = new TokenScanner(tokens);
     for (const cell of cells) {
       const found = [
-        ...countTokens(cell.model.sharedModel.getSource(), tokens).keys()
+        ...countTokens(cell.model.sharedModel.getSource(), scanner).keys()
       ];
       if (found.length) {
         holding.push({

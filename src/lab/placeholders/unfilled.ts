@@ -4,6 +4,7 @@
  */
 import type { INotebookModel } from '@jupyterlab/notebook';
 import { countTokens } from '../../core/placeholders/engine';
+import { TokenScanner } from '../../core/placeholders/tokenscan';
 
 /** For each token found, the indexes of the cells holding it, in order. */
 export function unfilledCells(
@@ -11,8 +12,9 @@ export function unfilledCells(
   tokens: string[]
 ): Map<string, number[]> {
   const cells = new Map<string, number[]>();
+  const scanner = new TokenScanner(tokens);
   for (const { index, source } of sources) {
-    for (const token of countTokens(source, tokens).keys()) {
+    for (const token of countTokens(source, scanner).keys()) {
       const list = cells.get(token);
       if (list) {
         list.push(index);

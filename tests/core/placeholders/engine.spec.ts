@@ -18,6 +18,7 @@ import {
   REAL_DIR,
   SAMPLE_DIR
 } from '../../helpers';
+import { TokenScanner } from '../../../src/core/placeholders/tokenscan';
 
 const STUDENT = {
   netID: 'ff524',
@@ -136,13 +137,16 @@ describe('substitute', () => {
     expect(substitute('netID', tokens)).toBe('ff_netIDx');
   });
 
-  it('counts tokens', () => {
-    expect(countTokens('netID netID A.B.C.D', ['netID', 'A.B.C.D'])).toEqual(
-      new Map([
-        ['netID', 2],
-        ['A.B.C.D', 1]
-      ])
-    );
+  it('counts tokens, with the tokens or a scanner made once for many texts', () => {
+    const counted = new Map([
+      ['netID', 2],
+      ['A.B.C.D', 1]
+    ]);
+    const tokens = ['netID', 'A.B.C.D'];
+    expect(countTokens('netID netID A.B.C.D', tokens)).toEqual(counted);
+    const scanner = new TokenScanner(tokens);
+    expect(countTokens('netID netID A.B.C.D', scanner)).toEqual(counted);
+    expect(countTokens('A.B.C.D', scanner)).toEqual(new Map([['A.B.C.D', 1]]));
   });
 });
 
