@@ -13,6 +13,7 @@ import { NBTestUtils } from '@jupyterlab/notebook/lib/testutils';
 import { ServiceManagerMock } from '@jupyterlab/services/lib/testutils';
 import type { ICellModel } from '@jupyterlab/cells';
 import { fingerprint } from '../../src/core/notebook/hash';
+import { METADATA_KEY, withLogEntries } from '../../src/core/metadata/format';
 import {
   CHAMELEON_PLACEHOLDERS,
   IPlaceholder
@@ -153,4 +154,19 @@ export async function openPanel(
   context.model.fromJSON(JSON.parse(JSON.stringify(content)));
   const panel: NotebookPanel = NBTestUtils.createNotebookPanel(context);
   return { panel, context, manager };
+}
+
+/**
+ * One event added to the notebook's log, as the event log writes it while
+ * cells run (about once a second): the record changes in its log alone.
+ */
+export function logEvent(model: INotebookModel, second: number): void {
+  model.setMetadata(
+    METADATA_KEY,
+    withLogEntries(
+      model.getMetadata(METADATA_KEY) as any,
+      [{ at: new Date(second * 1000), result: 'ok', ref: `c${second}` }],
+      100
+    ) as any
+  );
 }

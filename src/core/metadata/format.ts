@@ -399,17 +399,39 @@ export function withLogEntries(
 }
 
 /**
- * Whether two notebook records differ in their log alone (and who wrote
+ * Whether two notebook records differ at most in their log (and who wrote
  * it). The log is rewritten about once a second while cells run; what
- * reads the rest (nodes, wordings) need not read it again then. Records of
- * another shape count as different.
+ * reads the rest (nodes, wordings) need not read it again then. Anything
+ * else counts as a difference, so that it is read again: a record added or
+ * removed, one that cannot be read (a bad log hides every declaration, so
+ * mending the log changes what is read), one JSON cannot write.
  */
 export function differsInLogOnly(before: unknown, after: unknown): boolean {
-  if (!isObject(before) || !isObject(after)) {
+  if (
+    readNotebookRecord(before).status !== 'ok' ||
+    readNotebookRecord(after).status !== 'ok'
+  ) {
     return false;
   }
-  const rest = ({ log, by, ...others }: { [key: string]: unknown }) => others;
-  return JSON.stringify(rest(before)) === JSON.stringify(rest(after));
+  // Inherited keys too, as the readers' copy of the metadata has them; into
+  // an object without a prototype, where `__proto__` is a key like any other.
+  const rest = (record: { [key: string]: unknown }) => {
+    const others: { [key: string]: unknown } = Object.create(null);
+    for (const key in record) {
+      if (key !== 'log' && key !== 'by') {
+        others[key] = record[key];
+      }
+    }
+    return others;
+  };
+  try {
+    return (
+      JSON.stringify(rest(before as INotebookRecord)) ===
+      JSON.stringify(rest(after as INotebookRecord))
+    );
+  } catch {
+    return false;
+  }
 }
 
 /** Why a declared check cannot be used, or null when it can. */

@@ -129,8 +129,8 @@ export class RenderedValues {
 
   /** Show these values (token → value) from now on. */
   setValues(values: Map<string, string>): void {
-    // Any change to the notebook's metadata asks again; the walk is only
-    // for values that changed.
+    // Any change to the notebook's declarations asks again; the walk is
+    // only for values that changed.
     if (sameValues(values, this._values)) {
       return;
     }

@@ -241,11 +241,11 @@ export class ProgressView extends Widget {
       this._collapsed = Private.initialCollapse(outline);
     }
     const fragment = document.createDocumentFragment();
-    const checked = this._options.check
+    const withChecks = this._options.check
       ? sectionsWithChecks(outline)
       : new Set<number>();
     for (const section of outline.sections) {
-      const node = this._renderSection(section, checked.has(section.index));
+      const node = this._renderSection(section, withChecks.has(section.index));
       this._sectionNodes.push(node);
       fragment.appendChild(node);
     }
@@ -334,7 +334,7 @@ export class ProgressView extends Widget {
     this._notes.hidden = notes.length === 0;
   }
 
-  private _renderSection(section: ISection, checked: boolean): HTMLLIElement {
+  private _renderSection(section: ISection, hasChecks: boolean): HTMLLIElement {
     const node = el('li', 'jp-testbed-Section') as HTMLLIElement;
     node.dataset.section = String(section.index);
     node.style.setProperty('--jp-testbed-depth', String(section.depth));
@@ -354,7 +354,7 @@ export class ProgressView extends Widget {
     // A section row has room for one word; its full name is read and hovered.
     check.title = this._trans.__('Check This Section');
     check.setAttribute('aria-label', check.title);
-    check.hidden = !checked;
+    check.hidden = !hasChecks;
     header.append(toggle, title, count, check);
     const steps = el('ul', 'jp-testbed-Section-steps');
     node.append(header, steps);
@@ -396,7 +396,7 @@ export class ProgressView extends Widget {
   private _applyCollapse(outline: IOutline): void {
     const collapsed = this._collapsed ?? new Set<number>();
     const hiddenUnder = new Array<boolean>(outline.sections.length);
-    const parents = new Set(outline.sections.map(section => section.parent));
+    const withSubsections = new Set(outline.sections.map(s => s.parent));
     for (const section of outline.sections) {
       const node = this._sectionNodes[section.index];
       const parentHidden =
@@ -405,7 +405,8 @@ export class ProgressView extends Widget {
       hiddenUnder[section.index] = parentHidden;
       node.hidden = parentHidden;
       const open = !collapsed.has(section.index);
-      const hasContent = section.steps.length > 0 || parents.has(section.index);
+      const hasContent =
+        section.steps.length > 0 || withSubsections.has(section.index);
       const toggle = node.querySelector(
         '.jp-testbed-Section-toggle'
       ) as HTMLButtonElement;

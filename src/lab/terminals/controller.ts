@@ -316,9 +316,10 @@ export class TerminalsController implements ITerminals, IDisposable {
   }
 
   /**
-   * The notebook on screen may declare other nodes or wordings. Not when
-   * only its log changed: that is about once a second while cells run, and
-   * reading the nodes again reads every cell's text.
+   * The notebook on screen may declare other nodes or wordings: read them
+   * at once. Not when only its log changed, about once a second while cells
+   * run: reading the nodes reads every cell's text, and the pause after the
+   * cells' own changes (`_onContentChanged`) reads them at most once.
    */
   private _onMetadataChanged(
     model: INotebookModel,

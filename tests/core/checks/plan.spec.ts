@@ -67,13 +67,34 @@ describe('planning checks', () => {
     const cells = [
       ...lab(),
       { id: 'h4', type: 'markdown', source: '## Unchecked', record: undefined },
-      { id: 'c6', type: 'code', source: 'ls', record: undefined }
+      { id: 'c6', type: 'code', source: 'ls', record: undefined },
+      // A section whose only check is in its subsection.
+      { id: 'h5', type: 'markdown', source: '# Deploy', record: undefined },
+      { id: 'c7', type: 'code', source: 'ls', record: undefined },
+      {
+        id: 'h6',
+        type: 'markdown',
+        source: '## Containers',
+        record: undefined
+      },
+      {
+        id: 'c8',
+        type: 'code',
+        source: 'docker run web',
+        record: { v: 1, checks: { cell: nginx } }
+      }
     ];
     const outline = buildOutline(cells, DEFAULT_OUTLINE_OPTIONS);
     const expected = outline.sections
       .filter(section => sectionChecks(outline, section.index).length)
       .map(section => section.title);
-    expect(expected).toEqual(['Servers', 'Files', 'Other']);
+    expect(expected).toEqual([
+      'Servers',
+      'Files',
+      'Other',
+      'Deploy',
+      'Containers'
+    ]);
     expect(
       [...sectionsWithChecks(outline)]
         .sort((a, b) => a - b)

@@ -384,4 +384,24 @@ describe('a notebook record whose log alone changed', () => {
     expect(differsInLogOnly([1], [1])).toBe(false);
     expect(differsInLogOnly('text', 'text')).toBe(false);
   });
+
+  it('counts mending a log that hid every declaration as changed', () => {
+    // A record whose log is not a list of texts cannot be read: its nodes
+    // are not used until the log is mended.
+    const unreadable = { ...declared, log: 5 };
+    expect(readNotebookRecord(unreadable).status).toBe('corrupt');
+    expect(differsInLogOnly(unreadable, logged(declared, 'a'))).toBe(false);
+    expect(differsInLogOnly({ ...declared, by: 7 }, declared)).toBe(false);
+  });
+
+  it('sees inherited and __proto__ keys, and reads again what JSON cannot write', () => {
+    const hidden = Object.create({ nodes: [{ name: 'web', host: 'x' }] });
+    Object.assign(hidden, { v: 1 });
+    expect(differsInLogOnly({ v: 1 }, hidden)).toBe(false);
+    const proto = JSON.parse('{"v": 1, "__proto__": {"nodes": []}}');
+    expect(differsInLogOnly({ v: 1 }, proto)).toBe(false);
+    expect(differsInLogOnly(proto, proto)).toBe(true);
+    const big = { v: 1, size: BigInt(1) };
+    expect(differsInLogOnly(big, big)).toBe(false);
+  });
 });

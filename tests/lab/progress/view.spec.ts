@@ -265,4 +265,23 @@ describe('ProgressView', () => {
     view.dispose();
     progress.dispose();
   });
+
+  it('gives a section a toggle when it holds steps or subsections, an empty one none', () => {
+    const { view, progress } = setUp(
+      notebookOf([
+        markdownCell('# Deploy'),
+        markdownCell('## Containers'),
+        codeCell('docker run web'),
+        markdownCell('# Notes')
+      ])
+    );
+    const toggles = Array.from(
+      view.node.querySelectorAll<HTMLButtonElement>(
+        '.jp-testbed-Section-toggle'
+      )
+    ).map(toggle => toggle.hidden);
+    expect(toggles).toEqual([false, false, true]);
+    view.dispose();
+    progress.dispose();
+  });
 });

@@ -4,12 +4,9 @@ import { nullTranslator } from '@jupyterlab/translation';
 import { Signal } from '@lumino/signaling';
 import * as path from 'path';
 import * as inferred from '../../../src/core/terminals/inferred';
-import {
-  METADATA_KEY,
-  withLogEntries
-} from '../../../src/core/metadata/format';
+import { METADATA_KEY } from '../../../src/core/metadata/format';
 import { DEFAULT_MARKERS } from '../../../src/core/terminals/markers';
-import { openPanel, readNotebook } from '../../helpers';
+import { logEvent, openPanel, readNotebook } from '../../helpers';
 import { TerminalsController } from '../../../src/lab/terminals/controller';
 import type { NodeTerminals } from '../../../src/lab/terminals/manager';
 import {
@@ -233,14 +230,7 @@ describe('a published lab without declarations', () => {
     // about once a second.
     const oneSecond = (second: number) => {
       (ran as { execution_count: number | null }).execution_count = second;
-      notebook.setMetadata(
-        METADATA_KEY,
-        withLogEntries(
-          notebook.getMetadata(METADATA_KEY) as any,
-          [{ at: new Date(second * 1000), result: 'ok', ref: `c${second}` }],
-          100
-        ) as any
-      );
+      logEvent(notebook, second);
     };
     // The notebook's record is added by the first event.
     oneSecond(1);
