@@ -307,9 +307,8 @@ async function runAll(side) {
     const ms = performance.now() - t0;
     const code = [...model.cells].filter(cell => cell.type === 'code');
     return { ms, counts, cells: code.length, notRun: code.filter(cell => cell.executionCount === null).length };
-  }));
+  })).finally(() => side.page.off('request', onRequest));
   const cpu = (await threadTime(side)) - cpuBefore;
-  side.page.off('request', onRequest);
   if (result.notRun) {
     throw new Error(`${side.name}: ${result.notRun} code cells did not run`);
   }

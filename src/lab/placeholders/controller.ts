@@ -8,7 +8,6 @@ import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import type { ServerConnection } from '@jupyterlab/services';
 import type { ISettingRegistry } from '@jupyterlab/settingregistry';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { differsInLogOnly, METADATA_KEY } from '../../core/metadata/format';
 import { ValueSaver } from '../../core/placeholders/saving';
 import {
   folderOf,
@@ -21,6 +20,7 @@ import {
   notSavedMessage,
   persistenceNote
 } from '../persistence';
+import { declarationsMayChange } from '../metadata/notebook';
 import { isGraded } from '../readonly';
 import { fetchServerDefaults } from './environment';
 import type { PlaceholderFiller } from './filler';
@@ -219,16 +219,11 @@ export class PlaceholdersController implements IPlaceholders {
         this._rendered.delete(panel);
       });
       const notebook = panel.content.model!;
+      // Every change of the notebook, its metadata's too, recounts.
       notebook.contentChanged.connect(() => this._recountSoon(panel));
-      // The placeholders are declared in the notebook's record; its log
-      // alone changes about once a second while cells run.
       notebook.metadataChanged.connect((_, change) => {
-        if (
-          change.key === METADATA_KEY &&
-          !differsInLogOnly(change.oldValue, change.newValue)
-        ) {
+        if (declarationsMayChange(change)) {
           this._showValues(panel);
-          this._recountSoon(panel);
         }
       });
       this._showValues(panel);

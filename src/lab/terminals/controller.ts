@@ -14,7 +14,7 @@ import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import type { IDisposable } from '@lumino/disposable';
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
-import { differsInLogOnly, METADATA_KEY } from '../../core/metadata/format';
+import { METADATA_KEY } from '../../core/metadata/format';
 import {
   compileMarkers,
   declaredMarkers,
@@ -45,6 +45,7 @@ import {
   studentSsh
 } from '../../core/terminals/topology';
 import type { INode } from '../../core/terminals/sshconfig';
+import { declarationsMayChange, IMetadataChange } from '../metadata/notebook';
 import type { IGrading, IPlaceholders, ITerminals } from '../tokens';
 import { nodeNames } from './commands';
 import { decorateTunnelBar } from './tunnelbutton';
@@ -323,12 +324,11 @@ export class TerminalsController implements ITerminals, IDisposable {
    */
   private _onMetadataChanged(
     model: INotebookModel,
-    change: { key: string; oldValue?: unknown; newValue?: unknown }
+    change: IMetadataChange
   ): void {
     if (
-      change.key === METADATA_KEY &&
       model === this._options.notebooks.currentWidget?.content.model &&
-      !differsInLogOnly(change.oldValue, change.newValue)
+      declarationsMayChange(change)
     ) {
       this.updateTopology();
     }

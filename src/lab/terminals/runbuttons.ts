@@ -23,7 +23,8 @@ import type { IDisposable } from '@lumino/disposable';
 import { Signal } from '@lumino/signaling';
 import { el } from '../dom';
 import { DeferredTask } from '../deferred';
-import { differsInLogOnly, METADATA_KEY } from '../../core/metadata/format';
+import { METADATA_KEY } from '../../core/metadata/format';
+import { declarationsMayChange, IMetadataChange } from '../metadata/notebook';
 import { SHOWN_FOR_TOKEN } from '../notebook/reveal';
 import { firstLine } from '../../core/notebook/steps';
 import {
@@ -283,14 +284,8 @@ export class RunButtons implements IDisposable {
   }
 
   /** The notebook's wordings may have changed: redo the bars if they did. */
-  private _onMetadata(
-    _: unknown,
-    change: { key: string; oldValue?: unknown; newValue?: unknown }
-  ): void {
-    if (
-      change.key !== METADATA_KEY ||
-      differsInLogOnly(change.oldValue, change.newValue)
-    ) {
+  private _onMetadata(_: unknown, change: IMetadataChange): void {
+    if (!declarationsMayChange(change)) {
       return;
     }
     const wordings = this._readWordings();
