@@ -105,6 +105,44 @@ test('records runs and a failure, and keeps them after a reload', async ({
   expect(nb.metadata['jupyterlab-testbed'].log.length).toBe(4);
 });
 
+test('a run is recorded when JupyterLab sets its count, in the same change', async ({
+  page,
+  tmpPath
+}) => {
+  await openNotebook(page, tmpPath, '1_provision_cli.ipynb');
+  // What the cell holds at the moment its count is set: the record, and
+  // the idle state written with it (JupyterLab's own write of it comes next
+  // and changes nothing, so the record costs the notebook no change).
+  const watch = (index: number) =>
+    page.evaluate((i: number) => {
+      const notebook = (window as any).jupyterapp.shell.currentWidget.content;
+      const cell = notebook.model.cells.get(i);
+      const seen: any = { record: null };
+      (window as any).__seen = seen;
+      cell.stateChanged.connect((_: unknown, args: any) => {
+        if (args.name === 'executionCount' && args.newValue !== null) {
+          seen.record = cell.getMetadata('jupyterlab-testbed')?.run ?? 'none';
+          seen.state = cell.executionState;
+        }
+      });
+    }, index);
+  const seen = () => page.evaluate(() => (window as any).__seen);
+
+  await watch(2);
+  await page.notebook.runCell(2);
+  expect(await seen()).toMatchObject({
+    record: { n: 1 },
+    state: 'idle'
+  });
+  // The project check fails while CHI-XXXXXX is not replaced.
+  await watch(6);
+  await page.notebook.runCell(6);
+  expect(await seen()).toMatchObject({
+    record: { n: 1, error: 'exit 1' },
+    state: 'idle'
+  });
+});
+
 test('ticks a manual step from the sidebar and shows it in the notebook', async ({
   page,
   tmpPath

@@ -73,7 +73,10 @@ export class ProgressController implements IProgress {
       log: this._log,
       isTracked: notebook =>
         this._config.track &&
-        !this.isGraded(tracker.find(p => p.model === notebook) ?? null)
+        !this.isGraded(tracker.find(p => p.model === notebook) ?? null),
+      kernelOf: notebook =>
+        tracker.find(p => p.model === notebook)?.sessionContext.session
+          ?.kernel ?? null
     });
     tracker.currentChanged.connect(() => void this.showCurrent());
     tracker.widgetAdded.connect(this._onNotebookAdded, this);

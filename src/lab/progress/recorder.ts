@@ -3,20 +3,33 @@
  * shift-enter, toolbar, menu or run-all, they all go through
  * `NotebookActions`, whose signals are global across notebooks.
  *
- * The records of the runs that end within `delay` are written in one
- * transaction of the notebook's shared model: a transaction per run was a
- * measurable share of a run-all. The times recorded are those of the runs,
- * and `flush` writes what waits before a save.
+ * A record is written in the same transaction as the cell's return to idle.
+ * JupyterLab answers every transaction that changes a cell with a
+ * `contentChanged` of the notebook, and its status bar's trust indicator
+ * walks every cell at each; a record of its own cost a run-all of 500 cells
+ * 500 walks of 500 cells. So when the count JupyterLab sets at a run's end
+ * arrives, the recorder, which observes the cell before JupyterLab's own
+ * listeners do, writes the record and the idle state the cell's widget
+ * would write next, in one transaction; the widget's write then changes
+ * nothing. The run's result comes from the kernel's reply (replies.ts).
+ *
+ * A run that ends otherwise (no reply seen, no widget, a shared model that
+ * cannot be observed) is recorded when `NotebookActions.executed` says so.
+ * Those records, of the runs that end within `delay`, are written in one
+ * transaction, and `flush` writes what waits before a save.
  */
 import type { ICellModel, ICodeCellModel } from '@jupyterlab/cells';
 import { KernelError, NotebookActions } from '@jupyterlab/notebook';
 import type { INotebookModel } from '@jupyterlab/notebook';
+import type { Kernel } from '@jupyterlab/services';
 import type { IDisposable } from '@lumino/disposable';
+import type { ISignal } from '@lumino/signaling';
 import { fingerprint } from '../../core/notebook/hash';
 import { DeferredTask } from '../deferred';
 import { errorLabel } from '../../core/metadata/format';
 import type { EventLog } from './log';
 import { recordRun } from './records';
+import { ExecuteReplies, IExecuteReply } from './replies';
 
 export namespace ExecutionRecorder {
   export interface IOptions {
@@ -28,7 +41,44 @@ export namespace ExecutionRecorder {
     now?: () => Date;
     /** Longest wait before a run's record is written, in ms. */
     delay?: number;
+    /** The kernel a notebook runs its cells on, whose replies give the results. */
+    kernelOf?: (notebook: INotebookModel) => Kernel.IKernelConnection | null;
   }
+}
+
+/** The notebook widget that `NotebookActions` names. */
+interface INotebookWidget {
+  model: INotebookModel | null;
+  disposed?: ISignal<unknown, void>;
+}
+
+/** What the scheduled cell's widget tells of its execution: the request sent. */
+interface IExecutingCell {
+  model: ICellModel;
+  outputArea?: { future?: { msg?: { header?: { msg_id?: unknown } } } | null };
+}
+
+/**
+ * The part of a cell's shared model that can be observed before JupyterLab's
+ * own listeners: a Yjs map calls the observers of its own keys before the
+ * deep observers that JupyterLab's cell models listen with.
+ */
+interface IObservableCellMap {
+  get(key: string): unknown;
+  observe(f: (event: { keysChanged: Set<string> }) => void): void;
+  unobserve(f: (event: { keysChanged: Set<string> }) => void): void;
+}
+
+/** A run from when it is scheduled until it is recorded. */
+interface IPendingRun {
+  notebook: INotebookModel;
+  widget: IExecutingCell;
+  src: string;
+  at: number;
+  /** Recorded at the count's moment; `executed` has nothing left to write. */
+  recorded: boolean;
+  /** Stops observing the cell's shared model. */
+  unobserve: (() => void) | null;
 }
 
 /** A run that ended, waiting to be written. */
@@ -57,6 +107,10 @@ export class ExecutionRecorder implements IDisposable {
     this._isDisposed = true;
     NotebookActions.executionScheduled.disconnect(this._onScheduled, this);
     NotebookActions.executed.disconnect(this._onExecuted, this);
+    for (const runs of this._observing.values()) {
+      runs.forEach(run => this._forget(run));
+    }
+    this._replies.dispose();
     this._write.dispose();
     this.flush();
   }
@@ -92,23 +146,84 @@ export class ExecutionRecorder implements IDisposable {
    */
   private _onScheduled(
     _: unknown,
-    args: {
-      notebook: { model: INotebookModel | null };
-      cell: { model: ICellModel };
-    }
+    args: { notebook: INotebookWidget; cell: IExecutingCell }
   ): void {
     const notebook = args.notebook.model;
+    const cell = args.cell.model;
     if (
       !notebook ||
-      args.cell.model.type !== 'code' ||
+      cell.type !== 'code' ||
       !this._options.isTracked(notebook)
     ) {
       return;
     }
-    this._pending.set(args.cell.model, {
-      src: fingerprint(args.cell.model.sharedModel.getSource()),
-      at: this._now().getTime()
-    });
+    this._forget(this._pending.get(cell));
+    const run: IPendingRun = {
+      notebook,
+      widget: args.cell,
+      src: fingerprint(cell.sharedModel.getSource()),
+      at: this._now().getTime(),
+      recorded: false,
+      unobserve: null
+    };
+    this._pending.set(cell, run);
+    const kernel = this._options.kernelOf?.(notebook) ?? null;
+    const map = (cell.sharedModel as { ymodel?: IObservableCellMap }).ymodel;
+    if (kernel && typeof map?.observe === 'function') {
+      this._replies.watch(kernel);
+      const observer = (event: { keysChanged: Set<string> }) => {
+        if (event.keysChanged.has('execution_count')) {
+          this._onCount(cell, run, map);
+        }
+      };
+      map.observe(observer);
+      run.unobserve = () => map.unobserve(observer);
+      this._observeUntilClosed(args.notebook, run);
+    }
+  }
+
+  /**
+   * The count is set: the reply is in. Write the record with the idle state
+   * the cell's widget would write next, in one transaction. Called while the
+   * shared model calls its observers, so nothing may throw out of here.
+   */
+  private _onCount(
+    cell: ICellModel,
+    run: IPendingRun,
+    map: IObservableCellMap
+  ): void {
+    const count = map.get('execution_count');
+    if (
+      run.recorded ||
+      typeof count !== 'number' ||
+      this._pending.get(cell) !== run ||
+      cell.isDisposed ||
+      run.notebook.isDisposed
+    ) {
+      return;
+    }
+    const requestId = run.widget.outputArea?.future?.msg?.header?.msg_id;
+    const reply =
+      typeof requestId === 'string' ? this._replies.take(requestId) : null;
+    if (!reply || !isRecordedResult(reply)) {
+      return;
+    }
+    try {
+      const ended = this._endRun(run, {
+        ok: reply.status === 'ok',
+        errorName: reply.ename,
+        errorValue: reply.evalue,
+        count
+      });
+      cell.sharedModel.transact(() => {
+        recordRun(run.notebook, cell, ended, this._options.log);
+        (cell as ICodeCellModel).executionState = 'idle';
+      }, false);
+      run.recorded = true;
+    } catch (reason) {
+      // `executed` records the run instead.
+      console.error(reason);
+    }
   }
 
   private _onExecuted(
@@ -122,9 +237,10 @@ export class ExecutionRecorder implements IDisposable {
   ): void {
     const notebook = args.notebook.model;
     const cell = args.cell.model;
-    const pending = this._pending.get(cell);
+    const run = this._pending.get(cell);
     this._pending.delete(cell);
-    if (!notebook || !pending || cell.isDisposed) {
+    this._forget(run);
+    if (!notebook || !run || run.recorded || cell.isDisposed) {
       return;
     }
     // A failure without an error name is a run aborted by an earlier error
@@ -132,29 +248,77 @@ export class ExecutionRecorder implements IDisposable {
     if (!args.success && args.error?.errorName === undefined) {
       return;
     }
+    const ended = this._ended.get(notebook) ?? [];
+    ended.push({
+      cell,
+      run: this._endRun(run, {
+        ok: args.success,
+        errorName: args.error?.errorName,
+        errorValue: args.error?.errorValue,
+        count: (cell as ICodeCellModel).executionCount
+      })
+    });
+    this._ended.set(notebook, ended);
+    this._write.schedule();
+  }
+
+  /** The record of a run that ends now. */
+  private _endRun(
+    run: IPendingRun,
+    result: {
+      ok: boolean;
+      errorName: unknown;
+      errorValue: unknown;
+      count: number | null;
+    }
+  ): IEndedRun['run'] {
     const end = this._now().getTime();
     // Queued cells run one after another: one starts when the one before ends.
     const start = Math.min(
       end,
-      Math.max(pending.at, this._busyUntil.get(notebook) ?? 0)
+      Math.max(run.at, this._busyUntil.get(run.notebook) ?? 0)
     );
-    this._busyUntil.set(notebook, end);
-    const ended = this._ended.get(notebook) ?? [];
-    ended.push({
-      cell,
-      run: {
-        start: new Date(start),
-        end: new Date(end),
-        ok: args.success,
-        error: args.success
-          ? undefined
-          : errorLabel(args.error?.errorName, args.error?.errorValue),
-        src: pending.src,
-        count: (cell as ICodeCellModel).executionCount
-      }
-    });
-    this._ended.set(notebook, ended);
-    this._write.schedule();
+    this._busyUntil.set(run.notebook, end);
+    return {
+      start: new Date(start),
+      end: new Date(end),
+      ok: result.ok,
+      error: result.ok
+        ? undefined
+        : errorLabel(
+            textOrNothing(result.errorName),
+            textOrNothing(result.errorValue)
+          ),
+      src: run.src,
+      count: result.count
+    };
+  }
+
+  /**
+   * Keep a run's observer until the run ends or its notebook closes: a run
+   * cancelled by a kernel restart never ends.
+   */
+  private _observeUntilClosed(widget: INotebookWidget, run: IPendingRun): void {
+    let runs = this._observing.get(run.notebook);
+    if (!runs) {
+      runs = new Set();
+      this._observing.set(run.notebook, runs);
+      const notebook = run.notebook;
+      widget.disposed?.connect(() => {
+        this._observing.get(notebook)?.forEach(r => this._forget(r));
+        this._observing.delete(notebook);
+      });
+    }
+    runs.add(run);
+  }
+
+  /** Stop observing a run's cell. */
+  private _forget(run: IPendingRun | undefined): void {
+    if (run) {
+      run.unobserve?.();
+      run.unobserve = null;
+      this._observing.get(run.notebook)?.delete(run);
+    }
   }
 
   private _options: ExecutionRecorder.IOptions;
@@ -162,6 +326,21 @@ export class ExecutionRecorder implements IDisposable {
   private _write: DeferredTask;
   private _isDisposed = false;
   private _ended = new Map<INotebookModel, IEndedRun[]>();
-  private _pending = new WeakMap<ICellModel, { src: string; at: number }>();
+  private _pending = new WeakMap<ICellModel, IPendingRun>();
+  private _observing = new Map<INotebookModel, Set<IPendingRun>>();
+  private _replies = new ExecuteReplies();
   private _busyUntil = new WeakMap<INotebookModel, number>();
+}
+
+/**
+ * Whether `executed` would record this reply's run: a failure without an
+ * error name is a run aborted by an earlier error or an interrupt.
+ */
+function isRecordedResult(reply: IExecuteReply): boolean {
+  return reply.status === 'ok' || reply.ename !== undefined;
+}
+
+/** A kernel's reply is not ours to trust: only text makes a label. */
+function textOrNothing(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }
