@@ -13,6 +13,9 @@
  * would write next, in one transaction; the widget's write then changes
  * nothing. The run's result comes from the kernel's reply (replies.ts).
  *
+ * Only a count set by this page, equal to the reply's, counts: a
+ * collaborator's count on the same cell is not this run's end.
+ *
  * A run that ends otherwise (no reply seen, no widget, a shared model that
  * cannot be observed) is recorded when `NotebookActions.executed` says so.
  * Those records, of the runs that end within `delay`, are written in one
@@ -29,7 +32,7 @@ import { DeferredTask } from '../deferred';
 import { errorLabel } from '../../core/metadata/format';
 import type { EventLog } from './log';
 import { recordRun } from './records';
-import { ExecuteReplies, IExecuteReply } from './replies';
+import { ExecuteReplies } from './replies';
 
 export namespace ExecutionRecorder {
   export interface IOptions {
@@ -46,16 +49,23 @@ export namespace ExecutionRecorder {
   }
 }
 
-/** The notebook widget that `NotebookActions` names. */
-interface INotebookWidget {
-  model: INotebookModel | null;
-  disposed?: ISignal<unknown, void>;
-}
-
-/** What the scheduled cell's widget tells of its execution: the request sent. */
+/**
+ * The cell widget that `NotebookActions` names: its output area holds the
+ * request sent, and it is disposed with its cell or its notebook's view.
+ */
 interface IExecutingCell {
   model: ICellModel;
-  outputArea?: { future?: { msg?: { header?: { msg_id?: unknown } } } | null };
+  disposed: ISignal<IExecutingCell, void>;
+  /** A code cell's, where the request sent is. */
+  outputArea?: {
+    future?: { msg?: { header?: { msg_id?: unknown } } } | null;
+  };
+}
+
+/** What a Yjs map event tells: its keys, and whether this page made it. */
+interface ICellMapEvent {
+  keysChanged: Set<string>;
+  transaction: { local: boolean };
 }
 
 /**
@@ -65,18 +75,22 @@ interface IExecutingCell {
  */
 interface IObservableCellMap {
   get(key: string): unknown;
-  observe(f: (event: { keysChanged: Set<string> }) => void): void;
-  unobserve(f: (event: { keysChanged: Set<string> }) => void): void;
+  observe(f: (event: ICellMapEvent) => void): void;
+  unobserve(f: (event: ICellMapEvent) => void): void;
 }
 
 /** A run from when it is scheduled until it is recorded. */
 interface IPendingRun {
   notebook: INotebookModel;
-  widget: IExecutingCell;
   src: string;
   at: number;
-  /** Recorded at the count's moment; `executed` has nothing left to write. */
-  recorded: boolean;
+  /** The cell's widget, while the run is observed at the count. */
+  executing: IExecutingCell | null;
+  /**
+   * Settled at the count's moment: recorded, or given up when that write
+   * failed (a record written twice is worse than one missing).
+   */
+  settled: boolean;
   /** Stops observing the cell's shared model. */
   unobserve: (() => void) | null;
 }
@@ -107,8 +121,8 @@ export class ExecutionRecorder implements IDisposable {
     this._isDisposed = true;
     NotebookActions.executionScheduled.disconnect(this._onScheduled, this);
     NotebookActions.executed.disconnect(this._onExecuted, this);
-    for (const runs of this._observing.values()) {
-      runs.forEach(run => this._forget(run));
+    for (const run of [...this._observing.values()]) {
+      this._forget(run);
     }
     this._replies.dispose();
     this._write.dispose();
@@ -143,13 +157,17 @@ export class ExecutionRecorder implements IDisposable {
   /**
    * A run starts when it is scheduled; the source is read now, because that
    * is what the kernel receives, whatever the student types while it queues.
+   * An earlier run of the cell that never ended (a kernel restart cancels
+   * it) is dropped first, tracked or not.
    */
   private _onScheduled(
     _: unknown,
-    args: { notebook: INotebookWidget; cell: IExecutingCell }
+    args: { notebook: { model: INotebookModel | null }; cell: IExecutingCell }
   ): void {
     const notebook = args.notebook.model;
     const cell = args.cell.model;
+    this._forget(this._pending.get(cell));
+    this._pending.delete(cell);
     if (
       !notebook ||
       cell.type !== 'code' ||
@@ -157,58 +175,69 @@ export class ExecutionRecorder implements IDisposable {
     ) {
       return;
     }
-    this._forget(this._pending.get(cell));
     const run: IPendingRun = {
       notebook,
-      widget: args.cell,
       src: fingerprint(cell.sharedModel.getSource()),
       at: this._now().getTime(),
-      recorded: false,
+      executing: null,
+      settled: false,
       unobserve: null
     };
     this._pending.set(cell, run);
     const kernel = this._options.kernelOf?.(notebook) ?? null;
     const map = (cell.sharedModel as { ymodel?: IObservableCellMap }).ymodel;
-    if (kernel && typeof map?.observe === 'function') {
+    if (kernel && args.cell.outputArea && typeof map?.observe === 'function') {
       this._replies.watch(kernel);
-      const observer = (event: { keysChanged: Set<string> }) => {
+      const observer = (event: ICellMapEvent) => {
         if (event.keysChanged.has('execution_count')) {
-          this._onCount(cell, run, map);
+          this._onCount(cell, run, map, event.transaction.local);
         }
       };
       map.observe(observer);
+      run.executing = args.cell;
       run.unobserve = () => map.unobserve(observer);
-      this._observeUntilClosed(args.notebook, run);
+      this._observing.set(args.cell, run);
+      args.cell.disposed.connect(this._onCellDisposed, this);
     }
   }
 
   /**
-   * The count is set: the reply is in. Write the record with the idle state
-   * the cell's widget would write next, in one transaction. Called while the
-   * shared model calls its observers, so nothing may throw out of here.
+   * The count is set. When this page set it to the count of the reply to
+   * the cell's request, write the record with the idle state the cell's
+   * widget would write next, in one transaction. Called while the shared
+   * model calls its observers, so nothing may throw out of here.
    */
   private _onCount(
     cell: ICellModel,
     run: IPendingRun,
-    map: IObservableCellMap
+    map: IObservableCellMap,
+    local: boolean
   ): void {
     const count = map.get('execution_count');
+    const requestId = run.executing?.outputArea?.future?.msg?.header?.msg_id;
     if (
-      run.recorded ||
+      !local ||
+      run.settled ||
       typeof count !== 'number' ||
+      typeof requestId !== 'string' ||
       this._pending.get(cell) !== run ||
       cell.isDisposed ||
       run.notebook.isDisposed
     ) {
       return;
     }
-    const requestId = run.widget.outputArea?.future?.msg?.header?.msg_id;
-    const reply =
-      typeof requestId === 'string' ? this._replies.take(requestId) : null;
-    if (!reply || !isRecordedResult(reply)) {
+    const reply = this._replies.take(requestId);
+    if (
+      !reply ||
+      reply.count !== count ||
+      !isCountedRun(reply.status === 'ok', reply.ename)
+    ) {
       return;
     }
+    run.settled = true;
     try {
+      // Runs of this notebook waiting for their batch are older: first.
+      this.flush(run.notebook);
       const ended = this._endRun(run, {
         ok: reply.status === 'ok',
         errorName: reply.ename,
@@ -219,9 +248,7 @@ export class ExecutionRecorder implements IDisposable {
         recordRun(run.notebook, cell, ended, this._options.log);
         (cell as ICodeCellModel).executionState = 'idle';
       }, false);
-      run.recorded = true;
     } catch (reason) {
-      // `executed` records the run instead.
       console.error(reason);
     }
   }
@@ -240,12 +267,13 @@ export class ExecutionRecorder implements IDisposable {
     const run = this._pending.get(cell);
     this._pending.delete(cell);
     this._forget(run);
-    if (!notebook || !run || run.recorded || cell.isDisposed) {
-      return;
-    }
-    // A failure without an error name is a run aborted by an earlier error
-    // or an interrupt: the cell did not run.
-    if (!args.success && args.error?.errorName === undefined) {
+    if (
+      !notebook ||
+      !run ||
+      run.settled ||
+      cell.isDisposed ||
+      !isCountedRun(args.success, args.error?.errorName)
+    ) {
       return;
     }
     const ended = this._ended.get(notebook) ?? [];
@@ -294,31 +322,21 @@ export class ExecutionRecorder implements IDisposable {
     };
   }
 
-  /**
-   * Keep a run's observer until the run ends or its notebook closes: a run
-   * cancelled by a kernel restart never ends.
-   */
-  private _observeUntilClosed(widget: INotebookWidget, run: IPendingRun): void {
-    let runs = this._observing.get(run.notebook);
-    if (!runs) {
-      runs = new Set();
-      this._observing.set(run.notebook, runs);
-      const notebook = run.notebook;
-      widget.disposed?.connect(() => {
-        this._observing.get(notebook)?.forEach(r => this._forget(r));
-        this._observing.delete(notebook);
-      });
-    }
-    runs.add(run);
+  /** A cell deleted, or its view closed: its run can no longer end here. */
+  private _onCellDisposed(executing: IExecutingCell): void {
+    this._forget(this._observing.get(executing));
   }
 
   /** Stop observing a run's cell. */
   private _forget(run: IPendingRun | undefined): void {
-    if (run) {
-      run.unobserve?.();
-      run.unobserve = null;
-      this._observing.get(run.notebook)?.delete(run);
+    if (!run?.executing) {
+      return;
     }
+    run.unobserve?.();
+    run.unobserve = null;
+    run.executing.disposed.disconnect(this._onCellDisposed, this);
+    this._observing.delete(run.executing);
+    run.executing = null;
   }
 
   private _options: ExecutionRecorder.IOptions;
@@ -327,17 +345,18 @@ export class ExecutionRecorder implements IDisposable {
   private _isDisposed = false;
   private _ended = new Map<INotebookModel, IEndedRun[]>();
   private _pending = new WeakMap<ICellModel, IPendingRun>();
-  private _observing = new Map<INotebookModel, Set<IPendingRun>>();
+  /** The runs observed at the count, by their cell's widget. */
+  private _observing = new Map<IExecutingCell, IPendingRun>();
   private _replies = new ExecuteReplies();
   private _busyUntil = new WeakMap<INotebookModel, number>();
 }
 
 /**
- * Whether `executed` would record this reply's run: a failure without an
- * error name is a run aborted by an earlier error or an interrupt.
+ * Whether a run counts: a failure without an error name is a run aborted
+ * by an earlier error or an interrupt, and the cell did not run.
  */
-function isRecordedResult(reply: IExecuteReply): boolean {
-  return reply.status === 'ok' || reply.ename !== undefined;
+function isCountedRun(ok: boolean, errorName: unknown): boolean {
+  return ok || errorName !== undefined;
 }
 
 /** A kernel's reply is not ours to trust: only text makes a label. */

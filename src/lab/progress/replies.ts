@@ -10,19 +10,21 @@
 import type { IDisposable } from '@lumino/disposable';
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 
-/** What a record needs of a reply. */
+/** What a record needs of a reply, and nothing more of it is kept. */
 export interface IExecuteReply {
   status: string;
-  ename?: unknown;
-  evalue?: unknown;
+  count: unknown;
+  ename: unknown;
+  evalue: unknown;
 }
 
 /**
- * Replies wait only until their cell's count is set, a moment later; any
- * kernel's other clients (a console, another notebook) also get replies,
- * so the oldest are dropped past this many.
+ * A reply waits only until its cell's count is set, a moment later. Some
+ * are never taken (a request aborted after an error, cancelled by a restart,
+ * or sent by another extension on the same connection), so the oldest are
+ * dropped past this many.
  */
-const KEPT = 64;
+const MAX_REPLIES = 64;
 
 export class ExecuteReplies implements IDisposable {
   get isDisposed(): boolean {
@@ -61,6 +63,7 @@ export class ExecuteReplies implements IDisposable {
 
   private _onKernelDisposed(kernel: Kernel.IKernelConnection): void {
     kernel.anyMessage.disconnect(this._onMessage, this);
+    kernel.disposed.disconnect(this._onKernelDisposed, this);
     this._kernels.delete(kernel);
   }
 
@@ -71,7 +74,14 @@ export class ExecuteReplies implements IDisposable {
     const msg = args.msg as KernelMessage.IMessage;
     const requestId = (msg.parent_header as { msg_id?: unknown } | undefined)
       ?.msg_id;
-    const content = msg.content as { status?: unknown } | undefined;
+    const content = msg.content as
+      | {
+          status?: unknown;
+          execution_count?: unknown;
+          ename?: unknown;
+          evalue?: unknown;
+        }
+      | undefined;
     if (
       args.direction !== 'recv' ||
       msg.header?.msg_type !== 'execute_reply' ||
@@ -81,8 +91,13 @@ export class ExecuteReplies implements IDisposable {
       return;
     }
     this._replies.delete(requestId);
-    this._replies.set(requestId, content as IExecuteReply);
-    if (this._replies.size > KEPT) {
+    this._replies.set(requestId, {
+      status: content.status,
+      count: content.execution_count,
+      ename: content.ename,
+      evalue: content.evalue
+    });
+    if (this._replies.size > MAX_REPLIES) {
       this._replies.delete(this._replies.keys().next().value!);
     }
   }

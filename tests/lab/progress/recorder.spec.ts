@@ -8,6 +8,7 @@
 import type { ICodeCellModel } from '@jupyterlab/cells';
 import { NotebookActions, NotebookModel } from '@jupyterlab/notebook';
 import { Signal } from '@lumino/signaling';
+import * as Y from 'yjs';
 import { METADATA_KEY } from '../../../src/core/metadata/format';
 import { ExecutionRecorder } from '../../../src/lab/progress/recorder';
 import { bigNotebook } from '../../helpers';
@@ -26,6 +27,34 @@ function fakeKernel() {
   return kernel;
 }
 
+/** A code cell's widget as `NotebookActions` names it: the request sent. */
+function cellWidget(cell: ICodeCellModel, requestId: string) {
+  const widget: any = {
+    model: cell,
+    outputArea: { future: { msg: { header: { msg_id: requestId } } } }
+  };
+  widget.disposed = new Signal<any, void>(widget);
+  return widget;
+}
+
+function schedule(model: NotebookModel, widget: any): void {
+  (NotebookActions.executionScheduled as Signal<any, any>).emit({
+    notebook: { model },
+    cell: widget
+  });
+}
+
+function reply(kernel: any, requestId: string, content: object): void {
+  kernel.anyMessage.emit({
+    direction: 'recv',
+    msg: {
+      header: { msg_type: 'execute_reply' },
+      parent_header: { msg_id: requestId },
+      content
+    }
+  });
+}
+
 interface IReply {
   status: string;
   ename?: unknown;
@@ -42,7 +71,7 @@ function run(
   model: NotebookModel,
   cell: ICodeCellModel,
   kernel: any,
-  reply: IReply,
+  result: IReply,
   requestId = 'request-1',
   repliedTo = requestId
 ): { transactions: number; changes: number } {
@@ -53,23 +82,10 @@ function run(
     }
   };
   cell.stateChanged.connect(onState);
-  (NotebookActions.executionScheduled as Signal<any, any>).emit({
-    notebook: { model },
-    cell: {
-      model: cell,
-      outputArea: { future: { msg: { header: { msg_id: requestId } } } }
-    }
-  });
+  schedule(model, cellWidget(cell, requestId));
   cell.sharedModel.transact(() => cell.clearExecution(), false);
   cell.executionState = 'running';
-  kernel.anyMessage.emit({
-    direction: 'recv',
-    msg: {
-      header: { msg_type: 'execute_reply' },
-      parent_header: { msg_id: repliedTo },
-      content: { execution_count: 7, ...reply }
-    }
-  });
+  reply(kernel, repliedTo, { execution_count: 7, ...result });
   let transactions = 0;
   let changes = 0;
   const count = () => transactions++;
@@ -172,37 +188,103 @@ describe('ExecutionRecorder at the count', () => {
     expect(cell.getMetadata(METADATA_KEY)).toMatchObject({ run: { n: 1 } });
   });
 
-  it('keeps a bounded number of replies and still records a run whose reply was dropped', () => {
+  it('keeps the newest replies only, and still records a run whose reply was dropped', () => {
+    const model = load();
+    const [first, second] = [1, 2].map(
+      i => model.cells.get(i) as ICodeCellModel
+    );
+    schedule(model, cellWidget(first, 'oldest'));
+    schedule(model, cellWidget(second, 'newest'));
+    reply(kernel, 'oldest', { status: 'ok', execution_count: 3 });
+    // Replies never taken (requests aborted or sent by another extension).
+    for (let i = 0; i < 1000; i++) {
+      reply(kernel, `untaken-${i}`, { status: 'ok', execution_count: i });
+    }
+    reply(kernel, 'newest', { status: 'ok', execution_count: 4 });
+    first.executionCount = 3;
+    second.executionCount = 4;
+    expect(first.getMetadata(METADATA_KEY)).toBeUndefined();
+    expect(second.getMetadata(METADATA_KEY)).toMatchObject({
+      run: { n: 1, c: 4 }
+    });
+    executed(model, first, { success: true });
+    executed(model, second, { success: true });
+    recorder.flush();
+    expect(first.getMetadata(METADATA_KEY)).toMatchObject({
+      run: { n: 1, c: 3 }
+    });
+    expect((second.getMetadata(METADATA_KEY) as any).run.n).toBe(1);
+  });
+
+  it("takes no count for the run's end but this page's, equal to the reply's", () => {
     const model = load();
     const cell = model.cells.get(1) as ICodeCellModel;
-    (NotebookActions.executionScheduled as Signal<any, any>).emit({
-      notebook: { model },
-      cell: {
-        model: cell,
-        outputArea: { future: { msg: { header: { msg_id: 'mine' } } } }
-      }
-    });
-    const reply = (id: string) =>
-      kernel.anyMessage.emit({
-        direction: 'recv',
-        msg: {
-          header: { msg_type: 'execute_reply' },
-          parent_header: { msg_id: id },
-          content: { status: 'ok' }
-        }
-      });
-    reply('mine');
-    // Another client of the kernel floods it with replies after ours.
-    for (let i = 0; i < 1000; i++) {
-      reply(`theirs-${i}`);
-    }
-    cell.executionCount = 3;
+    schedule(model, cellWidget(cell, 'request-1'));
+    reply(kernel, 'request-1', { status: 'ok', execution_count: 7 });
+    // A collaborator's count arrives first, as an update from elsewhere.
+    const ydoc = (model.sharedModel as any).ydoc as Y.Doc;
+    const elsewhere = new Y.Doc();
+    Y.applyUpdate(elsewhere, Y.encodeStateAsUpdate(ydoc));
+    const before = Y.encodeStateVector(elsewhere);
+    (elsewhere.getArray('cells').get(1) as Y.Map<any>).set(
+      'execution_count',
+      7
+    );
+    Y.applyUpdate(ydoc, Y.encodeStateAsUpdate(elsewhere, before));
+    expect(cell.executionCount).toBe(7);
+    expect(cell.getMetadata(METADATA_KEY)).toBeUndefined();
+    // And a count that is not the reply's is not its end either.
+    cell.executionCount = 8;
     expect(cell.getMetadata(METADATA_KEY)).toBeUndefined();
     executed(model, cell, { success: true });
     recorder.flush();
     expect(cell.getMetadata(METADATA_KEY)).toMatchObject({
-      run: { n: 1, c: 3 }
+      run: { n: 1, c: 8 }
     });
+  });
+
+  it('drops a run that never ended when the cell is scheduled again, even untracked', () => {
+    let tracked = true;
+    recorder.dispose();
+    recorder = new ExecutionRecorder({
+      log: null,
+      isTracked: () => tracked,
+      kernelOf: () => kernel
+    });
+    const model = load();
+    const cell = model.cells.get(1) as ICodeCellModel;
+    // Cancelled by a kernel restart: no count, no executed.
+    schedule(model, cellWidget(cell, 'cancelled'));
+    tracked = false;
+    schedule(model, cellWidget(cell, 'untracked'));
+    reply(kernel, 'untracked', { status: 'ok', execution_count: 1 });
+    cell.executionCount = 1;
+    executed(model, cell, { success: true });
+    recorder.flush();
+    expect(cell.getMetadata(METADATA_KEY)).toBeUndefined();
+  });
+
+  it('stops observing a cell when its run ends, when its widget goes and when the recorder goes', () => {
+    const model = load();
+    const cells = [1, 2, 3].map(i => model.cells.get(i) as ICodeCellModel);
+    const unobserved = cells.map(cell =>
+      jest.spyOn((cell.sharedModel as any).ymodel, 'unobserve')
+    );
+    const widgets = cells.map((cell, i) => cellWidget(cell, `request-${i}`));
+    widgets.forEach(widget => schedule(model, widget));
+
+    executed(model, cells[0], { success: true });
+    expect(unobserved.map(spy => spy.mock.calls.length)).toEqual([1, 0, 0]);
+
+    // The cell deleted or its view closed: its count is no run's end.
+    widgets[1].disposed.emit();
+    expect(unobserved.map(spy => spy.mock.calls.length)).toEqual([1, 1, 0]);
+    reply(kernel, 'request-1', { status: 'ok', execution_count: 2 });
+    cells[1].executionCount = 2;
+    expect(cells[1].getMetadata(METADATA_KEY)).toBeUndefined();
+
+    recorder.dispose();
+    expect(unobserved.map(spy => spy.mock.calls.length)).toEqual([1, 1, 1]);
   });
 
   it('labels a crafted reply safely: names that are not text give a plain label', () => {
