@@ -48,6 +48,9 @@ try {
   ]) {
     const { page } = await openLab(browser, serverUrl(port));
     await openNotebook(page, args.notebook);
+    // Both sides show the file browser, as part 11 does: what the extension
+    // costs while its sidebar is closed.
+    await page.evaluate(() => window.jupyterapp.shell.activateById('filebrowser'));
     await page.bringToFront();
     // The cleared notebook as the run-all part has it before a round.
     await page.evaluate(async () => {
