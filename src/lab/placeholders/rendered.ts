@@ -11,8 +11,8 @@ import { tokenPattern } from '../../core/placeholders/engine';
 
 const MARK_CLASS = 'jp-testbed-FilledValue';
 const RENDERED = '.jp-MarkdownCell .jp-RenderedMarkdown';
-const CELL = '.jp-Cell';
 const CODE_CELL = '.jp-CodeCell';
+const CODE_CELL_OR_RENDERED = `${CODE_CELL}, ${RENDERED}`;
 
 /** Put back the tokens in place of the values shown in a node. */
 export function clearValues(node: Element): void {
@@ -156,13 +156,14 @@ export class RenderedValues {
     const attached = new Set<Element>();
     for (const record of records) {
       const target = record.target as Element;
-      // A run writes outputs and counts in code cells, never markdown.
-      if (target.closest?.(CELL)?.matches(CODE_CELL)) {
+      // One walk up: a run writes outputs and counts in code cells, never
+      // markdown, and is skipped at the first code cell found.
+      const nearest = target.closest?.(CODE_CELL_OR_RENDERED);
+      if (nearest?.matches(CODE_CELL)) {
         continue;
       }
-      const rendered = target.closest?.(RENDERED);
-      if (rendered) {
-        this._dirty.add(rendered);
+      if (nearest) {
+        this._dirty.add(nearest);
       }
       record.addedNodes.forEach(node => {
         if (node instanceof Element) {

@@ -299,20 +299,25 @@ export class RunButtons implements IDisposable {
     const root = this._options.notebook.node;
     let dirty = false;
     for (const record of records) {
-      if (Private.isOwn(record)) {
-        continue;
-      }
       const target =
         record.target instanceof Element
           ? record.target
           : record.target.parentElement;
-      if (!target || target.closest(Private.IGNORED)) {
+      // One walk up per record: opening a long notebook or running it
+      // brings thousands (editors, outputs), and the cell is found first.
+      const nearest = target?.closest(Private.WATCHED);
+      if (!target || (nearest && !nearest.matches(Private.CELL))) {
         continue;
       }
-      const cell = target.closest('.jp-Cell');
-      if (cell && root.contains(cell)) {
-        this._dirtyNodes.add(cell);
-        dirty = true;
+      if (nearest) {
+        if (
+          !this._dirtyNodes.has(nearest) &&
+          !Private.onlyBars(record) &&
+          root.contains(nearest)
+        ) {
+          this._dirtyNodes.add(nearest);
+          dirty = true;
+        }
         continue;
       }
       // Cells attached by the windowed list, or a whole list.
@@ -320,11 +325,11 @@ export class RunButtons implements IDisposable {
         if (!(node instanceof Element)) {
           return;
         }
-        if (node.matches('.jp-Cell')) {
+        if (node.matches(Private.CELL)) {
           this._dirtyNodes.add(node);
           dirty = true;
         }
-        node.querySelectorAll('.jp-Cell').forEach(inner => {
+        node.querySelectorAll(Private.CELL).forEach(inner => {
           this._dirtyNodes.add(inner);
           dirty = true;
         });
@@ -354,14 +359,42 @@ export class RunButtons implements IDisposable {
     this._dirtyNodes = new Set();
     this._dirtyModels = new Set();
     const root = this._options.notebook.node;
-    for (const cell of this._options.notebook.widgets) {
-      if (
-        (nodes.has(cell.node) || models.has(cell.model)) &&
-        root.contains(cell.node)
-      ) {
+    for (const cell of this._cellsOf(nodes, models)) {
+      if (root.contains(cell.node)) {
         this._update(cell);
       }
     }
+  }
+
+  /**
+   * The cell widgets of these nodes and models. A long notebook renders
+   * over many frames, a few cells at a time: the widgets are walked only
+   * when one is not known yet, not at every frame.
+   */
+  private _cellsOf(nodes: Set<Element>, models: Set<ICellModel>): Set<Cell> {
+    const found = new Set<Cell>();
+    const look = (): boolean => {
+      let complete = true;
+      const take = (cell: Cell | undefined) => {
+        if (cell && !cell.isDisposed) {
+          found.add(cell);
+        } else {
+          complete = false;
+        }
+      };
+      nodes.forEach(node => take(this._byNode.get(node)));
+      models.forEach(model => take(this._byModel.get(model)));
+      return complete;
+    };
+    if (!look()) {
+      for (const cell of this._options.notebook.widgets) {
+        this._byNode.set(cell.node, cell);
+        this._byModel.set(cell.model, cell);
+      }
+      found.clear();
+      look();
+    }
+    return found;
   }
 
   private _update(cell: Cell): void {
@@ -636,6 +669,8 @@ export class RunButtons implements IDisposable {
   private _watched = new WeakSet<ICellModel>();
   private _firstLines = new WeakMap<ICellModel, string>();
   private _cells = new WeakMap<HTMLElement, Cell>();
+  private _byNode = new WeakMap<Element, Cell>();
+  private _byModel = new WeakMap<ICellModel, Cell>();
   private _shown = new WeakMap<HTMLElement, string>();
   /** The index of a markdown bar's block among its cell's fenced blocks. */
   private _blocks = new WeakMap<HTMLElement, number>();
@@ -647,6 +682,11 @@ namespace Private {
    * the prompt's count), which is never a block's.
    */
   export const IGNORED = '.cm-editor, .jp-OutputArea, .jp-InputPrompt';
+
+  export const CELL = '.jp-Cell';
+
+  /** A cell, or what in it is no render: the nearest tells which. */
+  export const WATCHED = `${CELL}, ${IGNORED}, .${RUN_BAR_CLASS}`;
 
   export function isBar(node: Element): boolean {
     return node.classList.contains(RUN_BAR_CLASS);
@@ -671,15 +711,8 @@ namespace Private {
     );
   }
 
-  /** Whether a record is only the bars' own doing. */
-  export function isOwn(record: MutationRecord): boolean {
-    const target =
-      record.target instanceof Element
-        ? record.target
-        : record.target.parentElement;
-    if (target?.closest(`.${RUN_BAR_CLASS}`)) {
-      return true;
-    }
+  /** Whether a record only added or removed bars: the bars' own doing. */
+  export function onlyBars(record: MutationRecord): boolean {
     const changed = [
       ...Array.from(record.addedNodes),
       ...Array.from(record.removedNodes)

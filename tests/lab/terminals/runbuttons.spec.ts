@@ -383,6 +383,41 @@ describe('run buttons on the blocks of a notebook', () => {
     expect(barsIn(cell.node).map(labels)).toEqual([['Run on node3', 'Copy']]);
   });
 
+  it('finds the cells each frame touched without walking the whole notebook', async () => {
+    // A long notebook renders, and runs, over many frames: a walk of every
+    // cell at each of those frames made opening 2,000 cells slow.
+    const many: nbformat.ICell[] = Array.from({ length: 60 }, (_, i) => ({
+      cell_type: 'code',
+      metadata: {},
+      source: `echo ${i}`,
+      outputs: [],
+      execution_count: null
+    }));
+    const { notebook } = await setUp(many);
+    const walks = jest.spyOn(notebook, 'widgets', 'get');
+    const cells = notebook.widgets.slice(0, 10);
+    walks.mockClear();
+    for (const [i, cell] of cells.entries()) {
+      cell.model.sharedModel.setSource(`# run on node2\necho ${i}`);
+      await settle();
+    }
+    expect(walks.mock.calls.length).toBeLessThan(3);
+    expect(cells.map(cell => barsIn(cell.node).map(labels))).toEqual(
+      cells.map(() => [['Run on node2', 'Copy']])
+    );
+
+    // A cell the notebook did not have before is found with one walk.
+    notebook.model!.sharedModel.insertCell(0, {
+      cell_type: 'code',
+      source: '# run on node3\nls'
+    });
+    await settle();
+    expect(barsIn(notebook.widgets[0].node).map(labels)).toEqual([
+      ['Run on node3', 'Copy']
+    ]);
+    walks.mockRestore();
+  });
+
   it('redoes the bars when the markers or the nodes change', async () => {
     const harness = await setUp();
     const { notebook, buttons } = harness;
