@@ -372,29 +372,21 @@ export class RunButtons implements IDisposable {
    * when one is not known yet, not at every frame.
    */
   private _cellsOf(nodes: Set<Element>, models: Set<ICellModel>): Set<Cell> {
-    const found = new Set<Cell>();
-    const look = (): boolean => {
-      let complete = true;
-      const take = (cell: Cell | undefined) => {
-        if (cell && !cell.isDisposed) {
-          found.add(cell);
-        } else {
-          complete = false;
-        }
-      };
-      nodes.forEach(node => take(this._byNode.get(node)));
-      models.forEach(model => take(this._byModel.get(model)));
-      return complete;
-    };
-    if (!look()) {
+    const known = () => [
+      ...Array.from(nodes, node => this._byNode.get(node)),
+      ...Array.from(models, model => this._byModel.get(model))
+    ];
+    let cells = known();
+    if (cells.some(cell => !cell || cell.isDisposed)) {
       for (const cell of this._options.notebook.widgets) {
         this._byNode.set(cell.node, cell);
         this._byModel.set(cell.model, cell);
       }
-      found.clear();
-      look();
+      cells = known();
     }
-    return found;
+    return new Set(
+      cells.filter((cell): cell is Cell => !!cell && !cell.isDisposed)
+    );
   }
 
   private _update(cell: Cell): void {
