@@ -20,7 +20,7 @@ user. A process of that user (the student's) can still read the loop's
 requests and answer them, as it could always fake a result: a result is
 what the node reported (docs/threat-model-server.md).
 
-A node that cannot start the loop (no bash 4.4, or startup files that print
+A node that cannot start the loop (no bash 4.1, or startup files that print
 more than HELLO_LINES first) gets the per-check ssh client as before.
 Sessions end when idle, when the lab's ssh config changes, at a deadline
 (the client alone is killed, as for a check: the shared connection it may
@@ -34,24 +34,35 @@ import shlex
 import time
 
 # The loop on the node. LC_ALL=C: lengths and `read -N` count bytes. The
-# check writes into a process substitution that bash reads itself: its first
-# OUTPUT_BYTES, and `cat` drops the rest only when there is more (no helper
-# process per check besides `timeout` and the check's `sh`). Waiting for a
-# process substitution needs bash 4.4; an older bash says so and exits. A
+# check runs as a background job that writes into a FIFO of the loop's own
+# folder, which bash reads itself: its first OUTPUT_BYTES, and `cat` drops
+# the rest only when there is more (no helper process per check besides
+# `timeout` and the check's `sh`). Not a process substitution: bash 5.2's
+# `wait` now and then lost its status (-1) when checks ran back to back. A
 # process the check left holding its output keeps the loop at most t + 4 s
-# more (`read -t`, `timeout cat`), so the loop ends even when it never does.
+# more (`read -t`, `timeout cat`), so the loop ends even when it never does;
+# its FIFO is then dropped, or that process would write into the next
+# check's output. `read -N` needs bash 4.1; an older bash says so and exits.
 RUNNER = r"""
 export LC_ALL=C
-((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 404)) || exit 3
+((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 401)) || exit 3
+d=$(mktemp -d) || exit 3
+trap 'rm -rf "$d"' EXIT
+k=0
 printf 'jlt-checks 1\n'
 while read -r id t n; do
   IFS= read -r -N "$n" c || exit 0
-  exec 3< <(exec timeout -k 3 "$t" sh -c -- "$c" </dev/null 2>&1)
+  f=$d/$k
+  [ -p "$f" ] || { mkdir -p -m 700 "$d" && mkfifo -m 600 "$f"; } || exit 3
+  timeout -k 3 "$t" sh -c -- "$c" </dev/null >"$f" 2>&1 &
   p=$!
+  exec 3<"$f"
   o=
   IFS= read -r -t "$((t + 4))" -N 4096 -u 3 o
-  ((${#o} < 4096)) || timeout "$((t + 4))" cat <&3 >/dev/null
+  e=$?
+  ((${#o} < 4096)) || timeout "$((t + 4))" cat <&3 >/dev/null || e=255
   exec 3<&-
+  ((e > 128)) && { rm -f "$f"; k=$((k + 1)); }
   wait "$p"
   s=$?
   printf 'R %s %s %s\n%s' "$id" "$s" "${#o}" "$o"
