@@ -310,13 +310,12 @@ export class RunButtons implements IDisposable {
         continue;
       }
       if (nearest) {
-        if (
-          !this._dirtyNodes.has(nearest) &&
-          !Private.onlyBars(record) &&
-          root.contains(nearest)
-        ) {
-          this._dirtyNodes.add(nearest);
-          dirty = true;
+        if (!this._dirtyNodes.has(nearest) && !Private.onlyBars(record)) {
+          const cell = Private.cellIn(root, nearest);
+          if (cell && !this._dirtyNodes.has(cell)) {
+            this._dirtyNodes.add(cell);
+            dirty = true;
+          }
         }
         continue;
       }
@@ -325,14 +324,15 @@ export class RunButtons implements IDisposable {
         if (!(node instanceof Element)) {
           return;
         }
-        if (node.matches(Private.CELL)) {
-          this._dirtyNodes.add(node);
-          dirty = true;
+        const found = node.matches(Private.CELL) ? [node] : [];
+        found.push(...Array.from(node.querySelectorAll(Private.CELL)));
+        for (const inner of found) {
+          const cell = Private.cellIn(root, inner);
+          if (cell) {
+            this._dirtyNodes.add(cell);
+            dirty = true;
+          }
         }
-        node.querySelectorAll(Private.CELL).forEach(inner => {
-          this._dirtyNodes.add(inner);
-          dirty = true;
-        });
       });
     }
     if (dirty) {
@@ -679,6 +679,24 @@ namespace Private {
 
   /** A cell, or what in it is no render: the nearest tells which. */
   export const WATCHED = `${CELL}, ${IGNORED}, .${RUN_BAR_CLASS}`;
+
+  /**
+   * The notebook's cell an element with a cell's class is, or is in; null
+   * outside the notebook. A notebook's markdown may carry JupyterLab's
+   * class names, so the outermost is the cell: an element posing as one
+   * is never taken for a cell widget (nor sends the notebook's widgets to
+   * be walked again at each of its changes).
+   */
+  export function cellIn(root: Element, node: Element): Element | null {
+    let cell = node;
+    let up = node.parentElement;
+    for (; up && up !== root; up = up.parentElement) {
+      if (up.matches(CELL)) {
+        cell = up;
+      }
+    }
+    return up === root ? cell : null;
+  }
 
   export function isBar(node: Element): boolean {
     return node.classList.contains(RUN_BAR_CLASS);

