@@ -357,6 +357,31 @@ async def test_every_check_of_busy_sessions_comes_back_with_its_own_status():
     assert os.listdir(os.environ["TMPDIR"]) == []
 
 
+async def test_a_check_that_removes_the_sessions_folder_does_not_break_the_next():
+    # A check's output is the loop's FIFO: the check can find the loop's folder.
+    local = ["bash", "--noprofile", "--norc", "-c", checksession.RUNNER]
+    session = checksession.CheckSession(local)
+    await session.start(10)
+    try:
+        folder = 'd=$(dirname "$(readlink /proc/$$/fd/1)"); rm -rf "$d"; echo "$d"'
+        status, output, _ = await session.run(folder, 10, 10)
+        assert status == 0
+        assert not os.path.exists(output.decode().strip())
+        assert (await session.run("echo after; exit 4", 10, 10))[:2] == (4, b"after\n")
+        # Made again as the loop's own: nobody else reads the next outputs.
+        assert oct(os.stat(output.decode().strip()).st_mode & 0o777) == "0o700"
+        if os.geteuid() == 0:
+            # A folder of that name that is another user's: the loop ends
+            # rather than write a check's output into it.
+            taken = folder.replace('echo "$d"', 'mkdir "$d"; chown nobody "$d"')
+            assert (await session.run(taken, 10, 10))[0] == 0
+            with pytest.raises(checksession.SessionBroken):
+                await session.run("echo into-theirs", 10, 10)
+    finally:
+        session.close()
+        await session.ended(5)
+
+
 async def test_a_reply_out_of_turn_ends_the_session(jp_fetch, jp_serverapp, lab):
     await check(jp_fetch, "true", where="node1")
     [pid] = session_pids(jp_serverapp, "node1")
