@@ -42,9 +42,10 @@ import time
 # process the check left holding its output keeps the loop at most t + 4 s
 # more (`read -t`, `timeout cat`), so the loop ends even when it never does;
 # its FIFO is then dropped, or that process would write into the next
-# check's output. A folder a check removed is made again, unless someone
-# else's took its name (then the loop ends). `read -N` needs bash 4.1; an
-# older bash says so and exits.
+# check's output. The folder is checked to be the loop's own before each
+# check: one a check removed is made again, one of that name that is
+# someone else's ends the loop. `read -N` needs bash 4.1; an older bash
+# says so and exits.
 RUNNER = r"""
 export LC_ALL=C
 ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 401)) || exit 3
@@ -55,7 +56,7 @@ printf 'jlt-checks 1\n'
 while read -r id t n; do
   IFS= read -r -N "$n" c || exit 0
   f=$d/$k
-  [ -p "$f" ] || { mkdir -p -m 700 "$d" && [ -O "$d" ] && mkfifo -m 600 "$f"; } || exit 3
+  { [ -O "$d" ] || mkdir -m 700 "$d"; } && { [ -p "$f" ] || mkfifo -m 600 "$f"; } || exit 3
   timeout -k 3 "$t" sh -c -- "$c" </dev/null >"$f" 2>&1 &
   p=$!
   exec 3<"$f"

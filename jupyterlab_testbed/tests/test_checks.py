@@ -371,9 +371,13 @@ async def test_a_check_that_removes_the_sessions_folder_does_not_break_the_next(
         # Made again as the loop's own: nobody else reads the next outputs.
         assert oct(os.stat(output.decode().strip()).st_mode & 0o777) == "0o700"
         if os.geteuid() == 0:
-            # A folder of that name that is another user's: the loop ends
-            # rather than write a check's output into it.
-            taken = folder.replace('echo "$d"', 'mkdir "$d"; chown nobody "$d"')
+            # A folder of that name that is another user's, even with a FIFO
+            # of the right name in it: the loop ends rather than write a
+            # check's output into it.
+            taken = (
+                'f=$(readlink /proc/$$/fd/1); d=$(dirname "$f"); rm -rf "$d"; '
+                'mkdir "$d"; mkfifo "$f"; chown -R nobody "$d"'
+            )
             assert (await session.run(taken, 10, 10))[0] == 0
             with pytest.raises(checksession.SessionBroken):
                 await session.run("echo into-theirs", 10, 10)
