@@ -44,13 +44,13 @@ import time
 # its FIFO is then dropped, or that process would write into the next
 # check's output. The folder is checked to be the loop's own before each
 # check: one a check removed is made again, one of that name that is
-# someone else's ends the loop. `read -N` needs bash 4.1; an older bash
+# someone else's ends the loop (and is left as it is). `read -N` needs bash 4.1; an older bash
 # says so and exits.
 RUNNER = r"""
 export LC_ALL=C
 ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 401)) || exit 3
 d=$(mktemp -d) || exit 3
-trap 'rm -rf "$d"' EXIT
+trap '[ -O "$d" ] && rm -rf "$d"' EXIT
 k=0
 printf 'jlt-checks 1\n'
 while read -r id t n; do

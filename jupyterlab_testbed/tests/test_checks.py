@@ -334,13 +334,17 @@ async def test_checks_on_a_node_share_its_session(jp_fetch, jp_serverapp, lab):
     assert session_pids(jp_serverapp, "node2") == pids
 
 
+def local_session():
+    """A check session whose loop runs on this machine, started as on a node."""
+    return checksession.CheckSession(["sh", "-c", checksession.remote_command()])
+
+
 async def test_every_check_of_busy_sessions_comes_back_with_its_own_status():
     # Six loops (two sessions on each of three nodes, as Check All keeps them
     # busy) on this machine, each running checks back to back: bash 5.2 lost
     # the status of a check now and then when it ran as a process substitution
     # (`wait` said -1), and the session broke (in 2 of 3 runs of this test).
-    local = ["bash", "--noprofile", "--norc", "-c", checksession.RUNNER]
-    sessions = [checksession.CheckSession(local) for _ in range(6)]
+    sessions = [local_session() for _ in range(6)]
 
     async def checks(session, count):
         await session.start(10)
@@ -359,8 +363,7 @@ async def test_every_check_of_busy_sessions_comes_back_with_its_own_status():
 
 async def test_a_check_that_removes_the_sessions_folder_does_not_break_the_next():
     # A check's output is the loop's FIFO: the check can find the loop's folder.
-    local = ["bash", "--noprofile", "--norc", "-c", checksession.RUNNER]
-    session = checksession.CheckSession(local)
+    session = local_session()
     await session.start(10)
     try:
         folder = 'd=$(dirname "$(readlink /proc/$$/fd/1)"); rm -rf "$d"; echo "$d"'
@@ -381,6 +384,9 @@ async def test_a_check_that_removes_the_sessions_folder_does_not_break_the_next(
             assert (await session.run(taken, 10, 10))[0] == 0
             with pytest.raises(checksession.SessionBroken):
                 await session.run("echo into-theirs", 10, 10)
+            # Nor does the loop remove that folder when it ends.
+            await session.ended(5)
+            assert os.path.isdir(output.decode().strip())
     finally:
         session.close()
         await session.ended(5)

@@ -324,8 +324,11 @@ export class RunButtons implements IDisposable {
         if (!(node instanceof Element)) {
           return;
         }
-        const found = node.matches(Private.CELL) ? [node] : [];
-        found.push(...Array.from(node.querySelectorAll(Private.CELL)));
+        // Cells are not nested: what a cell holds with a cell's class is
+        // its markdown's, and is not looked for.
+        const found = node.matches(Private.CELL)
+          ? [node]
+          : Array.from(node.querySelectorAll(Private.CELL));
         for (const inner of found) {
           const cell = Private.cellIn(root, inner);
           if (cell) {
