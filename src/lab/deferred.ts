@@ -61,3 +61,79 @@ export class DeferredTask implements IDisposable {
     { frame: number } | { timer: ReturnType<typeof setTimeout> } | null = null;
   private _isDisposed = false;
 }
+
+/**
+ * Work done once changes have paused for a delay.
+ *
+ * A change starts no new timer: it notes its time, and the one timer, when
+ * it fires before the pause is over, waits for the rest. Opening a long
+ * notebook or running it sends thousands of changes; a timer cleared and
+ * set again for each was a measurable part of the page's work.
+ */
+export class QuietTask implements IDisposable {
+  /**
+   * @param delay - milliseconds without a change before the work is done.
+   */
+  constructor(run: () => void, delay: number) {
+    this._run = run;
+    this._delay = delay;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /** A change: do the work once changes have paused for the delay. */
+  schedule(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._last = performance.now();
+    if (this._timer === null) {
+      this._timer = setTimeout(this._fire, this._delay);
+    }
+  }
+
+  /** Forget the scheduled work. */
+  cancel(): void {
+    if (this._timer !== null) {
+      clearTimeout(this._timer);
+      this._timer = null;
+    }
+  }
+
+  dispose(): void {
+    this.cancel();
+    this._isDisposed = true;
+  }
+
+  private _fire = (): void => {
+    const rest = this._last + this._delay - performance.now();
+    if (rest > 0) {
+      this._timer = setTimeout(this._fire, rest);
+      return;
+    }
+    this._timer = null;
+    this._run();
+  };
+
+  private _run: () => void;
+  private _delay: number;
+  private _last = 0;
+  private _timer: ReturnType<typeof setTimeout> | null = null;
+  private _isDisposed = false;
+}
+
+/**
+ * Call once the page has painted its next frame: on opening a notebook,
+ * what the student sees first (its cells, its steps) is painted before
+ * the parts that can follow a frame later (the form's counts, the nodes'
+ * cards). Without frames (a hidden tab, a test's DOM), after a timer.
+ */
+export function afterNextPaint(call: () => void): void {
+  if (typeof requestAnimationFrame !== 'function' || document.hidden) {
+    setTimeout(call, 0);
+    return;
+  }
+  requestAnimationFrame(() => setTimeout(call, 0));
+}

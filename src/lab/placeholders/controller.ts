@@ -20,6 +20,7 @@ import {
   notSavedMessage,
   persistenceNote
 } from '../persistence';
+import { afterNextPaint, QuietTask } from '../deferred';
 import { declarationsMayChange } from '../metadata/notebook';
 import { isGraded } from '../readonly';
 import { fetchServerDefaults } from './environment';
@@ -214,13 +215,19 @@ export class PlaceholdersController implements IPlaceholders {
       }
       const values = new RenderedValues(panel.content.node, describe);
       this._rendered.set(panel, values);
+      const recount = new QuietTask(() => {
+        if (panel === tracker.currentWidget && !panel.isDisposed) {
+          this._updateForm();
+        }
+      }, COUNT_DELAY);
       panel.disposed.connect(() => {
         values.dispose();
+        recount.dispose();
         this._rendered.delete(panel);
       });
       const notebook = panel.content.model!;
       // Every change of the notebook, its metadata's too, recounts.
-      notebook.contentChanged.connect(() => this._recountSoon(panel));
+      notebook.contentChanged.connect(() => recount.schedule());
       notebook.metadataChanged.connect((_, change) => {
         if (declarationsMayChange(change)) {
           this._showValues(panel);
@@ -230,17 +237,14 @@ export class PlaceholdersController implements IPlaceholders {
       if (this.model.options.fillOnOpen && !this.isGraded(panel)) {
         this._parts?.filler.fillOnOpen(panel);
       }
-      if (panel === tracker.currentWidget) {
-        this._updateForm();
-      }
+      // The form's counts read every cell: after the notebook is painted.
+      afterNextPaint(() => {
+        if (!panel.isDisposed && panel === tracker.currentWidget) {
+          this._updateForm();
+        }
+      });
     });
   }
-
-  private _recountSoon = Private.debounce((panel: NotebookPanel) => {
-    if (panel === this._options.tracker.currentWidget && !panel.isDisposed) {
-      this._updateForm();
-    }
-  }, COUNT_DELAY);
 
   private _options: PlaceholdersController.IOptions;
   private _settings: ISettingRegistry.ISettings | null = null;
@@ -299,20 +303,5 @@ namespace Private {
       delete next[folder];
     }
     return next;
-  }
-
-  /** Call once things have been quiet for `delay` ms, per argument. */
-  export function debounce<T>(call: (arg: T) => void, delay: number) {
-    const timers = new Map<T, ReturnType<typeof setTimeout>>();
-    return (arg: T) => {
-      clearTimeout(timers.get(arg));
-      timers.set(
-        arg,
-        setTimeout(() => {
-          timers.delete(arg);
-          call(arg);
-        }, delay)
-      );
-    };
   }
 }

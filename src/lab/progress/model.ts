@@ -32,6 +32,9 @@ import type { EventLog } from './log';
 import { recordCheckResult, recordTick, recordTickEnd } from './records';
 import type { IBlockEnd } from '../../core/terminals/shellmarks';
 
+/** A cell's shared model, the sender of its source changes. */
+type SharedCell = ICellModel['sharedModel'];
+
 export namespace ProgressModel {
   export interface IOptions {
     model: INotebookModel;
@@ -221,21 +224,31 @@ export class ProgressModel implements IDisposable {
 
   private _watch(cell: ICellModel): void {
     // Moves announce the same models again.
-    if (this._watched.has(cell)) {
+    if (this._watched.has(cell.sharedModel)) {
       return;
     }
-    this._watched.add(cell);
-    cell.metadataChanged.connect((_, change) => {
-      if (change.key === METADATA_KEY) {
-        this._onRecordChanged(cell);
-      }
-    }, this);
+    // The same two handlers for every cell, no closure per cell: a long
+    // notebook has thousands, all connected as it opens.
+    this._watched.set(cell.sharedModel, cell);
+    cell.metadataChanged.connect(this._onCellMetadata, this);
+    cell.sharedModel.changed.connect(this._onSharedCellChanged, this);
+  }
+
+  private _onCellMetadata(cell: ICellModel, change: { key: string }): void {
+    if (change.key === METADATA_KEY) {
+      this._onRecordChanged(cell);
+    }
+  }
+
+  private _onSharedCellChanged(
+    shared: SharedCell,
+    change: { sourceChange?: unknown }
+  ): void {
     // Only the source: a run changes outputs and counts several times.
-    cell.sharedModel.changed.connect((_, change) => {
-      if (change.sourceChange) {
-        this._onSourceChanged(cell);
-      }
-    }, this);
+    const cell = this._watched.get(shared);
+    if (change.sourceChange && cell) {
+      this._onSourceChanged(cell);
+    }
   }
 
   private _onRecordChanged(cell: ICellModel): void {
@@ -332,7 +345,8 @@ export class ProgressModel implements IDisposable {
   private _structural = false;
   private _timer: ReturnType<typeof setTimeout> | null = null;
   private _pendingCode = new Set<ICellModel>();
-  private _watched = new WeakSet<ICellModel>();
+  /** The cells watched, by their shared model (the sender of its changes). */
+  private _watched = new WeakMap<SharedCell, ICellModel>();
   private _outlineChanged = new Signal<this, IOutline>(this);
   private _stepsChanged = new Signal<this, IStep[]>(this);
 }

@@ -54,6 +54,7 @@ export class ProgressView extends Widget {
     this._trans = (options.translator ?? nullTranslator).load(
       'jupyterlab_testbed'
     );
+    this._words = Private.words(this._trans);
     this.addClass('jp-testbed-Progress');
     this.title.label = this._trans.__('Progress');
 
@@ -71,7 +72,8 @@ export class ProgressView extends Widget {
     this._continue.textContent = this._trans.__('Continue');
     this._continue.title = this._trans.__('Go to the first step not done yet');
     this._continue.addEventListener('click', () => this._options.continue());
-    this._checkAll = this._checkButton(this._trans.__('Check All'), () => ({}));
+    this._checkAll = this._checkButton(this._trans.__('Check All'));
+    this._checkAll.addEventListener('click', () => this._options.check?.({}));
     this._summary.append(
       this._count,
       this._bar,
@@ -84,6 +86,10 @@ export class ProgressView extends Widget {
     // a screen reader is told to expect of a list of buttons.
     this._tree = el('ul', 'jp-testbed-Progress-tree');
     this._tree.setAttribute('aria-label', this._trans.__('Sections and steps'));
+    // One listener each for every row's controls: a long lab has hundreds
+    // of rows, drawn again whenever its outline is rebuilt.
+    this._tree.addEventListener('click', event => this._onTreeClick(event));
+    this._tree.addEventListener('change', event => this._onTreeChange(event));
     this._empty = el('p', 'jp-testbed-Progress-empty');
     this.node.append(
       this._summary,
@@ -221,7 +227,7 @@ export class ProgressView extends Widget {
     this._changedSteps.clear();
     this._dirty = false;
     this._rows.clear();
-    this._sectionNodes = [];
+    this._sectionRows = [];
     this._tree.textContent = '';
     const outline = this._model?.outline ?? null;
     this._renderSummary(outline);
@@ -245,9 +251,9 @@ export class ProgressView extends Widget {
       ? sectionsWithChecks(outline)
       : new Set<number>();
     for (const section of outline.sections) {
-      const node = this._renderSection(section, withChecks.has(section.index));
-      this._sectionNodes.push(node);
-      fragment.appendChild(node);
+      const row = this._renderSection(section, withChecks.has(section.index));
+      this._sectionRows.push(row);
+      fragment.appendChild(row.node);
     }
     this._tree.appendChild(fragment);
     this._applyCollapse(outline);
@@ -298,15 +304,66 @@ export class ProgressView extends Widget {
   }
 
   /** A Check button, when checks can run here (hidden until needed). */
-  private _checkButton(
-    label: string,
-    target: () => { step?: IStep; section?: ISection }
-  ): HTMLButtonElement {
+  private _checkButton(label: string): HTMLButtonElement {
     const button = el('button', 'jp-testbed-Check jp-mod-styled');
     button.textContent = label;
     button.hidden = true;
-    button.addEventListener('click', () => this._options.check?.(target()));
     return button as HTMLButtonElement;
+  }
+
+  /**
+   * A click on a row's control: the step or section it acts on is the
+   * model's current one, found by the row's index.
+   */
+  private _onTreeClick(event: MouseEvent): void {
+    const control = (event.target as Element).closest?.('button');
+    if (!control || !this._tree.contains(control)) {
+      return;
+    }
+    const { step, section } = this._rowOf(control);
+    const is = (name: string) => control.classList.contains(name);
+    if (step) {
+      if (is('jp-testbed-Check')) {
+        this._options.check?.({ step });
+      } else if (is('jp-testbed-Step-label')) {
+        this._options.openStep(step);
+      }
+    } else if (section) {
+      if (is('jp-testbed-Section-toggle')) {
+        this._toggle(section.index);
+      } else if (is('jp-testbed-Section-title')) {
+        this._options.openSection(section);
+      } else if (is('jp-testbed-Check')) {
+        this._options.check?.({ section });
+      }
+    }
+  }
+
+  /** A step's tick changed. */
+  private _onTreeChange(event: Event): void {
+    const box = event.target as HTMLInputElement;
+    if (!box.classList?.contains('jp-testbed-Step-tick')) {
+      return;
+    }
+    const { step } = this._rowOf(box);
+    if (step) {
+      this._options.tick(step, box.checked);
+    }
+  }
+
+  /** The step, else the section, whose row holds a control. */
+  private _rowOf(control: Element): { step?: IStep; section?: ISection } {
+    const outline = this._model?.outline;
+    const stepRow = control.closest<HTMLElement>('[data-step]');
+    if (stepRow) {
+      return { step: outline?.steps[Number(stepRow.dataset.step)] };
+    }
+    const sectionRow = control.closest<HTMLElement>('[data-section]');
+    return {
+      section: sectionRow
+        ? outline?.sections[Number(sectionRow.dataset.section)]
+        : undefined
+    };
   }
 
   private _renderNotes(): void {
@@ -334,46 +391,43 @@ export class ProgressView extends Widget {
     this._notes.hidden = notes.length === 0;
   }
 
-  private _renderSection(section: ISection, hasChecks: boolean): HTMLLIElement {
+  private _renderSection(
+    section: ISection,
+    hasChecks: boolean
+  ): Private.ISectionRow {
+    const words = this._words;
     const node = el('li', 'jp-testbed-Section') as HTMLLIElement;
     node.dataset.section = String(section.index);
     node.style.setProperty('--jp-testbed-depth', String(section.depth));
     const header = el('div', 'jp-testbed-Section-header');
     const toggle = el('button', 'jp-testbed-Section-toggle');
-    toggle.addEventListener('click', () => this._toggle(section.index));
     const title = el('button', 'jp-testbed-Section-title');
     title.textContent =
-      section.title ||
-      (section.level === 0 ? this._trans.__('Before the first heading') : '');
+      section.title || (section.level === 0 ? words.beforeFirstHeading : '');
     title.title = title.textContent;
-    title.addEventListener('click', () => this._options.openSection(section));
     const count = el('span', 'jp-testbed-Section-count');
-    const check = this._checkButton(this._trans.__('Check'), () => ({
-      section: this._model?.outline?.sections[section.index] ?? section
-    }));
+    const check = this._checkButton(words.check);
     // A section row has room for one word; its full name is read and hovered.
-    check.title = this._trans.__('Check This Section');
-    check.setAttribute('aria-label', check.title);
+    check.title = words.checkSection;
+    check.setAttribute('aria-label', words.checkSection);
     check.hidden = !hasChecks;
     header.append(toggle, title, count, check);
     const steps = el('ul', 'jp-testbed-Section-steps');
     node.append(header, steps);
-    this._fillSectionCount(section, node);
-    return node;
+    const row = { node, toggle, count, steps };
+    this._fillSectionCount(section, row);
+    return row;
   }
 
   private _fillSectionCount(
     section: ISection,
-    node = this._sectionNodes[section.index]
+    row = this._sectionRows[section.index]
   ): void {
-    if (!node) {
+    if (!row) {
       return;
     }
-    const count = node.querySelector(
-      '.jp-testbed-Section-count'
-    ) as HTMLElement;
-    setText(count, section.total ? `${section.done}/${section.total}` : '');
-    node.classList.toggle(
+    setText(row.count, section.total ? `${section.done}/${section.total}` : '');
+    row.node.classList.toggle(
       'jp-mod-complete',
       section.total > 0 && section.done === section.total
     );
@@ -398,7 +452,7 @@ export class ProgressView extends Widget {
     const hiddenUnder = new Array<boolean>(outline.sections.length);
     const withSubsections = new Set(outline.sections.map(s => s.parent));
     for (const section of outline.sections) {
-      const node = this._sectionNodes[section.index];
+      const { node, toggle, steps: list } = this._sectionRows[section.index];
       const parentHidden =
         section.parent >= 0 &&
         (hiddenUnder[section.parent] || collapsed.has(section.parent));
@@ -407,12 +461,9 @@ export class ProgressView extends Widget {
       const open = !collapsed.has(section.index);
       const hasContent =
         section.steps.length > 0 || withSubsections.has(section.index);
-      const toggle = node.querySelector(
-        '.jp-testbed-Section-toggle'
-      ) as HTMLButtonElement;
       toggle.hidden = !hasContent;
       toggle.setAttribute('aria-expanded', String(open));
-      const title = section.title || this._trans.__('Before the first heading');
+      const title = section.title || this._words.beforeFirstHeading;
       toggle.setAttribute(
         'aria-label',
         open
@@ -420,9 +471,6 @@ export class ProgressView extends Widget {
           : this._trans.__('Expand %1', title)
       );
       node.classList.toggle('jp-mod-collapsed', !open);
-      const list = node.querySelector(
-        '.jp-testbed-Section-steps'
-      ) as HTMLElement;
       list.hidden = !open;
       if (open && !parentHidden && !list.childElementCount) {
         for (const index of section.steps) {
@@ -443,22 +491,13 @@ export class ProgressView extends Widget {
     if (step.kind !== 'code') {
       const box = el('input', 'jp-testbed-Step-tick') as HTMLInputElement;
       box.type = 'checkbox';
-      box.addEventListener('change', () => {
-        const current = this._model?.outline?.steps[step.index] ?? step;
-        this._options.tick(current, box.checked);
-      });
       row.appendChild(box);
     }
     const label = el('button', 'jp-testbed-Step-label');
-    label.addEventListener('click', () => {
-      this._options.openStep(this._model?.outline?.steps[step.index] ?? step);
-    });
     const meta = el('span', 'jp-testbed-Step-meta');
     row.append(label, meta);
     if (step.check) {
-      const check = this._checkButton(this._trans.__('Check'), () => ({
-        step: this._model?.outline?.steps[step.index] ?? step
-      }));
+      const check = this._checkButton(this._words.check);
       check.hidden = !this._options.check;
       row.append(check, el('div', 'jp-testbed-Step-checkNote'));
     }
@@ -513,7 +552,8 @@ export class ProgressView extends Widget {
   private _tree: HTMLElement;
   private _empty: HTMLElement;
   private _externalNotes: string[] = [];
-  private _sectionNodes: HTMLLIElement[] = [];
+  private _words: Private.IWords;
+  private _sectionRows: Private.ISectionRow[] = [];
   private _rows = new Map<number, HTMLLIElement>();
   private _live = new LiveSummary();
   private _collapsed: Set<number> | null = null;
@@ -523,6 +563,29 @@ export class ProgressView extends Widget {
 }
 
 namespace Private {
+  /** A section's row and the parts of it that change. */
+  export interface ISectionRow {
+    node: HTMLLIElement;
+    toggle: HTMLElement;
+    count: HTMLElement;
+    steps: HTMLElement;
+  }
+
+  /** The words every row uses, translated once per view. */
+  export interface IWords {
+    check: string;
+    checkSection: string;
+    beforeFirstHeading: string;
+  }
+
+  export function words(trans: TranslationBundle): IWords {
+    return {
+      check: trans.__('Check'),
+      checkSection: trans.__('Check This Section'),
+      beforeFirstHeading: trans.__('Before the first heading')
+    };
+  }
+
   const withChecks = new WeakMap<IOutline, boolean>();
 
   /**

@@ -58,6 +58,7 @@ import type {
   TerminalsModel
 } from './model';
 import { IRunTarget, RunButtons } from './runbuttons';
+import { afterNextPaint, QuietTask } from '../deferred';
 
 /** While the section is on screen, how often terminal states are asked. */
 const STATE_POLL = 5000;
@@ -299,9 +300,7 @@ export class TerminalsController implements ITerminals, IDisposable {
     }
     this._isDisposed = true;
     this._poll.dispose();
-    if (this._inferTimer !== null) {
-      clearTimeout(this._inferTimer);
-    }
+    this._inferLater.dispose();
     this._buttons.forEach(buttons => buttons.dispose());
     this._buttons.clear();
     Signal.clearData(this);
@@ -537,18 +536,17 @@ export class TerminalsController implements ITerminals, IDisposable {
     if (cached) {
       cached.dirty = true;
     }
-    if (this._inferTimer !== null) {
-      clearTimeout(this._inferTimer);
+    this._changedPanel = panel;
+    this._inferLater.schedule();
+  }
+
+  /** The cells' edits paused: read the nodes again if they were on screen. */
+  private _inferAfterEdits(): void {
+    const panel = this._changedPanel;
+    this._changedPanel = null;
+    if (panel && panel === this._options.notebooks.currentWidget) {
+      this.updateTopology();
     }
-    this._inferTimer = setTimeout(() => {
-      this._inferTimer = null;
-      if (
-        !this._isDisposed &&
-        panel === this._options.notebooks.currentWidget
-      ) {
-        this.updateTopology();
-      }
-    }, INFER_DELAY);
   }
 
   private _applySettings(settings: ISettingRegistry.ISettings): void {
@@ -620,9 +618,17 @@ export class TerminalsController implements ITerminals, IDisposable {
         this._buttons.delete(panel);
         this._inference.delete(panel);
       });
-      if (panel === this._options.notebooks.currentWidget) {
-        this.updateTopology();
-      }
+      // Reading the lab's nodes reads every cell: after the notebook is
+      // painted.
+      afterNextPaint(() => {
+        if (
+          !panel.isDisposed &&
+          !this._isDisposed &&
+          panel === this._options.notebooks.currentWidget
+        ) {
+          this.updateTopology();
+        }
+      });
     });
   }
 
@@ -657,7 +663,12 @@ export class TerminalsController implements ITerminals, IDisposable {
     NotebookPanel,
     { key: string; result: IInferredNodes; dirty: boolean }
   >();
-  private _inferTimer: ReturnType<typeof setTimeout> | null = null;
+  private _inferLater = new QuietTask(
+    () => this._inferAfterEdits(),
+    INFER_DELAY
+  );
+  /** The notebook whose cells changed last. */
+  private _changedPanel: NotebookPanel | null = null;
   private _checkedFor = '';
   private _isDisposed = false;
   private _settingsChanged = new Signal<ITerminals, void>(this);

@@ -266,6 +266,62 @@ describe('ProgressView', () => {
     progress.dispose();
   });
 
+  it("sends a step's Check and a section's toggle to their own row, as the notebook has it now", () => {
+    const checked = {
+      metadata: {
+        [METADATA_KEY]: { v: 1, checks: { cell: { cmd: 'true', on: 'node1' } } }
+      }
+    };
+    const asked: string[] = [];
+    const { model, view, progress } = setUp(
+      notebookOf([
+        markdownCell('# Servers'),
+        codeCell('ls'),
+        codeCell('systemctl start nginx', checked),
+        markdownCell('# Cleanup'),
+        codeCell('rm -rf x')
+      ]),
+      {
+        check: target =>
+          asked.push(
+            target.step
+              ? `step ${target.step.cellIndex} ${target.step.label}`
+              : `section ${target.section?.title}`
+          )
+      }
+    );
+    const stepCheck = () =>
+      view.node.querySelector<HTMLButtonElement>(
+        '.jp-testbed-Step .jp-testbed-Check'
+      )!;
+    stepCheck().click();
+    // A cell inserted above: the same row's Check now names cell 3.
+    model.sharedModel.insertCell(1, { cell_type: 'markdown', source: 'Hi' });
+    progress.refresh();
+    stepCheck().click();
+    expect(asked).toEqual([
+      'step 2 systemctl start nginx',
+      'step 3 systemctl start nginx'
+    ]);
+    const cleanup = view.node.querySelector('[data-section="1"]')!;
+    const toggle = cleanup.querySelector<HTMLButtonElement>(
+      '.jp-testbed-Section-toggle'
+    )!;
+    // A click inside the row, not on a control, does nothing.
+    cleanup.querySelector<HTMLElement>('.jp-testbed-Section-count')!.click();
+    expect(cleanup.classList).not.toContain('jp-mod-collapsed');
+    toggle.click();
+    expect(cleanup.classList).toContain('jp-mod-collapsed');
+    expect(
+      cleanup.querySelector<HTMLElement>('.jp-testbed-Section-steps')!.hidden
+    ).toBe(true);
+    expect(
+      view.node.querySelector('[data-section="0"]')!.classList
+    ).not.toContain('jp-mod-collapsed');
+    view.dispose();
+    progress.dispose();
+  });
+
   it('gives a section a toggle when it holds steps or subsections, an empty one none', () => {
     const { view, progress } = setUp(
       notebookOf([
