@@ -1,6 +1,7 @@
 /**
  * Work done once for many changes: at the next frame, just before the page
- * paints, or after a delay.
+ * paints, or after a delay (`DeferredTask`); once changes pause
+ * (`QuietTask`); or once the page has painted (`afterNextPaint`).
  *
  * A run-all changes a step every few milliseconds. A view that wrote the DOM
  * on each change left layout dirty for the notebook's own reads to recompute
@@ -108,8 +109,10 @@ export class QuietTask implements IDisposable {
   }
 
   private _fire = (): void => {
+    // Timers and performance.now() keep different clocks: less than a
+    // millisecond left is over.
     const rest = this._last + this._delay - performance.now();
-    if (rest > 0) {
+    if (rest >= 1) {
       this._timer = setTimeout(this._fire, rest);
       return;
     }
@@ -127,13 +130,23 @@ export class QuietTask implements IDisposable {
 /**
  * Call once the page has painted its next frame: on opening a notebook,
  * what the student sees first (its cells, its steps) is painted before
- * the parts that can follow a frame later (the form's counts, the nodes'
- * cards). Without frames (a hidden tab, a test's DOM), after a timer.
+ * what can follow a frame later (the form's counts). A page whose frames
+ * have stopped (a tab hidden meanwhile, a paused frame) is called after a
+ * second at most.
  */
 export function afterNextPaint(call: () => void): void {
-  if (typeof requestAnimationFrame !== 'function' || document.hidden) {
-    setTimeout(call, 0);
-    return;
+  let called = false;
+  const once = () => {
+    if (!called) {
+      called = true;
+      call();
+    }
+  };
+  if (typeof requestAnimationFrame === 'function' && !document.hidden) {
+    requestAnimationFrame(() => setTimeout(once, 0));
   }
-  requestAnimationFrame(() => setTimeout(call, 0));
+  setTimeout(once, FRAMELESS_WAIT);
 }
+
+/** How long `afterNextPaint` waits for a frame that may never come. */
+const FRAMELESS_WAIT = 1000;

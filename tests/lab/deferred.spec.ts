@@ -48,6 +48,15 @@ describe('DeferredTask', () => {
     expect(run).toHaveBeenCalledTimes(1);
   });
 
+  it('without a delay, forgets the frame it waited for once disposed', () => {
+    const run = jest.fn();
+    const task = new DeferredTask(run);
+    task.schedule();
+    task.dispose();
+    jest.advanceTimersByTime(100);
+    expect(run).not.toHaveBeenCalled();
+  });
+
   it('without a delay, does the work at the next frame', () => {
     const run = jest.fn();
     const task = new DeferredTask(run);
@@ -104,5 +113,24 @@ describe('afterNextPaint', () => {
     expect(order).toEqual(['frame']);
     jest.advanceTimersByTime(1);
     expect(order).toEqual(['frame', 'after']);
+    // The fallback for pages without frames calls nothing twice.
+    jest.advanceTimersByTime(2000);
+    expect(order).toEqual(['frame', 'after']);
+  });
+
+  it('calls within a second on a page whose frames have stopped', () => {
+    const frames = jest
+      .spyOn(window, 'requestAnimationFrame')
+      .mockImplementation(() => 0);
+    try {
+      const call = jest.fn();
+      afterNextPaint(call);
+      jest.advanceTimersByTime(999);
+      expect(call).not.toHaveBeenCalled();
+      jest.advanceTimersByTime(1);
+      expect(call).toHaveBeenCalledTimes(1);
+    } finally {
+      frames.mockRestore();
+    }
   });
 });

@@ -237,7 +237,13 @@ export class PlaceholdersController implements IPlaceholders {
       if (this.model.options.fillOnOpen && !this.isGraded(panel)) {
         this._parts?.filler.fillOnOpen(panel);
       }
-      // The form's counts read every cell: after the notebook is painted.
+      // Its tokens are highlighted as it is first painted; the form's counts
+      // read every cell, and follow once it is painted.
+      if (panel === tracker.currentWidget) {
+        this._options.highlighter.setTokens(
+          this.forPanel(panel).placeholders.map(p => p.token)
+        );
+      }
       afterNextPaint(() => {
         if (!panel.isDisposed && panel === tracker.currentWidget) {
           this._updateForm();

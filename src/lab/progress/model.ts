@@ -245,8 +245,11 @@ export class ProgressModel implements IDisposable {
     change: { sourceChange?: unknown }
   ): void {
     // Only the source: a run changes outputs and counts several times.
+    if (!change.sourceChange) {
+      return;
+    }
     const cell = this._watched.get(shared);
-    if (change.sourceChange && cell) {
+    if (cell) {
       this._onSourceChanged(cell);
     }
   }

@@ -58,7 +58,7 @@ import type {
   TerminalsModel
 } from './model';
 import { IRunTarget, RunButtons } from './runbuttons';
-import { afterNextPaint, QuietTask } from '../deferred';
+import { QuietTask } from '../deferred';
 
 /** While the section is on screen, how often terminal states are asked. */
 const STATE_POLL = 5000;
@@ -536,15 +536,16 @@ export class TerminalsController implements ITerminals, IDisposable {
     if (cached) {
       cached.dirty = true;
     }
-    this._changedPanel = panel;
+    this._changedPanels.add(panel);
     this._inferLater.schedule();
   }
 
   /** The cells' edits paused: read the nodes again if they were on screen. */
   private _inferAfterEdits(): void {
-    const panel = this._changedPanel;
-    this._changedPanel = null;
-    if (panel && panel === this._options.notebooks.currentWidget) {
+    const current = this._options.notebooks.currentWidget;
+    const changed = current !== null && this._changedPanels.has(current);
+    this._changedPanels.clear();
+    if (changed) {
       this.updateTopology();
     }
   }
@@ -618,17 +619,10 @@ export class TerminalsController implements ITerminals, IDisposable {
         this._buttons.delete(panel);
         this._inference.delete(panel);
       });
-      // Reading the lab's nodes reads every cell: after the notebook is
-      // painted.
-      afterNextPaint(() => {
-        if (
-          !panel.isDisposed &&
-          !this._isDisposed &&
-          panel === this._options.notebooks.currentWidget
-        ) {
-          this.updateTopology();
-        }
-      });
+      // Before the first paint: the bars just drawn name the lab's nodes.
+      if (panel === this._options.notebooks.currentWidget) {
+        this.updateTopology();
+      }
     });
   }
 
@@ -667,8 +661,8 @@ export class TerminalsController implements ITerminals, IDisposable {
     () => this._inferAfterEdits(),
     INFER_DELAY
   );
-  /** The notebook whose cells changed last. */
-  private _changedPanel: NotebookPanel | null = null;
+  /** The notebooks whose cells changed since the nodes were last read. */
+  private _changedPanels = new Set<NotebookPanel>();
   private _checkedFor = '';
   private _isDisposed = false;
   private _settingsChanged = new Signal<ITerminals, void>(this);

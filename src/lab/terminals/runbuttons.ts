@@ -343,6 +343,16 @@ export class RunButtons implements IDisposable {
     }
   }
 
+  private _onSharedCellChanged(
+    shared: ICellModel['sharedModel'],
+    change: { sourceChange?: unknown }
+  ): void {
+    const model = change.sourceChange ? this._watched.get(shared) : undefined;
+    if (model) {
+      this._onSourceChanged(model);
+    }
+  }
+
   private _onSourceChanged(model: ICellModel): void {
     const first = firstLine(model.sharedModel.getSource());
     if (this._firstLines.get(model) === first) {
@@ -470,13 +480,10 @@ export class RunButtons implements IDisposable {
 
   private _updateCode(cell: Cell): void {
     const model = cell.model;
-    if (!this._watched.has(model)) {
-      this._watched.add(model);
-      model.sharedModel.changed.connect((_, change) => {
-        if (change.sourceChange) {
-          this._onSourceChanged(model);
-        }
-      }, this);
+    if (!this._watched.has(model.sharedModel)) {
+      // One handler for every cell, no closure per cell.
+      this._watched.set(model.sharedModel, model);
+      model.sharedModel.changed.connect(this._onSharedCellChanged, this);
     }
     const source = model.sharedModel.getSource();
     this._firstLines.set(model, firstLine(source));
@@ -661,7 +668,8 @@ export class RunButtons implements IDisposable {
   private _flushFrame = new DeferredTask(() => this._flush());
   private _dirtyNodes = new Set<Element>();
   private _dirtyModels = new Set<ICellModel>();
-  private _watched = new WeakSet<ICellModel>();
+  /** The code cells watched, by their shared model (the sender of changes). */
+  private _watched = new WeakMap<ICellModel['sharedModel'], ICellModel>();
   private _firstLines = new WeakMap<ICellModel, string>();
   private _cells = new WeakMap<HTMLElement, Cell>();
   private _byNode = new WeakMap<Element, Cell>();

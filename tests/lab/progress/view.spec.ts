@@ -266,7 +266,7 @@ describe('ProgressView', () => {
     progress.dispose();
   });
 
-  it("sends a step's Check and a section's toggle to their own row, as the notebook has it now", () => {
+  it("sends a step's Check and a section's toggle to their own row's step and section", () => {
     const checked = {
       metadata: {
         [METADATA_KEY]: { v: 1, checks: { cell: { cmd: 'true', on: 'node1' } } }
@@ -295,7 +295,8 @@ describe('ProgressView', () => {
         '.jp-testbed-Step .jp-testbed-Check'
       )!;
     stepCheck().click();
-    // A cell inserted above: the same row's Check now names cell 3.
+    // A cell inserted above: the tree is drawn again, and the step's Check
+    // names its cell's new place.
     model.sharedModel.insertCell(1, { cell_type: 'markdown', source: 'Hi' });
     progress.refresh();
     stepCheck().click();

@@ -220,6 +220,40 @@ describe('a published lab without declarations', () => {
     close();
   });
 
+  it('reads the nodes of the notebook on screen again after its edits, though another notebook changed after them', async () => {
+    const notebooks = new NotebookTracker({ namespace: 'published-two' });
+    const { controller } = makeController(() => true, notebooks);
+    const other = await openPanel(
+      'labs/other/other.ipynb',
+      readNotebook(FIXTURE)
+    );
+    await notebooks.add(other.panel);
+    const lab = await openPanel(
+      'labs/single/single-server.ipynb',
+      readNotebook(FIXTURE)
+    );
+    await notebooks.add(lab.panel);
+    expect(notebooks.currentWidget === lab.panel).toBe(true);
+    controller.updateTopology();
+    const infer = jest.spyOn(inferred, 'inferNodes');
+    const edit = (panel: typeof lab.panel) => {
+      const cell = panel.content.model!.sharedModel.cells[0];
+      cell.setSource(cell.getSource() + ' x');
+    };
+    edit(lab.panel);
+    // A notebook in the background runs or is edited meanwhile.
+    edit(other.panel);
+    await new Promise(resolve => setTimeout(resolve, 900));
+    expect(infer).toHaveBeenCalledTimes(1);
+
+    infer.mockRestore();
+    controller.dispose();
+    for (const { panel, context } of [lab, other]) {
+      panel.dispose();
+      context.dispose();
+    }
+  });
+
   it('reads nothing again when cells run and only the log changes; a declaration is read at once', async () => {
     const { controller, model, panel, close } = await openLab('published-log');
     const notebook = panel.content.model!;
