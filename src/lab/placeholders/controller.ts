@@ -22,6 +22,7 @@ import {
 } from '../persistence';
 import { afterNextPaint, QuietTask } from '../deferred';
 import { declarationsMayChange } from '../metadata/notebook';
+import { followCurrent } from '../notebook/current';
 import { isGraded } from '../readonly';
 import { fetchServerDefaults } from './environment';
 import type { PlaceholderFiller } from './filler';
@@ -72,7 +73,10 @@ export class PlaceholdersController implements IPlaceholders {
       report: (message, retry) => this._parts?.form.showNotSaved(message, retry)
     });
     tracker.widgetAdded.connect(this._onNotebookAdded, this);
-    tracker.currentChanged.connect(this._updateForm, this);
+    tracker.currentChanged.connect(
+      () => followCurrent(tracker, () => this._updateForm()),
+      this
+    );
     this.model.changed.connect(() => {
       tracker.forEach(panel => this._showValues(panel));
       this._updateForm();

@@ -46,6 +46,7 @@ import {
 } from '../../core/terminals/topology';
 import type { INode } from '../../core/terminals/sshconfig';
 import { declarationsMayChange, IMetadataChange } from '../metadata/notebook';
+import { followCurrent } from '../notebook/current';
 import type { IGrading, IPlaceholders, ITerminals } from '../tokens';
 import { nodeNames } from './commands';
 import { decorateTunnelBar } from './tunnelbutton';
@@ -99,7 +100,15 @@ export class TerminalsController implements ITerminals, IDisposable {
   constructor(options: TerminalsController.IOptions) {
     this._options = options;
     const { notebooks, model, placeholders, grading } = options;
-    notebooks.currentChanged.connect(this.updateTopology, this);
+    notebooks.currentChanged.connect(
+      () =>
+        followCurrent(notebooks, () => {
+          if (!this._isDisposed) {
+            this.updateTopology();
+          }
+        }),
+      this
+    );
     notebooks.widgetAdded.connect(this._onNotebookAdded, this);
     placeholders?.model.changed.connect(this.updateTopology, this);
     grading?.changed.connect(this._onGradingChanged, this);
