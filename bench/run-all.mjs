@@ -48,10 +48,16 @@ const { values: args } = parseArgs({
     notebook: { type: 'string' },
     runs: { type: 'string', default: '3' },
     // Hidden means idle: the file browser on both sides, the sidebar closed.
-    hidden: { type: 'boolean', default: false }
+    hidden: { type: 'boolean', default: false },
+    // Seconds the part may take in all (run.sh's limit for it): no round
+    // starts that could not end in time, so the rounds done are reported.
+    budget: { type: 'string' }
   }
 });
 const RUNS = Number(args.runs);
+const BUDGET_MS = args.budget ? Number(args.budget) * 1000 : Infinity;
+/** Kept for the saves and the summary after the last round. */
+const RESERVE_MS = 60_000;
 
 const sides = [
   { name: 'enabled', port: args['enabled-port'], root: args['enabled-root'], extension: true },
@@ -90,7 +96,16 @@ try {
   // closed, and the next round starts from a fresh kernel anyway.
   const paired = [];
   const pairedCpu = [];
+  const started = performance.now();
+  let slowestRound = 0;
+  let stopped = '';
   for (let round = 1; round <= RUNS; round++) {
+    const roundStarted = performance.now();
+    if (roundStarted - started + 1.5 * slowestRound + RESERVE_MS > BUDGET_MS) {
+      stopped = ` (stopped after ${round - 1} of ${RUNS} rounds: the part's time limit)`;
+      console.log(` ${stopped}`);
+      break;
+    }
     const pair = {};
     const cpuPair = {};
     // Each side goes first in every other round: no side always runs on
@@ -121,6 +136,7 @@ try {
         side.firstSave = (await rounds.attempt(`saving ${side.name} after run 1`, () => saveAndRead(side))).value;
       }
     }
+    slowestRound = Math.max(slowestRound, performance.now() - roundStarted);
     if (pair.enabled !== undefined && pair.disabled !== undefined) {
       paired.push(pair.enabled / pair.disabled);
       pairedCpu.push(cpuPair.enabled / cpuPair.disabled);
@@ -134,7 +150,7 @@ try {
   const counted = `${enabled.times.length} and ${disabled.times.length} of ${RUNS}`;
   const cells = enabled.lastSave?.notebook.cells.length ?? '?';
   if (!enabled.times.length || !disabled.times.length) {
-    console.log(`SUMMARY ${WHAT} ${cells} cells: NOT MEASURED${rounds.note()}`);
+    console.log(`SUMMARY ${WHAT} ${cells} cells: NOT MEASURED${rounds.note()}${stopped}`);
   } else {
     const on = median(enabled.times);
     const off = median(disabled.times);
@@ -164,7 +180,8 @@ try {
         `(enabled ${on.toFixed(0)} ms / disabled ${off.toFixed(0)} ms, medians of ${counted}; ` +
         `per round ${paired.map(r => r.toFixed(2)).join(', ')}; page main-thread CPU ${cpuRatio.toFixed(2)}, ` +
         `per round ${pairedCpu.map(r => r.toFixed(2)).join(', ')})` +
-        rounds.note()
+        rounds.note() +
+        stopped
     );
   }
 

@@ -135,17 +135,20 @@ export class QuietTask implements IDisposable {
  * second at most.
  */
 export function afterNextPaint(call: () => void): void {
-  let called = false;
+  let fallback: ReturnType<typeof setTimeout> | null = null;
   const once = () => {
-    if (!called) {
-      called = true;
+    if (fallback !== null) {
+      clearTimeout(fallback);
+      fallback = null;
       call();
     }
   };
-  if (typeof requestAnimationFrame === 'function' && !document.hidden) {
+  const framed =
+    typeof requestAnimationFrame === 'function' && !document.hidden;
+  fallback = setTimeout(once, framed ? FRAMELESS_WAIT : 0);
+  if (framed) {
     requestAnimationFrame(() => setTimeout(once, 0));
   }
-  setTimeout(once, FRAMELESS_WAIT);
 }
 
 /** How long `afterNextPaint` waits for a frame that may never come. */

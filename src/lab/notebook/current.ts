@@ -1,13 +1,16 @@
 /**
- * Following the notebook on screen. When another notebook comes on screen
- * while it is still loading, what it holds is not known yet: a section that
- * shows it (the form, the nodes' cards) is updated once the page has painted
- * the notebook's first cells, and again when it is ready.
+ * Following the notebook on screen. A notebook that comes on screen still
+ * loading holds nothing yet, and the sections that show it (the form, the
+ * nodes' cards) are updated again when it is ready: until then, they are
+ * updated after the next frame rather than in the task that added it.
  */
 import type { INotebookTracker } from '@jupyterlab/notebook';
 import { afterNextPaint } from '../deferred';
 
-/** Call now for a loaded notebook (or none), else once it is painted. */
+/**
+ * Call now for a loaded notebook (or none), else after the next frame
+ * unless it is ready by then (its own ready handlers update it).
+ */
 export function followCurrent(
   tracker: INotebookTracker,
   call: () => void
@@ -18,7 +21,7 @@ export function followCurrent(
     return;
   }
   afterNextPaint(() => {
-    if (panel === tracker.currentWidget && !panel.isDisposed) {
+    if (panel === tracker.currentWidget && !panel.context.isReady) {
       call();
     }
   });

@@ -539,23 +539,19 @@ export class TerminalsController implements ITerminals, IDisposable {
     return result;
   }
 
-  /** A notebook's cells changed: read its nodes again once the edits pause. */
+  /**
+   * A notebook's cells changed: its nodes are read again once the edits
+   * pause if it is on screen, else when it comes on screen. Only the one on
+   * screen waits for a pause: a notebook running in the background, writing
+   * outputs all the time, would otherwise put the reading off for ever.
+   */
   private _onContentChanged(panel: NotebookPanel): void {
     const cached = this._inference.get(panel);
     if (cached) {
       cached.dirty = true;
     }
-    this._changedPanels.add(panel);
-    this._inferLater.schedule();
-  }
-
-  /** The cells' edits paused: read the nodes again if they were on screen. */
-  private _inferAfterEdits(): void {
-    const current = this._options.notebooks.currentWidget;
-    const changed = current !== null && this._changedPanels.has(current);
-    this._changedPanels.clear();
-    if (changed) {
-      this.updateTopology();
+    if (panel === this._options.notebooks.currentWidget) {
+      this._inferLater.schedule();
     }
   }
 
@@ -666,12 +662,7 @@ export class TerminalsController implements ITerminals, IDisposable {
     NotebookPanel,
     { key: string; result: IInferredNodes; dirty: boolean }
   >();
-  private _inferLater = new QuietTask(
-    () => this._inferAfterEdits(),
-    INFER_DELAY
-  );
-  /** The notebooks whose cells changed since the nodes were last read. */
-  private _changedPanels = new Set<NotebookPanel>();
+  private _inferLater = new QuietTask(() => this.updateTopology(), INFER_DELAY);
   private _checkedFor = '';
   private _isDisposed = false;
   private _settingsChanged = new Signal<ITerminals, void>(this);

@@ -29,11 +29,15 @@ describe('followCurrent', () => {
     expect(call).toHaveBeenCalledTimes(1);
   });
 
-  it('does not follow one closed or replaced on screen before it was painted', () => {
+  it('does not follow one closed, replaced on screen or ready by the next frame', () => {
     const call = jest.fn();
     const closed = trackerWith(false);
     followCurrent(closed.tracker, call);
-    closed.panel.isDisposed = true;
+    closed.fake.currentWidget = null;
+    // Its own ready handlers update what shows it.
+    const ready = trackerWith(false);
+    followCurrent(ready.tracker, call);
+    ready.panel.context.isReady = true;
     const replaced = trackerWith(false);
     followCurrent(replaced.tracker, call);
     replaced.fake.currentWidget = trackerWith(true).panel;
