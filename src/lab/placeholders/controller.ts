@@ -190,14 +190,20 @@ export class PlaceholdersController implements IPlaceholders {
     const state = panel
       ? this.forPanel(panel)
       : this.model.forNotebook(null, '');
-    const tokens = state.placeholders.map(p => p.token);
-    this._options.highlighter.setTokens(tokens);
+    const tokens = this._highlight(state);
     this._parts?.form.setState({
       folder: panel ? folderOf(panel.context.path) : null,
       placeholders: state,
       stored: this.model.stored,
       unfilled: notebook ? unfilledInNotebook(notebook, tokens) : new Map()
     });
+  }
+
+  /** Highlight the tokens of the notebook on screen in its editors. */
+  private _highlight(state: { placeholders: { token: string }[] }): string[] {
+    const tokens = state.placeholders.map(p => p.token);
+    this._options.highlighter.setTokens(tokens);
+    return tokens;
   }
 
   /** A graded notebook shows the student's text, not the grader's values. */
@@ -244,9 +250,7 @@ export class PlaceholdersController implements IPlaceholders {
       // Its tokens are highlighted as it is first painted; the form's counts
       // read every cell, and follow once it is painted.
       if (panel === tracker.currentWidget) {
-        this._options.highlighter.setTokens(
-          this.forPanel(panel).placeholders.map(p => p.token)
-        );
+        this._highlight(this.forPanel(panel));
       }
       afterNextPaint(() => {
         if (!panel.isDisposed && panel === tracker.currentWidget) {

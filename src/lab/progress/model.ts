@@ -28,12 +28,10 @@ import {
   updateCellSteps
 } from '../../core/progress/outline';
 import { cellById } from '../notebook/cells';
+import { SourceWatch } from '../notebook/sourcewatch';
 import type { EventLog } from './log';
 import { recordCheckResult, recordTick, recordTickEnd } from './records';
 import type { IBlockEnd } from '../../core/terminals/shellmarks';
-
-/** A cell's shared model, the sender of its source changes. */
-type SharedCell = ICellModel['sharedModel'];
 
 export namespace ProgressModel {
   export interface IOptions {
@@ -200,6 +198,7 @@ export class ProgressModel implements IDisposable {
     if (!this.model.isDisposed) {
       this.model.cells.changed.disconnect(this._onCellsChanged, this);
     }
+    this._sources.dispose();
     Signal.clearData(this);
   }
 
@@ -223,34 +222,16 @@ export class ProgressModel implements IDisposable {
   }
 
   private _watch(cell: ICellModel): void {
-    // Moves announce the same models again.
-    if (this._watched.has(cell.sharedModel)) {
-      return;
+    // Moves announce the same models again. One handler for every cell's
+    // record, as for its source: no closure per cell.
+    if (this._sources.add(cell)) {
+      cell.metadataChanged.connect(this._onCellMetadata, this);
     }
-    // The same two handlers for every cell, no closure per cell: a long
-    // notebook has thousands, all connected as it opens.
-    this._watched.set(cell.sharedModel, cell);
-    cell.metadataChanged.connect(this._onCellMetadata, this);
-    cell.sharedModel.changed.connect(this._onSharedCellChanged, this);
   }
 
   private _onCellMetadata(cell: ICellModel, change: { key: string }): void {
     if (change.key === METADATA_KEY) {
       this._onRecordChanged(cell);
-    }
-  }
-
-  private _onSharedCellChanged(
-    shared: SharedCell,
-    change: { sourceChange?: unknown }
-  ): void {
-    // Only the source: a run changes outputs and counts several times.
-    if (!change.sourceChange) {
-      return;
-    }
-    const cell = this._watched.get(shared);
-    if (cell) {
-      this._onSourceChanged(cell);
     }
   }
 
@@ -348,8 +329,7 @@ export class ProgressModel implements IDisposable {
   private _structural = false;
   private _timer: ReturnType<typeof setTimeout> | null = null;
   private _pendingCode = new Set<ICellModel>();
-  /** The cells watched, by their shared model (the sender of its changes). */
-  private _watched = new WeakMap<SharedCell, ICellModel>();
+  private _sources = new SourceWatch(cell => this._onSourceChanged(cell));
   private _outlineChanged = new Signal<this, IOutline>(this);
   private _stepsChanged = new Signal<this, IStep[]>(this);
 }

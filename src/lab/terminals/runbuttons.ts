@@ -45,6 +45,7 @@ import {
   runsInJupyter,
   showJupyterRun
 } from './jupyterrun';
+import { SourceWatch } from '../notebook/sourcewatch';
 
 /** A block to run or copy, read when its button is clicked. */
 export interface IRunTarget {
@@ -252,6 +253,7 @@ export class RunButtons implements IDisposable {
     this._isDisposed = true;
     this._observer.disconnect();
     this._flushFrame.dispose();
+    this._sources.dispose();
     Signal.disconnectReceiver(this);
     const { notebook } = this._options;
     const remove = (root: Element | null | undefined) =>
@@ -340,16 +342,6 @@ export class RunButtons implements IDisposable {
     }
     if (dirty) {
       this._flushFrame.schedule();
-    }
-  }
-
-  private _onSharedCellChanged(
-    shared: ICellModel['sharedModel'],
-    change: { sourceChange?: unknown }
-  ): void {
-    const model = change.sourceChange ? this._watched.get(shared) : undefined;
-    if (model) {
-      this._onSourceChanged(model);
     }
   }
 
@@ -480,11 +472,7 @@ export class RunButtons implements IDisposable {
 
   private _updateCode(cell: Cell): void {
     const model = cell.model;
-    if (!this._watched.has(model.sharedModel)) {
-      // One handler for every cell, no closure per cell.
-      this._watched.set(model.sharedModel, model);
-      model.sharedModel.changed.connect(this._onSharedCellChanged, this);
-    }
+    this._sources.add(model);
     const source = model.sharedModel.getSource();
     this._firstLines.set(model, firstLine(source));
     const host = cell.inputArea?.node;
@@ -668,8 +656,7 @@ export class RunButtons implements IDisposable {
   private _flushFrame = new DeferredTask(() => this._flush());
   private _dirtyNodes = new Set<Element>();
   private _dirtyModels = new Set<ICellModel>();
-  /** The code cells watched, by their shared model (the sender of changes). */
-  private _watched = new WeakMap<ICellModel['sharedModel'], ICellModel>();
+  private _sources = new SourceWatch(model => this._onSourceChanged(model));
   private _firstLines = new WeakMap<ICellModel, string>();
   private _cells = new WeakMap<HTMLElement, Cell>();
   private _byNode = new WeakMap<Element, Cell>();
