@@ -174,6 +174,39 @@ export function percentile(values, p) {
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
 }
 
+/**
+ * How likely two sets of rounds are to differ this much by chance alone:
+ * the two-sided p-value of the Mann-Whitney U test, exact for a
+ * benchmark's few rounds (a tie counts half). It assumes nothing about how
+ * this machine's noise is distributed.
+ */
+export function mannWhitneyP(xs, ys) {
+  let u = 0;
+  for (const x of xs) {
+    for (const y of ys) {
+      u += x > y ? 1 : x === y ? 0.5 : 0;
+    }
+  }
+  // orderings[j][k]: of i values from xs and j from ys, the orderings whose
+  // U is k. The largest value is an x (above all j of ys) or a y (none).
+  let orderings = Array.from({ length: ys.length + 1 }, () => [1]);
+  for (let i = 1; i <= xs.length; i++) {
+    const next = [[1]];
+    for (let j = 1; j <= ys.length; j++) {
+      const counts = new Array(i * j + 1).fill(0);
+      orderings[j].forEach((n, k) => (counts[k + j] += n));
+      next[j - 1].forEach((n, k) => (counts[k] += n));
+      next.push(counts);
+    }
+    orderings = next;
+  }
+  const counts = orderings[ys.length];
+  const sum = values => values.reduce((a, b) => a + b, 0);
+  const atMost = sum(counts.slice(0, Math.floor(u) + 1));
+  const atLeast = sum(counts.slice(Math.ceil(u)));
+  return Math.min(1, (2 * Math.min(atMost, atLeast)) / sum(counts));
+}
+
 /** The base URL of a server given as a port on the command line. */
 export function serverUrl(port) {
   if (!/^\d+$/.test(String(port ?? ''))) {

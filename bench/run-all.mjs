@@ -11,16 +11,24 @@
  *
  * Usage: node run-all.mjs --enabled-port P --enabled-root DIR
  *          --disabled-port P --disabled-root DIR --notebook NAME [--runs 3] [--hidden]
+ *          [--control-port P --control-root DIR]
  *
  * With --hidden (part 11, hidden means idle), both sides show the file
  * browser: the Testbed sidebar is closed, so the extension should cost what
  * its recording costs and no more.
+ *
+ * With a control (part 11), a third server, the extension disabled like the
+ * disabled side's, runs in every round too: control / disabled is what this
+ * machine's noise alone makes of two equal sides, and the enabled side's
+ * rounds are compared with it (Mann-Whitney), so "the same within noise" is
+ * measured in the run rather than assumed.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   launchBrowser,
+  mannWhitneyP,
   median,
   openLab,
   openNotebook,
@@ -51,7 +59,9 @@ const { values: args } = parseArgs({
     hidden: { type: 'boolean', default: false },
     // Seconds the part may take in all (run.sh's limit for it): no round
     // starts that could not end in time, so the rounds done are reported.
-    budget: { type: 'string' }
+    budget: { type: 'string' },
+    'control-port': { type: 'string' },
+    'control-root': { type: 'string' }
   }
 });
 const RUNS = Number(args.runs);
@@ -63,6 +73,9 @@ const sides = [
   { name: 'enabled', port: args['enabled-port'], root: args['enabled-root'], extension: true },
   { name: 'disabled', port: args['disabled-port'], root: args['disabled-root'], extension: false }
 ];
+if (args['control-port']) {
+  sides.push({ name: 'control', port: args['control-port'], root: args['control-root'], extension: false });
+}
 
 /**
  * The target of part 3: bytes the records add per executed cell, after any
@@ -96,6 +109,9 @@ try {
   // closed, and the next round starts from a fresh kernel anyway.
   const paired = [];
   const pairedCpu = [];
+  /** Control / disabled, per round: the noise floor. */
+  const floor = [];
+  const floorCpu = [];
   const started = performance.now();
   let slowestRound = 0;
   let stopped = '';
@@ -108,9 +124,16 @@ try {
     }
     const pair = {};
     const cpuPair = {};
-    // Each side goes first in every other round: no side always runs on
-    // what the other left behind (a warm cache, a collection due).
-    for (const side of round % 2 ? sides : [...sides].reverse()) {
+    // Each side takes each place in turn (two sides: first in every other
+    // round), and with three every other cycle of turns runs backwards: no
+    // side always runs on what another left behind (a warm cache, a
+    // collection due).
+    const turn = (round - 1) % sides.length;
+    const order = [...sides.slice(turn), ...sides.slice(0, turn)];
+    if (sides.length > 2 && Math.floor((round - 1) / sides.length) % 2) {
+      order.reverse();
+    }
+    for (const side of order) {
       const label = `run ${round}/${RUNS} ${side.name}`;
       const outcome = await rounds.attempt(label, async () => {
         if (round > 1) {
@@ -140,6 +163,10 @@ try {
     if (pair.enabled !== undefined && pair.disabled !== undefined) {
       paired.push(pair.enabled / pair.disabled);
       pairedCpu.push(cpuPair.enabled / cpuPair.disabled);
+    }
+    if (pair.control !== undefined && pair.disabled !== undefined) {
+      floor.push(pair.control / pair.disabled);
+      floorCpu.push(cpuPair.control / cpuPair.disabled);
     }
   }
   for (const side of sides) {
@@ -183,6 +210,9 @@ try {
         rounds.note() +
         stopped
     );
+    if (floor.length) {
+      noiseFloor(sides[2], disabled, { paired, pairedCpu, floor, floorCpu });
+    }
   }
 
   // The bytes are the same with the sidebar closed: measured once, in part 3.
@@ -417,6 +447,32 @@ function withoutRecords(notebook) {
     metadata: strip(notebook.metadata),
     cells: notebook.cells.map(cell => ({ ...cell, metadata: strip(cell.metadata) }))
   };
+}
+
+/**
+ * What this machine's noise alone makes of two equal sides (control /
+ * disabled, neither with the extension), and whether the enabled side's
+ * rounds stand out from it. "Within noise" means that no Mann-Whitney test
+ * finds the enabled side's per-round ratios above the control's (p < 0.05),
+ * for wall time or CPU: a claim as strong as the rounds are many.
+ */
+function noiseFloor(control, disabled, { paired, pairedCpu, floor, floorCpu }) {
+  const ratios = values => `${values.map(r => r.toFixed(2)).join(', ')} (median ${median(values).toFixed(3)})`;
+  const wall = median(control.times) / median(disabled.times);
+  const cpu = median(control.cpu) / median(disabled.cpu);
+  const test = (enabled, noise) => {
+    const p = mannWhitneyP(enabled, noise);
+    return { p, above: p < 0.05 && median(enabled) > median(noise) };
+  };
+  const onWall = test(paired, floor);
+  const onCpu = test(pairedCpu, floorCpu);
+  console.log(
+    `SUMMARY noise floor of the ${WHAT}: a second server without the extension / disabled: ` +
+      `wall ${wall.toFixed(2)}, per round ${ratios(floor)}; CPU ${cpu.toFixed(2)}, per round ${ratios(floorCpu)}; ` +
+      `enabled against it (Mann-Whitney, ${paired.length} and ${floor.length} rounds): wall p = ${onWall.p.toFixed(2)}, ` +
+      `CPU p = ${onCpu.p.toFixed(2)}: ` +
+      (onWall.above || onCpu.above ? 'ABOVE the noise' : 'within noise')
+  );
 }
 
 function fmt(times) {

@@ -19,7 +19,9 @@
 #      `RELEASE_SMOKE_BENCH=9 bash scripts/release-smoke.sh` runs it
 #      (bench/sidebar-start.mjs).
 #  11. hidden means idle: part 1's run-all with the Testbed sidebar closed
-#      on the enabled side (the file browser shown on both).
+#      on the enabled side (the file browser shown on both), beside a third
+#      server without the extension whose ratio to the disabled side is the
+#      machine's noise floor.
 #  12. opening a 2,000-cell notebook and the largest real lab notebook (when
 #      the real fixtures are beside the repository), enabled vs disabled, to
 #      first paint and to ready (with the sidebar listing the steps).
@@ -226,9 +228,18 @@ fi
 # The supported way to disable a prebuilt extension, as
 # `jupyter labextension disable` would write it, but in this server's own
 # config directory only.
-mkdir -p "$WORK/disabled/config/labconfig"
-echo '{"disabledExtensions": {"jupyterlab-testbed": true}}' \
-  >"$WORK/disabled/config/labconfig/page_config.json"
+# Part 11's control is a second server without the extension.
+CONTROLLED=(disabled)
+if wanted 11; then
+  CONTROLLED+=(control)
+  mkdir -p "$WORK/control/root"
+  python "$BENCH_DIR/make_notebook.py" "$RUN_CELLS" "$WORK/control/root/run-all-$RUN_CELLS.ipynb"
+fi
+for side in "${CONTROLLED[@]}"; do
+  mkdir -p "$WORK/$side/config/labconfig"
+  echo '{"disabledExtensions": {"jupyterlab-testbed": true}}' \
+    >"$WORK/$side/config/labconfig/page_config.json"
+done
 
 ENABLED_PORT="$(free_port 8941)"
 DISABLED_PORT="$(free_port $((ENABLED_PORT + 1)))"
@@ -236,8 +247,15 @@ start_server enabled "$ENABLED_PORT"
 start_server disabled "$DISABLED_PORT"
 wait_for_server enabled "$ENABLED_PORT" "${SERVER_PIDS[0]}"
 wait_for_server disabled "$DISABLED_PORT" "${SERVER_PIDS[1]}"
+CONTROL_PORT=""
+if wanted 11; then
+  CONTROL_PORT="$(free_port $((DISABLED_PORT + 1)))"
+  start_server control "$CONTROL_PORT"
+  wait_for_server control "$CONTROL_PORT" "${SERVER_PIDS[2]}"
+fi
 
-echo "servers: enabled on $ENABLED_PORT, disabled on $DISABLED_PORT; kernel: $KERNEL bash_kernel;" \
+echo "servers: enabled on $ENABLED_PORT, disabled on $DISABLED_PORT${CONTROL_PORT:+, control on $CONTROL_PORT};" \
+  "kernel: $KERNEL bash_kernel;" \
   "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)$(quick_or '; QUICK mode' '')"
 # For parts written as shell scripts (see run_bench).
 export BENCH_QUICK="$QUICK" BENCH_WORK="$WORK" BENCH_ENABLED_PORT="$ENABLED_PORT" \
@@ -294,10 +312,12 @@ if wanted 1 || wanted 3; then
     --notebook "run-all-$RUN_CELLS.ipynb" --runs "$RUNS" --budget "$RUN_ALL_LIMIT"
 fi
 if wanted 11; then
-  run_bench 11 "11. hidden means idle: run-all with the sidebar closed" "$RUN_ALL_LIMIT" run-all.mjs \
+  # Three run-alls a round: half as long again.
+  run_bench 11 "11. hidden means idle: run-all with the sidebar closed" "$((RUN_ALL_LIMIT * 3 / 2))" run-all.mjs \
     --enabled-port "$ENABLED_PORT" --enabled-root "$WORK/enabled/root" \
     --disabled-port "$DISABLED_PORT" --disabled-root "$WORK/disabled/root" \
-    --notebook "run-all-$RUN_CELLS.ipynb" --runs "$RUNS" --hidden --budget "$RUN_ALL_LIMIT"
+    --control-port "$CONTROL_PORT" --control-root "$WORK/control/root" \
+    --notebook "run-all-$RUN_CELLS.ipynb" --runs "$RUNS" --hidden --budget "$((RUN_ALL_LIMIT * 3 / 2))"
 fi
 if wanted 12; then
   run_bench 12 "12. opening a large notebook" 1800 opening.mjs \
