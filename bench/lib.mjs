@@ -175,36 +175,40 @@ export function percentile(values, p) {
 }
 
 /**
- * How likely two sets of rounds are to differ this much by chance alone:
- * the two-sided p-value of the Mann-Whitney U test, exact for a
- * benchmark's few rounds (a tie counts half). It assumes nothing about how
- * this machine's noise is distributed.
+ * How likely rounds are to lean this far one way by chance alone, each
+ * round a pair run back to back: the one-sided p-value of Wilcoxon's
+ * signed-rank test that the differences lie above zero. Exact, tied sizes
+ * taking their average rank and zero differences left out; it assumes
+ * nothing about the shape of this machine's noise. With n rounds it cannot
+ * go below 1 / 2^n: five are the fewest that can show a difference at 0.05.
  */
-export function mannWhitneyP(xs, ys) {
-  let u = 0;
-  for (const x of xs) {
-    for (const y of ys) {
-      u += x > y ? 1 : x === y ? 0.5 : 0;
+export function signedRankP(differences) {
+  const nonZero = differences.filter(d => d !== 0);
+  const sizes = nonZero.map(Math.abs).sort((a, b) => a - b);
+  // Twice the average rank of each size, so that tied ranks stay integers.
+  const doubledRank = new Map();
+  for (let i = 0; i < sizes.length; ) {
+    let j = i;
+    while (j < sizes.length && sizes[j] === sizes[i]) {
+      j++;
     }
+    doubledRank.set(sizes[i], i + 1 + j);
+    i = j;
   }
-  // orderings[j][k]: of i values from xs and j from ys, the orderings whose
-  // U is k. The largest value is an x (above all j of ys) or a y (none).
-  let orderings = Array.from({ length: ys.length + 1 }, () => [1]);
-  for (let i = 1; i <= xs.length; i++) {
-    const next = [[1]];
-    for (let j = 1; j <= ys.length; j++) {
-      const counts = new Array(i * j + 1).fill(0);
-      orderings[j].forEach((n, k) => (counts[k + j] += n));
-      next[j - 1].forEach((n, k) => (counts[k] += n));
-      next.push(counts);
+  const ranks = nonZero.map(d => doubledRank.get(Math.abs(d)));
+  const observed = nonZero.reduce((sum, d, k) => sum + (d > 0 ? ranks[k] : 0), 0);
+  // ways[s]: the sign patterns whose positive ranks add up to s.
+  const total = ranks.reduce((a, b) => a + b, 0);
+  let ways = new Array(total + 1).fill(0);
+  ways[0] = 1;
+  for (const rank of ranks) {
+    const next = [...ways];
+    for (let s = 0; s + rank <= total; s++) {
+      next[s + rank] += ways[s];
     }
-    orderings = next;
+    ways = next;
   }
-  const counts = orderings[ys.length];
-  const sum = values => values.reduce((a, b) => a + b, 0);
-  const atMost = sum(counts.slice(0, Math.floor(u) + 1));
-  const atLeast = sum(counts.slice(Math.ceil(u)));
-  return Math.min(1, (2 * Math.min(atMost, atLeast)) / sum(counts));
+  return ways.slice(observed).reduce((a, b) => a + b, 0) / 2 ** ranks.length;
 }
 
 /** The base URL of a server given as a port on the command line. */

@@ -45,8 +45,9 @@
 #      and what author mode and grading download more on their first use.
 #
 # It starts two private JupyterLab servers, identical but for a page config
-# that disables the extension on one, in throw-away directories, and removes
-# everything on exit. Nothing outside the temporary directory is written.
+# that disables the extension on one (and, for part 11, a third without it),
+# in throw-away directories, and removes everything on exit. Nothing outside
+# the temporary directory is written.
 #
 # Usage: bash bench/run.sh
 #   BENCH_QUICK=1         every part small (fewer cells, students and rounds),
@@ -249,9 +250,12 @@ wait_for_server enabled "$ENABLED_PORT" "${SERVER_PIDS[0]}"
 wait_for_server disabled "$DISABLED_PORT" "${SERVER_PIDS[1]}"
 CONTROL_PORT=""
 if wanted 11; then
-  CONTROL_PORT="$(free_port $((DISABLED_PORT + 1)))"
-  start_server control "$CONTROL_PORT"
-  wait_for_server control "$CONTROL_PORT" "${SERVER_PIDS[2]}"
+  control_port="$(free_port $((DISABLED_PORT + 1)))"
+  start_server control "$control_port"
+  # Only part 11 needs it: a control that does not start fails that part alone.
+  if wait_for_server control "$control_port" "${SERVER_PIDS[2]}"; then
+    CONTROL_PORT="$control_port"
+  fi
 fi
 
 echo "servers: enabled on $ENABLED_PORT, disabled on $DISABLED_PORT${CONTROL_PORT:+, control on $CONTROL_PORT};" \
@@ -311,7 +315,10 @@ if wanted 1 || wanted 3; then
     --disabled-port "$DISABLED_PORT" --disabled-root "$WORK/disabled/root" \
     --notebook "run-all-$RUN_CELLS.ipynb" --runs "$RUNS" --budget "$RUN_ALL_LIMIT"
 fi
-if wanted 11; then
+if wanted 11 && [[ -z "$CONTROL_PORT" ]]; then
+  echo "11. hidden means idle: FAILED (its control server did not start)" | tee -a "$SUMMARY" >&2
+  FAILED=1
+elif wanted 11; then
   # Three run-alls a round: half as long again.
   run_bench 11 "11. hidden means idle: run-all with the sidebar closed" "$((RUN_ALL_LIMIT * 3 / 2))" run-all.mjs \
     --enabled-port "$ENABLED_PORT" --enabled-root "$WORK/enabled/root" \
